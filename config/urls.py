@@ -1,0 +1,18 @@
+"""URL configuration: one include per app; the API lives under /api/v1/<app>/."""
+
+from django.contrib import admin
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+urlpatterns = [
+    path("", include("kechuang.dashboard.urls")),
+    path("accounts/", include("kechuang.accounts.urls")),
+    path("enterprises/", include("kechuang.enterprises.urls")),
+    path("institutions/", include("kechuang.platforms.urls")),
+    path("imports/", include("kechuang.imports.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+    path("api/v1/", include("kechuang.api_urls")),
+    path("api/schema/", SpectacularAPIView.as_view(), name="api_schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api_schema"), name="api_docs"),
+]

@@ -1,0 +1,32 @@
+"""Template context shared by every page: the navigation the user's role may use."""
+
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from .permissions import user_role
+from .roles import READ_ALL_ROLES, STAFF_ROLES, Role
+
+# (url name, label, roles that see it). Later apps append their entries.
+NAVIGATION = [
+    ("dashboard:home", _("Dashboard"), READ_ALL_ROLES | {Role.TOWN_OFFICER}),
+    ("enterprises:enterprise_list", _("Enterprises"), STAFF_ROLES | {Role.TOWN_OFFICER}),
+    ("enterprises:qualification_list", _("Qualifications"), STAFF_ROLES | {Role.TOWN_OFFICER}),
+    ("platforms:institution_list", _("R&D institutions"), STAFF_ROLES | {Role.TOWN_OFFICER}),
+    ("imports:import_list", _("Import"), STAFF_ROLES),
+]
+
+
+def navigation(request):
+    """The navigation entries for the current user, and their role."""
+    user = getattr(request, "user", None)
+    role = user_role(user)
+    items = []
+    if role:
+        for url_name, label, roles in NAVIGATION:
+            if role in roles:
+                url = reverse(url_name)
+                items.append({"url": url, "label": label, "active": request.path.startswith(url) and url != "/"})
+        if role == Role.ENTERPRISE and user.profile.enterprise_id:
+            url = reverse("enterprises:enterprise_detail", args=[user.profile.enterprise_id])
+            items.append({"url": url, "label": _("My enterprise"), "active": request.path == url})
+    return {"nav_items": items, "user_role": role, "is_staff_role": role in STAFF_ROLES}

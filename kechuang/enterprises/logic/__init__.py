@@ -1,0 +1,1 @@
+"""Pure functions of the enterprise registry (no Django imports)."""

@@ -1,0 +1,307 @@
+"""Enterprise registry: enterprises, their yearly figures, IP and held qualifications."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from kechuang.core.models import ProvenanceMixin, ScopedQuerySet
+
+from .choices import IPClass, IPKind, IPStatus, QualificationKind, QualificationStatus
+from .logic.credit_code import CreditCodeError, validate_credit_code
+from .logic.industry import DIVISIONS, IndustryCodeError, validate_industry_code
+
+__all__ = [
+    "Enterprise",
+    "AnnualFigure",
+    "IntellectualProperty",
+    "Qualification",
+    "money_field",
+]
+
+
+def money_field(verbose_name, **kwargs) -> models.DecimalField:
+    """A money amount in yuan (Decimal, 2 dp); pages and templates may show it in 万元."""
+    kwargs.setdefault("null", True)
+    kwargs.setdefault("blank", True)
+    return models.DecimalField(verbose_name, max_digits=18, decimal_places=2, **kwargs)
+
+
+def credit_code_validator(value: str) -> None:
+    """Model-field validator wrapping the GB 32100-2015 check with a readable message."""
+    try:
+        validate_credit_code(value)
+    except CreditCodeError as exc:
+        raise ValidationError(credit_code_message(exc), code=f"credit_code_{exc.code}") from exc
+
+
+def credit_code_message(exc: CreditCodeError) -> str:
+    """The user-facing message for a credit-code error (translated)."""
+    messages = {
+        "length": _("A unified social credit code has 18 characters."),
+        "charset": _("The code may contain only digits and the letters A-Y except I, O, S, V, Z."),
+        "division": _("Characters 3-8 must be the digits of an administrative division code."),
+    }
+    if exc.code == "check":
+        return str(_("Wrong check character: for this code it should be “%(expected)s”.")) % {
+            "expected": exc.expected
+        }
+    return str(messages[exc.code])
+
+
+def industry_code_validator(value: str) -> None:
+    try:
+        validate_industry_code(value)
+    except IndustryCodeError as exc:
+        if exc.code == "format":
+            msg = _("An industry code (GB/T 4754-2017) has 4 digits.")
+        else:
+            msg = _("No industry division %(division)s in GB/T 4754-2017.") % {"division": value[:2]}
+        raise ValidationError(msg, code=f"industry_{exc.code}") from exc
+
+
+# ------------------------------------------------------------------ Enterprise
+
+
+class EnterpriseQuerySet(ScopedQuerySet):
+    enterprise_path = ""
+
+
+class Enterprise(models.Model):
+    """An enterprise of the home region, keyed by its unified social credit code (GB 32100-2015)."""
+
+    credit_code = models.CharField(
+        _("unified social credit code"), max_length=18, unique=True, validators=[credit_code_validator]
+    )
+    name = models.CharField(_("name"), max_length=128, db_index=True)
+    town = models.ForeignKey(
+        "regions.Town", on_delete=models.PROTECT, related_name="enterprises", verbose_name=_("town/street")
+    )
+    industry_code = models.CharField(
+        _("industry code"),
+        max_length=4,
+        validators=[industry_code_validator],
+        help_text=_("GB/T 4754-2017 class code, 4 digits"),
+        db_index=True,
+    )
+    registration_date = models.DateField(_("registration date"), null=True, blank=True)
+    address = models.CharField(_("address"), max_length=255, blank=True)
+    tags = models.CharField(_("tags"), max_length=255, blank=True, help_text=_("Separated by commas"))
+    is_resident_enterprise = models.BooleanField(_("resident enterprise"), default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    history = HistoricalRecords()
+
+    objects = EnterpriseQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("enterprise")
+        verbose_name_plural = _("enterprises")
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("enterprises:enterprise_detail", args=[self.pk])
+
+    @property
+    def industry_division(self) -> str:
+        return self.industry_code[:2]
+
+    @property
+    def industry_division_name(self) -> str:
+        return DIVISIONS.get(self.industry_division, "")
+
+    @property
+    def tag_list(self) -> list[str]:
+        return [t.strip() for t in self.tags.replace("，", ",").split(",") if t.strip()]
+
+
+# ------------------------------------------------------------------ AnnualFigure
+
+
+class EnterpriseOwnedQuerySet(ScopedQuerySet):
+    """Rows that belong to one enterprise; scoped through their enterprise."""
+
+    enterprise_path = "enterprise__"
+
+
+
+class AnnualFigure(ProvenanceMixin, models.Model):
+    """One enterprise's figures for one fiscal year (calendar year), money in yuan.
+
+    The three R&D figures of qualification-rules.md §3 are separate fields and are never mixed:
+    the statistical R&D expense (统计口径, what regional R&D totals sum), the high-tech scope
+    (高企口径: total, domestic, and its 8 categories) and the super-deduction scope (加计扣除口径).
+    """
+
+    enterprise = models.ForeignKey(Enterprise, on_delete=models.CASCADE, related_name="annual_figures")
+    year = models.PositiveSmallIntegerField(_("year"))
+    is_above_scale_industrial = models.BooleanField(_("above-scale industrial"), default=False)
+
+    operating_revenue = money_field(_("operating revenue (yuan)"))
+    sales_revenue = money_field(_("sales revenue (yuan)"), help_text=_("Main business + other business revenue"))
+    main_business_revenue = money_field(_("main business revenue (yuan)"))
+    total_income = money_field(_("total income (yuan)"), help_text=_("Income-tax law basis"))
+    non_taxable_income = money_field(_("non-taxable income (yuan)"))
+    total_assets = money_field(_("total assets (yuan)"))
+    total_liabilities = money_field(_("total liabilities (yuan)"))
+    total_cost_expense = money_field(_("total costs and expenses (yuan)"))
+    hightech_income = money_field(_("high-tech product (service) income (yuan)"))
+
+    employees_avg = models.DecimalField(_("employees, annual average"), max_digits=10, decimal_places=2, null=True, blank=True)
+    employees_year_end = models.PositiveIntegerField(_("employees, year end"), null=True, blank=True)
+    tech_staff_avg = models.DecimalField(_("S&T staff, annual average"), max_digits=10, decimal_places=2, null=True, blank=True)
+    tech_staff_year_end = models.PositiveIntegerField(_("S&T staff, year end"), null=True, blank=True)
+
+    rd_expense_stat = money_field(_("R&D expense, statistical scope (yuan)"))
+    rd_hnte_total = money_field(_("R&D expense, high-tech scope, total (yuan)"))
+    rd_hnte_domestic = money_field(_("R&D expense, high-tech scope, in China (yuan)"))
+    rd_hnte_personnel = money_field(_("high-tech scope: personnel (yuan)"))
+    rd_hnte_direct = money_field(_("high-tech scope: direct inputs (yuan)"))
+    rd_hnte_depreciation = money_field(_("high-tech scope: depreciation and long-term deferred (yuan)"))
+    rd_hnte_intangible = money_field(_("high-tech scope: intangible amortisation (yuan)"))
+    rd_hnte_design = money_field(_("high-tech scope: design (yuan)"))
+    rd_hnte_equipment_trial = money_field(_("high-tech scope: equipment debugging and trials (yuan)"))
+    rd_hnte_commissioned = money_field(_("high-tech scope: commissioned external R&D (yuan)"))
+    rd_hnte_other = money_field(_("high-tech scope: other (yuan)"))
+    rd_deduction_scope = money_field(_("R&D expense, super-deduction scope (yuan)"))
+
+    history = HistoricalRecords(excluded_fields=["updated_at"])
+    objects = EnterpriseOwnedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["enterprise_id", "year"]
+        verbose_name = _("yearly figures")
+        verbose_name_plural = _("yearly figures")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["enterprise", "year"],
+                name="%(app_label)s_%(class)s_unique_enterprise_year",
+                violation_error_message=_("This enterprise already has figures for this year."),
+            ),
+            models.CheckConstraint(
+                condition=Q(tech_staff_year_end__isnull=True)
+                | Q(employees_year_end__isnull=True)
+                | Q(tech_staff_year_end__lte=models.F("employees_year_end")),
+                name="%(app_label)s_%(class)s_tech_staff_lte_staff",
+                violation_error_message=_("S&T staff cannot exceed staff."),
+            ),
+        ]
+        indexes = [models.Index(fields=["year", "is_above_scale_industrial"])]
+
+    def __str__(self) -> str:
+        return f"{self.enterprise} {self.year}"
+
+    @property
+    def rd_intensity(self):
+        """Statistical R&D expense ÷ operating revenue, or None when revenue is absent or zero."""
+        if not self.operating_revenue or self.rd_expense_stat is None:
+            return None
+        return self.rd_expense_stat / self.operating_revenue
+
+
+# ------------------------------------------------------------------ IntellectualProperty
+
+
+class IntellectualProperty(ProvenanceMixin, models.Model):
+    """An IP item owned by an enterprise; its class follows 国科发火〔2016〕195号 §三(二)."""
+
+    enterprise = models.ForeignKey(Enterprise, on_delete=models.CASCADE, related_name="ip_assets")
+    kind = models.CharField(_("kind"), max_length=32, choices=IPKind.choices)
+    number = models.CharField(_("number"), max_length=64, unique=True)
+    title = models.CharField(_("title"), max_length=255)
+    application_date = models.DateField(_("application date"), null=True, blank=True)
+    grant_date = models.DateField(_("grant date"), null=True, blank=True)
+    expiry_date = models.DateField(_("expiry date"), null=True, blank=True)
+    status = models.CharField(_("status"), max_length=16, choices=IPStatus.choices, default=IPStatus.GRANTED)
+    used_in_hnte_application_year = models.PositiveSmallIntegerField(
+        _("used in a high-tech application (year)"), null=True, blank=True,
+        help_text=_("Class II IP may be used only once for a high-tech application"),
+    )
+    history = HistoricalRecords(excluded_fields=["updated_at"])
+    objects = EnterpriseOwnedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["enterprise_id", "-grant_date", "number"]
+        verbose_name = _("intellectual property")
+        verbose_name_plural = _("intellectual property")
+
+    def __str__(self) -> str:
+        return f"{self.number} {self.title}"
+
+    @property
+    def ip_class(self) -> str:
+        from .choices import IP_CLASS_BY_KIND
+
+        return IP_CLASS_BY_KIND.get(self.kind, IPClass.NONE)
+
+
+# ------------------------------------------------------------------ Qualification
+
+
+class QualificationQuerySet(EnterpriseOwnedQuerySet):
+    def valid_on(self, date: dt.date):
+        """Qualifications in force on `date`: issued on or before it, not expired, not revoked."""
+        return self.filter(
+            Q(issue_date__lte=date),
+            Q(expiry_date__isnull=True) | Q(expiry_date__gte=date),
+            Q(revoked_date__isnull=True) | Q(revoked_date__gt=date),
+        )
+
+
+class Qualification(ProvenanceMixin, models.Model):
+    """A qualification an enterprise holds: a rung of the ladder, with its validity.
+
+    `expiry_date` is the last day of validity (inclusive). For a high-tech enterprise it is the
+    day before the third anniversary of the issue date (valid_on(t) := issue <= t < issue + 3y,
+    qualification-rules.md §2.8). Tech-SME registrations are per evaluation `year` (§1.7).
+    """
+
+    enterprise = models.ForeignKey(Enterprise, on_delete=models.CASCADE, related_name="qualifications")
+    kind = models.CharField(_("kind"), max_length=32, choices=QualificationKind.choices, db_index=True)
+    year = models.PositiveSmallIntegerField(_("year"), help_text=_("Recognition or registration year"))
+    number = models.CharField(_("certificate / registration number"), max_length=64, blank=True)
+    batch = models.CharField(_("batch"), max_length=32, blank=True, help_text=_("e.g. 2024-1 for the year's first batch"))
+    issue_date = models.DateField(_("issue date"))
+    expiry_date = models.DateField(_("valid until"), null=True, blank=True)
+    revoked_date = models.DateField(_("revoked on"), null=True, blank=True)
+    status = models.CharField(_("status"), max_length=16, choices=QualificationStatus.choices, default=QualificationStatus.ACTIVE)
+    history = HistoricalRecords(excluded_fields=["updated_at"])
+    objects = QualificationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["enterprise_id", "kind", "-issue_date"]
+        verbose_name = _("qualification")
+        verbose_name_plural = _("qualifications")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["enterprise", "kind", "year"],
+                name="%(app_label)s_%(class)s_unique_enterprise_kind_year",
+                violation_error_message=_("This enterprise already holds this qualification for this year."),
+            ),
+            models.CheckConstraint(
+                condition=Q(expiry_date__isnull=True) | Q(expiry_date__gte=models.F("issue_date")),
+                name="%(app_label)s_%(class)s_expiry_after_issue",
+                violation_error_message=_("The expiry date cannot be before the issue date."),
+            ),
+        ]
+        indexes = [models.Index(fields=["kind", "issue_date", "expiry_date"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.number or self.year}"
+
+    def is_valid_on(self, date: dt.date) -> bool:
+        return (
+            self.issue_date <= date
+            and (self.expiry_date is None or date <= self.expiry_date)
+            and (self.revoked_date is None or date < self.revoked_date)
+        )

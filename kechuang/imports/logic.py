@@ -1,0 +1,162 @@
+"""Vectorised parsing and validation of an import sheet (Polars; no Django imports).
+
+`parse_sheet(columns, raw, ...)` takes the sheet as raw string columns and returns the typed frame
+plus a list of cell errors. Errors carry a message *id* and parameters; the service layer turns
+them into the user's language. Nothing here touches the database: lookups the checks need (towns,
+known credit codes, validators) are passed in.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+import polars as pl
+
+__all__ = ["CellError", "ColumnSpec", "parse_sheet", "TRUE_WORDS", "FALSE_WORDS"]
+
+TRUE_WORDS = frozenset({"是", "true", "1", "y", "yes", "√", "✓", "t"})
+FALSE_WORDS = frozenset({"否", "false", "0", "n", "no", "×", "f"})
+ROW = "__row"
+
+
+@dataclass(frozen=True)
+class CellError:
+    """One problem in one cell (row is the spreadsheet row number; header is the column)."""
+
+    row: int
+    column: str
+    value: str | None
+    message_id: str
+    params: tuple = ()
+
+
+@dataclass(frozen=True)
+class ColumnSpec:
+    """What the parser needs to know about a column (a plain mirror of schemas.Column)."""
+
+    field: str
+    header: str
+    kind: str
+    required: bool = False
+    min_value: float | None = None
+    max_value: float | None = None
+    max_length: int | None = None
+    lookup: dict | None = None  # choice/town: accepted text -> stored value
+    validator: Callable[[str], str | None] | None = None  # returns an error id or None
+
+
+def _errors_where(frame: pl.DataFrame, mask: pl.Expr, spec: ColumnSpec, message_id: str, params=()) -> list[CellError]:
+    bad = frame.filter(mask).select(ROW, spec.field)
+    return [CellError(r, spec.header, v, message_id, params) for r, v in bad.iter_rows()]
+
+
+def parse_sheet(
+    raw: pl.DataFrame,
+    specs: Iterable[ColumnSpec],
+    *,
+    key: tuple[str, ...],
+    checks: Iterable[tuple[str, str, str]] = (),
+    known_credit_codes: set[str] | None = None,
+) -> tuple[pl.DataFrame, list[CellError]]:
+    """Parse raw text columns (null = empty cell) into typed columns and collect every error.
+
+    raw: one Utf8 column per present field plus "__row" (spreadsheet row numbers).
+    Returns (typed frame with the same columns, errors). Rows with errors stay in the frame; the
+    caller commits nothing when there is any error.
+    """
+    errors: list[CellError] = []
+    specs = [s for s in specs if s.field in raw.columns]
+    by_field = {s.field: s for s in specs}
+    out = raw.with_columns(pl.col(s.field).str.strip_chars() for s in specs)
+    out = out.with_columns(
+        pl.when(pl.col(s.field) == "").then(None).otherwise(pl.col(s.field)).alias(s.field) for s in specs
+    )
+    typed: list[pl.Expr] = []
+    for spec in specs:
+        col = pl.col(spec.field)
+        if spec.required:
+            errors += _errors_where(out, col.is_null(), spec, "required")
+        if spec.kind in ("int", "decimal", "money"):
+            num = col.str.replace_all(",", "").str.replace_all("，", "").cast(pl.Float64, strict=False)
+            tmp = out.select(ROW, spec.field, num.alias("_n"))
+            errors += _errors_where(tmp, pl.col(spec.field).is_not_null() & pl.col("_n").is_null(), spec, "not_number")
+            if spec.kind == "int":
+                errors += _errors_where(tmp, pl.col("_n").is_not_null() & (pl.col("_n") != pl.col("_n").round(0)), spec, "not_integer")
+            if spec.min_value is not None:
+                errors += _errors_where(tmp, pl.col("_n") < spec.min_value, spec, "below_min", (spec.min_value,))
+            if spec.max_value is not None:
+                errors += _errors_where(tmp, pl.col("_n") > spec.max_value, spec, "above_max", (spec.max_value,))
+            if spec.kind == "int":
+                typed.append(num.round(0).cast(pl.Int64, strict=False).alias(spec.field))
+            else:
+                typed.append(num.round(2).alias(spec.field))
+        elif spec.kind == "date":
+            text = col.str.slice(0, 10).str.replace_all(r"[/.]", "-")
+            parsed = pl.coalesce(
+                text.str.to_date("%Y-%m-%d", strict=False),
+                col.str.to_date("%Y%m%d", strict=False),
+            )
+            tmp = out.select(ROW, spec.field, parsed.alias("_d"))
+            errors += _errors_where(tmp, pl.col(spec.field).is_not_null() & pl.col("_d").is_null(), spec, "not_date")
+            typed.append(parsed.alias(spec.field))
+        elif spec.kind == "bool":
+            low = col.str.to_lowercase()
+            value = pl.when(low.is_in(list(TRUE_WORDS))).then(True).when(low.is_in(list(FALSE_WORDS))).then(False).otherwise(None)
+            tmp = out.select(ROW, spec.field, value.alias("_b"))
+            errors += _errors_where(tmp, pl.col(spec.field).is_not_null() & pl.col("_b").is_null(), spec, "not_bool")
+            typed.append(value.alias(spec.field))
+        elif spec.kind in ("choice", "town"):
+            mapped = col.replace_strict(spec.lookup, default=None, return_dtype=pl.self_dtype() if spec.kind == "choice" else pl.Int64)
+            tmp = out.select(ROW, spec.field, mapped.alias("_c"))
+            errors += _errors_where(
+                tmp, pl.col(spec.field).is_not_null() & pl.col("_c").is_null(), spec,
+                "unknown_town" if spec.kind == "town" else "unknown_choice",
+                (" / ".join(sorted({k for k in spec.lookup if not k.isascii()})),) if spec.kind == "choice" else (),
+            )
+            typed.append(mapped.alias(spec.field))
+        elif spec.kind in ("credit_code", "industry"):
+            normalised = col.str.to_uppercase() if spec.kind == "credit_code" else col
+            tmp = out.select(ROW, spec.field, normalised.alias("_v"))
+            uniques = tmp.get_column("_v").drop_nulls().unique().to_list()
+            verdicts = {v: spec.validator(v) for v in uniques}
+            bad = {v: e for v, e in verdicts.items() if e}
+            if bad:
+                for r, original, v in tmp.filter(pl.col("_v").is_in(list(bad))).iter_rows():
+                    message_id, *params = bad[v].split(":")
+                    errors.append(CellError(r, spec.header, original, message_id, tuple(params)))
+            typed.append(normalised.alias(spec.field))
+        else:
+            if spec.max_length:
+                errors += _errors_where(out, col.str.len_chars() > spec.max_length, spec, "too_long", (spec.max_length,))
+            typed.append(col)
+    out = out.with_columns(typed)
+
+    # Cross-column consistency (e.g. S&T staff <= staff).
+    for small, large, message_id in checks:
+        if small in by_field and large in by_field:
+            bad = out.filter(pl.col(small) > pl.col(large)).select(ROW, small, large)
+            spec_small, spec_large = by_field[small], by_field[large]
+            for r, a, b in bad.iter_rows():
+                errors.append(CellError(r, spec_small.header, str(a), message_id, (spec_large.header, str(b))))
+
+    # References to enterprises must resolve (in the database or in the same workbook).
+    if known_credit_codes is not None and "credit_code" in by_field:
+        bad = out.filter(pl.col("credit_code").is_not_null() & ~pl.col("credit_code").is_in(list(known_credit_codes)))
+        spec = by_field["credit_code"]
+        errors += [CellError(r, spec.header, v, "unknown_enterprise") for r, v in bad.select(ROW, "credit_code").iter_rows()]
+
+    # Duplicates of the natural key within the file.
+    if all(k in out.columns for k in key):
+        dup = (
+            out.filter(pl.all_horizontal(pl.col(k).is_not_null() for k in key))
+            .with_columns(pl.col(ROW).min().over(list(key)).alias("_first"))
+            .filter(pl.col(ROW) != pl.col("_first"))
+        )
+        header = by_field[key[-1]].header
+        errors += [
+            CellError(r, header, str(v), "duplicate", (first,))
+            for r, v, first in dup.select(ROW, key[-1], "_first").iter_rows()
+        ]
+    errors.sort(key=lambda e: (e.row, e.column))
+    return out, errors

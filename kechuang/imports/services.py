@@ -1,0 +1,413 @@
+"""Import service: read a workbook, validate every cell, plan the changes, commit all-or-nothing.
+
+The path is: read (python-calamine) → parse and validate (imports.logic, Polars) → plan against
+the database (one query per entity) → write in one transaction with history (simple-history's
+bulk helpers). The demo generator calls `import_frames` with frames it builds, so generated data
+goes through the same checks and writes as an uploaded file.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+
+import polars as pl
+from django.apps import apps
+from django.db import transaction
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from python_calamine import CalamineWorkbook
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
+
+from kechuang.enterprises.constants import HIGH_TECH_VALIDITY_YEARS
+from kechuang.enterprises.logic.credit_code import CreditCodeError, validate_credit_code
+from kechuang.enterprises.logic.industry import IndustryCodeError, validate_industry_code
+from kechuang.regions.selectors import home_towns
+
+from .logic import ROW, CellError, ColumnSpec, parse_sheet
+from .models import ImportBatch, ImportStatus
+from .schemas import SCHEMAS, EntitySchema, schema_for_headers
+
+__all__ = ["ImportResult", "SheetResult", "import_file", "import_frames", "read_workbook", "INSTRUCTIONS_SHEET"]
+
+INSTRUCTIONS_SHEET = "填写说明"
+# Entities that others reference are imported first.
+ORDER = ["enterprises", "annual_figures", "ip_assets", "qualifications", "institutions"]
+BATCH_SIZE = 2000
+
+
+@dataclass
+class SheetResult:
+    entity: str
+    sheet: str
+    rows: int = 0
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    errors: list[dict] = field(default_factory=list)
+
+
+@dataclass
+class ImportResult:
+    """The outcome of an import: per-sheet counts and every error, in the user's language."""
+
+    sheets: list[SheetResult] = field(default_factory=list)
+    committed: bool = False
+    file_errors: list[dict] = field(default_factory=list)
+
+    @property
+    def errors(self) -> list[dict]:
+        return self.file_errors + [e for s in self.sheets for e in s.errors]
+
+    def summary(self) -> dict:
+        return {
+            "rows": sum(s.rows for s in self.sheets),
+            "created": sum(s.created for s in self.sheets),
+            "updated": sum(s.updated for s in self.sheets),
+            "unchanged": sum(s.unchanged for s in self.sheets),
+            "errors": len(self.errors),
+            "sheets": [
+                {"entity": s.entity, "sheet": s.sheet, "rows": s.rows, "created": s.created,
+                 "updated": s.updated, "unchanged": s.unchanged, "errors": len(s.errors)}
+                for s in self.sheets
+            ],
+        }
+
+
+# ------------------------------------------------------------------ messages
+
+
+def error_message(message_id: str, params: tuple) -> str:
+    """The user-facing text of a cell error, in the active language."""
+    p = list(params)
+    messages = {
+        "required": lambda: _("This column is required."),
+        "not_number": lambda: _("Not a number."),
+        "not_integer": lambda: _("Must be a whole number."),
+        "below_min": lambda: _("Must be at least %(min)s.") % {"min": _fmt(p[0])},
+        "above_max": lambda: _("Must be at most %(max)s.") % {"max": _fmt(p[0])},
+        "not_date": lambda: _("Not a date; write it as 2024-03-31."),
+        "not_bool": lambda: _("Write 是 (yes) or 否 (no)."),
+        "unknown_choice": lambda: _("Unknown value; allowed: %(allowed)s.") % {"allowed": p[0]},
+        "unknown_town": lambda: _("Not a town or street of this region."),
+        "too_long": lambda: _("At most %(n)s characters.") % {"n": p[0]},
+        "credit_length": lambda: _("A unified social credit code has 18 characters."),
+        "credit_charset": lambda: _("The code may contain only digits and the letters A-Y except I, O, S, V, Z."),
+        "credit_division": lambda: _("Characters 3-8 must be the digits of an administrative division code."),
+        "credit_check": lambda: _("Wrong check character: for this code it should be “%(expected)s”.") % {"expected": p[0]},
+        "industry_format": lambda: _("An industry code (GB/T 4754-2017) has 4 digits."),
+        "industry_division": lambda: _("No such industry division in GB/T 4754-2017."),
+        "unknown_enterprise": lambda: _("No enterprise with this credit code; import it in the enterprise sheet first."),
+        "duplicate": lambda: _("Duplicate of row %(row)s in this sheet.") % {"row": p[0]},
+        "tech_staff_gt_staff": lambda: _("S&T staff exceed staff (%(other)s = %(value)s).") % {"other": p[0], "value": p[1]},
+        "domestic_gt_total": lambda: _("Domestic R&D exceeds total R&D (%(other)s = %(value)s).") % {"other": p[0], "value": p[1]},
+        "main_gt_sales": lambda: _("Main business revenue exceeds sales revenue (%(other)s = %(value)s).") % {"other": p[0], "value": p[1]},
+        "non_taxable_gt_total": lambda: _("Non-taxable income exceeds total income (%(other)s = %(value)s).") % {"other": p[0], "value": p[1]},
+        "grant_before_application": lambda: _("Application date is after the grant date (%(other)s = %(value)s).") % {"other": p[0], "value": p[1]},
+        "expiry_before_issue": lambda: _("Issue date is after the expiry date (%(other)s = %(value)s).") % {"other": p[0], "value": p[1]},
+        "unknown_column": lambda: _("Unknown column; use the template's headers."),
+        "missing_column": lambda: _("Required column is missing."),
+        "unknown_sheet": lambda: _("This sheet matches no template."),
+        "unreadable": lambda: _("The file could not be read as an Excel workbook."),
+        "empty": lambda: _("The workbook contains no data rows."),
+    }
+    return str(messages[message_id]())
+
+
+def _fmt(number) -> str:
+    return f"{number:,.0f}" if float(number).is_integer() else str(number)
+
+
+def _error_dict(sheet: str, e: CellError) -> dict:
+    return {"sheet": sheet, "row": e.row, "column": e.column, "value": e.value,
+            "message": error_message(e.message_id, e.params)}
+
+
+# ------------------------------------------------------------------ reading
+
+
+def _cell_text(value) -> str | None:
+    if value is None or value == "":
+        return None
+    if isinstance(value, float):
+        return str(int(value)) if value.is_integer() and abs(value) < 1e15 else repr(value)
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return str(value)
+
+
+def read_workbook(path: str | Path) -> list[tuple[str, list[str], pl.DataFrame]]:
+    """Read every data sheet of a workbook with python-calamine.
+
+    Returns [(sheet name, headers, raw frame)] where the raw frame has one Utf8 column per header
+    (named by the header) and "__row" with the spreadsheet row number (the header is row 1).
+    Raises ValueError("unreadable") if the file is not a workbook.
+    """
+    try:
+        workbook = CalamineWorkbook.from_path(str(path))
+    except Exception as exc:  # calamine raises several error types for non-workbooks
+        raise ValueError("unreadable") from exc
+    sheets = []
+    for name in workbook.sheet_names:
+        if name == INSTRUCTIONS_SHEET:
+            continue
+        rows = workbook.get_sheet_by_name(name).to_python(skip_empty_area=False)
+        if not rows:
+            continue
+        headers = [str(h).strip() if h is not None else "" for h in rows[0]]
+        body = [r for r in rows[1:]]
+        row_numbers = [i + 2 for i, r in enumerate(body) if any(v not in (None, "") for v in r)]
+        body = [r for r in body if any(v not in (None, "") for v in r)]
+        data = {ROW: row_numbers}
+        for j, header in enumerate(headers):
+            if header:
+                data[header] = [_cell_text(r[j]) if j < len(r) else None for r in body]
+        sheets.append((name, headers, pl.DataFrame(data, schema={k: (pl.Int64 if k == ROW else pl.Utf8) for k in data})))
+    return sheets
+
+
+# ------------------------------------------------------------------ validation
+
+
+def _credit_check(value: str) -> str | None:
+    try:
+        validate_credit_code(value)
+    except CreditCodeError as exc:
+        return f"credit_{exc.code}" + (f":{exc.expected}" if exc.expected else "")
+    return None
+
+
+def _industry_check(value: str) -> str | None:
+    try:
+        validate_industry_code(value)
+    except IndustryCodeError as exc:
+        return f"industry_{exc.code}"
+    return None
+
+
+def _choice_lookup(choices) -> dict[str, str]:
+    lookup = {}
+    for value, label in choices.choices:
+        lookup[value] = value
+        for lang in ("zh-hans", "en"):
+            with translation.override(lang):
+                lookup[str(label)] = value
+    return lookup
+
+
+def column_specs(schema: EntitySchema) -> list[ColumnSpec]:
+    """Parser specs for a schema, with the lookups (towns, choices, validators) filled in."""
+    towns = None
+    specs = []
+    for c in schema.columns:
+        lookup = validator = None
+        if c.kind == "choice":
+            lookup = _choice_lookup(c.choices)
+        elif c.kind == "town":
+            towns = towns if towns is not None else {t.name: t.pk for t in home_towns()}
+            lookup = towns
+        elif c.kind == "credit_code":
+            validator = _credit_check
+        elif c.kind == "industry":
+            validator = _industry_check
+        specs.append(ColumnSpec(c.field, c.header, c.kind, c.required, c.min_value, c.max_value, c.max_length, lookup, validator))
+    return specs
+
+
+# ------------------------------------------------------------------ planning and writing
+
+
+def _model(schema: EntitySchema):
+    return apps.get_model(schema.model_label)
+
+
+def _existing(schema: EntitySchema, frame: pl.DataFrame, code_to_id: dict[str, int]) -> dict[tuple, dict]:
+    """Existing rows that the frame's keys could match, keyed by natural key (one query)."""
+    model = _model(schema)
+    qs = model.objects.all()
+    if "year" in schema.key and "year" in frame.columns:
+        qs = qs.filter(year__in=frame.get_column("year").drop_nulls().unique().to_list())
+    rows = {}
+    id_to_code = None
+    for row in qs.values():
+        if "credit_code" in schema.key and schema.name != "enterprises":
+            if id_to_code is None:
+                id_to_code = {v: k for k, v in code_to_id.items()}
+            row["credit_code"] = id_to_code.get(row["enterprise_id"])
+        rows[tuple(row[k] for k in schema.key)] = row
+    return rows
+
+
+def _normalise(value):
+    if isinstance(value, Decimal):
+        return float(value)
+    return value
+
+
+def _to_python(field_obj, value):
+    if value is None:
+        return None
+    if field_obj.get_internal_type() == "DecimalField":
+        return Decimal(repr(value)).quantize(Decimal("0.01"))
+    return value
+
+
+def _plan_and_write(schema, frame, *, sheet_result, dry_run, code_to_id, batch, user, source):
+    model = _model(schema)
+    present = [c.field for c in schema.columns if c.field in frame.columns]
+    fields = {f.name: f for f in model._meta.concrete_fields}
+    existing = _existing(schema, frame, code_to_id)
+    to_create, to_update, changed_fields = [], [], set()
+    write_fields = [f for f in present if f != "credit_code" or schema.name == "enterprises"]
+    for rec in frame.select([ROW, *present]).iter_rows(named=True):
+        values = {}
+        for f in write_fields:
+            name = "town_id" if f == "town" else f
+            values[name] = _to_python(fields[name], rec[f]) if name in fields else rec[f]
+        if schema.name == "qualifications" and values.get("expiry_date") is None and rec.get("kind") == "high_tech" and rec.get("issue_date"):
+            issue = rec["issue_date"]
+            values["expiry_date"] = _add_years(issue, HIGH_TECH_VALIDITY_YEARS) - dt.timedelta(days=1)
+        for name, f in fields.items():  # blank cells in columns with a default take the default
+            if name in values and values[name] is None and not f.null and f.has_default():
+                values[name] = f.get_default()
+        if "credit_code" in schema.key and schema.name != "enterprises":
+            values["enterprise_id"] = code_to_id[rec["credit_code"]]
+        key = tuple(rec[k] for k in schema.key)
+        old = existing.get(key)
+        provenance = {"source": source, "import_batch": batch, "source_row": rec[ROW], "updated_by": user} if hasattr(model, "source_row") else {}
+        if old is None:
+            to_create.append(model(**values, **provenance))
+            continue
+        diff = [k for k, v in values.items() if _normalise(v) != _normalise(old.get(k))]
+        if not diff:
+            sheet_result.unchanged += 1
+            continue
+        changed_fields.update(diff)
+        merged = {k: v for k, v in old.items() if k in fields or k.endswith("_id")}
+        merged.update(values)
+        merged.update(provenance)
+        to_update.append(model(**{k: v for k, v in merged.items() if k != "credit_code" or schema.name == "enterprises"}))
+    sheet_result.created = len(to_create)
+    sheet_result.updated = len(to_update)
+    if dry_run:
+        return
+    reason = f"import:{batch.pk}" if batch else f"import:{source}"
+    if to_create:
+        created = bulk_create_with_history(to_create, model, batch_size=BATCH_SIZE, default_user=user, default_change_reason=reason)
+        if schema.name == "enterprises":
+            code_to_id.update({o.credit_code: o.pk for o in created})
+    if to_update:
+        update_fields = sorted(changed_fields | ({"source", "import_batch", "source_row", "updated_by", "updated_at"} & set(fields)))
+        update_fields = [f for f in update_fields if f in fields and not fields[f].primary_key]
+        bulk_update_with_history(to_update, model, update_fields, batch_size=BATCH_SIZE, default_user=user, default_change_reason=reason)
+
+
+def _add_years(date: dt.date, years: int) -> dt.date:
+    try:
+        return date.replace(year=date.year + years)
+    except ValueError:  # 29 February
+        return date.replace(year=date.year + years, day=28)
+
+
+def import_frames(
+    frames: list[tuple[str, EntitySchema, pl.DataFrame]],
+    *,
+    dry_run: bool,
+    user=None,
+    batch: ImportBatch | None = None,
+    source: str = "import",
+    language: str | None = None,
+) -> ImportResult:
+    """Validate raw sheets and, unless dry_run or any error, write them in one transaction.
+
+    frames: [(sheet name, schema, raw Utf8 frame with columns named by field and "__row")].
+    """
+    result = ImportResult()
+    frames = sorted(frames, key=lambda f: ORDER.index(f[1].name))
+    from kechuang.enterprises.models import Enterprise
+
+    code_to_id = dict(Enterprise.objects.values_list("credit_code", "id"))
+    file_codes = set()
+    parsed = []
+    with translation.override(language or translation.get_language()):
+        for sheet, schema, raw in frames:
+            sres = SheetResult(schema.name, sheet, rows=raw.height)
+            known = None if schema.name == "enterprises" else set(code_to_id) | file_codes
+            typed, errors = parse_sheet(raw, column_specs(schema), key=schema.key, checks=schema.checks, known_credit_codes=known)
+            if schema.name == "enterprises":
+                file_codes |= set(typed.get_column("credit_code").drop_nulls().to_list())
+            sres.errors = [_error_dict(sheet, e) for e in errors]
+            result.sheets.append(sres)
+            parsed.append((schema, typed, sres))
+        has_errors = bool(result.errors)
+        try:
+            with transaction.atomic():
+                for schema, typed, sres in parsed:
+                    if has_errors:
+                        break
+                    _plan_and_write(schema, typed, sheet_result=sres, dry_run=dry_run, code_to_id=code_to_id, batch=batch, user=user, source=source)
+                if has_errors or dry_run:
+                    raise _Rollback
+        except _Rollback:
+            pass
+        if has_errors:  # still show what would have happened for sheets without errors
+            for schema, typed, sres in parsed:
+                if not sres.errors:
+                    _plan_and_write(schema, typed, sheet_result=sres, dry_run=True, code_to_id=code_to_id, batch=None, user=user, source=source)
+    result.committed = not dry_run and not result.errors
+    return result
+
+
+class _Rollback(Exception):
+    """Raised inside the transaction to roll back a dry run."""
+
+
+def raw_frames_from_workbook(path: str | Path, language: str | None = None) -> tuple[list, list[dict]]:
+    """Map a workbook's sheets to schemas; return (frames for import_frames, file-level errors)."""
+    frames, errors = [], []
+    with translation.override(language or translation.get_language()):
+        try:
+            sheets = read_workbook(path)
+        except ValueError:
+            return [], [{"sheet": "", "row": None, "column": "", "value": None, "message": error_message("unreadable", ())}]
+        for name, headers, raw in sheets:
+            schema = schema_for_headers(name, headers)
+            if schema is None:
+                errors.append({"sheet": name, "row": 1, "column": "", "value": None, "message": error_message("unknown_sheet", ())})
+                continue
+            by_header = {c.header: c.field for c in schema.columns}
+            for h in headers:
+                if h and h not in by_header:
+                    errors.append({"sheet": name, "row": 1, "column": h, "value": h, "message": error_message("unknown_column", ())})
+            for c in schema.columns:
+                if c.required and c.header not in headers:
+                    errors.append({"sheet": name, "row": 1, "column": c.header, "value": None, "message": error_message("missing_column", ())})
+            raw = raw.select([ROW, *[pl.col(h).alias(by_header[h]) for h in headers if h in by_header]])
+            frames.append((name, schema, raw))
+        if not errors and not any(f[2].height for f in frames):
+            errors.append({"sheet": "", "row": None, "column": "", "value": None, "message": error_message("empty", ())})
+    return frames, errors
+
+
+def import_file(path: str | Path, *, dry_run: bool, user=None, batch: ImportBatch | None = None, language: str | None = None) -> ImportResult:
+    """Import a workbook file (all its sheets, all-or-nothing) and record the outcome on `batch`."""
+    frames, file_errors = raw_frames_from_workbook(path, language)
+    if file_errors:
+        result = ImportResult(file_errors=file_errors)
+    else:
+        result = import_frames(frames, dry_run=dry_run, user=user, batch=batch, language=language)
+    if batch is not None:
+        batch.summary = result.summary()
+        batch.errors = result.errors
+        batch.total_rows = batch.summary["rows"]
+        batch.progress = 100
+        batch.status = ImportStatus.FAILED if result.errors else (ImportStatus.VALIDATED if dry_run else ImportStatus.COMMITTED)
+        batch.finished_at = timezone.now()
+        batch.save()
+    return result
