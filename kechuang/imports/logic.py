@@ -107,7 +107,7 @@ def parse_sheet(
             errors += _errors_where(tmp, pl.col(spec.field).is_not_null() & pl.col("_b").is_null(), spec, "not_bool")
             typed.append(value.alias(spec.field))
         elif spec.kind in ("choice", "town"):
-            mapped = col.replace_strict(spec.lookup, default=None, return_dtype=pl.self_dtype() if spec.kind == "choice" else pl.Int64)
+            mapped = col.replace_strict(spec.lookup, default=None, return_dtype=pl.Utf8 if spec.kind == "choice" else pl.Int64)
             tmp = out.select(ROW, spec.field, mapped.alias("_c"))
             errors += _errors_where(
                 tmp, pl.col(spec.field).is_not_null() & pl.col("_c").is_null(), spec,

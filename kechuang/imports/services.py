@@ -236,7 +236,7 @@ def _existing(schema: EntitySchema, frame: pl.DataFrame, code_to_id: dict[str, i
     rows = {}
     id_to_code = None
     for row in qs.values():
-        if "credit_code" in schema.key and schema.name != "enterprises":
+        if schema.name != "enterprises":
             if id_to_code is None:
                 id_to_code = {v: k for k, v in code_to_id.items()}
             row["credit_code"] = id_to_code.get(row["enterprise_id"])
@@ -274,10 +274,11 @@ def _plan_and_write(schema, frame, *, sheet_result, dry_run, code_to_id, batch, 
             issue = rec["issue_date"]
             values["expiry_date"] = _add_years(issue, HIGH_TECH_VALIDITY_YEARS) - dt.timedelta(days=1)
         for name, f in fields.items():  # blank cells in columns with a default take the default
-            if name in values and values[name] is None and not f.null and f.has_default():
-                values[name] = f.get_default()
-        if "credit_code" in schema.key and schema.name != "enterprises":
-            values["enterprise_id"] = code_to_id[rec["credit_code"]]
+            if name in values and values[name] is None and not f.null:
+                values[name] = f.get_default() if f.has_default() else ""
+        if schema.name != "enterprises":
+            # None only in a dry run, for an enterprise created by the same workbook.
+            values["enterprise_id"] = code_to_id.get(rec["credit_code"])
         key = tuple(rec[k] for k in schema.key)
         old = existing.get(key)
         provenance = {"source": source, "import_batch": batch, "source_row": rec[ROW], "updated_by": user} if hasattr(model, "source_row") else {}

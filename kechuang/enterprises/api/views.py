@@ -1,0 +1,185 @@
+"""API viewsets of the enterprise registry: list (filtered), detail, create, update; no delete.
+
+Reads start from `Model.objects.for_user(request.user)`, so rows outside the user's scope are
+absent from lists and answer 404 on detail and update. Writes go through the services, which
+check the role again, validate, record history and re-check the scope.
+"""
+
+from __future__ import annotations
+
+from contextlib import contextmanager
+
+from django.core.exceptions import NON_FIELD_ERRORS
+from django.core.exceptions import ValidationError as DjangoValidationError
+from rest_framework import mixins, serializers, viewsets
+from rest_framework.permissions import SAFE_METHODS, BasePermission, IsAuthenticated
+from rest_framework.settings import api_settings
+
+from kechuang.enterprises import services
+from kechuang.enterprises.filters import (
+    AnnualFigureFilterSet,
+    EnterpriseFilterSet,
+    IntellectualPropertyFilterSet,
+    QualificationFilterSet,
+)
+from kechuang.enterprises.models import AnnualFigure, Enterprise, IntellectualProperty, Qualification
+
+from .serializers import (
+    AnnualFigureSerializer,
+    EnterpriseSerializer,
+    IntellectualPropertySerializer,
+    QualificationSerializer,
+)
+
+__all__ = [
+    "RoleWritePermission",
+    "ScopedServiceViewSet",
+    "service_errors",
+    "EnterpriseViewSet",
+    "AnnualFigureViewSet",
+    "IntellectualPropertyViewSet",
+    "QualificationViewSet",
+]
+
+
+# ------------------------------------------------------------------ shared pieces
+
+
+class RoleWritePermission(BasePermission):
+    """Reads: any authenticated user (the queryset scopes). Writes: what the services allow.
+
+    Create is refused (403) before the input is parsed when the role may not create this model.
+    Update is decided on the object, after the scoped lookup, so out-of-scope rows stay 404.
+    """
+
+    def has_permission(self, request, view):
+        if request.method in SAFE_METHODS or view.action != "create":
+            return True
+        return services.user_can_create(request.user, view.model)
+
+    def has_object_permission(self, request, view, obj):
+        if request.method in SAFE_METHODS:
+            return True
+        enterprise_id = obj.pk if isinstance(obj, Enterprise) else obj.enterprise_id
+        return services.user_can_write(request.user, view.model, enterprise_id=enterprise_id)
+
+
+@contextmanager
+def service_errors():
+    """Turn a service's Django ValidationError into DRF's field-level 400."""
+    try:
+        yield
+    except DjangoValidationError as exc:
+        if hasattr(exc, "error_dict"):
+            detail = {
+                (api_settings.NON_FIELD_ERRORS_KEY if field == NON_FIELD_ERRORS else field): messages
+                for field, messages in exc.message_dict.items()
+            }
+        else:
+            detail = {api_settings.NON_FIELD_ERRORS_KEY: exc.messages}
+        raise serializers.ValidationError(detail) from exc
+
+
+class ScopedServiceViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    viewsets.GenericViewSet,
+):
+    """List, detail, create and (partial) update of a model scoped by `for_user`; no delete."""
+
+    model = None
+    select_related: tuple[str, ...] = ()
+    permission_classes = [IsAuthenticated, RoleWritePermission]
+    lookup_value_regex = r"\d+"
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):  # schema generation
+            return self.model.objects.none()
+        return self.model.objects.for_user(self.request.user).select_related(*self.select_related)
+
+
+# ------------------------------------------------------------------ viewsets
+
+
+class EnterpriseViewSet(ScopedServiceViewSet):
+    """Enterprises of the home region (write: bureau admin/staff)."""
+
+    model = Enterprise
+    select_related = ("town",)
+    serializer_class = EnterpriseSerializer
+    filterset_class = EnterpriseFilterSet
+
+    def perform_create(self, serializer):
+        with service_errors():
+            serializer.instance = services.enterprise_create(
+                user=self.request.user, **serializer.validated_data
+            )
+
+    def perform_update(self, serializer):
+        with service_errors():
+            serializer.instance = services.enterprise_update(
+                enterprise=serializer.instance, user=self.request.user, **serializer.validated_data
+            )
+
+
+class AnnualFigureViewSet(ScopedServiceViewSet):
+    """Yearly figures (write: bureau admin/staff; an enterprise account for its own rows)."""
+
+    model = AnnualFigure
+    select_related = ("enterprise",)
+    serializer_class = AnnualFigureSerializer
+    filterset_class = AnnualFigureFilterSet
+
+    def perform_create(self, serializer):
+        with service_errors():
+            serializer.instance = services.annual_figure_create(
+                user=self.request.user, **serializer.validated_data
+            )
+
+    def perform_update(self, serializer):
+        with service_errors():
+            serializer.instance = services.annual_figure_update(
+                figure=serializer.instance, user=self.request.user, **serializer.validated_data
+            )
+
+
+class IntellectualPropertyViewSet(ScopedServiceViewSet):
+    """IP items of enterprises (write: bureau admin/staff)."""
+
+    model = IntellectualProperty
+    select_related = ("enterprise",)
+    serializer_class = IntellectualPropertySerializer
+    filterset_class = IntellectualPropertyFilterSet
+
+    def perform_create(self, serializer):
+        with service_errors():
+            serializer.instance = services.ip_create(user=self.request.user, **serializer.validated_data)
+
+    def perform_update(self, serializer):
+        with service_errors():
+            serializer.instance = services.ip_update(
+                ip=serializer.instance, user=self.request.user, **serializer.validated_data
+            )
+
+
+class QualificationViewSet(ScopedServiceViewSet):
+    """Held qualifications (write: bureau admin/staff)."""
+
+    model = Qualification
+    select_related = ("enterprise",)
+    serializer_class = QualificationSerializer
+    filterset_class = QualificationFilterSet
+
+    def perform_create(self, serializer):
+        with service_errors():
+            serializer.instance = services.qualification_create(
+                user=self.request.user, **serializer.validated_data
+            )
+
+    def perform_update(self, serializer):
+        with service_errors():
+            serializer.instance = services.qualification_update(
+                qualification=serializer.instance, user=self.request.user, **serializer.validated_data
+            )

@@ -1,0 +1,1 @@
+"""REST API of R&D institutions, mounted at /api/v1/platforms/."""

@@ -1,0 +1,26 @@
+"""FilterSets of R&D institutions, shared by the HTML list and the API query string."""
+
+from __future__ import annotations
+
+import django_filters
+from django.utils.translation import gettext_lazy as _
+
+from kechuang.enterprises.filters import CreditCodeFilter, YearFilter, town_filter
+
+from .models import InstitutionLevel, InstitutionStatus, RDInstitution
+
+__all__ = ["RDInstitutionFilterSet"]
+
+
+class RDInstitutionFilterSet(django_filters.FilterSet):
+    """R&D institution filters: level, year recognised, status, enterprise, town."""
+
+    level = django_filters.ChoiceFilter(choices=InstitutionLevel.choices)
+    year_recognised = YearFilter(field_name="year_recognised", label=_("year recognised"))
+    status = django_filters.ChoiceFilter(choices=InstitutionStatus.choices)
+    credit_code = CreditCodeFilter(field_name="enterprise__credit_code", label=_("credit code"))
+    town = town_filter("enterprise__town")
+
+    class Meta:
+        model = RDInstitution
+        fields = ["level", "year_recognised", "status", "credit_code", "town"]
