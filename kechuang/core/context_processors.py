@@ -29,4 +29,16 @@ def navigation(request):
         if role == Role.ENTERPRISE and user.profile.enterprise_id:
             url = reverse("enterprises:enterprise_detail", args=[user.profile.enterprise_id])
             items.append({"url": url, "label": _("My enterprise"), "active": request.path == url})
-    return {"nav_items": items, "user_role": role, "is_staff_role": role in STAFF_ROLES}
+    return {
+        "nav_items": items,
+        "user_role": role,
+        "is_staff_role": role in STAFF_ROLES,
+        "home_region_name": _home_region_name(),
+    }
+
+
+def _home_region_name() -> str:
+    from kechuang.regions.selectors import home_region
+
+    region = home_region()
+    return region.name if region else ""

@@ -9,7 +9,7 @@ from kechuang.enterprises.selectors import ladder_counts
 from kechuang.platforms.selectors import institution_counts
 from kechuang.rnd.selectors import rd_aggregates
 
-__all__ = ["headline_figures", "figures_as_json", "HEADLINE_PROVIDERS"]
+__all__ = ["available_years", "headline_figures", "figures_as_json", "HEADLINE_PROVIDERS"]
 
 # Later capabilities (programmes, cooperation, indicators) register callables year -> dict here.
 HEADLINE_PROVIDERS: list = []
@@ -38,3 +38,10 @@ def headline_figures(year: int) -> dict:
 def figures_as_json(figures: dict) -> dict:
     """JSON-safe copy: Decimal money becomes a number of yuan with two decimals."""
     return {k: (float(v) if isinstance(v, Decimal) else v) for k, v in figures.items()}
+
+
+def available_years() -> list[int]:
+    """Years that have yearly figures, ascending (one query)."""
+    from kechuang.enterprises.models import AnnualFigure
+
+    return sorted(AnnualFigure.objects.order_by().values_list("year", flat=True).distinct())

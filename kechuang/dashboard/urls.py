@@ -3,4 +3,4 @@ from django.urls import path
 from . import views
 
 app_name = "dashboard"
-urlpatterns = []
+urlpatterns = [path("", views.home, name="home")]

@@ -208,6 +208,12 @@ class AnnualFigure(ProvenanceMixin, models.Model):
             return None
         return self.rd_expense_stat / self.operating_revenue
 
+    @property
+    def rd_intensity_pct(self):
+        """R&D intensity as a number of percent (for display)."""
+        intensity = self.rd_intensity
+        return None if intensity is None else intensity * 100
+
 
 # ------------------------------------------------------------------ IntellectualProperty
 

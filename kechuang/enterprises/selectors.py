@@ -9,7 +9,7 @@ from django.db.models import Count, Q
 from .choices import UNICORN_TIERS, QualificationKind, QualificationStatus
 from .models import Qualification
 
-__all__ = ["ladder_counts", "valid_high_tech_series", "year_end"]
+__all__ = ["enterprise_history", "ladder_counts", "valid_high_tech_series", "year_end"]
 
 
 def year_end(year: int) -> dt.date:
@@ -64,3 +64,47 @@ def valid_high_tech_series(years: list[int]) -> dict[int, int]:
     qs = Qualification.objects.filter(kind=QualificationKind.HIGH_TECH)
     result = qs.aggregate(**{f"y{y}": Count("enterprise", distinct=True, filter=_valid_on(year_end(y))) for y in years})
     return {y: result[f"y{y}"] for y in years}
+
+
+def enterprise_history(enterprise, *, limit: int = 50) -> list[dict]:
+    """The change history of an enterprise and everything it owns, newest first.
+
+    Each entry: {date, user, model, object, action, changes: [(field label, before, after)],
+    reason}. One query per model (no per-record queries): consecutive historical records of the
+    same object are compared in Python.
+    """
+    from kechuang.platforms.models import RDInstitution
+
+    from .models import AnnualFigure, Enterprise, IntellectualProperty
+
+    sources = [
+        (Enterprise, {"id": enterprise.pk}),
+        (AnnualFigure, {"enterprise_id": enterprise.pk}),
+        (IntellectualProperty, {"enterprise_id": enterprise.pk}),
+        (Qualification, {"enterprise_id": enterprise.pk}),
+        (RDInstitution, {"enterprise_id": enterprise.pk}),
+    ]
+    skip = {"history_id", "history_date", "history_change_reason", "history_type", "history_user",
+            "history_user_id", "updated_at", "updated_by", "source_row", "import_batch", "created_at", "id"}
+    entries = []
+    for model, lookup in sources:
+        fields = [f for f in model.history.model._meta.fields if f.attname not in skip and f.name not in skip]
+        records = list(model.history.filter(**lookup).select_related("history_user").order_by("id", "history_date", "history_id"))
+        previous = {}
+        for record in records:
+            before = previous.get(record.id)
+            changes = []
+            if before is not None and record.history_type == "~":
+                for f in fields:
+                    old, new = getattr(before, f.attname), getattr(record, f.attname)
+                    if old != new:
+                        changes.append((str(f.verbose_name), old, new))
+            previous[record.id] = record
+            entries.append({
+                "date": record.history_date, "user": record.history_user, "model": model._meta.verbose_name,
+                "object": str(getattr(record, "year", "") or getattr(record, "number", "") or getattr(record, "name", "") or record.id),
+                "action": record.get_history_type_display(), "type": record.history_type,
+                "changes": changes, "reason": record.history_change_reason or "",
+            })
+    entries.sort(key=lambda e: e["date"], reverse=True)
+    return entries[:limit]

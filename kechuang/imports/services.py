@@ -412,3 +412,26 @@ def import_file(path: str | Path, *, dry_run: bool, user=None, batch: ImportBatc
         batch.finished_at = timezone.now()
         batch.save()
     return result
+
+
+# ------------------------------------------------------------------ batches (upload page, CLI)
+
+
+def import_batch_create(*, user, uploaded_file=None, dry_run: bool = True, language: str = "zh-hans", source_batch: ImportBatch | None = None) -> ImportBatch:
+    """Store an uploaded workbook as a batch and queue its run in the background.
+
+    With `source_batch` (a checked dry run), queue the commit of the same stored file.
+    """
+    from .tasks import import_batch_run
+
+    if source_batch is not None:
+        batch = ImportBatch.objects.create(
+            entity=source_batch.entity, file_name=source_batch.file_name, file=source_batch.file.name,
+            dry_run=dry_run, created_by=user, language=language,
+        )
+    else:
+        batch = ImportBatch(entity="", file_name=uploaded_file.name[:255], dry_run=dry_run, created_by=user, language=language)
+        batch.file.save(uploaded_file.name, uploaded_file, save=False)
+        batch.save()
+    transaction.on_commit(lambda: import_batch_run.enqueue(batch.pk))
+    return batch

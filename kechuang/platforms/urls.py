@@ -3,4 +3,4 @@ from django.urls import path
 from . import views
 
 app_name = "platforms"
-urlpatterns = []
+urlpatterns = [path("", views.institution_list, name="institution_list")]

@@ -1,0 +1,56 @@
+# Kechuang: `make demo` sets up and serves the demo region; `make test` sets up and runs every test.
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: demo test install lint format check vendor messages clean bench-quick
+
+$(BIN)/python:
+	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "Python 3.11 is required ($(PYTHON) not found)"; exit 1; }
+	$(PYTHON) -m venv $(VENV)
+
+$(STAMP): $(BIN)/python pyproject.toml constraints.txt
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -c constraints.txt -e '.[dev]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+demo: install
+	$(BIN)/kechuang compilemessages --ignore '.venv/*' -v 0
+	$(BIN)/kechuang demo
+
+test: install
+	$(BIN)/ruff format --check .
+	$(BIN)/ruff check .
+	$(BIN)/kechuang compilemessages --ignore '.venv/*' -v 0
+	DJANGO_SETTINGS_MODULE=config.settings.test $(BIN)/python manage.py check
+	DJANGO_SETTINGS_MODULE=config.settings.test $(BIN)/python manage.py makemigrations --check --dry-run
+	$(BIN)/pytest -q
+
+lint: install
+	$(BIN)/ruff check .
+
+format: install
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+messages: install
+	$(BIN)/kechuang makemessages -l en --ignore '.venv/*' --ignore 'node_modules/*'
+	$(BIN)/kechuang compilemessages --ignore '.venv/*'
+
+# Re-copy the vendored front-end libraries from the npm registry (developers only; the server
+# never needs Node.js).
+vendor:
+	npm install --no-save
+	cp node_modules/htmx.org/dist/htmx.min.js static/vendor/htmx-2.0.11.min.js
+	cp node_modules/echarts/dist/echarts.min.js static/vendor/echarts-5.6.0.min.js
+	cp node_modules/@tabler/core/dist/css/tabler.min.css static/vendor/tabler-1.6.1.min.css
+	cp node_modules/@tabler/core/dist/js/tabler.min.js static/vendor/tabler-1.6.1.min.js
+
+bench-quick: install
+	for b in benchmarks/*_bench.py; do $(BIN)/python $$b --quick || exit 1; done
+
+clean:
+	rm -rf $(VENV) var staticfiles

@@ -1,0 +1,31 @@
+"""One list-page helper for every registry list: scope → filter → table (sort, paginate) → page,
+or the same rows as an xlsx export with the entity's template headers."""
+
+from __future__ import annotations
+
+from django.shortcuts import render
+from django_tables2 import RequestConfig
+
+from kechuang.imports.exports import export_workbook
+
+from .forms import style_widgets
+from .views import xlsx_response
+
+
+def list_page(request, *, queryset, filterset_class, table_class, template: str, export_schema=None,
+              export_queryset=None, table_kwargs=None, extra_context=None, per_page: int = 25):
+    """Render a filtered, sortable, paginated list, or its xlsx export when `?export=xlsx`.
+
+    queryset must already be scoped to the user (`for_user`). `export_queryset(filtered)` may
+    map the filtered rows to the export's model (e.g. enterprises → their yearly figures).
+    """
+    filterset = filterset_class(request.GET or None, queryset=queryset, request=request)
+    style_widgets(filterset.form)
+    rows = filterset.qs if filterset.is_bound and filterset.is_valid() else (queryset if not filterset.is_bound else queryset.none())
+    if request.GET.get("export") == "xlsx" and export_schema is not None:
+        data = export_queryset(rows) if export_queryset else rows
+        return xlsx_response(export_workbook(export_schema, data), f"{export_schema.sheet}.xlsx")
+    table = table_class(rows, **(table_kwargs(rows) if callable(table_kwargs) else (table_kwargs or {})))
+    RequestConfig(request, paginate={"per_page": per_page}).configure(table)
+    context = {"filter": filterset, "table": table, **(extra_context or {})}
+    return render(request, template, context)
