@@ -18,7 +18,14 @@ from drf_spectacular.utils import extend_schema_field
 
 from kechuang.regions.models import Town
 
-from .choices import IP_CLASS_BY_KIND, IPClass, IPKind, IPStatus, QualificationKind, QualificationStatus
+from .choices import (
+    IP_CLASS_BY_KIND,
+    IPClass,
+    IPKind,
+    IPStatus,
+    QualificationKind,
+    QualificationStatus,
+)
 from .constants import FIRST_REPORTING_YEAR, LAST_REPORTING_YEAR
 from .logic.industry import DIVISIONS
 from .models import AnnualFigure, Enterprise, IntellectualProperty, Qualification
@@ -91,8 +98,12 @@ class EnterpriseFilterSet(django_filters.FilterSet):
     above_scale = django_filters.BooleanFilter(method="filter_above_scale", label=_("above-scale"))
     has_rd = django_filters.BooleanFilter(method="filter_has_rd", label=_("has R&D expense"))
     ordering = django_filters.OrderingFilter(
-        fields=(("name", "name"), ("credit_code", "credit_code"), ("town__sort_order", "town"),
-                ("industry_code", "industry_code")),
+        fields=(
+            ("name", "name"),
+            ("credit_code", "credit_code"),
+            ("town__sort_order", "town"),
+            ("industry_code", "industry_code"),
+        ),
     )
 
     class Meta:

@@ -72,7 +72,9 @@ def user_can_create(user, model: type[models.Model]) -> bool:
     role = user_role(user)
     if role in STAFF_ROLES:
         return True
-    return role == Role.ENTERPRISE and model is AnnualFigure and _own_enterprise_id(user) is not None
+    return (
+        role == Role.ENTERPRISE and model is AnnualFigure and _own_enterprise_id(user) is not None
+    )
 
 
 def user_can_write(user, model: type[models.Model], *, enterprise_id: int | None = None) -> bool:
@@ -130,7 +132,8 @@ def _check_money(obj: models.Model, names, errors: dict) -> None:
             errors.setdefault(name, []).append(_("An amount cannot be negative."))
         elif value > MAX_MONEY:
             errors.setdefault(name, []).append(
-                _("An amount cannot exceed %(max)s yuan; check the unit.") % {"max": f"{MAX_MONEY:,.0f}"}
+                _("An amount cannot exceed %(max)s yuan; check the unit.")
+                % {"max": f"{MAX_MONEY:,.0f}"}
             )
 
 
@@ -170,7 +173,9 @@ def save_with_provenance(obj: models.Model, *, user, errors: dict | None = None)
         obj.full_clean()
     except ValidationError as exc:
         for field, messages in exc.message_dict.items():
-            errors.setdefault(field, []).extend(m for m in messages if m not in errors.get(field, []))
+            errors.setdefault(field, []).extend(
+                m for m in messages if m not in errors.get(field, [])
+            )
     if errors:
         raise ValidationError(errors)
     model = type(obj)
@@ -231,16 +236,25 @@ def _annual_figure_errors(figure: AnnualFigure) -> dict:
     _check_not_greater(figure, "tech_staff_year_end", "employees_year_end", staff, errors)
     _check_not_greater(figure, "tech_staff_avg", "employees_avg", staff, errors)
     _check_not_greater(
-        figure, "rd_hnte_domestic", "rd_hnte_total",
-        _("Domestic R&D exceeds total R&D (%(other)s = %(value)s)."), errors,
+        figure,
+        "rd_hnte_domestic",
+        "rd_hnte_total",
+        _("Domestic R&D exceeds total R&D (%(other)s = %(value)s)."),
+        errors,
     )
     _check_not_greater(
-        figure, "main_business_revenue", "sales_revenue",
-        _("Main business revenue exceeds sales revenue (%(other)s = %(value)s)."), errors,
+        figure,
+        "main_business_revenue",
+        "sales_revenue",
+        _("Main business revenue exceeds sales revenue (%(other)s = %(value)s)."),
+        errors,
     )
     _check_not_greater(
-        figure, "non_taxable_income", "total_income",
-        _("Non-taxable income exceeds total income (%(other)s = %(value)s)."), errors,
+        figure,
+        "non_taxable_income",
+        "total_income",
+        _("Non-taxable income exceeds total income (%(other)s = %(value)s)."),
+        errors,
     )
     return errors
 
@@ -274,12 +288,18 @@ def _ip_errors(ip: IntellectualProperty) -> dict:
     errors: dict = {}
     check_year(ip, "used_in_hnte_application_year", errors)
     _check_not_greater(
-        ip, "application_date", "grant_date",
-        _("Application date is after the grant date (%(other)s = %(value)s)."), errors,
+        ip,
+        "application_date",
+        "grant_date",
+        _("Application date is after the grant date (%(other)s = %(value)s)."),
+        errors,
     )
     _check_not_greater(
-        ip, "grant_date", "expiry_date",
-        _("Grant date is after the expiry date (%(other)s = %(value)s)."), errors,
+        ip,
+        "grant_date",
+        "expiry_date",
+        _("Grant date is after the expiry date (%(other)s = %(value)s)."),
+        errors,
     )
     return errors
 
@@ -319,12 +339,18 @@ def _qualification_errors(q: Qualification) -> dict:
     errors: dict = {}
     check_year(q, "year", errors)
     _check_not_greater(
-        q, "issue_date", "expiry_date",
-        _("Issue date is after the expiry date (%(other)s = %(value)s)."), errors,
+        q,
+        "issue_date",
+        "expiry_date",
+        _("Issue date is after the expiry date (%(other)s = %(value)s)."),
+        errors,
     )
     _check_not_greater(
-        q, "issue_date", "revoked_date",
-        _("Issue date is after the revocation date (%(other)s = %(value)s)."), errors,
+        q,
+        "issue_date",
+        "revoked_date",
+        _("Issue date is after the revocation date (%(other)s = %(value)s)."),
+        errors,
     )
     return errors
 

@@ -43,11 +43,15 @@ PROVENANCE_READ_ONLY = ("source", "updated_at")
 
 def _normalised_credit_code(data) -> str:
     if not isinstance(data, str):
-        raise serializers.ValidationError(_("A credit code is a string of 18 characters."), code="invalid")
+        raise serializers.ValidationError(
+            _("A credit code is a string of 18 characters."), code="invalid"
+        )
     try:
         return validate_credit_code(data)
     except CreditCodeError as exc:
-        raise serializers.ValidationError(credit_code_message(exc), code=f"credit_code_{exc.code}") from exc
+        raise serializers.ValidationError(
+            credit_code_message(exc), code=f"credit_code_{exc.code}"
+        ) from exc
 
 
 class CreditCodeField(serializers.CharField):
@@ -66,7 +70,12 @@ class CreditCodeField(serializers.CharField):
 
 
 @extend_schema_field(
-    {"type": "string", "minLength": 18, "maxLength": 18, "description": "Unified social credit code"}
+    {
+        "type": "string",
+        "minLength": 18,
+        "maxLength": 18,
+        "description": "Unified social credit code",
+    }
 )
 class EnterpriseByCreditCodeField(serializers.SlugRelatedField):
     """The enterprise a row belongs to, read and written as its credit code.

@@ -22,7 +22,12 @@ from kechuang.enterprises.filters import (
     IntellectualPropertyFilterSet,
     QualificationFilterSet,
 )
-from kechuang.enterprises.models import AnnualFigure, Enterprise, IntellectualProperty, Qualification
+from kechuang.enterprises.models import (
+    AnnualFigure,
+    Enterprise,
+    IntellectualProperty,
+    Qualification,
+)
 
 from .serializers import (
     AnnualFigureSerializer,
@@ -72,7 +77,9 @@ def service_errors():
     except DjangoValidationError as exc:
         if hasattr(exc, "error_dict"):
             detail = {
-                (api_settings.NON_FIELD_ERRORS_KEY if field == NON_FIELD_ERRORS else field): messages
+                (
+                    api_settings.NON_FIELD_ERRORS_KEY if field == NON_FIELD_ERRORS else field
+                ): messages
                 for field, messages in exc.message_dict.items()
             }
         else:
@@ -155,7 +162,9 @@ class IntellectualPropertyViewSet(ScopedServiceViewSet):
 
     def perform_create(self, serializer):
         with service_errors():
-            serializer.instance = services.ip_create(user=self.request.user, **serializer.validated_data)
+            serializer.instance = services.ip_create(
+                user=self.request.user, **serializer.validated_data
+            )
 
     def perform_update(self, serializer):
         with service_errors():
@@ -181,5 +190,7 @@ class QualificationViewSet(ScopedServiceViewSet):
     def perform_update(self, serializer):
         with service_errors():
             serializer.instance = services.qualification_update(
-                qualification=serializer.instance, user=self.request.user, **serializer.validated_data
+                qualification=serializer.instance,
+                user=self.request.user,
+                **serializer.validated_data,
             )

@@ -52,13 +52,19 @@ def make_enterprise(**overrides) -> Enterprise:
     return Enterprise.objects.create(**values)
 
 
-def make_annual_figure(enterprise: Enterprise | None = None, year: int = 2024, **overrides) -> AnnualFigure:
+def make_annual_figure(
+    enterprise: Enterprise | None = None, year: int = 2024, **overrides
+) -> AnnualFigure:
     values = {"operating_revenue": 50_000_000, "rd_expense_stat": 1_500_000}
     values.update(overrides)
-    return AnnualFigure.objects.create(enterprise=enterprise or make_enterprise(), year=year, **values)
+    return AnnualFigure.objects.create(
+        enterprise=enterprise or make_enterprise(), year=year, **values
+    )
 
 
-def make_user(role: Role | str | None, town: Town | None = None, enterprise: Enterprise | None = None, **kw):
+def make_user(
+    role: Role | str | None, town: Town | None = None, enterprise: Enterprise | None = None, **kw
+):
     """A user in the role's group (created on demand), with a profile linking town/enterprise."""
     n = next(_seq)
     user = get_user_model().objects.create_user(

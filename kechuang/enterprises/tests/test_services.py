@@ -35,7 +35,11 @@ def staff():
 
 def test_staff_creates_enterprise_with_history(staff, town):
     e = services.enterprise_create(
-        user=staff, credit_code=make_credit_code().lower(), name="甲公司", town=town, industry_code="3411"
+        user=staff,
+        credit_code=make_credit_code().lower(),
+        name="甲公司",
+        town=town,
+        industry_code="3411",
     )
     assert e.credit_code.isupper()
     record = e.history.latest()
@@ -47,12 +51,16 @@ def test_enterprise_create_rejects_wrong_check_character(staff, town):
     good = make_credit_code()
     bad = good[:17] + ("0" if good[17] != "0" else "1")
     with pytest.raises(ValidationError) as exc:
-        services.enterprise_create(user=staff, credit_code=bad, name="x", town=town, industry_code="3411")
+        services.enterprise_create(
+            user=staff, credit_code=bad, name="x", town=town, industry_code="3411"
+        )
     assert good[17] in " ".join(exc.value.message_dict["credit_code"])
     assert not Enterprise.objects.exists()
 
 
-@pytest.mark.parametrize("role", [Role.TOWN_OFFICER, Role.LEADER, Role.EXPERT, Role.ENTERPRISE, None])
+@pytest.mark.parametrize(
+    "role", [Role.TOWN_OFFICER, Role.LEADER, Role.EXPERT, Role.ENTERPRISE, None]
+)
 def test_non_staff_cannot_create_enterprise(role, town):
     user = make_user(role, town=town)
     with pytest.raises(PermissionDenied):
@@ -81,7 +89,9 @@ def test_unknown_field_is_a_programming_error(staff):
 
 def test_staff_figure_has_form_provenance(staff):
     e = make_enterprise()
-    f = services.annual_figure_create(user=staff, enterprise=e, year=2024, rd_expense_stat=Decimal("10.50"))
+    f = services.annual_figure_create(
+        user=staff, enterprise=e, year=2024, rd_expense_stat=Decimal("10.50")
+    )
     assert (f.source, f.updated_by) == ("form", staff)
     assert f.history.latest().history_user == staff
 
@@ -121,9 +131,14 @@ def test_figure_invariants_are_field_errors(staff):
     e = make_enterprise()
     with pytest.raises(ValidationError) as exc:
         services.annual_figure_create(
-            user=staff, enterprise=e, year=1900, rd_expense_stat=Decimal("-1"),
-            employees_year_end=5, tech_staff_year_end=6,
-            rd_hnte_total=Decimal(10), rd_hnte_domestic=Decimal(11),
+            user=staff,
+            enterprise=e,
+            year=1900,
+            rd_expense_stat=Decimal("-1"),
+            employees_year_end=5,
+            tech_staff_year_end=6,
+            rd_hnte_total=Decimal(10),
+            rd_hnte_domestic=Decimal(11),
         )
     errors = exc.value.message_dict
     assert {"year", "rd_expense_stat", "tech_staff_year_end", "rd_hnte_domestic"} <= set(errors)
@@ -143,7 +158,10 @@ def test_duplicate_year_is_a_validation_error(staff):
 def test_high_tech_expiry_defaults_to_three_years_minus_a_day(staff):
     e = make_enterprise()
     q = services.qualification_create(
-        user=staff, enterprise=e, kind=QualificationKind.HIGH_TECH, year=2023,
+        user=staff,
+        enterprise=e,
+        kind=QualificationKind.HIGH_TECH,
+        year=2023,
         issue_date=dt.date(2023, 12, 8),
     )
     assert q.expiry_date == dt.date(2026, 12, 7)
@@ -161,8 +179,11 @@ def test_high_tech_expiry_from_29_february():
 
 def test_other_kinds_have_no_default_expiry(staff):
     q = services.qualification_create(
-        user=staff, enterprise=make_enterprise(), kind=QualificationKind.NATIONAL_TECH_SME,
-        year=2024, issue_date=dt.date(2024, 5, 1),
+        user=staff,
+        enterprise=make_enterprise(),
+        kind=QualificationKind.NATIONAL_TECH_SME,
+        year=2024,
+        issue_date=dt.date(2024, 5, 1),
     )
     assert q.expiry_date is None
 
@@ -170,8 +191,12 @@ def test_other_kinds_have_no_default_expiry(staff):
 def test_expiry_before_issue_is_rejected(staff):
     with pytest.raises(ValidationError) as exc:
         services.qualification_create(
-            user=staff, enterprise=make_enterprise(), kind=QualificationKind.HIGH_TECH, year=2024,
-            issue_date=dt.date(2024, 5, 1), expiry_date=dt.date(2024, 1, 1),
+            user=staff,
+            enterprise=make_enterprise(),
+            kind=QualificationKind.HIGH_TECH,
+            year=2024,
+            issue_date=dt.date(2024, 5, 1),
+            expiry_date=dt.date(2024, 1, 1),
         )
     assert "issue_date" in exc.value.message_dict
 
@@ -182,8 +207,13 @@ def test_expiry_before_issue_is_rejected(staff):
 def test_ip_grant_before_application_rejected(staff):
     with pytest.raises(ValidationError) as exc:
         services.ip_create(
-            user=staff, enterprise=make_enterprise(), kind="invention_patent", number="ZL1",
-            title="t", application_date=dt.date(2024, 5, 1), grant_date=dt.date(2024, 1, 1),
+            user=staff,
+            enterprise=make_enterprise(),
+            kind="invention_patent",
+            number="ZL1",
+            title="t",
+            application_date=dt.date(2024, 5, 1),
+            grant_date=dt.date(2024, 1, 1),
         )
     assert "application_date" in exc.value.message_dict
 
@@ -191,7 +221,10 @@ def test_ip_grant_before_application_rejected(staff):
 def test_institution_create_update_and_unique_level(staff):
     e = make_enterprise()
     inst = institution_create(
-        user=staff, enterprise=e, level=InstitutionLevel.MUNICIPAL_RD_CENTRE, name="中心",
+        user=staff,
+        enterprise=e,
+        level=InstitutionLevel.MUNICIPAL_RD_CENTRE,
+        name="中心",
         year_recognised=2020,
     )
     assert (inst.source, inst.updated_by) == ("form", staff)
@@ -199,7 +232,10 @@ def test_institution_create_update_and_unique_level(staff):
     assert RDInstitution.objects.get(pk=inst.pk).status == "upgraded"
     with pytest.raises(ValidationError):
         institution_create(
-            user=staff, enterprise=e, level=InstitutionLevel.MUNICIPAL_RD_CENTRE, name="again",
+            user=staff,
+            enterprise=e,
+            level=InstitutionLevel.MUNICIPAL_RD_CENTRE,
+            name="again",
             year_recognised=2021,
         )
 
@@ -209,7 +245,10 @@ def test_enterprise_user_cannot_write_institutions():
     user = make_user(Role.ENTERPRISE, enterprise=e)
     with pytest.raises(PermissionDenied):
         institution_create(
-            user=user, enterprise=e, level=InstitutionLevel.MUNICIPAL_RD_CENTRE, name="x",
+            user=user,
+            enterprise=e,
+            level=InstitutionLevel.MUNICIPAL_RD_CENTRE,
+            name="x",
             year_recognised=2020,
         )
 
@@ -218,7 +257,8 @@ def test_write_outside_scope_is_rolled_back(monkeypatch, staff):
     """If a write would leave the row outside the user's scope, nothing is saved."""
     e = make_enterprise()
     monkeypatch.setattr(
-        "kechuang.enterprises.models.EnterpriseOwnedQuerySet.for_user", lambda self, user: self.none()
+        "kechuang.enterprises.models.EnterpriseOwnedQuerySet.for_user",
+        lambda self, user: self.none(),
     )
     with pytest.raises(PermissionDenied):
         services.annual_figure_create(user=staff, enterprise=e, year=2024)
