@@ -10,6 +10,7 @@ urlpatterns = [
     path("enterprises/", include("kechuang.enterprises.urls")),
     path("institutions/", include("kechuang.platforms.urls")),
     path("imports/", include("kechuang.imports.urls")),
+    path("qualifications/", include("kechuang.qualifications.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/v1/", include("kechuang.api_urls")),

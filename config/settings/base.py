@@ -81,6 +81,7 @@ LOCAL_APPS = [
     "kechuang.regions",
     "kechuang.enterprises",
     "kechuang.platforms",
+    "kechuang.qualifications",
     "kechuang.imports",
     "kechuang.rnd",
     "kechuang.dashboard",

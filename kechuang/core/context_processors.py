@@ -12,6 +12,8 @@ NAVIGATION = [
     ("enterprises:enterprise_list", _("Enterprises"), STAFF_ROLES | {Role.TOWN_OFFICER}),
     ("enterprises:qualification_list", _("Qualifications"), STAFF_ROLES | {Role.TOWN_OFFICER}),
     ("platforms:institution_list", _("R&D institutions"), STAFF_ROLES | {Role.TOWN_OFFICER}),
+    ("qualifications:ladder", _("Cultivation ladder"), READ_ALL_ROLES | {Role.TOWN_OFFICER}),
+    ("qualifications:reserve_pool", _("Reserve pool"), STAFF_ROLES | {Role.TOWN_OFFICER}),
     ("imports:import_list", _("Import"), STAFF_ROLES),
 ]
 

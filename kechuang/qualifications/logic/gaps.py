@@ -41,10 +41,10 @@ def new_items_gap(num_: Fraction, den_: Fraction, threshold: Fraction) -> Fracti
 
 
 @lru_cache(maxsize=8)
-def _targets(staff_pts: tuple[int, ...], rd_pts: tuple[int, ...], ip_pts: tuple[int, ...], need: int):
-    feasible = [
-        c for c in product(staff_pts, rd_pts, ip_pts) if c[0] > 0 and sum(c) >= need
-    ]
+def _targets(
+    staff_pts: tuple[int, ...], rd_pts: tuple[int, ...], ip_pts: tuple[int, ...], need: int
+):
+    feasible = [c for c in product(staff_pts, rd_pts, ip_pts) if c[0] > 0 and sum(c) >= need]
     minimal = [
         c
         for c in feasible
@@ -99,9 +99,9 @@ def tech_sme_gaps(
     tech_staff: int,
     employees: int,
     staff_points: int,
-    rd_fen: Fraction,
-    sales_fen: Fraction,
-    cost_fen: Fraction,
+    rd_fen: Fraction | None,
+    sales_fen: Fraction | None,
+    cost_fen: Fraction | None,
     rd_points: int,
     ip1: int,
     ip2: int,
@@ -127,10 +127,10 @@ def tech_sme_gaps(
         if rd_points < r_t:
             options = []
             t1 = ratio_threshold(rs.v("tsn.rd_sales_bands"), r_t)
-            if sales_fen > 0 and t1 is not None:
+            if rd_fen is not None and sales_fen is not None and sales_fen > 0 and t1 is not None:
                 options.append((max(1, ceil_int(t1 * sales_fen - rd_fen)), 1))
             t2 = ratio_threshold(rs.v("tsn.rd_cost_bands"), r_t)
-            if cost_fen > 0 and t2 is not None:
+            if rd_fen is not None and cost_fen is not None and cost_fen > 0 and t2 is not None:
                 options.append((max(1, ceil_int(new_items_gap(rd_fen, cost_fen, t2))), 2))
             if not options:
                 continue

@@ -74,6 +74,8 @@ def growth(values: list[Fraction | None]) -> tuple[str, Fraction | None]:
     X2 <= 0 → 0 points.  Two years: ``Xb/Xa − 1`` (UNCONFIRMED); one year: 0 points.
     Negative year-1/2 values are treated like zero (UNCONFIRMED, spec §2.6.4).
     """
+    if len(values) <= 1:
+        return "zero", None
     if any(v is None for v in values):
         return "unknown", None
     if len(values) == 3:
@@ -83,12 +85,10 @@ def growth(values: list[Fraction | None]) -> tuple[str, Fraction | None]:
         if x1 <= 0:
             return "rate", x3 / x2 - 1
         return "rate", (x2 / x1 + x3 / x2) / 2 - 1
-    if len(values) == 2:
-        xa, xb = values
-        if xa <= 0:
-            return "zero", None
-        return "rate", xb / xa - 1
-    return "zero", None
+    xa, xb = values
+    if xa <= 0:
+        return "zero", None
+    return "rate", xb / xa - 1
 
 
 def growth_band(kind: str, g: Fraction | None, rs: RuleSet) -> tuple[int, int] | None:
@@ -181,7 +181,12 @@ def innovation(f: dict[str, Any], rs: RuleSet) -> dict[str, Any]:
     hi = ip[1] + conv[1] + mgmt[1] + grow[1]
     return {
         "range": (lo, hi),
-        "subscores": {"ip": list(ip), "conversion": list(conv), "rd_mgmt": list(mgmt), "growth": list(grow)},
+        "subscores": {
+            "ip": list(ip),
+            "conversion": list(conv),
+            "rd_mgmt": list(mgmt),
+            "growth": list(grow),
+        },
         "deterministic_unknown": deterministic_unknown,
         "growth_rates": rates,
         "warnings": warnings,
@@ -230,39 +235,120 @@ def evaluate_high_tech(f: dict[str, Any], rs: RuleSet) -> dict[str, Any]:
 
     conditions = [
         cond("H1", h1, days, ">=", min_days, it["ht.min_registration_days"]),
-        cond("H2", h2, n_ip, ">=", 1, None, "拥有对主要产品（服务）在技术上发挥核心支持作用的知识产权（Ⅱ类知识产权仅可使用一次）",
-             clause="国科发火〔2016〕32号 第十一条(二); 195号 §三(二)"),
-        cond("H3", h3, h3, "==", True, None, "核心支持技术属于《国家重点支持的高新技术领域》规定的范围",
-             clause="国科发火〔2016〕32号 第十一条(三)"),
-        cond("H4", h4, staff_ratio, ">=", min_staff, it["ht.min_tech_staff_ratio"],
-             note=ZERO_DEN if e == 0 else None),
+        cond(
+            "H2",
+            h2,
+            n_ip,
+            ">=",
+            1,
+            None,
+            "拥有对主要产品（服务）在技术上发挥核心支持作用的知识产权（Ⅱ类知识产权仅可使用一次）",
+            clause="国科发火〔2016〕32号 第十一条(二); 195号 §三(二)",
+        ),
+        cond(
+            "H3",
+            h3,
+            h3,
+            "==",
+            True,
+            None,
+            "核心支持技术属于《国家重点支持的高新技术领域》规定的范围",
+            clause="国科发火〔2016〕32号 第十一条(三)",
+        ),
+        cond(
+            "H4",
+            h4,
+            staff_ratio,
+            ">=",
+            min_staff,
+            it["ht.min_tech_staff_ratio"],
+            note=ZERO_DEN if e == 0 else None,
+        ),
         cond("H5", h5["ok"], h5["ratio"], ">=", h5["band"], it["ht.rd_bands"], note=h5["note"]),
-        cond("H5b", h5b, dom_ratio, ">=", min_dom, it["ht.min_domestic_rd_ratio"],
-             note=ZERO_DEN if h5["sum_rd"] == 0 else None),
-        cond("H6", h6, ht_ratio, ">=", min_ht, it["ht.min_hightech_income_ratio"],
-             note=ZERO_DEN if income is not None and income <= 0 else None),
+        cond(
+            "H5b",
+            h5b,
+            dom_ratio,
+            ">=",
+            min_dom,
+            it["ht.min_domestic_rd_ratio"],
+            note=ZERO_DEN if h5["sum_rd"] == 0 else None,
+        ),
+        cond(
+            "H6",
+            h6,
+            ht_ratio,
+            ">=",
+            min_ht,
+            it["ht.min_hightech_income_ratio"],
+            note=ZERO_DEN if income is not None and income <= 0 else None,
+        ),
         cond("H7", h7, [lo, hi], ">", pass_above, it["ht.innovation_pass_score"]),
         cond("H8", h8, f["incident_h8"], "==", False, it["ht.incident_window_days"]),
     ]
     gaps: list[dict[str, Any]] = []
     if h1 is False:
-        gaps.append({"condition": "H1", "field": "registration_days", "additional": min_days - days, "unit": "days"})
+        gaps.append(
+            {
+                "condition": "H1",
+                "field": "registration_days",
+                "additional": min_days - days,
+                "unit": "days",
+            }
+        )
     if h2 is False:
-        gaps.append({"condition": "H2", "field": "ip_class2_unused_count", "additional": 1, "unit": "items"})
+        gaps.append(
+            {"condition": "H2", "field": "ip_class2_unused_count", "additional": 1, "unit": "items"}
+        )
     if h4 is False:
         x = new_items_gap(tech, e, min_staff)
-        gaps.append({"condition": "H4", "field": "tech_staff_avg", "additional": float(x), "unit": "persons"})
+        gaps.append(
+            {
+                "condition": "H4",
+                "field": "tech_staff_avg",
+                "additional": float(x),
+                "unit": "persons",
+            }
+        )
     if h5["ok"] is False:
         extra = ceil_fen(h5["band"] * h5["sum_sales"] - h5["sum_rd"])
-        gaps.append({"condition": "H5", "field": "rd_expense_hnte", "additional": extra / FEN_PER_WAN, "unit": "万元"})
+        gaps.append(
+            {
+                "condition": "H5",
+                "field": "rd_expense_hnte",
+                "additional": extra / FEN_PER_WAN,
+                "unit": "万元",
+            }
+        )
     if h5b is False:
         extra = ceil_fen(new_items_gap(h5["sum_dom"], h5["sum_rd"], min_dom))
-        gaps.append({"condition": "H5b", "field": "rd_expense_hnte_domestic", "additional": extra / FEN_PER_WAN, "unit": "万元"})
+        gaps.append(
+            {
+                "condition": "H5b",
+                "field": "rd_expense_hnte_domestic",
+                "additional": extra / FEN_PER_WAN,
+                "unit": "万元",
+            }
+        )
     if h6 is False:
         extra = ceil_fen(new_items_gap(hti, income, min_ht))
-        gaps.append({"condition": "H6", "field": "hightech_income", "additional": extra / FEN_PER_WAN, "unit": "万元"})
+        gaps.append(
+            {
+                "condition": "H6",
+                "field": "hightech_income",
+                "additional": extra / FEN_PER_WAN,
+                "unit": "万元",
+            }
+        )
     if h7 == "fail":
-        gaps.append({"condition": "H7", "field": "innovation_score", "additional": pass_above + 1 - hi, "unit": "points"})
+        gaps.append(
+            {
+                "condition": "H7",
+                "field": "innovation_score",
+                "additional": pass_above + 1 - hi,
+                "unit": "points",
+            }
+        )
     status = tier_status(conditions)
     out = {
         "status": status,
@@ -271,7 +357,11 @@ def evaluate_high_tech(f: dict[str, Any], rs: RuleSet) -> dict[str, Any]:
         "conditions": conditions,
         "gaps": gaps if status != "pass" else [],
         "basis": "CONFIRMED",
-        "pending_verification": ["ht.conversion_below_one", "ht.conversion_short_history_divisor", "ht.growth_short_history"],
+        "pending_verification": [
+            "ht.conversion_below_one",
+            "ht.conversion_short_history_divisor",
+            "ht.growth_short_history",
+        ],
     }
     if inn["warnings"]:
         out["warnings"] = inn["warnings"]

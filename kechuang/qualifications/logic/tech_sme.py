@@ -44,8 +44,12 @@ def _ratio_interval(rd, den, bands) -> tuple[int, int] | None:
 
 def rd_interval(f: dict[str, Any], rs: RuleSet) -> tuple[int, int]:
     """(b) R&D points: the better of R&D/sales and R&D/cost (第七条(二)); both undefined → 0."""
-    b1 = _ratio_interval(f["base_rd_deduction"], f["base_sales_revenue"], rs.v("tsn.rd_sales_bands"))
-    b2 = _ratio_interval(f["base_rd_deduction"], f["base_total_cost_expense"], rs.v("tsn.rd_cost_bands"))
+    b1 = _ratio_interval(
+        f["base_rd_deduction"], f["base_sales_revenue"], rs.v("tsn.rd_sales_bands")
+    )
+    b2 = _ratio_interval(
+        f["base_rd_deduction"], f["base_total_cost_expense"], rs.v("tsn.rd_cost_bands")
+    )
     parts = [b for b in (b1, b2) if b is not None]
     if not parts:
         return 0, 0
@@ -94,17 +98,40 @@ def evaluate_tech_sme_national(f: dict[str, Any], rs: RuleSet) -> dict[str, Any]
 
     it = rs.items
     conditions = [
-        cond("C1", c1, c1, "==", True, None, "在中国境内（不包括港、澳、台地区）注册的居民企业",
-             clause="国科发政〔2017〕115号 第六条(一)"),
+        cond(
+            "C1",
+            c1,
+            c1,
+            "==",
+            True,
+            None,
+            "在中国境内（不包括港、澳、台地区）注册的居民企业",
+            clause="国科发政〔2017〕115号 第六条(一)",
+        ),
         cond("C2a", c2a, e, "<=", rs.v("tsn.max_employees"), it["tsn.max_employees"]),
         cond("C2b", c2b, sales, "<=", rs.v("tsn.max_sales"), it["tsn.max_sales"]),
         cond("C2c", c2c, assets, "<=", rs.v("tsn.max_assets"), it["tsn.max_assets"]),
-        cond("C3", c3, f["product_in_prohibited_catalogue"], "==", False, None,
-             "产品和服务不属于国家规定的禁止、限制和淘汰类", clause="国科发政〔2017〕115号 第六条(三)"),
+        cond(
+            "C3",
+            c3,
+            f["product_in_prohibited_catalogue"],
+            "==",
+            False,
+            None,
+            "产品和服务不属于国家规定的禁止、限制和淘汰类",
+            clause="国科发政〔2017〕115号 第六条(三)",
+        ),
         cond("C4", c4, None, "==", True, it["tsn.incident_years"]),
         cond("C5", c5, lo if lo == hi else [lo, hi], ">=", need, it["tsn.pass_score"]),
-        cond("C5s", c5s, staff_ratio, ">=", rs.v("tsn.staff_bands")[-1][0], it["tsn.staff_bands"],
-             "科技人员指标得分不得为0分（科技人员占比不低于10%）"),
+        cond(
+            "C5s",
+            c5s,
+            staff_ratio,
+            ">=",
+            rs.v("tsn.staff_bands")[-1][0],
+            it["tsn.staff_bands"],
+            "科技人员指标得分不得为0分（科技人员占比不低于10%）",
+        ),
     ]
     out: dict[str, Any] = {
         "status": {True: "pass", False: "fail", None: "unknown"}[ok],
@@ -134,9 +161,9 @@ def evaluate_tech_sme_national(f: dict[str, Any], rs: RuleSet) -> dict[str, Any]
             tech_staff=t,
             employees=e,
             staff_points=sa[0],
-            rd_fen=f["base_rd_deduction"] * FEN_PER_WAN,
-            sales_fen=f["base_sales_revenue"] * FEN_PER_WAN,
-            cost_fen=f["base_total_cost_expense"] * FEN_PER_WAN,
+            rd_fen=_fen(f["base_rd_deduction"]),
+            sales_fen=_fen(f["base_sales_revenue"]),
+            cost_fen=_fen(f["base_total_cost_expense"]),
             rd_points=rd[0],
             ip1=f["ip_class1_count"],
             ip2=f["ip_class2_count"],
@@ -146,12 +173,23 @@ def evaluate_tech_sme_national(f: dict[str, Any], rs: RuleSet) -> dict[str, Any]
     return out
 
 
+def _fen(wan: Fraction | None) -> Fraction | None:
+    return None if wan is None else wan * FEN_PER_WAN
+
+
 def _format_tsn_gaps(g: dict[str, int] | None) -> list[dict[str, Any]]:
     if g is None:
         return [{"condition": "C5", "field": None, "additional": None, "note": "unreachable"}]
     gaps = []
     if g["tech_staff"]:
-        gaps.append({"condition": "C5", "field": "tech_staff", "additional": g["tech_staff"], "unit": "persons"})
+        gaps.append(
+            {
+                "condition": "C5",
+                "field": "tech_staff",
+                "additional": g["tech_staff"],
+                "unit": "persons",
+            }
+        )
     if g["rd_fen"]:
         gaps.append(
             {
@@ -163,7 +201,21 @@ def _format_tsn_gaps(g: dict[str, int] | None) -> list[dict[str, Any]]:
             }
         )
     if g["ip_class2"]:
-        gaps.append({"condition": "C5", "field": "ip_class2_count", "additional": g["ip_class2"], "unit": "items"})
+        gaps.append(
+            {
+                "condition": "C5",
+                "field": "ip_class2_count",
+                "additional": g["ip_class2"],
+                "unit": "items",
+            }
+        )
     if g["ip_class1"]:
-        gaps.append({"condition": "C5", "field": "ip_class1_count", "additional": g["ip_class1"], "unit": "items"})
+        gaps.append(
+            {
+                "condition": "C5",
+                "field": "ip_class1_count",
+                "additional": g["ip_class1"],
+                "unit": "items",
+            }
+        )
     return gaps

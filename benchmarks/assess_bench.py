@@ -1,0 +1,188 @@
+"""Benchmark of the qualification rules engine (batch face vs per-enterprise face vs floor).
+
+Generates N enterprise-years in memory (seeded, Polars only), then times
+(a) ``run_batch`` over all rows (every tier), (b) the single-enterprise path on a sample,
+extrapolated to N (labelled "extrapolated"), (c) a bare Polars scan touching the same input
+columns (the floor).  Prints ratios and peak RSS; the LAST line is one JSON object.
+
+Usage: python benchmarks/assess_bench.py [--quick] [--rows N] [--sample K]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import sys
+import time
+from datetime import date
+from pathlib import Path
+
+import polars as pl
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from kechuang.qualifications.logic import get_ruleset, run_batch  # noqa: E402
+from kechuang.qualifications.logic.batch import (  # noqa: E402
+    INPUT_SCHEMA,
+    PERSON_AVG_SCALE,
+    row_to_facts,
+)
+from kechuang.qualifications.logic.evaluate import evaluate_facts  # noqa: E402
+
+EVAL_DATE = date(2026, 5, 1)
+FEN = 1_000_000
+
+
+def generate(n: int, seed: int = 42) -> pl.DataFrame:
+    """n synthetic enterprise-years; ~3 % nulls per column; boundary-rich money values."""
+    idx = pl.int_range(0, n, dtype=pl.UInt64, eager=False)
+    k = [0]
+
+    def u(mod: int) -> pl.Expr:  # deterministic pseudo-random integer in [0, mod)
+        k[0] += 1
+        return (idx.hash(seed * 1000 + k[0]) % mod).cast(pl.Int64)
+
+    def maybe(e: pl.Expr, p_null: int = 3) -> pl.Expr:
+        return pl.when(u(100) < p_null).then(None).otherwise(e)
+
+    def money(max_wan: int) -> pl.Expr:
+        return maybe(u(max_wan * 100) * (FEN // 100))
+
+    cols: dict[str, pl.Expr] = {
+        "id": idx.cast(pl.Utf8),
+        "application_date": pl.lit(EVAL_DATE, dtype=pl.Date),
+        "registration_date": maybe(pl.lit(date(2010, 1, 1)) + pl.duration(days=u(6000))),
+    }
+    for name, dt in INPUT_SCHEMA.items():
+        if name in cols:
+            continue
+        if dt == pl.Boolean:
+            cols[name] = maybe(
+                u(100)
+                < (10 if "incident" in name or "credit" in name or "prohibited" in name else 70)
+            )
+        elif name.endswith("_fen"):
+            if "rd" in name:
+                cols[name] = money(1500)
+            elif "net_assets" in name:
+                cols[name] = money(20000) - u(100) * FEN
+            else:
+                cols[name] = money(30000)
+        elif name.endswith("_avg_u"):
+            cols[name] = maybe(u(300 if "tech" in name else 600) * PERSON_AVG_SCALE // 4)
+        elif name.startswith("ex_"):
+            cols[name] = maybe(u(5), 40)
+        elif name in ("base_employees_total",):
+            cols[name] = maybe(u(700))
+        elif name == "base_tech_staff":
+            cols[name] = maybe(u(200))
+        else:
+            cols[name] = maybe(u(8))
+    frame = pl.select(**{n_: e for n_, e in cols.items()})
+    return frame.with_columns(pl.col(c).cast(dt) for c, dt in INPUT_SCHEMA.items())
+
+
+def floor_scan(frame: pl.DataFrame) -> pl.DataFrame:
+    """A bare scan touching every input column: one per-row expression over all of them."""
+    nums = [c for c, dt in INPUT_SCHEMA.items() if dt == pl.Int64]
+    bools = [c for c, dt in INPUT_SCHEMA.items() if dt == pl.Boolean]
+    return (
+        frame.lazy()
+        .select(
+            pl.sum_horizontal(*[pl.col(c) for c in nums]).alias("s"),
+            pl.any_horizontal(*[pl.col(c) for c in bools]).alias("b"),
+            pl.col("registration_date").dt.year().alias("y"),
+            pl.col("id"),
+        )
+        .collect()
+    )
+
+
+def per_enterprise(frame: pl.DataFrame) -> int:
+    rs = get_ruleset(EVAL_DATE)
+    n = 0
+    for row in frame.iter_rows(named=True):
+        evaluate_facts(row_to_facts(row), rs)
+        n += 1
+    return n
+
+
+def best_of(fn, repeat: int) -> float:
+    times = []
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - t0)
+    return min(times)
+
+
+def main(argv: list[str] | None = None) -> dict:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--quick", action="store_true", help="20,000 rows, 500-row sample")
+    ap.add_argument("--rows", type=int)
+    ap.add_argument("--sample", type=int)
+    args = ap.parse_args(argv)
+    rows = args.rows or (20_000 if args.quick else 1_000_000)
+    sample = args.sample or (500 if args.quick else 2_000)
+
+    t0 = time.perf_counter()
+    frame = generate(rows)
+    gen_s = time.perf_counter() - t0
+    print(
+        f"generated {rows:,} enterprise-years x {frame.width} columns in {gen_s:.2f} s "
+        f"({frame.estimated_size('mb'):.0f} MB)"
+    )
+
+    run_batch(frame.head(1000), EVAL_DATE)  # warm-up
+    batch_s = best_of(lambda: run_batch(frame, EVAL_DATE), 1 if rows >= 500_000 else 3)
+    result = run_batch(frame, EVAL_DATE)
+    print(f"(a) batch, all tiers:              {batch_s:8.3f} s  ({rows / batch_s:,.0f} rows/s)")
+
+    sub = frame.head(sample)
+    single_s = best_of(lambda: per_enterprise(sub), 1)
+    single_extrap = single_s / sample * rows
+    print(
+        f"(b) per-enterprise, {sample:,} rows:     {single_s:8.3f} s  "
+        f"-> extrapolated to {rows:,}: {single_extrap:8.1f} s (extrapolated)"
+    )
+
+    floor_scan(frame)
+    floor_s = best_of(lambda: floor_scan(frame), 3)
+    print(f"(c) floor scan, same columns:       {floor_s:8.3f} s")
+
+    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    speedup = single_extrap / batch_s
+    over_floor = batch_s / floor_s
+    print(f"speed-up batch vs per-enterprise (extrapolated): {speedup:,.0f}x (target >= 50x)")
+    print(f"batch / floor: {over_floor:.1f}x (target <= 5x)")
+    print(f"peak RSS: {peak_mb:,.0f} MB (target <= 4096 MB)")
+    counts = result.group_by("tsn_status").len().sort("tsn_status").to_dicts()
+    print("tech_sme_national status counts:", counts)
+    figures = {
+        "rows": rows,
+        "columns_in": frame.width,
+        "columns_out": result.width,
+        "sample_rows": sample,
+        "generate_s": round(gen_s, 4),
+        "batch_s": round(batch_s, 4),
+        "per_enterprise_sample_s": round(single_s, 4),
+        "per_enterprise_extrapolated_s": round(single_extrap, 2),
+        "per_enterprise_is_extrapolated": True,
+        "floor_s": round(floor_s, 4),
+        "speedup_vs_per_enterprise": round(speedup, 1),
+        "batch_over_floor": round(over_floor, 2),
+        "peak_rss_mb": round(peak_mb, 1),
+        "targets_met": {
+            "batch_le_10s": batch_s <= 10,
+            "speedup_ge_50x": speedup >= 50,
+            "within_5x_floor": over_floor <= 5,
+            "peak_le_4gb": peak_mb <= 4096,
+        },
+    }
+    print(json.dumps(figures))
+    return figures
+
+
+if __name__ == "__main__":
+    main()
