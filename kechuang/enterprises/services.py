@@ -20,6 +20,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
 from django.utils.translation import gettext as _
 
+from kechuang.core.hooks import data_changed
 from kechuang.core.permissions import user_role
 from kechuang.core.roles import STAFF_ROLES, Role
 
@@ -183,6 +184,7 @@ def save_with_provenance(obj: models.Model, *, user, errors: dict | None = None)
         obj.save()
         if not model.objects.for_user(user).filter(pk=obj.pk).exists():
             raise PermissionDenied(_("The record would be outside the records you may see."))
+        data_changed(years=[obj.year] if isinstance(obj, AnnualFigure) else None)
     return obj
 
 

@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from python_calamine import CalamineWorkbook
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
+from kechuang.core.hooks import data_changed
 from kechuang.enterprises.constants import HIGH_TECH_VALIDITY_YEARS
 from kechuang.enterprises.logic.credit_code import CreditCodeError, validate_credit_code
 from kechuang.enterprises.logic.industry import IndustryCodeError, validate_industry_code
@@ -355,6 +356,7 @@ def import_frames(
                     _plan_and_write(schema, typed, sheet_result=sres, dry_run=dry_run, code_to_id=code_to_id, batch=batch, user=user, source=source)
                 if has_errors or dry_run:
                     raise _Rollback
+                _notify_changes(parsed)
         except _Rollback:
             pass
         if has_errors:  # still show what would have happened for sheets without errors
@@ -363,6 +365,17 @@ def import_frames(
                     _plan_and_write(schema, typed, sheet_result=sres, dry_run=True, code_to_id=code_to_id, batch=None, user=user, source=source)
     result.committed = not dry_run and not result.errors
     return result
+
+
+def _notify_changes(parsed) -> None:
+    """Tell derived data (e.g. stored assessments) which years a committed import changed."""
+    changed = [(schema, typed) for schema, typed, sres in parsed if sres.created or sres.updated]
+    if not changed:
+        return
+    if all(schema.name == "annual_figures" for schema, _t in changed):
+        data_changed(years=set().union(*(set(t.get_column("year").drop_nulls().to_list()) for _s, t in changed)))
+    else:
+        data_changed(years=None)
 
 
 class _Rollback(Exception):
