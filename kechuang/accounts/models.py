@@ -11,13 +11,23 @@ __all__ = ["Profile"]
 class Profile(models.Model):
     """Per-user links used by role scoping; the role itself is the user's group (core.roles)."""
 
-    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="profile")
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="profile"
+    )
     display_name = models.CharField(_("display name"), max_length=64, blank=True)
     town = models.ForeignKey(
-        "regions.Town", on_delete=models.PROTECT, null=True, blank=True, verbose_name=_("town/street")
+        "regions.Town",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        verbose_name=_("town/street"),
     )
     enterprise = models.ForeignKey(
-        "enterprises.Enterprise", on_delete=models.PROTECT, null=True, blank=True, verbose_name=_("enterprise")
+        "enterprises.Enterprise",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        verbose_name=_("enterprise"),
     )
     history = HistoricalRecords()
 

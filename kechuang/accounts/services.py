@@ -19,7 +19,9 @@ def roles_ensure() -> dict[str, Group]:
 
 
 @transaction.atomic
-def user_create(*, username: str, password: str, role: Role, display_name: str = "", town=None, enterprise=None):
+def user_create(
+    *, username: str, password: str, role: Role, display_name: str = "", town=None, enterprise=None
+):
     """Create (or reset) a user with one role and the profile links the role needs.
 
     A bureau admin is also a Django superuser (the Django admin is theirs).

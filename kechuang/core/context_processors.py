@@ -27,7 +27,13 @@ def navigation(request):
         for url_name, label, roles in NAVIGATION:
             if role in roles:
                 url = reverse(url_name)
-                items.append({"url": url, "label": label, "active": request.path.startswith(url) and url != "/"})
+                items.append(
+                    {
+                        "url": url,
+                        "label": label,
+                        "active": request.path.startswith(url) and url != "/",
+                    }
+                )
         if role == Role.ENTERPRISE and user.profile.enterprise_id:
             url = reverse("enterprises:enterprise_detail", args=[user.profile.enterprise_id])
             items.append({"url": url, "label": _("My enterprise"), "active": request.path == url})

@@ -7,8 +7,11 @@ def style_widgets(form) -> None:
     """Add the theme's classes to every widget of a form (also forms we do not own)."""
     for name, field in form.fields.items():
         widget = field.widget
-        css = "form-select" if isinstance(widget, forms.Select) else (
-            "form-check-input" if isinstance(widget, forms.CheckboxInput) else "form-control")
+        css = (
+            "form-select"
+            if isinstance(widget, forms.Select)
+            else ("form-check-input" if isinstance(widget, forms.CheckboxInput) else "form-control")
+        )
         if form.is_bound and name in form.errors:
             css += " is-invalid"
         widget.attrs["class"] = (widget.attrs.get("class", "") + " " + css).strip()

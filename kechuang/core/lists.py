@@ -12,8 +12,19 @@ from .forms import style_widgets
 from .views import xlsx_response
 
 
-def list_page(request, *, queryset, filterset_class, table_class, template: str, export_schema=None,
-              export_queryset=None, table_kwargs=None, extra_context=None, per_page: int = 25):
+def list_page(
+    request,
+    *,
+    queryset,
+    filterset_class,
+    table_class,
+    template: str,
+    export_schema=None,
+    export_queryset=None,
+    table_kwargs=None,
+    extra_context=None,
+    per_page: int = 25,
+):
     """Render a filtered, sortable, paginated list, or its xlsx export when `?export=xlsx`.
 
     queryset must already be scoped to the user (`for_user`). `export_queryset(filtered)` may
@@ -21,11 +32,17 @@ def list_page(request, *, queryset, filterset_class, table_class, template: str,
     """
     filterset = filterset_class(request.GET or None, queryset=queryset, request=request)
     style_widgets(filterset.form)
-    rows = filterset.qs if filterset.is_bound and filterset.is_valid() else (queryset if not filterset.is_bound else queryset.none())
+    rows = (
+        filterset.qs
+        if filterset.is_bound and filterset.is_valid()
+        else (queryset if not filterset.is_bound else queryset.none())
+    )
     if request.GET.get("export") == "xlsx" and export_schema is not None:
         data = export_queryset(rows) if export_queryset else rows
         return xlsx_response(export_workbook(export_schema, data), f"{export_schema.sheet}.xlsx")
-    table = table_class(rows, **(table_kwargs(rows) if callable(table_kwargs) else (table_kwargs or {})))
+    table = table_class(
+        rows, **(table_kwargs(rows) if callable(table_kwargs) else (table_kwargs or {}))
+    )
     RequestConfig(request, paginate={"per_page": per_page}).configure(table)
     context = {"filter": filterset, "table": table, **(extra_context or {})}
     return render(request, template, context)

@@ -15,20 +15,43 @@ def _base(title: str = "") -> dict:
     }
 
 
-def bar_line_chart(*, title: str, categories: list, bars: dict[str, list], lines: dict[str, list] | None = None,
-                   bar_unit: str = "", line_unit: str = "") -> dict:
+def bar_line_chart(
+    *,
+    title: str,
+    categories: list,
+    bars: dict[str, list],
+    lines: dict[str, list] | None = None,
+    bar_unit: str = "",
+    line_unit: str = "",
+) -> dict:
     """Bars on the left axis and lines on the right axis over the same categories (e.g. years)."""
     option = _base(title)
     option["legend"] = {"bottom": 0}
     option["grid"]["bottom"] = 40
     option["xAxis"] = {"type": "category", "data": [str(c) for c in categories]}
-    option["yAxis"] = [{"type": "value", "name": bar_unit}, {"type": "value", "name": line_unit, "splitLine": {"show": False}}]
+    option["yAxis"] = [
+        {"type": "value", "name": bar_unit},
+        {"type": "value", "name": line_unit, "splitLine": {"show": False}},
+    ]
     option["series"] = [
-        {"name": name, "type": "bar", "data": data, "barMaxWidth": 28, "label": {"show": True, "position": "top", "fontSize": 10}}
+        {
+            "name": name,
+            "type": "bar",
+            "data": data,
+            "barMaxWidth": 28,
+            "label": {"show": True, "position": "top", "fontSize": 10},
+        }
         for name, data in bars.items()
     ] + [
-        {"name": name, "type": "line", "yAxisIndex": 1, "data": data, "smooth": True, "symbolSize": 7,
-         "label": {"show": True, "position": "top", "fontSize": 10}}
+        {
+            "name": name,
+            "type": "line",
+            "yAxisIndex": 1,
+            "data": data,
+            "smooth": True,
+            "symbolSize": 7,
+            "label": {"show": True, "position": "top", "fontSize": 10},
+        }
         for name, data in (lines or {}).items()
     ]
     return option
@@ -42,9 +65,12 @@ def ranked_bar_chart(*, title: str, items: list[dict], value_key: str, unit: str
     ordered = list(reversed(items))
     option["xAxis"] = {"type": "value", "name": unit}
     option["yAxis"] = {"type": "category", "data": [i["label"] for i in ordered]}
-    option["series"] = [{
-        "type": "bar", "barMaxWidth": 16,
-        "data": [{"value": i[value_key], "key": i["key"]} for i in ordered],
-        "label": {"show": True, "position": "right", "fontSize": 10},
-    }]
+    option["series"] = [
+        {
+            "type": "bar",
+            "barMaxWidth": 16,
+            "data": [{"value": i[value_key], "key": i["key"]} for i in ordered],
+            "label": {"show": True, "position": "right", "fontSize": 10},
+        }
+    ]
     return option

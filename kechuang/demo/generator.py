@@ -35,13 +35,28 @@ TARGETS = {
     2024: dict(above_scale=1813, with_rd=1345, rd_total=8.42e9, intensity=0.0336),
 }
 # High-tech certificates issued per year (first batch of 2024: 319); valid = issued in Y-2..Y.
-HIGH_TECH_ISSUED = {2016: 60, 2017: 70, 2018: 80, 2019: 100, 2020: 150, 2021: 200, 2022: 260, 2023: 295, 2024: 439}
+HIGH_TECH_ISSUED = {
+    2016: 60,
+    2017: 70,
+    2018: 80,
+    2019: 100,
+    2020: 150,
+    2021: 200,
+    2022: 260,
+    2023: 295,
+    2024: 439,
+}
 HIGH_TECH_FIRST_BATCH = {2024: 319}
 HIGH_TECH_RENEWAL_RATE = 0.85
 TECH_SME_FILED = {2019: 521, 2020: 612, 2021: 704, 2022: 812, 2023: 893, 2024: 953}
 PROVINCIAL_ENTERED = {2019: 301, 2020: 352, 2021: 388, 2022: 431, 2023: 468, 2024: 502}
 CULTIVATION = {2019: 88, 2020: 97, 2021: 112, 2022: 121, 2023: 134, 2024: 150}
-UNICORN_TIERS = {"gazelle": (6, 14), "potential_unicorn": (4, 9), "quasi_unicorn": (2, 5), "unicorn": (0, 1)}
+UNICORN_TIERS = {
+    "gazelle": (6, 14),
+    "potential_unicorn": (4, 9),
+    "quasi_unicorn": (2, 5),
+    "unicorn": (0, 1),
+}
 # R&D institutions: cumulative 1438 at the end of 2024, new in 2024 by level as the seed reports.
 INSTITUTIONS_TOTAL = 1438
 INSTITUTIONS_NEW_2024 = {
@@ -65,17 +80,65 @@ LEVEL_SUFFIX = {
     "provincial_key_enterprise_research_institute": "省级重点企业研究院",
 }
 
-INDUSTRIAL_CODES = ["3851", "3856", "3857", "3823", "3435", "3484", "2927", "2929", "3311", "3360",
-                    "3399", "1761", "1762", "1830", "3670", "3982", "3989", "4028", "2438", "2110",
-                    "3714", "3562", "2669", "3062", "3130", "3250", "4417"]
+INDUSTRIAL_CODES = [
+    "3851",
+    "3856",
+    "3857",
+    "3823",
+    "3435",
+    "3484",
+    "2927",
+    "2929",
+    "3311",
+    "3360",
+    "3399",
+    "1761",
+    "1762",
+    "1830",
+    "3670",
+    "3982",
+    "3989",
+    "4028",
+    "2438",
+    "2110",
+    "3714",
+    "3562",
+    "2669",
+    "3062",
+    "3130",
+    "3250",
+    "4417",
+]
 SERVICE_CODES = ["6513", "6511", "7320", "7491", "7520", "5179", "6432", "7251", "7484"]
-BRANDS = list("恒达华通宏远兴盛新昌瑞丰永鑫金海天明正泰佳美凯信德润博创科宇光耀伟旭嘉豪亿安中晟博纳凯迪飞跃日月东方海天星辰")
+BRANDS = list(
+    "恒达华通宏远兴盛新昌瑞丰永鑫金海天明正泰佳美凯信德润博创科宇光耀伟旭嘉豪亿安中晟博纳凯迪飞跃日月东方海天星辰"
+)
 PRODUCT_WORDS = {
-    "38": ["电器", "家电", "电机", "电子"], "34": ["轴承", "机械", "液压", "气动"], "29": ["塑业", "橡塑"],
-    "33": ["五金", "金属制品"], "17": ["纺织", "家纺"], "18": ["服饰"], "36": ["汽配"], "39": ["电子科技", "智能科技"],
-    "40": ["仪表", "仪器"], "24": ["文体用品"], "21": ["家具"], "26": ["化工"], "37": ["车业"], "30": ["新材料"],
-    "31": ["钢业"], "32": ["铜业"], "35": ["智能装备"], "65": ["软件", "信息技术"], "73": ["技术研究"],
-    "74": ["检测技术"], "75": ["科技服务"], "51": ["贸易"], "64": ["网络科技"], "72": ["企业管理"], "44": ["能源"],
+    "38": ["电器", "家电", "电机", "电子"],
+    "34": ["轴承", "机械", "液压", "气动"],
+    "29": ["塑业", "橡塑"],
+    "33": ["五金", "金属制品"],
+    "17": ["纺织", "家纺"],
+    "18": ["服饰"],
+    "36": ["汽配"],
+    "39": ["电子科技", "智能科技"],
+    "40": ["仪表", "仪器"],
+    "24": ["文体用品"],
+    "21": ["家具"],
+    "26": ["化工"],
+    "37": ["车业"],
+    "30": ["新材料"],
+    "31": ["钢业"],
+    "32": ["铜业"],
+    "35": ["智能装备"],
+    "65": ["软件", "信息技术"],
+    "73": ["技术研究"],
+    "74": ["检测技术"],
+    "75": ["科技服务"],
+    "51": ["贸易"],
+    "64": ["网络科技"],
+    "72": ["企业管理"],
+    "44": ["能源"],
 }
 
 
@@ -127,7 +190,9 @@ def _exact_total(values: np.ndarray, total: float) -> np.ndarray:
     return np.round(scaled, 2)
 
 
-def generate(n_enterprises: int = 5200, *, seed: int = SEED, years: list[int] | None = None) -> DemoData:
+def generate(
+    n_enterprises: int = 5200, *, seed: int = SEED, years: list[int] | None = None
+) -> DemoData:
     """Build the demo region's frames. With the default size the 2024 figures match the seed;
     other sizes scale every count (for benchmarks)."""
     years = years or YEARS
@@ -137,14 +202,20 @@ def generate(n_enterprises: int = 5200, *, seed: int = SEED, years: list[int] | 
     n_ind = int(n * 0.73)
     industrial = np.zeros(n, bool)
     industrial[:n_ind] = True
-    industry = [str(rng.choice(INDUSTRIAL_CODES)) if ind else str(rng.choice(SERVICE_CODES)) for ind in industrial]
+    industry = [
+        str(rng.choice(INDUSTRIAL_CODES)) if ind else str(rng.choice(SERVICE_CODES))
+        for ind in industrial
+    ]
     codes = _credit_codes(rng, n)
     names = _names(rng, industry)
     town_idx = rng.choice(len(TOWNS), n, p=_town_weights())
     z = rng.beta(2.0, 3.0, n)  # innovativeness: drives R&D, staff, IP and tiers
     growth = rng.normal(1.08, 0.06, n).clip(0.9, 1.35)
     reg_year = rng.integers(1995, 2021, n)
-    reg_date = [f"{y}-{m:02d}-{d:02d}" for y, m, d in zip(reg_year, rng.integers(1, 13, n), rng.integers(1, 29, n), strict=True)]
+    reg_date = [
+        f"{y}-{m:02d}-{d:02d}"
+        for y, m, d in zip(reg_year, rng.integers(1, 13, n), rng.integers(1, 29, n), strict=True)
+    ]
 
     # 2024 size: the largest ~40% of industrial enterprises are above-scale.
     size24 = np.where(
@@ -158,14 +229,23 @@ def generate(n_enterprises: int = 5200, *, seed: int = SEED, years: list[int] | 
     figures = {}  # year -> dict of arrays
     above_sets = {}
     for y in years:
-        t = {k: v * (scale if k in ("above_scale", "with_rd", "rd_total") else 1) for k, v in TARGETS.get(y, TARGETS[2024]).items()}
+        t = {
+            k: v * (scale if k in ("above_scale", "with_rd", "rd_total") else 1)
+            for k, v in TARGETS.get(y, TARGETS[2024]).items()
+        }
         main = size24 / growth ** (2024 - y) * rng.lognormal(0, 0.05, n)
         n_above = int(round(t["above_scale"]))
         order = np.argsort(-np.where(industrial, main, -1))
         above = np.zeros(n, bool)
         above[order[:n_above]] = True
-        main = np.where(above, np.maximum(main, ABOVE_SCALE_MIN_REVENUE * rng.uniform(1.0, 1.3, n)), main)
-        main = np.where(~above & industrial, np.minimum(main, ABOVE_SCALE_MIN_REVENUE * rng.uniform(0.5, 0.995, n)), main)
+        main = np.where(
+            above, np.maximum(main, ABOVE_SCALE_MIN_REVENUE * rng.uniform(1.0, 1.3, n)), main
+        )
+        main = np.where(
+            ~above & industrial,
+            np.minimum(main, ABOVE_SCALE_MIN_REVENUE * rng.uniform(0.5, 0.995, n)),
+            main,
+        )
         op = main * (1 + other_share)
         target_op = t["rd_total"] / t["intensity"]
         for _ in range(6):  # scale the above-scale revenues to the target, keeping them above 20M
@@ -182,24 +262,39 @@ def generate(n_enterprises: int = 5200, *, seed: int = SEED, years: list[int] | 
         # Enterprises outside the statistics survey still keep R&D books when innovative.
         small_rd = np.where(~above & (z > 0.35), op * rd_ratio, np.nan)
         rd_stat = np.where(above, rd, small_rd)
-        hnte = np.where(np.nan_to_num(rd_stat) > 0, np.nan_to_num(rd_stat) * rng.uniform(0.9, 1.05, n), 0.0)
+        hnte = np.where(
+            np.nan_to_num(rd_stat) > 0, np.nan_to_num(rd_stat) * rng.uniform(0.9, 1.05, n), 0.0
+        )
         employees = np.maximum(5, op / rng.uniform(6e5, 1.2e6, n)).round()
         tech_ratio = (0.04 + 0.30 * z) * rng.uniform(0.85, 1.1, n)
         tech = np.minimum(employees, (employees * tech_ratio).round())
-        figures[y] = dict(main=main, op=op, above=above, rd_stat=rd_stat, hnte=hnte, employees=employees, tech=tech)
+        figures[y] = dict(
+            main=main,
+            op=op,
+            above=above,
+            rd_stat=rd_stat,
+            hnte=hnte,
+            employees=employees,
+            tech=tech,
+        )
         above_sets[y] = above
 
     frames = {}
-    frames["enterprises"] = pl.DataFrame({
-        "credit_code": codes,
-        "name": names,
-        "town": [TOWNS[i][0] for i in town_idx],
-        "industry_code": industry,
-        "registration_date": reg_date,
-        "address": [f"浙江省慈溪市{TOWNS[i][0]}{rng.integers(1, 999)}号" for i in town_idx],
-        "tags": ["", ] * n,
-        "is_resident_enterprise": ["是"] * n,
-    })
+    frames["enterprises"] = pl.DataFrame(
+        {
+            "credit_code": codes,
+            "name": names,
+            "town": [TOWNS[i][0] for i in town_idx],
+            "industry_code": industry,
+            "registration_date": reg_date,
+            "address": [f"浙江省慈溪市{TOWNS[i][0]}{rng.integers(1, 999)}号" for i in town_idx],
+            "tags": [
+                "",
+            ]
+            * n,
+            "is_resident_enterprise": ["是"] * n,
+        }
+    )
 
     annual = []
     for y in years:
@@ -211,36 +306,44 @@ def generate(n_enterprises: int = 5200, *, seed: int = SEED, years: list[int] | 
         hnte_total = cats.sum(axis=1)
         assets = op * rng.uniform(0.7, 1.3, n)
         ht_share = np.clip(0.2 + 0.8 * z + rng.normal(0, 0.05, n), 0, 0.97)
-        annual.append(pl.DataFrame({
-            "credit_code": codes,
-            "year": [str(y)] * n,
-            "is_above_scale_industrial": np.where(f["above"], "是", "否").tolist(),
-            "operating_revenue": _money(op),
-            "sales_revenue": _money(op),
-            "main_business_revenue": _money(f["main"]),
-            "total_income": _money(op * rng.uniform(1.0, 1.03, n)),
-            "non_taxable_income": _money(op * rng.uniform(0, 0.003, n)),
-            "total_assets": _money(assets),
-            "total_liabilities": _money(assets * rng.uniform(0.3, 0.65, n)),
-            "total_cost_expense": _money(op * rng.uniform(0.8, 0.95, n)),
-            "hightech_income": _money(op * ht_share),
-            "employees_avg": pl.Series(np.round(f["employees"] * rng.uniform(0.95, 1.0, n), 2)).cast(pl.Utf8),
-            "employees_year_end": pl.Series(f["employees"].astype(int)).cast(pl.Utf8),
-            "tech_staff_avg": pl.Series(np.round(f["tech"] * rng.uniform(0.9, 1.0, n), 2)).cast(pl.Utf8),
-            "tech_staff_year_end": pl.Series(f["tech"].astype(int)).cast(pl.Utf8),
-            "rd_expense_stat": _money(f["rd_stat"]),
-            "rd_hnte_total": _money(hnte_total),
-            "rd_hnte_domestic": _money(hnte_total * rng.uniform(0.85, 1.0, n)),
-            "rd_hnte_personnel": _money(cats[:, 0]),
-            "rd_hnte_direct": _money(cats[:, 1]),
-            "rd_hnte_depreciation": _money(cats[:, 2]),
-            "rd_hnte_intangible": _money(cats[:, 3]),
-            "rd_hnte_design": _money(cats[:, 4]),
-            "rd_hnte_equipment_trial": _money(cats[:, 5]),
-            "rd_hnte_commissioned": _money(cats[:, 6]),
-            "rd_hnte_other": _money(cats[:, 7]),
-            "rd_deduction_scope": _money(hnte_total * rng.uniform(0.85, 1.0, n)),
-        }))
+        annual.append(
+            pl.DataFrame(
+                {
+                    "credit_code": codes,
+                    "year": [str(y)] * n,
+                    "is_above_scale_industrial": np.where(f["above"], "是", "否").tolist(),
+                    "operating_revenue": _money(op),
+                    "sales_revenue": _money(op),
+                    "main_business_revenue": _money(f["main"]),
+                    "total_income": _money(op * rng.uniform(1.0, 1.03, n)),
+                    "non_taxable_income": _money(op * rng.uniform(0, 0.003, n)),
+                    "total_assets": _money(assets),
+                    "total_liabilities": _money(assets * rng.uniform(0.3, 0.65, n)),
+                    "total_cost_expense": _money(op * rng.uniform(0.8, 0.95, n)),
+                    "hightech_income": _money(op * ht_share),
+                    "employees_avg": pl.Series(
+                        np.round(f["employees"] * rng.uniform(0.95, 1.0, n), 2)
+                    ).cast(pl.Utf8),
+                    "employees_year_end": pl.Series(f["employees"].astype(int)).cast(pl.Utf8),
+                    "tech_staff_avg": pl.Series(
+                        np.round(f["tech"] * rng.uniform(0.9, 1.0, n), 2)
+                    ).cast(pl.Utf8),
+                    "tech_staff_year_end": pl.Series(f["tech"].astype(int)).cast(pl.Utf8),
+                    "rd_expense_stat": _money(f["rd_stat"]),
+                    "rd_hnte_total": _money(hnte_total),
+                    "rd_hnte_domestic": _money(hnte_total * rng.uniform(0.85, 1.0, n)),
+                    "rd_hnte_personnel": _money(cats[:, 0]),
+                    "rd_hnte_direct": _money(cats[:, 1]),
+                    "rd_hnte_depreciation": _money(cats[:, 2]),
+                    "rd_hnte_intangible": _money(cats[:, 3]),
+                    "rd_hnte_design": _money(cats[:, 4]),
+                    "rd_hnte_equipment_trial": _money(cats[:, 5]),
+                    "rd_hnte_commissioned": _money(cats[:, 6]),
+                    "rd_hnte_other": _money(cats[:, 7]),
+                    "rd_deduction_scope": _money(hnte_total * rng.uniform(0.85, 1.0, n)),
+                }
+            )
+        )
     frames["annual_figures"] = pl.concat(annual)
 
     quals = _qualifications(rng, n, z, figures, years, scale)
@@ -289,13 +392,33 @@ def _qualifications(rng, n, z, figures, years, scale) -> pl.DataFrame:
         first = _pick(rng, pool, weight, need - len(renew))
         chosen = np.concatenate([renew, first])
         rng.shuffle(chosen)
-        n_first_batch = int(round(HIGH_TECH_FIRST_BATCH.get(y, round(need * 0.7)) * (scale if y in HIGH_TECH_FIRST_BATCH else 1)))
+        n_first_batch = int(
+            round(
+                HIGH_TECH_FIRST_BATCH.get(y, round(need * 0.7))
+                * (scale if y in HIGH_TECH_FIRST_BATCH else 1)
+            )
+        )
         for i, e in enumerate(chosen):
             batch = 1 if i < n_first_batch else 2
-            issue = f"{y}-11-{20 + rng.integers(0, 5):02d}" if batch == 1 else f"{y}-12-{10 + rng.integers(0, 8):02d}"
+            issue = (
+                f"{y}-11-{20 + rng.integers(0, 5):02d}"
+                if batch == 1
+                else f"{y}-12-{10 + rng.integers(0, 8):02d}"
+            )
             serial += 1
             revoked = f"{y + 2}-06-30" if (y == 2021 and i < 4) else ""
-            rows.append((e, "high_tech", y, f"GR{y}33{100000 + serial:06d}", f"{y}-{batch}", issue, "", revoked))
+            rows.append(
+                (
+                    e,
+                    "high_tech",
+                    y,
+                    f"GR{y}33{100000 + serial:06d}",
+                    f"{y}-{batch}",
+                    issue,
+                    "",
+                    revoked,
+                )
+            )
             held_from[int(e)] = y
 
     def yearly(kind, counts, eligible_fn, prefix, expiry_fn):
@@ -305,7 +428,9 @@ def _qualifications(rng, n, z, figures, years, scale) -> pl.DataFrame:
             eligible = eligible_fn(y)
             for j, e in enumerate(_pick(rng, eligible, weight, int(round(count * scale)))):
                 issue = f"{y}-{rng.integers(4, 10):02d}-{rng.integers(1, 28):02d}"
-                rows.append((e, kind, y, f"{y}{prefix}{j + 1:05d}", f"{y}-1", issue, expiry_fn(y), ""))
+                rows.append(
+                    (e, kind, y, f"{y}{prefix}{j + 1:05d}", f"{y}-1", issue, expiry_fn(y), "")
+                )
 
     def small(y):
         f = figures[y]
@@ -323,8 +448,20 @@ def _qualifications(rng, n, z, figures, years, scale) -> pl.DataFrame:
             picked = _pick(rng, provincial(y), weight, int(round(count * scale)))
             entered.update(picked.tolist())
             for j, e in enumerate(picked):
-                rows.append((e, "provincial_tech_sme", y, f"{y}3302{j + 1:05d}", f"{y}-1", f"{y}-{rng.integers(5, 11):02d}-15", "", ""))
+                rows.append(
+                    (
+                        e,
+                        "provincial_tech_sme",
+                        y,
+                        f"{y}3302{j + 1:05d}",
+                        f"{y}-1",
+                        f"{y}-{rng.integers(5, 11):02d}-15",
+                        "",
+                        "",
+                    )
+                )
     ht_valid = lambda y: {e for e, _k, iy, *_ in rows if _k == "high_tech" and y - 2 <= iy <= y}  # noqa: E731
+
     def cultivation(y):
         valid = ht_valid(y)
         return np.array([e for e in small(y) if e not in valid], int)
@@ -335,32 +472,106 @@ def _qualifications(rng, n, z, figures, years, scale) -> pl.DataFrame:
             count = round(start + (end - start) * (y - years[0]) / max(1, len(years) - 1))
             big = np.flatnonzero(figures[y]["op"] > 5e7)
             for j, e in enumerate(_pick(rng, big, z**6, int(round(count * scale)))):
-                rows.append((e, kind, y, f"{y}{kind[:2].upper()}{j + 1:03d}", f"{y}-1", f"{y}-12-01", f"{y}-12-31", ""))
+                rows.append(
+                    (
+                        e,
+                        kind,
+                        y,
+                        f"{y}{kind[:2].upper()}{j + 1:03d}",
+                        f"{y}-1",
+                        f"{y}-12-01",
+                        f"{y}-12-31",
+                        "",
+                    )
+                )
     # An enterprise holds one qualification per kind and year: drop accidental repeats.
-    frame = pl.DataFrame(rows, schema=["credit_code", "kind", "year", "number", "batch", "issue_date", "expiry_date", "revoked_date"], orient="row")
+    frame = pl.DataFrame(
+        rows,
+        schema=[
+            "credit_code",
+            "kind",
+            "year",
+            "number",
+            "batch",
+            "issue_date",
+            "expiry_date",
+            "revoked_date",
+        ],
+        orient="row",
+    )
     frame = frame.unique(subset=["credit_code", "kind", "year"], keep="first", maintain_order=True)
     return frame.with_columns(
         pl.col("year").cast(pl.Utf8),
-        pl.when(pl.col("revoked_date") != "").then(pl.lit("revoked")).otherwise(pl.lit("active")).alias("status"),
+        pl.when(pl.col("revoked_date") != "")
+        .then(pl.lit("revoked"))
+        .otherwise(pl.lit("active"))
+        .alias("status"),
     )
 
 
 def _ip_assets(rng, codes, z) -> pl.DataFrame:
-    kinds = [("invention_patent", 3.0), ("utility_model", 9.0), ("design_patent", 2.0), ("software_copyright", 1.5)]
+    kinds = [
+        ("invention_patent", 3.0),
+        ("utility_model", 9.0),
+        ("design_patent", 2.0),
+        ("software_copyright", 1.5),
+    ]
     rows = []
     serial = 0
-    titles = ["一种节能控制装置", "一种智能检测方法", "一种新型结构件", "多功能组件", "控制系统软件", "高效散热装置", "自动化生产线", "低噪声电机"]
+    titles = [
+        "一种节能控制装置",
+        "一种智能检测方法",
+        "一种新型结构件",
+        "多功能组件",
+        "控制系统软件",
+        "高效散热装置",
+        "自动化生产线",
+        "低噪声电机",
+    ]
     for e, code in enumerate(codes):
         for kind, mean in kinds:
             for _ in range(rng.poisson(mean * z[e] ** 2)):
                 serial += 1
                 grant_year = int(rng.integers(2013, 2025))
                 app_year = grant_year - int(rng.integers(0, 3))
-                number = f"ZL{app_year}{serial:08d}" if kind != "software_copyright" else f"{grant_year}SR{serial:07d}"
-                expiry_years = {"invention_patent": 20, "utility_model": 10, "design_patent": 15}.get(kind, 50)
-                rows.append((code, kind, number, str(rng.choice(titles)), f"{app_year}-03-01", f"{grant_year}-09-01",
-                             f"{app_year + expiry_years}-02-28", "granted", ""))
-    return pl.DataFrame(rows, schema=["credit_code", "kind", "number", "title", "application_date", "grant_date", "expiry_date", "status", "used_in_hnte_application_year"], orient="row")
+                number = (
+                    f"ZL{app_year}{serial:08d}"
+                    if kind != "software_copyright"
+                    else f"{grant_year}SR{serial:07d}"
+                )
+                expiry_years = {
+                    "invention_patent": 20,
+                    "utility_model": 10,
+                    "design_patent": 15,
+                }.get(kind, 50)
+                rows.append(
+                    (
+                        code,
+                        kind,
+                        number,
+                        str(rng.choice(titles)),
+                        f"{app_year}-03-01",
+                        f"{grant_year}-09-01",
+                        f"{app_year + expiry_years}-02-28",
+                        "granted",
+                        "",
+                    )
+                )
+    return pl.DataFrame(
+        rows,
+        schema=[
+            "credit_code",
+            "kind",
+            "number",
+            "title",
+            "application_date",
+            "grant_date",
+            "expiry_date",
+            "status",
+            "used_in_hnte_application_year",
+        ],
+        orient="row",
+    )
 
 
 def _institutions(rng, n, z, figures, scale, codes, names) -> pl.DataFrame:
@@ -373,9 +584,9 @@ def _institutions(rng, n, z, figures, scale, codes, names) -> pl.DataFrame:
     b = np.flatnonzero(f["above"] & ~has_rd)
     c = np.flatnonzero(~f["above"])
     k_b, k_c = int(round(100 * scale)), int(round(88 * scale))
-    chosen = np.concatenate([
-        _pick(rng, a, z**2, total - k_b - k_c), _pick(rng, b, z, k_b), _pick(rng, c, z**3, k_c)
-    ])
+    chosen = np.concatenate(
+        [_pick(rng, a, z**2, total - k_b - k_c), _pick(rng, b, z, k_b), _pick(rng, c, z**3, k_c)]
+    )
     rng.shuffle(chosen)
     levels, years = [], []
     i = 0
@@ -392,7 +603,9 @@ def _institutions(rng, n, z, figures, scale, codes, names) -> pl.DataFrame:
     for e, level, y in zip(chosen, levels, years, strict=True):
         short = names[e].removeprefix("慈溪市").removesuffix("有限公司")
         rows.append((int(e), level, f"{short}{LEVEL_SUFFIX[level]}", str(y), "active"))
-    return pl.DataFrame(rows, schema=["credit_code", "level", "name", "year_recognised", "status"], orient="row")
+    return pl.DataFrame(
+        rows, schema=["credit_code", "level", "name", "year_recognised", "status"], orient="row"
+    )
 
 
 def _year_weights() -> np.ndarray:

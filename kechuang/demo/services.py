@@ -36,12 +36,21 @@ DEMO_USERS = [
 def regions_ensure() -> Region:
     """Create the home region (慈溪市), its towns/streets and Zhejiang's peer regions if missing."""
     code, name, province, city = HOME_REGION
-    home, _ = Region.objects.get_or_create(code=code, defaults={"name": name, "kind": RegionKind.HOME, "province": province, "city": city})
+    home, _ = Region.objects.get_or_create(
+        code=code,
+        defaults={"name": name, "kind": RegionKind.HOME, "province": province, "city": city},
+    )
     for i, (town, street) in enumerate(TOWNS):
-        Town.objects.get_or_create(region=home, name=town, defaults={"code": f"{code}{i + 1:03d}", "is_street": street, "sort_order": i})
+        Town.objects.get_or_create(
+            region=home,
+            name=town,
+            defaults={"code": f"{code}{i + 1:03d}", "is_street": street, "sort_order": i},
+        )
     existing = set(Region.objects.values_list("code", flat=True))
     Region.objects.bulk_create(
-        Region(code=c, name=n, kind=RegionKind.PEER, province=province, city=ct) for c, n, ct in PEER_REGIONS if c not in existing
+        Region(code=c, name=n, kind=RegionKind.PEER, province=province, city=ct)
+        for c, n, ct in PEER_REGIONS
+        if c not in existing
     )
     return home
 
@@ -58,7 +67,9 @@ def demo_build(*, n_enterprises: int = 5200, force: bool = False, stdout=None) -
         data = generate(n_enterprises)
         frames = []
         for entity, frame in data.frames.items():
-            frame = frame.with_row_index("__row", offset=2).with_columns(pl.col("__row").cast(pl.Int64))
+            frame = frame.with_row_index("__row", offset=2).with_columns(
+                pl.col("__row").cast(pl.Int64)
+            )
             frames.append((SCHEMAS[entity].sheet, SCHEMAS[entity], frame))
         result = import_frames(frames, dry_run=False, source="generator", language="en")
         if result.errors:
@@ -66,12 +77,17 @@ def demo_build(*, n_enterprises: int = 5200, force: bool = False, stdout=None) -
         generated = True
     town = Town.objects.filter(region__kind=RegionKind.HOME).order_by("sort_order").first()
     showcase = (
-        Enterprise.objects.filter(town=town, qualifications__kind="high_tech").order_by("credit_code").first()
+        Enterprise.objects.filter(town=town, qualifications__kind="high_tech")
+        .order_by("credit_code")
+        .first()
         or Enterprise.objects.order_by("credit_code").first()
     )
     for username, role, display in DEMO_USERS:
         user_create(
-            username=username, password=DEMO_PASSWORD, role=role, display_name=display,
+            username=username,
+            password=DEMO_PASSWORD,
+            role=role,
+            display_name=display,
             town=town if role == Role.TOWN_OFFICER else None,
             enterprise=showcase if role == Role.ENTERPRISE else None,
         )

@@ -3,7 +3,14 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-__all__ = ["IPKind", "IPClass", "IPStatus", "QualificationKind", "QualificationStatus", "DataSource"]
+__all__ = [
+    "IPKind",
+    "IPClass",
+    "IPStatus",
+    "QualificationKind",
+    "QualificationStatus",
+    "DataSource",
+]
 
 
 class IPClass(models.TextChoices):

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
@@ -63,7 +62,9 @@ def industry_code_validator(value: str) -> None:
         if exc.code == "format":
             msg = _("An industry code (GB/T 4754-2017) has 4 digits.")
         else:
-            msg = _("No industry division %(division)s in GB/T 4754-2017.") % {"division": value[:2]}
+            msg = _("No industry division %(division)s in GB/T 4754-2017.") % {
+                "division": value[:2]
+            }
         raise ValidationError(msg, code=f"industry_{exc.code}") from exc
 
 
@@ -78,11 +79,17 @@ class Enterprise(models.Model):
     """An enterprise of the home region, keyed by its unified social credit code (GB 32100-2015)."""
 
     credit_code = models.CharField(
-        _("unified social credit code"), max_length=18, unique=True, validators=[credit_code_validator]
+        _("unified social credit code"),
+        max_length=18,
+        unique=True,
+        validators=[credit_code_validator],
     )
     name = models.CharField(_("name"), max_length=128, db_index=True)
     town = models.ForeignKey(
-        "regions.Town", on_delete=models.PROTECT, related_name="enterprises", verbose_name=_("town/street")
+        "regions.Town",
+        on_delete=models.PROTECT,
+        related_name="enterprises",
+        verbose_name=_("town/street"),
     )
     industry_code = models.CharField(
         _("industry code"),
@@ -93,7 +100,9 @@ class Enterprise(models.Model):
     )
     registration_date = models.DateField(_("registration date"), null=True, blank=True)
     address = models.CharField(_("address"), max_length=255, blank=True)
-    tags = models.CharField(_("tags"), max_length=255, blank=True, help_text=_("Separated by commas"))
+    tags = models.CharField(
+        _("tags"), max_length=255, blank=True, help_text=_("Separated by commas")
+    )
     is_resident_enterprise = models.BooleanField(_("resident enterprise"), default=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -134,7 +143,6 @@ class EnterpriseOwnedQuerySet(ScopedQuerySet):
     enterprise_path = "enterprise__"
 
 
-
 class AnnualFigure(ProvenanceMixin, models.Model):
     """One enterprise's figures for one fiscal year (calendar year), money in yuan.
 
@@ -143,12 +151,16 @@ class AnnualFigure(ProvenanceMixin, models.Model):
     (高企口径: total, domestic, and its 8 categories) and the super-deduction scope (加计扣除口径).
     """
 
-    enterprise = models.ForeignKey(Enterprise, on_delete=models.CASCADE, related_name="annual_figures")
+    enterprise = models.ForeignKey(
+        Enterprise, on_delete=models.CASCADE, related_name="annual_figures"
+    )
     year = models.PositiveSmallIntegerField(_("year"))
     is_above_scale_industrial = models.BooleanField(_("above-scale industrial"), default=False)
 
     operating_revenue = money_field(_("operating revenue (yuan)"))
-    sales_revenue = money_field(_("sales revenue (yuan)"), help_text=_("Main business + other business revenue"))
+    sales_revenue = money_field(
+        _("sales revenue (yuan)"), help_text=_("Main business + other business revenue")
+    )
     main_business_revenue = money_field(_("main business revenue (yuan)"))
     total_income = money_field(_("total income (yuan)"), help_text=_("Income-tax law basis"))
     non_taxable_income = money_field(_("non-taxable income (yuan)"))
@@ -157,20 +169,32 @@ class AnnualFigure(ProvenanceMixin, models.Model):
     total_cost_expense = money_field(_("total costs and expenses (yuan)"))
     hightech_income = money_field(_("high-tech product (service) income (yuan)"))
 
-    employees_avg = models.DecimalField(_("employees, annual average"), max_digits=10, decimal_places=2, null=True, blank=True)
-    employees_year_end = models.PositiveIntegerField(_("employees, year end"), null=True, blank=True)
-    tech_staff_avg = models.DecimalField(_("S&T staff, annual average"), max_digits=10, decimal_places=2, null=True, blank=True)
-    tech_staff_year_end = models.PositiveIntegerField(_("S&T staff, year end"), null=True, blank=True)
+    employees_avg = models.DecimalField(
+        _("employees, annual average"), max_digits=10, decimal_places=2, null=True, blank=True
+    )
+    employees_year_end = models.PositiveIntegerField(
+        _("employees, year end"), null=True, blank=True
+    )
+    tech_staff_avg = models.DecimalField(
+        _("S&T staff, annual average"), max_digits=10, decimal_places=2, null=True, blank=True
+    )
+    tech_staff_year_end = models.PositiveIntegerField(
+        _("S&T staff, year end"), null=True, blank=True
+    )
 
     rd_expense_stat = money_field(_("R&D expense, statistical scope (yuan)"))
     rd_hnte_total = money_field(_("R&D expense, high-tech scope, total (yuan)"))
     rd_hnte_domestic = money_field(_("R&D expense, high-tech scope, in China (yuan)"))
     rd_hnte_personnel = money_field(_("high-tech scope: personnel (yuan)"))
     rd_hnte_direct = money_field(_("high-tech scope: direct inputs (yuan)"))
-    rd_hnte_depreciation = money_field(_("high-tech scope: depreciation and long-term deferred (yuan)"))
+    rd_hnte_depreciation = money_field(
+        _("high-tech scope: depreciation and long-term deferred (yuan)")
+    )
     rd_hnte_intangible = money_field(_("high-tech scope: intangible amortisation (yuan)"))
     rd_hnte_design = money_field(_("high-tech scope: design (yuan)"))
-    rd_hnte_equipment_trial = money_field(_("high-tech scope: equipment debugging and trials (yuan)"))
+    rd_hnte_equipment_trial = money_field(
+        _("high-tech scope: equipment debugging and trials (yuan)")
+    )
     rd_hnte_commissioned = money_field(_("high-tech scope: commissioned external R&D (yuan)"))
     rd_hnte_other = money_field(_("high-tech scope: other (yuan)"))
     rd_deduction_scope = money_field(_("R&D expense, super-deduction scope (yuan)"))
@@ -228,9 +252,13 @@ class IntellectualProperty(ProvenanceMixin, models.Model):
     application_date = models.DateField(_("application date"), null=True, blank=True)
     grant_date = models.DateField(_("grant date"), null=True, blank=True)
     expiry_date = models.DateField(_("expiry date"), null=True, blank=True)
-    status = models.CharField(_("status"), max_length=16, choices=IPStatus.choices, default=IPStatus.GRANTED)
+    status = models.CharField(
+        _("status"), max_length=16, choices=IPStatus.choices, default=IPStatus.GRANTED
+    )
     used_in_hnte_application_year = models.PositiveSmallIntegerField(
-        _("used in a high-tech application (year)"), null=True, blank=True,
+        _("used in a high-tech application (year)"),
+        null=True,
+        blank=True,
         help_text=_("Class II IP may be used only once for a high-tech application"),
     )
     history = HistoricalRecords(excluded_fields=["updated_at"])
@@ -272,15 +300,28 @@ class Qualification(ProvenanceMixin, models.Model):
     qualification-rules.md §2.8). Tech-SME registrations are per evaluation `year` (§1.7).
     """
 
-    enterprise = models.ForeignKey(Enterprise, on_delete=models.CASCADE, related_name="qualifications")
-    kind = models.CharField(_("kind"), max_length=32, choices=QualificationKind.choices, db_index=True)
-    year = models.PositiveSmallIntegerField(_("year"), help_text=_("Recognition or registration year"))
+    enterprise = models.ForeignKey(
+        Enterprise, on_delete=models.CASCADE, related_name="qualifications"
+    )
+    kind = models.CharField(
+        _("kind"), max_length=32, choices=QualificationKind.choices, db_index=True
+    )
+    year = models.PositiveSmallIntegerField(
+        _("year"), help_text=_("Recognition or registration year")
+    )
     number = models.CharField(_("certificate / registration number"), max_length=64, blank=True)
-    batch = models.CharField(_("batch"), max_length=32, blank=True, help_text=_("e.g. 2024-1 for the year's first batch"))
+    batch = models.CharField(
+        _("batch"), max_length=32, blank=True, help_text=_("e.g. 2024-1 for the year's first batch")
+    )
     issue_date = models.DateField(_("issue date"))
     expiry_date = models.DateField(_("valid until"), null=True, blank=True)
     revoked_date = models.DateField(_("revoked on"), null=True, blank=True)
-    status = models.CharField(_("status"), max_length=16, choices=QualificationStatus.choices, default=QualificationStatus.ACTIVE)
+    status = models.CharField(
+        _("status"),
+        max_length=16,
+        choices=QualificationStatus.choices,
+        default=QualificationStatus.ACTIVE,
+    )
     history = HistoricalRecords(excluded_fields=["updated_at"])
     objects = QualificationQuerySet.as_manager()
 
@@ -292,7 +333,9 @@ class Qualification(ProvenanceMixin, models.Model):
             models.UniqueConstraint(
                 fields=["enterprise", "kind", "year"],
                 name="%(app_label)s_%(class)s_unique_enterprise_kind_year",
-                violation_error_message=_("This enterprise already holds this qualification for this year."),
+                violation_error_message=_(
+                    "This enterprise already holds this qualification for this year."
+                ),
             ),
             models.CheckConstraint(
                 condition=Q(expiry_date__isnull=True) | Q(expiry_date__gte=models.F("issue_date")),

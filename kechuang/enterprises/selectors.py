@@ -35,7 +35,8 @@ def ladder_filters(year: int) -> dict[str, Q]:
     end = year_end(year)
     not_revoked = ~Q(status=QualificationStatus.REVOKED) | Q(revoked_date__gt=end)
     filters = {
-        "tech_sme_national_filed": Q(kind=QualificationKind.NATIONAL_TECH_SME, year=year) & not_revoked,
+        "tech_sme_national_filed": Q(kind=QualificationKind.NATIONAL_TECH_SME, year=year)
+        & not_revoked,
         "tech_sme_provincial_entered": Q(kind=QualificationKind.PROVINCIAL_TECH_SME, year=year),
         "cultivation_recognised": Q(kind=QualificationKind.MUNICIPAL_CULTIVATION, year=year),
         "high_tech_recognised": Q(kind=QualificationKind.HIGH_TECH, year=year),
@@ -54,7 +55,8 @@ def ladder_counts(year: int, queryset=None) -> dict[str, int]:
     """
     qs = queryset if queryset is not None else Qualification.objects.all()
     aggregates = {
-        key: Count("enterprise", distinct=True, filter=condition) for key, condition in ladder_filters(year).items()
+        key: Count("enterprise", distinct=True, filter=condition)
+        for key, condition in ladder_filters(year).items()
     }
     return qs.aggregate(**aggregates)
 
@@ -62,7 +64,12 @@ def ladder_counts(year: int, queryset=None) -> dict[str, int]:
 def valid_high_tech_series(years: list[int]) -> dict[int, int]:
     """Valid high-tech enterprises at each year's 31 December (one query)."""
     qs = Qualification.objects.filter(kind=QualificationKind.HIGH_TECH)
-    result = qs.aggregate(**{f"y{y}": Count("enterprise", distinct=True, filter=_valid_on(year_end(y))) for y in years})
+    result = qs.aggregate(
+        **{
+            f"y{y}": Count("enterprise", distinct=True, filter=_valid_on(year_end(y)))
+            for y in years
+        }
+    )
     return {y: result[f"y{y}"] for y in years}
 
 
@@ -84,12 +91,32 @@ def enterprise_history(enterprise, *, limit: int = 50) -> list[dict]:
         (Qualification, {"enterprise_id": enterprise.pk}),
         (RDInstitution, {"enterprise_id": enterprise.pk}),
     ]
-    skip = {"history_id", "history_date", "history_change_reason", "history_type", "history_user",
-            "history_user_id", "updated_at", "updated_by", "source_row", "import_batch", "created_at", "id"}
+    skip = {
+        "history_id",
+        "history_date",
+        "history_change_reason",
+        "history_type",
+        "history_user",
+        "history_user_id",
+        "updated_at",
+        "updated_by",
+        "source_row",
+        "import_batch",
+        "created_at",
+        "id",
+    }
     entries = []
     for model, lookup in sources:
-        fields = [f for f in model.history.model._meta.fields if f.attname not in skip and f.name not in skip]
-        records = list(model.history.filter(**lookup).select_related("history_user").order_by("id", "history_date", "history_id"))
+        fields = [
+            f
+            for f in model.history.model._meta.fields
+            if f.attname not in skip and f.name not in skip
+        ]
+        records = list(
+            model.history.filter(**lookup)
+            .select_related("history_user")
+            .order_by("id", "history_date", "history_id")
+        )
         previous = {}
         for record in records:
             before = previous.get(record.id)
@@ -100,11 +127,22 @@ def enterprise_history(enterprise, *, limit: int = 50) -> list[dict]:
                     if old != new:
                         changes.append((str(f.verbose_name), old, new))
             previous[record.id] = record
-            entries.append({
-                "date": record.history_date, "user": record.history_user, "model": model._meta.verbose_name,
-                "object": str(getattr(record, "year", "") or getattr(record, "number", "") or getattr(record, "name", "") or record.id),
-                "action": record.get_history_type_display(), "type": record.history_type,
-                "changes": changes, "reason": record.history_change_reason or "",
-            })
+            entries.append(
+                {
+                    "date": record.history_date,
+                    "user": record.history_user,
+                    "model": model._meta.verbose_name,
+                    "object": str(
+                        getattr(record, "year", "")
+                        or getattr(record, "number", "")
+                        or getattr(record, "name", "")
+                        or record.id
+                    ),
+                    "action": record.get_history_type_display(),
+                    "type": record.history_type,
+                    "changes": changes,
+                    "reason": record.history_change_reason or "",
+                }
+            )
     entries.sort(key=lambda e: e["date"], reverse=True)
     return entries[:limit]

@@ -21,19 +21,44 @@ class MoneyColumn(tables.Column):
 class EnterpriseTable(tables.Table):
     name = tables.Column(verbose_name=_("Name"), linkify=True)
     credit_code = tables.Column(verbose_name=_("Credit code"))
-    town = tables.Column(verbose_name=_("Town/street"), accessor="town__name", order_by=("town__sort_order",))
+    town = tables.Column(
+        verbose_name=_("Town/street"), accessor="town__name", order_by=("town__sort_order",)
+    )
     industry_code = tables.Column(verbose_name=_("Industry"))
-    above_scale = tables.BooleanColumn(verbose_name=_("Above-scale"), accessor="fy_above_scale", yesno="是,—")
-    operating_revenue = MoneyColumn(verbose_name=_("Operating revenue (10,000 yuan)"), accessor="fy_operating_revenue")
-    rd_expense_stat = MoneyColumn(verbose_name=_("R&D expense (10,000 yuan)"), accessor="fy_rd_expense_stat")
-    rd_intensity = tables.Column(verbose_name=_("R&D intensity %"), accessor="fy_rd_intensity", attrs={"td": {"class": "num"}, "th": {"class": "num"}})
+    above_scale = tables.BooleanColumn(
+        verbose_name=_("Above-scale"), accessor="fy_above_scale", yesno="是,—"
+    )
+    operating_revenue = MoneyColumn(
+        verbose_name=_("Operating revenue (10,000 yuan)"), accessor="fy_operating_revenue"
+    )
+    rd_expense_stat = MoneyColumn(
+        verbose_name=_("R&D expense (10,000 yuan)"), accessor="fy_rd_expense_stat"
+    )
+    rd_intensity = tables.Column(
+        verbose_name=_("R&D intensity %"),
+        accessor="fy_rd_intensity",
+        attrs={"td": {"class": "num"}, "th": {"class": "num"}},
+    )
     tiers = tables.Column(verbose_name=_("Qualifications held"), accessor="pk", orderable=False)
 
     class Meta:
         model = Enterprise
         fields = ("name", "credit_code", "town", "industry_code")
-        sequence = ("name", "credit_code", "town", "industry_code", "above_scale", "operating_revenue", "rd_expense_stat", "rd_intensity", "tiers")
-        attrs = {"class": "table table-vcenter card-table table-sm", "data-testid": "enterprise-table"}
+        sequence = (
+            "name",
+            "credit_code",
+            "town",
+            "industry_code",
+            "above_scale",
+            "operating_revenue",
+            "rd_expense_stat",
+            "rd_intensity",
+            "tiers",
+        )
+        attrs = {
+            "class": "table table-vcenter card-table table-sm",
+            "data-testid": "enterprise-table",
+        }
         per_page = 25
 
     def __init__(self, *args, tiers_by_enterprise=None, **kwargs):
@@ -41,7 +66,9 @@ class EnterpriseTable(tables.Table):
         self.tiers_by_enterprise = tiers_by_enterprise if tiers_by_enterprise is not None else {}
 
     def render_industry_code(self, record):
-        return format_html('<span title="{}">{}</span>', record.industry_division_name, record.industry_code)
+        return format_html(
+            '<span title="{}">{}</span>', record.industry_division_name, record.industry_code
+        )
 
     def render_rd_intensity(self, value):
         return pct(value * 100, 2) if value is not None else "—"
@@ -49,18 +76,42 @@ class EnterpriseTable(tables.Table):
     def render_tiers(self, value):
         lookup = self.tiers_by_enterprise
         if hasattr(lookup, "load") and not lookup.loaded:
-            lookup.load([row.record.pk for row in self.page.object_list] if hasattr(self, "page") else [])
+            lookup.load(
+                [row.record.pk for row in self.page.object_list] if hasattr(self, "page") else []
+            )
         labels = self.tiers_by_enterprise.get(value, [])
-        return format_html("".join('<span class="badge bg-blue-lt me-1">{}</span>' for _ in labels), *labels) if labels else "—"
+        return (
+            format_html(
+                "".join('<span class="badge bg-blue-lt me-1">{}</span>' for _ in labels), *labels
+            )
+            if labels
+            else "—"
+        )
 
 
 class QualificationTable(tables.Table):
-    enterprise = tables.Column(verbose_name=_("Enterprise"), linkify=lambda record: record.enterprise.get_absolute_url())
+    enterprise = tables.Column(
+        verbose_name=_("Enterprise"), linkify=lambda record: record.enterprise.get_absolute_url()
+    )
     credit_code = tables.Column(verbose_name=_("Credit code"), accessor="enterprise__credit_code")
     town = tables.Column(verbose_name=_("Town/street"), accessor="enterprise__town__name")
 
     class Meta:
         model = Qualification
-        fields = ("enterprise", "credit_code", "town", "kind", "year", "number", "batch", "issue_date", "expiry_date", "status")
-        attrs = {"class": "table table-vcenter card-table table-sm", "data-testid": "qualification-table"}
+        fields = (
+            "enterprise",
+            "credit_code",
+            "town",
+            "kind",
+            "year",
+            "number",
+            "batch",
+            "issue_date",
+            "expiry_date",
+            "status",
+        )
+        attrs = {
+            "class": "table table-vcenter card-table table-sm",
+            "data-testid": "qualification-table",
+        }
         per_page = 25

@@ -57,8 +57,12 @@ def enterprise_list(request):
             fy_operating_revenue=F("fy__operating_revenue"),
             fy_rd_expense_stat=F("fy__rd_expense_stat"),
             fy_rd_intensity=Case(
-                When(fy__operating_revenue__gt=0, then=F("fy__rd_expense_stat") / F("fy__operating_revenue")),
-                default=None, output_field=DecimalField(max_digits=20, decimal_places=6),
+                When(
+                    fy__operating_revenue__gt=0,
+                    then=F("fy__rd_expense_stat") / F("fy__operating_revenue"),
+                ),
+                default=None,
+                output_field=DecimalField(max_digits=20, decimal_places=6),
             ),
         )
     )
@@ -71,11 +75,17 @@ def enterprise_list(request):
 
     export = request.GET.get("export_entity", "enterprises")
     return list_page(
-        request, queryset=queryset, filterset_class=EnterpriseFilterSet, table_class=EnterpriseTable,
+        request,
+        queryset=queryset,
+        filterset_class=EnterpriseFilterSet,
+        table_class=EnterpriseTable,
         template="enterprises/enterprise_list.html",
-        export_schema=SCHEMAS["annual_figures"] if export == "annual_figures" else SCHEMAS["enterprises"],
+        export_schema=SCHEMAS["annual_figures"]
+        if export == "annual_figures"
+        else SCHEMAS["enterprises"],
         export_queryset=figures_of if export == "annual_figures" else None,
-        table_kwargs=tiers, extra_context={"year": year},
+        table_kwargs=tiers,
+        extra_context={"year": year},
     )
 
 
@@ -89,7 +99,11 @@ class _TierLookup(dict):
         self.loaded = False
 
     def load(self, ids):
-        rows = Qualification.objects.filter(enterprise_id__in=ids).valid_on(year_end(self.year)).values_list("enterprise_id", "kind")
+        rows = (
+            Qualification.objects.filter(enterprise_id__in=ids)
+            .valid_on(year_end(self.year))
+            .values_list("enterprise_id", "kind")
+        )
         labels = defaultdict(list)
         for enterprise_id, kind in rows:
             labels[enterprise_id].append(Qualification(kind=kind).get_kind_display())
@@ -100,10 +114,16 @@ class _TierLookup(dict):
 @login_required
 def qualification_list(request):
     _require_list_role(request)
-    queryset = Qualification.objects.for_user(request.user).select_related("enterprise", "enterprise__town")
+    queryset = Qualification.objects.for_user(request.user).select_related(
+        "enterprise", "enterprise__town"
+    )
     return list_page(
-        request, queryset=queryset, filterset_class=QualificationFilterSet, table_class=QualificationTable,
-        template="enterprises/qualification_list.html", export_schema=SCHEMAS["qualifications"],
+        request,
+        queryset=queryset,
+        filterset_class=QualificationFilterSet,
+        table_class=QualificationTable,
+        template="enterprises/qualification_list.html",
+        export_schema=SCHEMAS["qualifications"],
     )
 
 
@@ -123,18 +143,33 @@ def enterprise_detail(request, pk: int):
     chart = bar_line_chart(
         title=_("Revenue and R&D expense (10,000 yuan)"),
         categories=[f.year for f in figures],
-        bars={_("Operating revenue"): [_wan(f.operating_revenue) for f in figures],
-              _("R&D expense (statistical)"): [_wan(f.rd_expense_stat) for f in figures]},
-        lines={_("R&D intensity (%)"): [round(float(f.rd_intensity) * 100, 2) if f.rd_intensity is not None else None for f in figures]},
+        bars={
+            _("Operating revenue"): [_wan(f.operating_revenue) for f in figures],
+            _("R&D expense (statistical)"): [_wan(f.rd_expense_stat) for f in figures],
+        },
+        lines={
+            _("R&D intensity (%)"): [
+                round(float(f.rd_intensity) * 100, 2) if f.rd_intensity is not None else None
+                for f in figures
+            ]
+        },
         line_unit="%",
     )
     can_edit = is_staff_role(request.user) or (
-        user_role(request.user) == Role.ENTERPRISE and request.user.profile.enterprise_id == enterprise.pk
+        user_role(request.user) == Role.ENTERPRISE
+        and request.user.profile.enterprise_id == enterprise.pk
     )
     context = {
-        "enterprise": enterprise, "figures": figures, "ip_assets": ip_assets[:200], "ip_total": len(ip_assets),
-        "ip_counts": ip_counts, "qualifications": qualifications, "institutions": institutions,
-        "chart": chart, "history": enterprise_history(enterprise, limit=50), "can_edit": can_edit,
+        "enterprise": enterprise,
+        "figures": figures,
+        "ip_assets": ip_assets[:200],
+        "ip_total": len(ip_assets),
+        "ip_counts": ip_counts,
+        "qualifications": qualifications,
+        "institutions": institutions,
+        "chart": chart,
+        "history": enterprise_history(enterprise, limit=50),
+        "can_edit": can_edit,
         "next_year": (figures[-1].year + 1) if figures else None,
     }
     return render(request, "enterprises/enterprise_detail.html", context)
@@ -154,6 +189,9 @@ def annual_figure_edit(request, pk: int, year: int):
         raise Http404
     figure = enterprise.annual_figures.filter(year=year).first()
     form = AnnualFigureForm(request.POST or None, instance=figure)
+    if not is_staff_role(request.user):
+        # The above-scale classification is the statistics bureau's, not the enterprise's.
+        form.fields["is_above_scale_industrial"].disabled = True
     if request.method == "POST" and form.is_valid():
         fields = {name: form.cleaned_data[name] for name in form.Meta.fields}
         try:
@@ -166,4 +204,8 @@ def annual_figure_edit(request, pk: int, year: int):
                 form.add_error(field if field in form.fields else None, errors)
         else:
             return redirect(enterprise.get_absolute_url() + "#figures")
-    return render(request, "enterprises/annual_figure_form.html", {"enterprise": enterprise, "year": year, "form": form, "figure": figure})
+    return render(
+        request,
+        "enterprises/annual_figure_form.html",
+        {"enterprise": enterprise, "year": year, "form": form, "figure": figure},
+    )

@@ -19,9 +19,16 @@ __all__ = ["template_workbook", "export_workbook", "errors_workbook", "export_ro
 HEADER_FONT = Font(bold=True, color="FFFFFF")
 HEADER_FILL = PatternFill("solid", fgColor="1D4F91")
 KIND_TEXT = {
-    "str": "文本", "credit_code": "18位统一社会信用代码", "town": "镇街道名称", "industry": "4位行业代码",
-    "int": "整数", "decimal": "数值", "money": "金额（元，两位小数）", "date": "日期 YYYY-MM-DD",
-    "bool": "是/否", "choice": "选项",
+    "str": "文本",
+    "credit_code": "18位统一社会信用代码",
+    "town": "镇街道名称",
+    "industry": "4位行业代码",
+    "int": "整数",
+    "decimal": "数值",
+    "money": "金额（元，两位小数）",
+    "date": "日期 YYYY-MM-DD",
+    "bool": "是/否",
+    "choice": "选项",
 }
 
 
@@ -51,16 +58,28 @@ def template_workbook(schema: EntitySchema) -> bytes:
     for c in schema.columns:
         notes = [c.note] if c.note else []
         if c.choices is not None:
-            notes.append("可填：" + "、".join(f"{label}（{value}）" for value, label in _zh_choices(c.choices)))
+            notes.append(
+                "可填："
+                + "、".join(f"{label}（{value}）" for value, label in _zh_choices(c.choices))
+            )
         if c.min_value is not None and c.kind != "money":
             notes.append(f"最小 {c.min_value:g}")
         if c.max_value is not None and c.kind != "money":
             notes.append(f"最大 {c.max_value:g}")
         if c.max_length:
             notes.append(f"最多 {c.max_length} 字")
-        info.append([c.header, "是" if c.required else "", KIND_TEXT.get(c.kind, c.kind), "；".join(notes)])
+        info.append(
+            [c.header, "是" if c.required else "", KIND_TEXT.get(c.kind, c.kind), "；".join(notes)]
+        )
     info.append([])
-    info.append(["说明", "", "", f"按“{'、'.join(c.header for c in schema.columns if c.field in schema.key)}”匹配已有记录：存在则更新，不存在则新增；导入前先做校验，全部无误才写入，任何一行有错都不写入。"])
+    info.append(
+        [
+            "说明",
+            "",
+            "",
+            f"按“{'、'.join(c.header for c in schema.columns if c.field in schema.key)}”匹配已有记录：存在则更新，不存在则新增；导入前先做校验，全部无误才写入，任何一行有错都不写入。",
+        ]
+    )
     info.append(["", "", "", "金额单位为元，保留两位小数，多余位数四舍五入；空单元格表示未知。"])
     for col in "ABCD":
         info.column_dimensions[col].width = 30 if col != "D" else 90
@@ -89,13 +108,28 @@ def export_rows(schema: EntitySchema, queryset) -> pl.DataFrame:
         else:
             lookups.append(c.field)
     rows = list(queryset.order_by().values_list(*lookups))
-    frame = pl.DataFrame(rows, schema=[c.field for c in schema.columns], orient="row", infer_schema_length=None)
+    frame = pl.DataFrame(
+        rows, schema=[c.field for c in schema.columns], orient="row", infer_schema_length=None
+    )
     exprs = []
     for c in schema.columns:
         if c.kind == "bool":
-            exprs.append(pl.when(pl.col(c.field)).then(pl.lit("是")).when(pl.col(c.field).is_not_null()).then(pl.lit("否")).otherwise(None).alias(c.field))
+            exprs.append(
+                pl.when(pl.col(c.field))
+                .then(pl.lit("是"))
+                .when(pl.col(c.field).is_not_null())
+                .then(pl.lit("否"))
+                .otherwise(None)
+                .alias(c.field)
+            )
         elif c.kind == "choice":
-            exprs.append(pl.col(c.field).replace_strict(dict(_zh_choices(c.choices)), default=pl.col(c.field), return_dtype=pl.Utf8).alias(c.field))
+            exprs.append(
+                pl.col(c.field)
+                .replace_strict(
+                    dict(_zh_choices(c.choices)), default=pl.col(c.field), return_dtype=pl.Utf8
+                )
+                .alias(c.field)
+            )
     return frame.with_columns(exprs) if exprs else frame
 
 

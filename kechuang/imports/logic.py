@@ -46,7 +46,9 @@ class ColumnSpec:
     validator: Callable[[str], str | None] | None = None  # returns an error id or None
 
 
-def _errors_where(frame: pl.DataFrame, mask: pl.Expr, spec: ColumnSpec, message_id: str, params=()) -> list[CellError]:
+def _errors_where(
+    frame: pl.DataFrame, mask: pl.Expr, spec: ColumnSpec, message_id: str, params=()
+) -> list[CellError]:
     bad = frame.filter(mask).select(ROW, spec.field)
     return [CellError(r, spec.header, v, message_id, params) for r, v in bad.iter_rows()]
 
@@ -70,7 +72,8 @@ def parse_sheet(
     by_field = {s.field: s for s in specs}
     out = raw.with_columns(pl.col(s.field).str.strip_chars() for s in specs)
     out = out.with_columns(
-        pl.when(pl.col(s.field) == "").then(None).otherwise(pl.col(s.field)).alias(s.field) for s in specs
+        pl.when(pl.col(s.field) == "").then(None).otherwise(pl.col(s.field)).alias(s.field)
+        for s in specs
     )
     typed: list[pl.Expr] = []
     for spec in specs:
@@ -78,15 +81,30 @@ def parse_sheet(
         if spec.required:
             errors += _errors_where(out, col.is_null(), spec, "required")
         if spec.kind in ("int", "decimal", "money"):
-            num = col.str.replace_all(",", "").str.replace_all("，", "").cast(pl.Float64, strict=False)
+            num = (
+                col.str.replace_all(",", "")
+                .str.replace_all("，", "")
+                .cast(pl.Float64, strict=False)
+            )
             tmp = out.select(ROW, spec.field, num.alias("_n"))
-            errors += _errors_where(tmp, pl.col(spec.field).is_not_null() & pl.col("_n").is_null(), spec, "not_number")
+            errors += _errors_where(
+                tmp, pl.col(spec.field).is_not_null() & pl.col("_n").is_null(), spec, "not_number"
+            )
             if spec.kind == "int":
-                errors += _errors_where(tmp, pl.col("_n").is_not_null() & (pl.col("_n") != pl.col("_n").round(0)), spec, "not_integer")
+                errors += _errors_where(
+                    tmp,
+                    pl.col("_n").is_not_null() & (pl.col("_n") != pl.col("_n").round(0)),
+                    spec,
+                    "not_integer",
+                )
             if spec.min_value is not None:
-                errors += _errors_where(tmp, pl.col("_n") < spec.min_value, spec, "below_min", (spec.min_value,))
+                errors += _errors_where(
+                    tmp, pl.col("_n") < spec.min_value, spec, "below_min", (spec.min_value,)
+                )
             if spec.max_value is not None:
-                errors += _errors_where(tmp, pl.col("_n") > spec.max_value, spec, "above_max", (spec.max_value,))
+                errors += _errors_where(
+                    tmp, pl.col("_n") > spec.max_value, spec, "above_max", (spec.max_value,)
+                )
             if spec.kind == "int":
                 typed.append(num.round(0).cast(pl.Int64, strict=False).alias(spec.field))
             else:
@@ -98,21 +116,39 @@ def parse_sheet(
                 col.str.to_date("%Y%m%d", strict=False),
             )
             tmp = out.select(ROW, spec.field, parsed.alias("_d"))
-            errors += _errors_where(tmp, pl.col(spec.field).is_not_null() & pl.col("_d").is_null(), spec, "not_date")
+            errors += _errors_where(
+                tmp, pl.col(spec.field).is_not_null() & pl.col("_d").is_null(), spec, "not_date"
+            )
             typed.append(parsed.alias(spec.field))
         elif spec.kind == "bool":
             low = col.str.to_lowercase()
-            value = pl.when(low.is_in(list(TRUE_WORDS))).then(True).when(low.is_in(list(FALSE_WORDS))).then(False).otherwise(None)
+            value = (
+                pl.when(low.is_in(list(TRUE_WORDS)))
+                .then(True)
+                .when(low.is_in(list(FALSE_WORDS)))
+                .then(False)
+                .otherwise(None)
+            )
             tmp = out.select(ROW, spec.field, value.alias("_b"))
-            errors += _errors_where(tmp, pl.col(spec.field).is_not_null() & pl.col("_b").is_null(), spec, "not_bool")
+            errors += _errors_where(
+                tmp, pl.col(spec.field).is_not_null() & pl.col("_b").is_null(), spec, "not_bool"
+            )
             typed.append(value.alias(spec.field))
         elif spec.kind in ("choice", "town"):
-            mapped = col.replace_strict(spec.lookup, default=None, return_dtype=pl.Utf8 if spec.kind == "choice" else pl.Int64)
+            mapped = col.replace_strict(
+                spec.lookup,
+                default=None,
+                return_dtype=pl.Utf8 if spec.kind == "choice" else pl.Int64,
+            )
             tmp = out.select(ROW, spec.field, mapped.alias("_c"))
             errors += _errors_where(
-                tmp, pl.col(spec.field).is_not_null() & pl.col("_c").is_null(), spec,
+                tmp,
+                pl.col(spec.field).is_not_null() & pl.col("_c").is_null(),
+                spec,
                 "unknown_town" if spec.kind == "town" else "unknown_choice",
-                (" / ".join(sorted({k for k in spec.lookup if not k.isascii()})),) if spec.kind == "choice" else (),
+                (" / ".join(sorted({k for k in spec.lookup if not k.isascii()})),)
+                if spec.kind == "choice"
+                else (),
             )
             typed.append(mapped.alias(spec.field))
         elif spec.kind in ("credit_code", "industry"):
@@ -128,7 +164,9 @@ def parse_sheet(
             typed.append(normalised.alias(spec.field))
         else:
             if spec.max_length:
-                errors += _errors_where(out, col.str.len_chars() > spec.max_length, spec, "too_long", (spec.max_length,))
+                errors += _errors_where(
+                    out, col.str.len_chars() > spec.max_length, spec, "too_long", (spec.max_length,)
+                )
             typed.append(col)
     out = out.with_columns(typed)
 
@@ -138,13 +176,23 @@ def parse_sheet(
             bad = out.filter(pl.col(small) > pl.col(large)).select(ROW, small, large)
             spec_small, spec_large = by_field[small], by_field[large]
             for r, a, b in bad.iter_rows():
-                errors.append(CellError(r, spec_small.header, str(a), message_id, (spec_large.header, str(b))))
+                errors.append(
+                    CellError(r, spec_small.header, str(a), message_id, (spec_large.header, str(b)))
+                )
 
     # References to enterprises must resolve (in the database or in the same workbook).
     if known_credit_codes is not None and "credit_code" in by_field:
-        bad = out.filter(pl.col("credit_code").is_not_null() & ~pl.col("credit_code").is_in(list(known_credit_codes)))
         spec = by_field["credit_code"]
-        errors += [CellError(r, spec.header, v, "unknown_enterprise") for r, v in bad.select(ROW, "credit_code").iter_rows()]
+        malformed = {e.row for e in errors if e.column == spec.header}  # already reported
+        bad = out.filter(
+            pl.col("credit_code").is_not_null()
+            & ~pl.col("credit_code").is_in(list(known_credit_codes))
+            & ~pl.col(ROW).is_in(list(malformed))
+        )
+        errors += [
+            CellError(r, spec.header, v, "unknown_enterprise")
+            for r, v in bad.select(ROW, "credit_code").iter_rows()
+        ]
 
     # Duplicates of the natural key within the file.
     if all(k in out.columns for k in key):

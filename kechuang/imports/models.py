@@ -26,7 +26,9 @@ class ImportBatch(models.Model):
     file_name = models.CharField(_("file"), max_length=255)
     file = models.FileField(_("stored file"), upload_to="imports/%Y/%m/", blank=True)
     dry_run = models.BooleanField(_("dry run"), default=True)
-    status = models.CharField(_("status"), max_length=16, choices=ImportStatus.choices, default=ImportStatus.PENDING)
+    status = models.CharField(
+        _("status"), max_length=16, choices=ImportStatus.choices, default=ImportStatus.PENDING
+    )
     progress = models.PositiveSmallIntegerField(_("progress (%)"), default=0)
     total_rows = models.PositiveIntegerField(_("rows"), default=0)
     summary = models.JSONField(_("summary"), default=dict, blank=True)

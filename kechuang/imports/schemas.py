@@ -63,8 +63,17 @@ def _money(field_name: str, header: str, **kw) -> Column:
     return Column(field_name, header, "money", min_value=0, max_value=MAX_MONEY, **kw)
 
 
-CREDIT = Column("credit_code", "统一社会信用代码", "credit_code", required=True, note="18位，GB 32100-2015")
-YEAR = Column("year", "年度", "int", required=True, min_value=FIRST_REPORTING_YEAR, max_value=LAST_REPORTING_YEAR)
+CREDIT = Column(
+    "credit_code", "统一社会信用代码", "credit_code", required=True, note="18位，GB 32100-2015"
+)
+YEAR = Column(
+    "year",
+    "年度",
+    "int",
+    required=True,
+    min_value=FIRST_REPORTING_YEAR,
+    max_value=LAST_REPORTING_YEAR,
+)
 
 ENTERPRISES = EntitySchema(
     name="enterprises",
@@ -76,7 +85,9 @@ ENTERPRISES = EntitySchema(
         CREDIT,
         Column("name", "企业名称", required=True, max_length=128),
         Column("town", "镇街道", "town", required=True, note="须为本地区镇街道名称"),
-        Column("industry_code", "行业代码", "industry", required=True, note="GB/T 4754-2017 四位代码"),
+        Column(
+            "industry_code", "行业代码", "industry", required=True, note="GB/T 4754-2017 四位代码"
+        ),
         Column("registration_date", "成立日期", "date"),
         Column("address", "地址", max_length=255),
         Column("tags", "标签", max_length=255, note="多个标签用逗号分隔"),
@@ -144,7 +155,13 @@ IP_ASSETS = EntitySchema(
         Column("grant_date", "授权日期", "date"),
         Column("expiry_date", "到期日期", "date"),
         Column("status", "状态", "choice", choices=IPStatus, note="空为已授权"),
-        Column("used_in_hnte_application_year", "已用于高企申报年度", "int", min_value=FIRST_REPORTING_YEAR, max_value=LAST_REPORTING_YEAR),
+        Column(
+            "used_in_hnte_application_year",
+            "已用于高企申报年度",
+            "int",
+            min_value=FIRST_REPORTING_YEAR,
+            max_value=LAST_REPORTING_YEAR,
+        ),
     ),
     checks=(("application_date", "grant_date", "grant_before_application"),),
 )
@@ -179,7 +196,14 @@ INSTITUTIONS = EntitySchema(
         CREDIT,
         Column("level", "级别", "choice", required=True, choices=InstitutionLevel),
         Column("name", "机构名称", required=True, max_length=128),
-        YEAR.__class__("year_recognised", "认定年度", "int", required=True, min_value=FIRST_REPORTING_YEAR, max_value=LAST_REPORTING_YEAR),
+        YEAR.__class__(
+            "year_recognised",
+            "认定年度",
+            "int",
+            required=True,
+            min_value=FIRST_REPORTING_YEAR,
+            max_value=LAST_REPORTING_YEAR,
+        ),
         Column("status", "状态", "choice", choices=InstitutionStatus, note="空为有效"),
     ),
 )

@@ -29,9 +29,16 @@ from kechuang.regions.selectors import home_towns
 
 from .logic import ROW, CellError, ColumnSpec, parse_sheet
 from .models import ImportBatch, ImportStatus
-from .schemas import SCHEMAS, EntitySchema, schema_for_headers
+from .schemas import EntitySchema, schema_for_headers
 
-__all__ = ["ImportResult", "SheetResult", "import_file", "import_frames", "read_workbook", "INSTRUCTIONS_SHEET"]
+__all__ = [
+    "ImportResult",
+    "SheetResult",
+    "import_file",
+    "import_frames",
+    "read_workbook",
+    "INSTRUCTIONS_SHEET",
+]
 
 INSTRUCTIONS_SHEET = "填写说明"
 # Entities that others reference are imported first.
@@ -70,8 +77,15 @@ class ImportResult:
             "unchanged": sum(s.unchanged for s in self.sheets),
             "errors": len(self.errors),
             "sheets": [
-                {"entity": s.entity, "sheet": s.sheet, "rows": s.rows, "created": s.created,
-                 "updated": s.updated, "unchanged": s.unchanged, "errors": len(s.errors)}
+                {
+                    "entity": s.entity,
+                    "sheet": s.sheet,
+                    "rows": s.rows,
+                    "created": s.created,
+                    "updated": s.updated,
+                    "unchanged": s.unchanged,
+                    "errors": len(s.errors),
+                }
                 for s in self.sheets
             ],
         }
@@ -95,19 +109,45 @@ def error_message(message_id: str, params: tuple) -> str:
         "unknown_town": lambda: _("Not a town or street of this region."),
         "too_long": lambda: _("At most %(n)s characters.") % {"n": p[0]},
         "credit_length": lambda: _("A unified social credit code has 18 characters."),
-        "credit_charset": lambda: _("The code may contain only digits and the letters A-Y except I, O, S, V, Z."),
-        "credit_division": lambda: _("Characters 3-8 must be the digits of an administrative division code."),
-        "credit_check": lambda: _("Wrong check character: for this code it should be “%(expected)s”.") % {"expected": p[0]},
+        "credit_charset": lambda: _(
+            "The code may contain only digits and the letters A-Y except I, O, S, V, Z."
+        ),
+        "credit_division": lambda: _(
+            "Characters 3-8 must be the digits of an administrative division code."
+        ),
+        "credit_check": lambda: (
+            _("Wrong check character: for this code it should be “%(expected)s”.")
+            % {"expected": p[0]}
+        ),
         "industry_format": lambda: _("An industry code (GB/T 4754-2017) has 4 digits."),
         "industry_division": lambda: _("No such industry division in GB/T 4754-2017."),
-        "unknown_enterprise": lambda: _("No enterprise with this credit code; import it in the enterprise sheet first."),
+        "unknown_enterprise": lambda: _(
+            "No enterprise with this credit code; import it in the enterprise sheet first."
+        ),
         "duplicate": lambda: _("Duplicate of row %(row)s in this sheet.") % {"row": p[0]},
-        "tech_staff_gt_staff": lambda: _("S&T staff exceed staff (%(other)s = %(value)s).") % {"other": p[0], "value": p[1]},
-        "domestic_gt_total": lambda: _("Domestic R&D exceeds total R&D (%(other)s = %(value)s).") % {"other": p[0], "value": p[1]},
-        "main_gt_sales": lambda: _("Main business revenue exceeds sales revenue (%(other)s = %(value)s).") % {"other": p[0], "value": p[1]},
-        "non_taxable_gt_total": lambda: _("Non-taxable income exceeds total income (%(other)s = %(value)s).") % {"other": p[0], "value": p[1]},
-        "grant_before_application": lambda: _("Application date is after the grant date (%(other)s = %(value)s).") % {"other": p[0], "value": p[1]},
-        "expiry_before_issue": lambda: _("Issue date is after the expiry date (%(other)s = %(value)s).") % {"other": p[0], "value": p[1]},
+        "tech_staff_gt_staff": lambda: (
+            _("S&T staff exceed staff (%(other)s = %(value)s).") % {"other": p[0], "value": p[1]}
+        ),
+        "domestic_gt_total": lambda: (
+            _("Domestic R&D exceeds total R&D (%(other)s = %(value)s).")
+            % {"other": p[0], "value": p[1]}
+        ),
+        "main_gt_sales": lambda: (
+            _("Main business revenue exceeds sales revenue (%(other)s = %(value)s).")
+            % {"other": p[0], "value": p[1]}
+        ),
+        "non_taxable_gt_total": lambda: (
+            _("Non-taxable income exceeds total income (%(other)s = %(value)s).")
+            % {"other": p[0], "value": p[1]}
+        ),
+        "grant_before_application": lambda: (
+            _("Application date is after the grant date (%(other)s = %(value)s).")
+            % {"other": p[0], "value": p[1]}
+        ),
+        "expiry_before_issue": lambda: (
+            _("Issue date is after the expiry date (%(other)s = %(value)s).")
+            % {"other": p[0], "value": p[1]}
+        ),
         "unknown_column": lambda: _("Unknown column; use the template's headers."),
         "missing_column": lambda: _("Required column is missing."),
         "unknown_sheet": lambda: _("This sheet matches no template."),
@@ -122,8 +162,13 @@ def _fmt(number) -> str:
 
 
 def _error_dict(sheet: str, e: CellError) -> dict:
-    return {"sheet": sheet, "row": e.row, "column": e.column, "value": e.value,
-            "message": error_message(e.message_id, e.params)}
+    return {
+        "sheet": sheet,
+        "row": e.row,
+        "column": e.column,
+        "value": e.value,
+        "message": error_message(e.message_id, e.params),
+    }
 
 
 # ------------------------------------------------------------------ reading
@@ -169,7 +214,13 @@ def read_workbook(path: str | Path) -> list[tuple[str, list[str], pl.DataFrame]]
         for j, header in enumerate(headers):
             if header:
                 data[header] = [_cell_text(r[j]) if j < len(r) else None for r in body]
-        sheets.append((name, headers, pl.DataFrame(data, schema={k: (pl.Int64 if k == ROW else pl.Utf8) for k in data})))
+        sheets.append(
+            (
+                name,
+                headers,
+                pl.DataFrame(data, schema={k: (pl.Int64 if k == ROW else pl.Utf8) for k in data}),
+            )
+        )
     return sheets
 
 
@@ -217,7 +268,19 @@ def column_specs(schema: EntitySchema) -> list[ColumnSpec]:
             validator = _credit_check
         elif c.kind == "industry":
             validator = _industry_check
-        specs.append(ColumnSpec(c.field, c.header, c.kind, c.required, c.min_value, c.max_value, c.max_length, lookup, validator))
+        specs.append(
+            ColumnSpec(
+                c.field,
+                c.header,
+                c.kind,
+                c.required,
+                c.min_value,
+                c.max_value,
+                c.max_length,
+                lookup,
+                validator,
+            )
+        )
     return specs
 
 
@@ -228,7 +291,9 @@ def _model(schema: EntitySchema):
     return apps.get_model(schema.model_label)
 
 
-def _existing(schema: EntitySchema, frame: pl.DataFrame, code_to_id: dict[str, int]) -> dict[tuple, dict]:
+def _existing(
+    schema: EntitySchema, frame: pl.DataFrame, code_to_id: dict[str, int]
+) -> dict[tuple, dict]:
     """Existing rows that the frame's keys could match, keyed by natural key (one query)."""
     model = _model(schema)
     qs = model.objects.all()
@@ -271,9 +336,16 @@ def _plan_and_write(schema, frame, *, sheet_result, dry_run, code_to_id, batch, 
         for f in write_fields:
             name = "town_id" if f == "town" else f
             values[name] = _to_python(fields[name], rec[f]) if name in fields else rec[f]
-        if schema.name == "qualifications" and values.get("expiry_date") is None and rec.get("kind") == "high_tech" and rec.get("issue_date"):
+        if (
+            schema.name == "qualifications"
+            and values.get("expiry_date") is None
+            and rec.get("kind") == "high_tech"
+            and rec.get("issue_date")
+        ):
             issue = rec["issue_date"]
-            values["expiry_date"] = _add_years(issue, HIGH_TECH_VALIDITY_YEARS) - dt.timedelta(days=1)
+            values["expiry_date"] = _add_years(issue, HIGH_TECH_VALIDITY_YEARS) - dt.timedelta(
+                days=1
+            )
         for name, f in fields.items():  # blank cells in columns with a default take the default
             if name in values and values[name] is None and not f.null:
                 values[name] = f.get_default() if f.has_default() else ""
@@ -282,7 +354,11 @@ def _plan_and_write(schema, frame, *, sheet_result, dry_run, code_to_id, batch, 
             values["enterprise_id"] = code_to_id.get(rec["credit_code"])
         key = tuple(rec[k] for k in schema.key)
         old = existing.get(key)
-        provenance = {"source": source, "import_batch": batch, "source_row": rec[ROW], "updated_by": user} if hasattr(model, "source_row") else {}
+        provenance = (
+            {"source": source, "import_batch": batch, "source_row": rec[ROW], "updated_by": user}
+            if hasattr(model, "source_row")
+            else {}
+        )
         if old is None:
             to_create.append(model(**values, **provenance))
             continue
@@ -294,20 +370,40 @@ def _plan_and_write(schema, frame, *, sheet_result, dry_run, code_to_id, batch, 
         merged = {k: v for k, v in old.items() if k in fields or k.endswith("_id")}
         merged.update(values)
         merged.update(provenance)
-        to_update.append(model(**{k: v for k, v in merged.items() if k != "credit_code" or schema.name == "enterprises"}))
+        to_update.append(
+            model(
+                **{
+                    k: v
+                    for k, v in merged.items()
+                    if k != "credit_code" or schema.name == "enterprises"
+                }
+            )
+        )
     sheet_result.created = len(to_create)
     sheet_result.updated = len(to_update)
     if dry_run:
         return
     reason = f"import:{batch.pk}" if batch else f"import:{source}"
     if to_create:
-        created = bulk_create_with_history(to_create, model, batch_size=BATCH_SIZE, default_user=user, default_change_reason=reason)
+        created = bulk_create_with_history(
+            to_create, model, batch_size=BATCH_SIZE, default_user=user, default_change_reason=reason
+        )
         if schema.name == "enterprises":
             code_to_id.update({o.credit_code: o.pk for o in created})
     if to_update:
-        update_fields = sorted(changed_fields | ({"source", "import_batch", "source_row", "updated_by", "updated_at"} & set(fields)))
+        update_fields = sorted(
+            changed_fields
+            | ({"source", "import_batch", "source_row", "updated_by", "updated_at"} & set(fields))
+        )
         update_fields = [f for f in update_fields if f in fields and not fields[f].primary_key]
-        bulk_update_with_history(to_update, model, update_fields, batch_size=BATCH_SIZE, default_user=user, default_change_reason=reason)
+        bulk_update_with_history(
+            to_update,
+            model,
+            update_fields,
+            batch_size=BATCH_SIZE,
+            default_user=user,
+            default_change_reason=reason,
+        )
 
 
 def _add_years(date: dt.date, years: int) -> dt.date:
@@ -341,7 +437,13 @@ def import_frames(
         for sheet, schema, raw in frames:
             sres = SheetResult(schema.name, sheet, rows=raw.height)
             known = None if schema.name == "enterprises" else set(code_to_id) | file_codes
-            typed, errors = parse_sheet(raw, column_specs(schema), key=schema.key, checks=schema.checks, known_credit_codes=known)
+            typed, errors = parse_sheet(
+                raw,
+                column_specs(schema),
+                key=schema.key,
+                checks=schema.checks,
+                known_credit_codes=known,
+            )
             if schema.name == "enterprises":
                 file_codes |= set(typed.get_column("credit_code").drop_nulls().to_list())
             sres.errors = [_error_dict(sheet, e) for e in errors]
@@ -353,7 +455,16 @@ def import_frames(
                 for schema, typed, sres in parsed:
                     if has_errors:
                         break
-                    _plan_and_write(schema, typed, sheet_result=sres, dry_run=dry_run, code_to_id=code_to_id, batch=batch, user=user, source=source)
+                    _plan_and_write(
+                        schema,
+                        typed,
+                        sheet_result=sres,
+                        dry_run=dry_run,
+                        code_to_id=code_to_id,
+                        batch=batch,
+                        user=user,
+                        source=source,
+                    )
                 if has_errors or dry_run:
                     raise _Rollback
                 _notify_changes(parsed)
@@ -362,7 +473,16 @@ def import_frames(
         if has_errors:  # still show what would have happened for sheets without errors
             for schema, typed, sres in parsed:
                 if not sres.errors:
-                    _plan_and_write(schema, typed, sheet_result=sres, dry_run=True, code_to_id=code_to_id, batch=None, user=user, source=source)
+                    _plan_and_write(
+                        schema,
+                        typed,
+                        sheet_result=sres,
+                        dry_run=True,
+                        code_to_id=code_to_id,
+                        batch=None,
+                        user=user,
+                        source=source,
+                    )
     result.committed = not dry_run and not result.errors
     return result
 
@@ -373,7 +493,11 @@ def _notify_changes(parsed) -> None:
     if not changed:
         return
     if all(schema.name == "annual_figures" for schema, _t in changed):
-        data_changed(years=set().union(*(set(t.get_column("year").drop_nulls().to_list()) for _s, t in changed)))
+        data_changed(
+            years=set().union(
+                *(set(t.get_column("year").drop_nulls().to_list()) for _s, t in changed)
+            )
+        )
     else:
         data_changed(years=None)
 
@@ -382,34 +506,85 @@ class _Rollback(Exception):
     """Raised inside the transaction to roll back a dry run."""
 
 
-def raw_frames_from_workbook(path: str | Path, language: str | None = None) -> tuple[list, list[dict]]:
+def raw_frames_from_workbook(
+    path: str | Path, language: str | None = None
+) -> tuple[list, list[dict]]:
     """Map a workbook's sheets to schemas; return (frames for import_frames, file-level errors)."""
     frames, errors = [], []
     with translation.override(language or translation.get_language()):
         try:
             sheets = read_workbook(path)
         except ValueError:
-            return [], [{"sheet": "", "row": None, "column": "", "value": None, "message": error_message("unreadable", ())}]
+            return [], [
+                {
+                    "sheet": "",
+                    "row": None,
+                    "column": "",
+                    "value": None,
+                    "message": error_message("unreadable", ()),
+                }
+            ]
         for name, headers, raw in sheets:
             schema = schema_for_headers(name, headers)
             if schema is None:
-                errors.append({"sheet": name, "row": 1, "column": "", "value": None, "message": error_message("unknown_sheet", ())})
+                errors.append(
+                    {
+                        "sheet": name,
+                        "row": 1,
+                        "column": "",
+                        "value": None,
+                        "message": error_message("unknown_sheet", ()),
+                    }
+                )
                 continue
             by_header = {c.header: c.field for c in schema.columns}
             for h in headers:
                 if h and h not in by_header:
-                    errors.append({"sheet": name, "row": 1, "column": h, "value": h, "message": error_message("unknown_column", ())})
+                    errors.append(
+                        {
+                            "sheet": name,
+                            "row": 1,
+                            "column": h,
+                            "value": h,
+                            "message": error_message("unknown_column", ()),
+                        }
+                    )
             for c in schema.columns:
                 if c.required and c.header not in headers:
-                    errors.append({"sheet": name, "row": 1, "column": c.header, "value": None, "message": error_message("missing_column", ())})
-            raw = raw.select([ROW, *[pl.col(h).alias(by_header[h]) for h in headers if h in by_header]])
+                    errors.append(
+                        {
+                            "sheet": name,
+                            "row": 1,
+                            "column": c.header,
+                            "value": None,
+                            "message": error_message("missing_column", ()),
+                        }
+                    )
+            raw = raw.select(
+                [ROW, *[pl.col(h).alias(by_header[h]) for h in headers if h in by_header]]
+            )
             frames.append((name, schema, raw))
         if not errors and not any(f[2].height for f in frames):
-            errors.append({"sheet": "", "row": None, "column": "", "value": None, "message": error_message("empty", ())})
+            errors.append(
+                {
+                    "sheet": "",
+                    "row": None,
+                    "column": "",
+                    "value": None,
+                    "message": error_message("empty", ()),
+                }
+            )
     return frames, errors
 
 
-def import_file(path: str | Path, *, dry_run: bool, user=None, batch: ImportBatch | None = None, language: str | None = None) -> ImportResult:
+def import_file(
+    path: str | Path,
+    *,
+    dry_run: bool,
+    user=None,
+    batch: ImportBatch | None = None,
+    language: str | None = None,
+) -> ImportResult:
     """Import a workbook file (all its sheets, all-or-nothing) and record the outcome on `batch`."""
     frames, file_errors = raw_frames_from_workbook(path, language)
     if file_errors:
@@ -421,7 +596,11 @@ def import_file(path: str | Path, *, dry_run: bool, user=None, batch: ImportBatc
         batch.errors = result.errors
         batch.total_rows = batch.summary["rows"]
         batch.progress = 100
-        batch.status = ImportStatus.FAILED if result.errors else (ImportStatus.VALIDATED if dry_run else ImportStatus.COMMITTED)
+        batch.status = (
+            ImportStatus.FAILED
+            if result.errors
+            else (ImportStatus.VALIDATED if dry_run else ImportStatus.COMMITTED)
+        )
         batch.finished_at = timezone.now()
         batch.save()
     return result
@@ -430,7 +609,14 @@ def import_file(path: str | Path, *, dry_run: bool, user=None, batch: ImportBatc
 # ------------------------------------------------------------------ batches (upload page, CLI)
 
 
-def import_batch_create(*, user, uploaded_file=None, dry_run: bool = True, language: str = "zh-hans", source_batch: ImportBatch | None = None) -> ImportBatch:
+def import_batch_create(
+    *,
+    user,
+    uploaded_file=None,
+    dry_run: bool = True,
+    language: str = "zh-hans",
+    source_batch: ImportBatch | None = None,
+) -> ImportBatch:
     """Store an uploaded workbook as a batch and queue its run in the background.
 
     With `source_batch` (a checked dry run), queue the commit of the same stored file.
@@ -439,11 +625,21 @@ def import_batch_create(*, user, uploaded_file=None, dry_run: bool = True, langu
 
     if source_batch is not None:
         batch = ImportBatch.objects.create(
-            entity=source_batch.entity, file_name=source_batch.file_name, file=source_batch.file.name,
-            dry_run=dry_run, created_by=user, language=language,
+            entity=source_batch.entity,
+            file_name=source_batch.file_name,
+            file=source_batch.file.name,
+            dry_run=dry_run,
+            created_by=user,
+            language=language,
         )
     else:
-        batch = ImportBatch(entity="", file_name=uploaded_file.name[:255], dry_run=dry_run, created_by=user, language=language)
+        batch = ImportBatch(
+            entity="",
+            file_name=uploaded_file.name[:255],
+            dry_run=dry_run,
+            created_by=user,
+            language=language,
+        )
         batch.file.save(uploaded_file.name, uploaded_file, save=False)
         batch.save()
     transaction.on_commit(lambda: import_batch_run.enqueue(batch.pk))

@@ -14,10 +14,24 @@ def import_batch_run(batch_id: int) -> dict:
     batch.progress = 10
     batch.save(update_fields=["status", "progress"])
     try:
-        import_file(batch.file.path, dry_run=batch.dry_run, user=batch.created_by, batch=batch, language=batch.language)
+        import_file(
+            batch.file.path,
+            dry_run=batch.dry_run,
+            user=batch.created_by,
+            batch=batch,
+            language=batch.language,
+        )
     except Exception as exc:  # record, then let the worker log it
         batch.status = ImportStatus.FAILED
-        batch.errors = [{"sheet": "", "row": None, "column": "", "value": None, "message": f"{type(exc).__name__}: {exc}"}]
+        batch.errors = [
+            {
+                "sheet": "",
+                "row": None,
+                "column": "",
+                "value": None,
+                "message": f"{type(exc).__name__}: {exc}",
+            }
+        ]
         batch.progress = 100
         batch.save(update_fields=["status", "errors", "progress"])
         raise

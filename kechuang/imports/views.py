@@ -28,17 +28,30 @@ def import_list(request):
     _require_staff(request)
     form = UploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
-        batch = import_batch_create(user=request.user, uploaded_file=form.cleaned_data["file"], dry_run=True, language=translation.get_language())
+        batch = import_batch_create(
+            user=request.user,
+            uploaded_file=form.cleaned_data["file"],
+            dry_run=True,
+            language=translation.get_language(),
+        )
         return redirect("imports:import_detail", pk=batch.pk)
     batches = ImportBatch.objects.select_related("created_by")[:30]
-    return render(request, "imports/import_list.html", {"form": form, "batches": batches, "schemas": SCHEMAS.values()})
+    return render(
+        request,
+        "imports/import_list.html",
+        {"form": form, "batches": batches, "schemas": SCHEMAS.values()},
+    )
 
 
 @login_required
 def import_detail(request, pk: int):
     _require_staff(request)
     batch = get_object_or_404(ImportBatch, pk=pk)
-    context = {"batch": batch, "running": batch.status in (ImportStatus.PENDING, ImportStatus.RUNNING), "errors": batch.errors[:500]}
+    context = {
+        "batch": batch,
+        "running": batch.status in (ImportStatus.PENDING, ImportStatus.RUNNING),
+        "errors": batch.errors[:500],
+    }
     template = "imports/_import_status.html" if request.htmx else "imports/import_detail.html"
     return render(request, template, context)
 
@@ -48,7 +61,9 @@ def import_detail(request, pk: int):
 def import_commit(request, pk: int):
     _require_staff(request)
     source = get_object_or_404(ImportBatch, pk=pk, status=ImportStatus.VALIDATED, dry_run=True)
-    batch = import_batch_create(user=request.user, dry_run=False, language=translation.get_language(), source_batch=source)
+    batch = import_batch_create(
+        user=request.user, dry_run=False, language=translation.get_language(), source_batch=source
+    )
     messages.info(request, _("Import started."))
     return redirect("imports:import_detail", pk=batch.pk)
 
@@ -66,5 +81,3 @@ def template_download(request, name: str):
         raise Http404
     schema = SCHEMAS[name]
     return xlsx_response(template_workbook(schema), f"{schema.name}-template.xlsx")
-
-

@@ -14,10 +14,22 @@ class InstitutionLevel(models.TextChoices):
     """Levels of enterprise R&D institutions, lowest first (domain.md §4)."""
 
     MUNICIPAL_RD_CENTRE = "municipal_enterprise_rd_centre", _("Municipal enterprise R&D centre")
-    NINGBO_KEY_INSTITUTE = "ningbo_key_enterprise_research_institute", _("Ningbo key enterprise research institute")
-    PROVINCIAL_HIGH_TECH_RD_CENTRE = "provincial_high_tech_rd_centre", _("Provincial high-tech enterprise R&D centre")
-    PROVINCIAL_INSTITUTE = "provincial_enterprise_research_institute", _("Provincial enterprise research institute")
-    PROVINCIAL_KEY_INSTITUTE = "provincial_key_enterprise_research_institute", _("Provincial key enterprise research institute")
+    NINGBO_KEY_INSTITUTE = (
+        "ningbo_key_enterprise_research_institute",
+        _("Ningbo key enterprise research institute"),
+    )
+    PROVINCIAL_HIGH_TECH_RD_CENTRE = (
+        "provincial_high_tech_rd_centre",
+        _("Provincial high-tech enterprise R&D centre"),
+    )
+    PROVINCIAL_INSTITUTE = (
+        "provincial_enterprise_research_institute",
+        _("Provincial enterprise research institute"),
+    )
+    PROVINCIAL_KEY_INSTITUTE = (
+        "provincial_key_enterprise_research_institute",
+        _("Provincial key enterprise research institute"),
+    )
 
 
 class InstitutionStatus(models.TextChoices):
@@ -33,11 +45,20 @@ class RDInstitution(ProvenanceMixin, models.Model):
     cumulative count counts enterprises' institutions that are not revoked.
     """
 
-    enterprise = models.ForeignKey("enterprises.Enterprise", on_delete=models.CASCADE, related_name="rd_institutions")
-    level = models.CharField(_("level"), max_length=48, choices=InstitutionLevel.choices, db_index=True)
+    enterprise = models.ForeignKey(
+        "enterprises.Enterprise", on_delete=models.CASCADE, related_name="rd_institutions"
+    )
+    level = models.CharField(
+        _("level"), max_length=48, choices=InstitutionLevel.choices, db_index=True
+    )
     name = models.CharField(_("name"), max_length=128)
     year_recognised = models.PositiveSmallIntegerField(_("year recognised"), db_index=True)
-    status = models.CharField(_("status"), max_length=16, choices=InstitutionStatus.choices, default=InstitutionStatus.ACTIVE)
+    status = models.CharField(
+        _("status"),
+        max_length=16,
+        choices=InstitutionStatus.choices,
+        default=InstitutionStatus.ACTIVE,
+    )
     history = HistoricalRecords(excluded_fields=["updated_at"])
     objects = EnterpriseOwnedQuerySet.as_manager()
 
@@ -49,7 +70,9 @@ class RDInstitution(ProvenanceMixin, models.Model):
             models.UniqueConstraint(
                 fields=["enterprise", "level"],
                 name="%(app_label)s_%(class)s_unique_enterprise_level",
-                violation_error_message=_("This enterprise already has an institution at this level."),
+                violation_error_message=_(
+                    "This enterprise already has an institution at this level."
+                ),
             ),
         ]
 

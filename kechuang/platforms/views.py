@@ -17,8 +17,14 @@ from .tables import RDInstitutionTable
 def institution_list(request):
     if user_role(request.user) not in {Role.BUREAU_ADMIN, Role.BUREAU_STAFF, Role.TOWN_OFFICER}:
         raise PermissionDenied
-    queryset = RDInstitution.objects.for_user(request.user).select_related("enterprise", "enterprise__town")
+    queryset = RDInstitution.objects.for_user(request.user).select_related(
+        "enterprise", "enterprise__town"
+    )
     return list_page(
-        request, queryset=queryset, filterset_class=RDInstitutionFilterSet, table_class=RDInstitutionTable,
-        template="platforms/institution_list.html", export_schema=SCHEMAS["institutions"],
+        request,
+        queryset=queryset,
+        filterset_class=RDInstitutionFilterSet,
+        table_class=RDInstitutionTable,
+        template="platforms/institution_list.html",
+        export_schema=SCHEMAS["institutions"],
     )

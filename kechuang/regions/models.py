@@ -24,7 +24,9 @@ class Region(models.Model):
 
     code = models.CharField(_("division code"), max_length=12, unique=True)
     name = models.CharField(_("name"), max_length=64)
-    kind = models.CharField(_("kind"), max_length=8, choices=RegionKind.choices, default=RegionKind.PEER)
+    kind = models.CharField(
+        _("kind"), max_length=8, choices=RegionKind.choices, default=RegionKind.PEER
+    )
     province = models.CharField(_("province"), max_length=32, blank=True)
     city = models.CharField(_("city"), max_length=32, blank=True)
     history = HistoricalRecords()

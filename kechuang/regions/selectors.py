@@ -9,9 +9,10 @@ __all__ = ["home_region", "home_towns"]
 
 def home_region() -> Region | None:
     """The home region this install serves (configured by KECHUANG_HOME_REGION_CODE)."""
-    return Region.objects.filter(kind=RegionKind.HOME).first() or Region.objects.filter(
-        code=settings.KECHUANG_HOME_REGION_CODE
-    ).first()
+    return (
+        Region.objects.filter(kind=RegionKind.HOME).first()
+        or Region.objects.filter(code=settings.KECHUANG_HOME_REGION_CODE).first()
+    )
 
 
 def home_towns():

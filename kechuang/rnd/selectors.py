@@ -43,7 +43,9 @@ def _derive(cur: dict, prev_total: Decimal | None) -> dict:
         "above_scale_with_rd": with_rd,
         "above_scale_with_rd_share_pct": round(100 * with_rd / above, 4) if above else None,
         "rd_expense_above_scale_yuan": total,
-        "rd_expense_growth_pct": round(float(100 * (total - prev_total) / prev_total), 4) if prev_total else None,
+        "rd_expense_growth_pct": round(float(100 * (total - prev_total) / prev_total), 4)
+        if prev_total
+        else None,
         "rd_intensity_pct": round(float(100 * total / revenue), 4) if revenue else None,
         "operating_revenue_above_scale_yuan": revenue,
     }
@@ -58,7 +60,8 @@ def rd_aggregates(year: int, queryset=None) -> dict:
     """
     qs = queryset if queryset is not None else AnnualFigure.objects.all()
     row = qs.filter(year__in=[year, year - 1]).aggregate(
-        **_aggregate_expressions("", Q(year=year)), **_aggregate_expressions("_prev", Q(year=year - 1))
+        **_aggregate_expressions("", Q(year=year)),
+        **_aggregate_expressions("_prev", Q(year=year - 1)),
     )
     cur = {k: v for k, v in row.items() if not k.endswith("_prev")}
     return _derive(cur, row["rd_total_prev"] or None)
@@ -77,7 +80,12 @@ def rd_series(years: list[int], queryset=None) -> dict[int, dict]:
     }
     out = {}
     for y in years:
-        cur = rows.get(y) or {"above_scale": 0, "with_rd": 0, "rd_total": Decimal(0), "revenue": Decimal(0)}
+        cur = rows.get(y) or {
+            "above_scale": 0,
+            "with_rd": 0,
+            "rd_total": Decimal(0),
+            "revenue": Decimal(0),
+        }
         prev = rows.get(y - 1)
         out[y] = _derive(cur, prev["rd_total"] if prev and prev["rd_total"] else None)
     return out
@@ -102,4 +110,3 @@ def rd_breakdown(year: int, by: str, queryset=None) -> list[dict]:
         figures.pop("rd_expense_growth_pct")
         out.append({"key": r["key"], "label": r.get("label") or r["key"], **figures})
     return sorted(out, key=lambda r: r["rd_expense_above_scale_yuan"], reverse=True)
-

@@ -14,7 +14,9 @@ def wan(value, places=2):
     """Yuan → 万元 with thousands separators (empty for None)."""
     if value is None or value == "":
         return "—"
-    return number_format(Decimal(value) / Decimal(10000), decimal_pos=int(places), force_grouping=True)
+    return number_format(
+        Decimal(value) / Decimal(10000), decimal_pos=int(places), force_grouping=True
+    )
 
 
 @register.filter
@@ -22,7 +24,9 @@ def yi(value, places=2):
     """Yuan → 亿元."""
     if value is None or value == "":
         return "—"
-    return number_format(Decimal(value) / Decimal(10**8), decimal_pos=int(places), force_grouping=True)
+    return number_format(
+        Decimal(value) / Decimal(10**8), decimal_pos=int(places), force_grouping=True
+    )
 
 
 @register.filter

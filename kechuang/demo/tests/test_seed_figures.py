@@ -67,7 +67,9 @@ def test_figures_are_computed_from_rows(demo, db):
     """Changing a record changes the figure: nothing is typed in."""
     from kechuang.enterprises.models import AnnualFigure
 
-    figure = AnnualFigure.objects.filter(year=2024, is_above_scale_industrial=True, rd_expense_stat__gt=0).first()
+    figure = AnnualFigure.objects.filter(
+        year=2024, is_above_scale_industrial=True, rd_expense_stat__gt=0
+    ).first()
     before = headline_figures(2024)
     figure.rd_expense_stat = Decimal(0)
     figure.save()
@@ -82,7 +84,9 @@ def test_second_build_reuses_the_data(demo, db):
     assert Enterprise.objects.count() == count
     from django.contrib.auth import get_user_model
 
-    assert get_user_model().objects.filter(username__in=[u for u, _r, _d in DEMO_USERS]).count() == len(DEMO_USERS)
+    assert get_user_model().objects.filter(
+        username__in=[u for u, _r, _d in DEMO_USERS]
+    ).count() == len(DEMO_USERS)
 
 
 def test_generator_is_deterministic():

@@ -5,11 +5,23 @@ import unittest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from kechuang.enterprises.logic.credit_code import ALPHABET, CreditCodeError, check_character, validate_credit_code
-from kechuang.enterprises.logic.industry import DIVISIONS, SECTION_OF_DIVISION, IndustryCodeError, validate_industry_code
+from kechuang.enterprises.logic.credit_code import (
+    ALPHABET,
+    CreditCodeError,
+    check_character,
+    validate_credit_code,
+)
+from kechuang.enterprises.logic.industry import (
+    DIVISIONS,
+    SECTION_OF_DIVISION,
+    IndustryCodeError,
+    validate_industry_code,
+)
 
 bodies = st.tuples(
-    st.sampled_from("159Y"), st.sampled_from("123"), st.text("0123456789", min_size=6, max_size=6),
+    st.sampled_from("159Y"),
+    st.sampled_from("123"),
+    st.text("0123456789", min_size=6, max_size=6),
     st.text(ALPHABET, min_size=9, max_size=9),
 ).map("".join)
 
@@ -29,7 +41,11 @@ class CreditCodeTests(unittest.TestCase):
         self.assertEqual(ctx.exception.expected, "3")
 
     def test_structural_errors(self):
-        for code, problem in [("9135010", "length"), ("91350100M000100YI3", "charset"), ("91A50100M000100Y43", "division")]:
+        for code, problem in [
+            ("9135010", "length"),
+            ("91350100M000100YI3", "charset"),
+            ("91A50100M000100Y43", "division"),
+        ]:
             with self.subTest(code=code), self.assertRaises(CreditCodeError) as ctx:
                 validate_credit_code(code)
             self.assertEqual(ctx.exception.code, problem)
@@ -66,7 +82,12 @@ class IndustryCodeTests(unittest.TestCase):
 
     def test_valid_and_invalid_codes(self):
         self.assertEqual(validate_industry_code(" 3851 "), "3851")
-        for code, problem in [("385", "format"), ("38A1", "format"), ("9851", "division"), ("0051", "division")]:
+        for code, problem in [
+            ("385", "format"),
+            ("38A1", "format"),
+            ("9851", "division"),
+            ("0051", "division"),
+        ]:
             with self.subTest(code=code), self.assertRaises(IndustryCodeError) as ctx:
                 validate_industry_code(code)
             self.assertEqual(ctx.exception.code, problem)

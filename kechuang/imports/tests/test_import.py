@@ -41,22 +41,36 @@ def town():
 
 
 def enterprise_rows(town_name, codes):
-    return [ENT.headers] + [[c, f"企业{i}", town_name, "3851", "2015-03-01", "", "", "是"] for i, c in enumerate(codes)]
+    return [ENT.headers] + [
+        [c, f"企业{i}", town_name, "3851", "2015-03-01", "", "", "是"] for i, c in enumerate(codes)
+    ]
 
 
 def figure_row(code, year=2024, revenue=50_000_000, staff=100, tech=20, rd=1_500_000.55):
     row = dict.fromkeys(AF.headers)
-    row.update({"统一社会信用代码": code, "年度": year, "规上工业企业": "是", "营业收入（元）": revenue,
-                "年末从业人员数": staff, "年末科技人员数": tech, "研发费用-统计口径（元）": rd})
+    row.update(
+        {
+            "统一社会信用代码": code,
+            "年度": year,
+            "规上工业企业": "是",
+            "营业收入（元）": revenue,
+            "年末从业人员数": staff,
+            "年末科技人员数": tech,
+            "研发费用-统计口径（元）": rd,
+        }
+    )
     return [row[h] for h in AF.headers]
 
 
 def test_good_workbook_creates_then_reimport_changes_nothing(tmp_path, town):
     codes = [make_credit_code() for _ in range(3)]
-    path = workbook(tmp_path / "ok.xlsx", {
-        ENT.sheet: enterprise_rows(town.name, codes),
-        AF.sheet: [AF.headers] + [figure_row(c) for c in codes],
-    })
+    path = workbook(
+        tmp_path / "ok.xlsx",
+        {
+            ENT.sheet: enterprise_rows(town.name, codes),
+            AF.sheet: [AF.headers] + [figure_row(c) for c in codes],
+        },
+    )
     first = import_file(path, dry_run=False)
     assert first.errors == []
     assert first.summary()["created"] == 6
@@ -66,13 +80,23 @@ def test_good_workbook_creates_then_reimport_changes_nothing(tmp_path, town):
     assert figure.history.count() == 1
 
     again = import_file(path, dry_run=False)
-    assert again.summary() | {"sheets": None} == {"rows": 6, "created": 0, "updated": 0, "unchanged": 6, "errors": 0, "sheets": None}
+    assert again.summary() | {"sheets": None} == {
+        "rows": 6,
+        "created": 0,
+        "updated": 0,
+        "unchanged": 6,
+        "errors": 0,
+        "sheets": None,
+    }
     assert figure.history.count() == 1
 
 
 def test_dry_run_writes_nothing_but_reports_what_would_happen(tmp_path, town):
     code = make_credit_code()
-    path = workbook(tmp_path / "dry.xlsx", {ENT.sheet: enterprise_rows(town.name, [code]), AF.sheet: [AF.headers, figure_row(code)]})
+    path = workbook(
+        tmp_path / "dry.xlsx",
+        {ENT.sheet: enterprise_rows(town.name, [code]), AF.sheet: [AF.headers, figure_row(code)]},
+    )
     result = import_file(path, dry_run=True)
     assert result.summary()["created"] == 2
     assert not Enterprise.objects.exists() and not AnnualFigure.objects.exists()
@@ -80,8 +104,12 @@ def test_dry_run_writes_nothing_but_reports_what_would_happen(tmp_path, town):
 
 def test_changed_value_is_an_update_with_before_and_after_in_history(tmp_path, town):
     enterprise = make_enterprise(town=town)
-    AnnualFigure.objects.create(enterprise=enterprise, year=2024, operating_revenue=1, rd_expense_stat=2)
-    path = workbook(tmp_path / "upd.xlsx", {AF.sheet: [AF.headers, figure_row(enterprise.credit_code, rd=3)]})
+    AnnualFigure.objects.create(
+        enterprise=enterprise, year=2024, operating_revenue=1, rd_expense_stat=2
+    )
+    path = workbook(
+        tmp_path / "upd.xlsx", {AF.sheet: [AF.headers, figure_row(enterprise.credit_code, rd=3)]}
+    )
     result = import_file(path, dry_run=False)
     assert result.summary()["updated"] == 1
     figure = AnnualFigure.objects.get(enterprise=enterprise)
@@ -92,7 +120,11 @@ def test_changed_value_is_an_update_with_before_and_after_in_history(tmp_path, t
 @pytest.mark.parametrize(
     ("header", "value", "expected_message_start"),
     [
-        ("统一社会信用代码", "91350100M000100Y44", "Wrong check character: for this code it should be “3”"),
+        (
+            "统一社会信用代码",
+            "91350100M000100Y44",
+            "Wrong check character: for this code it should be “3”",
+        ),
         ("年度", "twenty", "Not a number"),
         ("年度", 1899, "Must be at least"),
         ("营业收入（元）", -1, "Must be at least 0"),
@@ -101,11 +133,16 @@ def test_changed_value_is_an_update_with_before_and_after_in_history(tmp_path, t
         ("年末从业人员数", 10.5, "Must be a whole number"),
     ],
 )
-def test_each_cell_error_class_names_sheet_row_column_and_value(tmp_path, town, header, value, expected_message_start):
+def test_each_cell_error_class_names_sheet_row_column_and_value(
+    tmp_path, town, header, value, expected_message_start
+):
     enterprise = make_enterprise(town=town)
     row = figure_row(enterprise.credit_code)
     row[AF.headers.index(header)] = value
-    path = workbook(tmp_path / "bad.xlsx", {AF.sheet: [AF.headers, figure_row(enterprise.credit_code, year=2023), row]})
+    path = workbook(
+        tmp_path / "bad.xlsx",
+        {AF.sheet: [AF.headers, figure_row(enterprise.credit_code, year=2023), row]},
+    )
     result = import_file(path, dry_run=False, language="en")
     errors = [e for e in result.errors if e["column"] == header]
     assert errors, result.errors
@@ -117,14 +154,22 @@ def test_each_cell_error_class_names_sheet_row_column_and_value(tmp_path, town, 
 def test_consistency_duplicates_and_references(tmp_path, town):
     enterprise = make_enterprise(town=town)
     unknown = make_credit_code()
-    path = workbook(tmp_path / "bad.xlsx", {AF.sheet: [
-        AF.headers,
-        figure_row(enterprise.credit_code, staff=10, tech=20),  # S&T staff > staff
-        figure_row(enterprise.credit_code, year=2023),
-        figure_row(enterprise.credit_code, year=2023),  # duplicate key
-        figure_row(unknown),  # enterprise not registered
-    ]})
-    messages = {(e["row"], e["message"].split(" (")[0].split(";")[0]) for e in import_file(path, dry_run=False, language="en").errors}
+    path = workbook(
+        tmp_path / "bad.xlsx",
+        {
+            AF.sheet: [
+                AF.headers,
+                figure_row(enterprise.credit_code, staff=10, tech=20),  # S&T staff > staff
+                figure_row(enterprise.credit_code, year=2023),
+                figure_row(enterprise.credit_code, year=2023),  # duplicate key
+                figure_row(unknown),  # enterprise not registered
+            ]
+        },
+    )
+    messages = {
+        (e["row"], e["message"].split(" (")[0].split(";")[0])
+        for e in import_file(path, dry_run=False, language="en").errors
+    }
     assert (2, "S&T staff exceed staff") in messages
     assert (4, "Duplicate of row 3 in this sheet.") in messages
     assert (5, "No enterprise with this credit code") in messages
@@ -132,19 +177,33 @@ def test_consistency_duplicates_and_references(tmp_path, town):
 
 
 def test_unknown_town_industry_and_missing_required_column(tmp_path, town):
-    path = workbook(tmp_path / "ent.xlsx", {ENT.sheet: [ENT.headers, [make_credit_code(), "甲", "火星镇", "9951", "", "", "", ""]]})
+    path = workbook(
+        tmp_path / "ent.xlsx",
+        {ENT.sheet: [ENT.headers, [make_credit_code(), "甲", "火星镇", "9951", "", "", "", ""]]},
+    )
     result = import_file(path, dry_run=True, language="en")
     columns = {e["column"]: e["message"] for e in result.errors}
     assert columns["镇街道"] == "Not a town or street of this region."
     assert columns["行业代码"] == "No such industry division in GB/T 4754-2017."
 
-    path = workbook(tmp_path / "cols.xlsx", {ENT.sheet: [["统一社会信用代码", "奇怪的列"], [make_credit_code(), "x"]]})
+    path = workbook(
+        tmp_path / "cols.xlsx",
+        {ENT.sheet: [["统一社会信用代码", "奇怪的列"], [make_credit_code(), "x"]]},
+    )
     result = import_file(path, dry_run=True, language="en")
-    assert {e["column"] for e in result.file_errors} >= {"奇怪的列", "企业名称", "镇街道", "行业代码"}
+    assert {e["column"] for e in result.file_errors} >= {
+        "奇怪的列",
+        "企业名称",
+        "镇街道",
+        "行业代码",
+    }
 
 
 def test_messages_in_chinese_by_default(tmp_path, town):
-    path = workbook(tmp_path / "zh.xlsx", {ENT.sheet: [ENT.headers, ["91350100M000100Y44", "甲", town.name, "3851", "", "", "", ""]]})
+    path = workbook(
+        tmp_path / "zh.xlsx",
+        {ENT.sheet: [ENT.headers, ["91350100M000100Y44", "甲", town.name, "3851", "", "", "", ""]]},
+    )
     message = import_file(path, dry_run=True, language="zh-hans").errors[0]["message"]
     assert "3" in message and "校验" in message
 
@@ -159,8 +218,16 @@ def test_not_a_workbook_is_a_clear_error(tmp_path):
 def test_high_tech_expiry_defaults_to_three_years(tmp_path, town):
     enterprise = make_enterprise(town=town)
     q = SCHEMAS["qualifications"]
-    row = {h: None for h in q.headers} | {"统一社会信用代码": enterprise.credit_code, "资质类型": "高新技术企业", "年度": 2022, "发证日期": "2022-12-14"}
-    import_file(workbook(tmp_path / "q.xlsx", {q.sheet: [q.headers, [row[h] for h in q.headers]]}), dry_run=False)
+    row = {h: None for h in q.headers} | {
+        "统一社会信用代码": enterprise.credit_code,
+        "资质类型": "高新技术企业",
+        "年度": 2022,
+        "发证日期": "2022-12-14",
+    }
+    import_file(
+        workbook(tmp_path / "q.xlsx", {q.sheet: [q.headers, [row[h] for h in q.headers]]}),
+        dry_run=False,
+    )
     qualification = Qualification.objects.get()
     assert str(qualification.expiry_date) == "2025-12-13"
     assert qualification.kind == "high_tech"
@@ -174,7 +241,17 @@ def test_template_has_headers_and_instructions():
 
 
 def test_error_report_workbook(tmp_path):
-    content = errors_workbook([{"sheet": "年度数据", "row": 3, "column": "年度", "value": "x", "message": "Not a number."}])
+    content = errors_workbook(
+        [
+            {
+                "sheet": "年度数据",
+                "row": 3,
+                "column": "年度",
+                "value": "x",
+                "message": "Not a number.",
+            }
+        ]
+    )
     ws = load_workbook(io.BytesIO(content)).active
     assert [c.value for c in ws[2]] == ["年度数据", 3, "年度", "x", "Not a number."]
 
@@ -182,15 +259,25 @@ def test_error_report_workbook(tmp_path):
 money = st.one_of(st.none(), st.decimals(min_value=0, max_value=10**12, places=2, allow_nan=False))
 
 
-@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(st.lists(st.tuples(money, money, st.integers(0, 5000), st.booleans()), min_size=1, max_size=6))
+@settings(
+    max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    st.lists(st.tuples(money, money, st.integers(0, 5000), st.booleans()), min_size=1, max_size=6)
+)
 def test_export_then_import_changes_nothing(tmp_path_factory, rows):
     AnnualFigure.objects.all().delete()
     town = make_town()
     for revenue, rd, staff, above in rows:
-        AnnualFigure.objects.create(enterprise=make_enterprise(town=town), year=2024, operating_revenue=revenue,
-                                    rd_expense_stat=rd, employees_year_end=staff, tech_staff_year_end=staff // 3,
-                                    is_above_scale_industrial=above)
+        AnnualFigure.objects.create(
+            enterprise=make_enterprise(town=town),
+            year=2024,
+            operating_revenue=revenue,
+            rd_expense_stat=rd,
+            employees_year_end=staff,
+            tech_staff_year_end=staff // 3,
+            is_above_scale_industrial=above,
+        )
     path = tmp_path_factory.mktemp("rt") / "export.xlsx"
     path.write_bytes(export_workbook(AF, AnnualFigure.objects.all()))
     result = import_file(path, dry_run=False)

@@ -13,8 +13,12 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("file")
         parser.add_argument("--dry-run", action="store_true")
-        parser.add_argument("--language", default="zh-hans", help="language of error messages (zh-hans or en)")
-        parser.add_argument("--json", action="store_true", help="print the summary and errors as JSON")
+        parser.add_argument(
+            "--language", default="zh-hans", help="language of error messages (zh-hans or en)"
+        )
+        parser.add_argument(
+            "--json", action="store_true", help="print the summary and errors as JSON"
+        )
 
     def handle(self, *args, file, dry_run, language, json: bool = False, **options):
         started = time.perf_counter()
@@ -23,7 +27,18 @@ class Command(BaseCommand):
         took = time.perf_counter() - started
         summary = result.summary()
         if json:
-            self.stdout.write(jsonlib.dumps({"summary": summary, "errors": result.errors, "committed": result.committed, "seconds": round(took, 3)}, ensure_ascii=False, default=str))
+            self.stdout.write(
+                jsonlib.dumps(
+                    {
+                        "summary": summary,
+                        "errors": result.errors,
+                        "committed": result.committed,
+                        "seconds": round(took, 3),
+                    },
+                    ensure_ascii=False,
+                    default=str,
+                )
+            )
         else:
             mode = "dry run" if dry_run else ("committed" if result.committed else "NOT committed")
             self.stdout.write(
@@ -31,7 +46,9 @@ class Command(BaseCommand):
                 f"unchanged {summary['unchanged']}, errors {summary['errors']} ({mode}, {took:.2f} s)"
             )
             for e in result.errors[:200]:
-                self.stdout.write(f"  [{e['sheet']}] row {e['row']} · {e['column']} · {e['value']!r}: {e['message']}")
+                self.stdout.write(
+                    f"  [{e['sheet']}] row {e['row']} · {e['column']} · {e['value']!r}: {e['message']}"
+                )
             if len(result.errors) > 200:
                 self.stdout.write(f"  … and {len(result.errors) - 200} more")
         if result.errors:

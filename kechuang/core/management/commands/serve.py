@@ -19,8 +19,20 @@ class Command(BaseCommand):
         self.stdout.write(f"Serving on http://{addr}/ (Ctrl-C to stop)")
         try:
             subprocess.run(
-                [sys.executable, "-m", "gunicorn", "config.wsgi", "--bind", addr, "--workers", str(workers),
-                 "--access-logfile", "-" if settings.DEBUG else "/dev/null", "--timeout", "120"],
+                [
+                    sys.executable,
+                    "-m",
+                    "gunicorn",
+                    "config.wsgi",
+                    "--bind",
+                    addr,
+                    "--workers",
+                    str(workers),
+                    "--access-logfile",
+                    "-" if settings.DEBUG else "/dev/null",
+                    "--timeout",
+                    "120",
+                ],
                 check=False,
                 env={**__import__("os").environ, "DJANGO_SETTINGS_MODULE": "config.settings.dev"},
             )
