@@ -84,6 +84,9 @@ LOCAL_APPS = [
     "kechuang.qualifications",
     "kechuang.imports",
     "kechuang.rnd",
+    "kechuang.campaigns",
+    "kechuang.indicators",
+    "kechuang.reports",
     "kechuang.dashboard",
     "kechuang.demo",
 ]

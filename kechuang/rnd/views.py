@@ -1,0 +1,7 @@
+"""HTML views (being built)."""
+
+from django.http import HttpResponse
+
+
+def rd_overview(request):
+    return HttpResponse(status=501)
