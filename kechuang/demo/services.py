@@ -16,7 +16,12 @@ from kechuang.regions.models import Region, RegionKind, Town
 from .generator import generate
 from .regions import HOME_REGION, PEER_REGIONS, TOWNS
 
-__all__ = ["DEMO_PASSWORD", "DEMO_USERS", "demo_build", "regions_ensure"]
+__all__ = ["DEMO_EXTENSIONS", "DEMO_PASSWORD", "DEMO_USERS", "demo_build", "regions_ensure"]
+
+# Later capabilities add their demo data (e.g. 2025 targets, visit tasks) by registering a
+# callable `extension(*, generated: bool) -> None` in their AppConfig.ready(). Each must be
+# idempotent: a second `make demo` must not duplicate anything.
+DEMO_EXTENSIONS: list = []
 
 DEMO_PASSWORD = "kechuang-demo"
 # username, role, display name
@@ -91,4 +96,6 @@ def demo_build(*, n_enterprises: int = 5200, force: bool = False, stdout=None) -
             town=town if role == Role.TOWN_OFFICER else None,
             enterprise=showcase if role == Role.ENTERPRISE else None,
         )
+    for extension in DEMO_EXTENSIONS:
+        extension(generated=generated)
     return generated
