@@ -18,6 +18,14 @@ __all__ = ["template_workbook", "export_workbook", "errors_workbook", "export_ro
 
 HEADER_FONT = Font(bold=True, color="FFFFFF")
 HEADER_FILL = PatternFill("solid", fgColor="1D4F91")
+# Column types of an export frame: explicit, so an empty or all-blank column keeps its type.
+EXPORT_DTYPES = {
+    "bool": pl.Boolean,
+    "int": pl.Int64,
+    "money": pl.Decimal(18, 2),
+    "decimal": pl.Decimal(18, 2),
+    "date": pl.Date,
+}
 KIND_TEXT = {
     "str": "文本",
     "credit_code": "18位统一社会信用代码",
@@ -108,9 +116,8 @@ def export_rows(schema: EntitySchema, queryset) -> pl.DataFrame:
         else:
             lookups.append(c.field)
     rows = list(queryset.order_by().values_list(*lookups))
-    frame = pl.DataFrame(
-        rows, schema=[c.field for c in schema.columns], orient="row", infer_schema_length=None
-    )
+    dtypes = {c.field: EXPORT_DTYPES.get(c.kind, pl.Utf8) for c in schema.columns}
+    frame = pl.DataFrame(rows, schema=dtypes, orient="row")
     exprs = []
     for c in schema.columns:
         if c.kind == "bool":

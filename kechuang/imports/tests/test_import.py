@@ -284,3 +284,12 @@ def test_export_then_import_changes_nothing(tmp_path_factory, rows):
     assert result.errors == []
     assert result.summary()["unchanged"] == len(rows)
     assert result.summary()["created"] == result.summary()["updated"] == 0
+
+
+@pytest.mark.parametrize("entity", list(SCHEMAS))
+def test_export_of_no_rows_is_an_empty_workbook(entity):
+    from django.apps import apps
+
+    model = apps.get_model(SCHEMAS[entity].model_label)
+    ws = load_workbook(io.BytesIO(export_workbook(SCHEMAS[entity], model.objects.none()))).active
+    assert [c.value for c in ws[1]] == SCHEMAS[entity].headers and ws.max_row == 1
