@@ -5,4 +5,12 @@ from django.utils.translation import gettext_lazy as _
 class RndConfig(AppConfig):
     name = "kechuang.rnd"
     label = "rnd"
-    verbose_name = _("Rnd")
+    verbose_name = _("R&D investment")
+
+    def ready(self):
+        from kechuang.core.hooks import DATA_CHANGED_HANDLERS
+
+        from .selectors import snapshot_clear
+
+        if snapshot_clear not in DATA_CHANGED_HANDLERS:
+            DATA_CHANGED_HANDLERS.append(snapshot_clear)

@@ -1,16 +1,59 @@
-"""R&D aggregates of above-scale industrial enterprises: one set of functions (SQL aggregates)
-that the dashboard, lists, API, annual report and `kechuang stats` all call."""
+"""R&D reads: regional aggregates of above-scale industrial enterprises, the zero-R&D lists.
+
+One set of functions computes every regional R&D figure — the dashboard, the R&D page, the
+lists, the API, the annual report and `kechuang stats` all call `rd_aggregates`, `rd_series`
+and `rd_breakdown`. They load the above-scale enterprise-years as columns (one SQL query, money
+as integer fen) and compute in Polars (`logic/aggregates.py`), never row by row in the ORM.
+
+Whole-region calls (`queryset=None`) use a columnar snapshot cached in the process and checked
+against a cheap fingerprint of the tables (largest history ids and primary keys, one query), so
+any saved change — form, API, import, even a bare `save()` — is seen on the next call. A
+`queryset` (a slice, or a user's scope) is always loaded fresh.
+"""
 
 from __future__ import annotations
 
+import threading
 from decimal import Decimal
 
-from django.db.models import Count, DecimalField, F, Q, Sum, Value
-from django.db.models.functions import Coalesce, Substr
+import polars as pl
+from django.conf import settings
+from django.core.exceptions import EmptyResultSet
+from django.db import connection
+from django.db.models import (
+    BigIntegerField,
+    BooleanField,
+    Exists,
+    ExpressionWrapper,
+    F,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+)
+from django.db.models.functions import Cast, Round, Substr
+from django.utils.translation import gettext_lazy as _
 
-from kechuang.enterprises.models import AnnualFigure
+from kechuang.enterprises.choices import QualificationKind
+from kechuang.enterprises.logic.industry import DIVISIONS
+from kechuang.enterprises.models import AnnualFigure, Enterprise, Qualification
+from kechuang.regions.models import Town
 
-__all__ = ["DEFINITIONS", "rd_aggregates", "rd_series", "rd_breakdown"]
+from .logic import aggregates as agg
+from .logic.zero_rd import ZeroRdSpec
+
+__all__ = [
+    "DEFINITIONS",
+    "SLICE_LABELS",
+    "REVENUE_BAND_LABELS",
+    "rd_aggregates",
+    "rd_series",
+    "rd_breakdown",
+    "rd_frames",
+    "snapshot_clear",
+    "zero_rd_enterprises",
+    "CONTRADICTION_KINDS",
+]
 
 DEFINITIONS = {
     "above_scale_industrial": "规上工业企业：年主营业务收入2000万元及以上的工业法人单位（按年度标记）",
@@ -20,93 +63,263 @@ DEFINITIONS = {
     "rd_expense_growth_pct": "（本年研发费用 − 上年研发费用）÷ 上年研发费用，两年各按当年规上范围",
     "rd_intensity_pct": "规上工业企业研发费用 ÷ 规上工业企业营业收入",
 }
+SLICE_LABELS = {
+    "town": _("Town/street"),
+    "division": _("Industry division"),
+    "revenue_band": _("Revenue band"),
+    "tier": _("Qualification held"),
+}
+REVENUE_BAND_LABELS = {
+    "le_50m": _("≤ 50 million yuan"),
+    "50m_200m": _("50–200 million yuan"),
+    "200m_1bn": _("200 million – 1 billion yuan"),
+    "gt_1bn": _("> 1 billion yuan"),
+    "unknown": _("Revenue not reported"),
+}
 CENT = Decimal("0.01")
-ZERO = Value(Decimal("0"), output_field=DecimalField(max_digits=20, decimal_places=2))
 
 
-def _aggregate_expressions(suffix: str, condition: Q) -> dict:
-    above = condition & Q(is_above_scale_industrial=True)
-    return {
-        f"above_scale{suffix}": Count("id", filter=above),
-        f"with_rd{suffix}": Count("id", filter=above & Q(rd_expense_stat__gt=0)),
-        f"rd_total{suffix}": Coalesce(Sum("rd_expense_stat", filter=above), ZERO),
-        f"revenue{suffix}": Coalesce(Sum("operating_revenue", filter=above), ZERO),
-    }
+# ------------------------------------------------------------------ loading columns
 
 
-def _derive(cur: dict, prev_total: Decimal | None) -> dict:
-    above, with_rd = cur["above_scale"], cur["with_rd"]
-    # SQLite sums decimals in floating point: bring money back to cents.
-    total, revenue = (Decimal(v).quantize(CENT) for v in (cur["rd_total"], cur["revenue"]))
-    return {
-        "above_scale_industrial": above,
-        "above_scale_with_rd": with_rd,
-        "above_scale_with_rd_share_pct": round(100 * with_rd / above, 4) if above else None,
-        "rd_expense_above_scale_yuan": total,
-        "rd_expense_growth_pct": round(float(100 * (total - prev_total) / prev_total), 4)
-        if prev_total
-        else None,
-        "rd_intensity_pct": round(float(100 * total / revenue), 4) if revenue else None,
-        "operating_revenue_above_scale_yuan": revenue,
-    }
-
-
-def rd_aggregates(year: int, queryset=None) -> dict:
-    """Headline R&D figures of above-scale industrial enterprises for `year` (one query).
-
-    queryset: AnnualFigure rows to aggregate (default all; pass a filtered/scoped one for a slice).
-    Percentages are numbers of percent; money in yuan (Decimal). Growth compares with the
-    previous year's above-scale set, as official statistics do.
-    """
-    qs = queryset if queryset is not None else AnnualFigure.objects.all()
-    row = qs.filter(year__in=[year, year - 1]).aggregate(
-        **_aggregate_expressions("", Q(year=year)),
-        **_aggregate_expressions("_prev", Q(year=year - 1)),
+def _figure_query(queryset: QuerySet) -> QuerySet:
+    fen = BigIntegerField()
+    return (
+        queryset.filter(is_above_scale_industrial=True)
+        .order_by()
+        .values_list(
+            "enterprise_id",
+            "year",
+            Cast(Round(F("operating_revenue") * 100), fen),
+            Cast(Round(F("rd_expense_stat") * 100), fen),
+            "enterprise__town_id",
+            Substr("enterprise__industry_code", 1, 2),
+        )
     )
-    cur = {k: v for k, v in row.items() if not k.endswith("_prev")}
-    return _derive(cur, row["rd_total_prev"] or None)
 
 
-def rd_series(years: list[int], queryset=None) -> dict[int, dict]:
-    """The headline figures for each of `years` (one grouped query)."""
-    qs = queryset if queryset is not None else AnnualFigure.objects.all()
-    span = list(range(min(years) - 1, max(years) + 1))
-    rows = {
-        r["year"]: r
-        for r in qs.filter(year__in=span)
-        .values("year")
-        .annotate(**_aggregate_expressions("", Q()))
-        .order_by("year")
-    }
-    out = {}
-    for y in years:
-        cur = rows.get(y) or {
-            "above_scale": 0,
-            "with_rd": 0,
-            "rd_total": Decimal(0),
-            "revenue": Decimal(0),
-        }
-        prev = rows.get(y - 1)
-        out[y] = _derive(cur, prev["rd_total"] if prev and prev["rd_total"] else None)
+def _fetch(queryset: QuerySet) -> list[tuple]:
+    """Rows of a values_list queryset through the bare cursor (no per-row converters)."""
+    try:
+        sql, params = queryset.query.sql_with_params()
+    except EmptyResultSet:  # e.g. `.none()` for a user who sees no enterprise
+        return []
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
+def _load_figures(queryset: QuerySet) -> pl.DataFrame:
+    rows = _fetch(_figure_query(queryset))
+    if not rows:
+        return agg.empty_frame()
+    return pl.DataFrame(rows, schema=list(agg.FRAME_SCHEMA), orient="row").cast(agg.FRAME_SCHEMA)
+
+
+def _load_quals(queryset: QuerySet) -> pl.DataFrame:
+    rows = _fetch(
+        queryset.order_by().values_list(
+            "enterprise_id", "kind", "issue_date", "expiry_date", "revoked_date"
+        )
+    )
+    if not rows:
+        return agg.empty_quals()
+    # Both backends hand dates back as datetime.date (Django registers SQLite's converters).
+    return pl.DataFrame(rows, schema=agg.QUAL_SCHEMA, orient="row")
+
+
+_SNAPSHOT: dict = {"key": None, "frames": None}
+_SNAPSHOT_LOCK = threading.Lock()
+
+
+def _fingerprint() -> tuple:
+    """One cheap query (index-only maxima) that changes whenever the source tables change."""
+    q = connection.ops.quote_name
+    parts = []
+    for model in (AnnualFigure, Enterprise, Qualification):
+        hist = model.history.model._meta.db_table
+        parts.append(f"(SELECT MAX({q('history_id')}) FROM {q(hist)})")
+        parts.append(f"(SELECT MAX({q('id')}) FROM {q(model._meta.db_table)})")
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT " + ", ".join(parts))
+        return (connection.alias, connection.settings_dict["NAME"], *cursor.fetchone())
+
+
+def snapshot_clear(years=None) -> None:
+    """Drop the cached region snapshot (registered as a data-changed handler)."""
+    with _SNAPSHOT_LOCK:
+        _SNAPSHOT.update(key=None, frames=None)
+
+
+def _snapshot_allowed() -> bool:
+    """The snapshot is off by setting, and inside a transaction (see `rd_frames`)."""
+    return getattr(settings, "KECHUANG_RND_SNAPSHOT", True) and not connection.in_atomic_block
+
+
+def rd_frames(queryset: QuerySet | None = None) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """(figures, qualifications) columns for the aggregates.
+
+    queryset: AnnualFigure rows (a slice or a user's scope); None means the whole region, served
+    from the snapshot. Inside a transaction the snapshot is bypassed: the rows visible there may
+    be uncommitted and must not leak into (or come from) a copy other requests share.
+    """
+    if queryset is not None:
+        figures = _load_figures(queryset)
+        ids = queryset.values("enterprise_id")
+        return figures, _load_quals(Qualification.objects.filter(enterprise_id__in=ids))
+    use_cache = _snapshot_allowed()
+    if not use_cache:
+        return _load_figures(AnnualFigure.objects.all()), _load_quals(Qualification.objects.all())
+    key = _fingerprint()
+    with _SNAPSHOT_LOCK:
+        if _SNAPSHOT["key"] == key:
+            return _SNAPSHOT["frames"]
+    frames = (_load_figures(AnnualFigure.objects.all()), _load_quals(Qualification.objects.all()))
+    with _SNAPSHOT_LOCK:
+        _SNAPSHOT.update(key=key, frames=frames)
+    return frames
+
+
+# ------------------------------------------------------------------ regional figures
+
+
+def _yuan(fen: int) -> Decimal:
+    return (Decimal(int(fen)) / 100).quantize(CENT)
+
+
+def _public(figures: dict) -> dict:
+    """Logic figures (fen) → the public keys (yuan as Decimal), as demo-region.md names them."""
+    out = dict(figures)
+    out["rd_expense_above_scale_yuan"] = _yuan(out.pop("rd_expense_fen"))
+    out["operating_revenue_above_scale_yuan"] = _yuan(out.pop("operating_revenue_fen"))
+    order = [
+        "above_scale_industrial",
+        "above_scale_with_rd",
+        "above_scale_with_rd_share_pct",
+        "rd_expense_above_scale_yuan",
+        "rd_expense_growth_pct",
+        "rd_intensity_pct",
+        "operating_revenue_above_scale_yuan",
+    ]
+    return {k: out[k] for k in order}
+
+
+def rd_aggregates(year: int, queryset: QuerySet | None = None) -> dict:
+    """Headline R&D figures of above-scale industrial enterprises for `year`.
+
+    queryset: AnnualFigure rows to aggregate (default the whole region; pass a filtered or
+    user-scoped one for a slice). Percentages are numbers of percent; money in yuan (Decimal).
+    Growth compares with the previous year's above-scale set, as official statistics do.
+    """
+    return rd_series([year], queryset)[year]
+
+
+def rd_series(years: list[int], queryset: QuerySet | None = None) -> dict[int, dict]:
+    """The headline figures for each of `years` (one load, one group-by)."""
+    frame, _quals = rd_frames(queryset)
+    return {y: _public(f) for y, f in agg.series(frame, years).items()}
+
+
+def _labels(by: str, keys: list) -> dict:
+    if by == "town":
+        ids = [int(k) for k in keys if k is not None]
+        names = dict(Town.objects.filter(pk__in=ids).values_list("pk", "name"))
+        return {k: names.get(int(k), k) for k in keys if k is not None}
+    if by == "division":
+        return {k: f"{k} {DIVISIONS.get(k, '')}".strip() for k in keys if k}
+    if by == "revenue_band":
+        return {k: REVENUE_BAND_LABELS.get(k, k) for k in keys}
+    labels = dict(QualificationKind.choices)
+    return {k: labels.get(k, _("No qualification held")) for k in keys}
+
+
+def rd_breakdown(year: int, by: str, queryset: QuerySet | None = None) -> list[dict]:
+    """The headline figures of `year` per slice: "town", "division", "revenue_band" or "tier".
+
+    Returns rows {key, label, ...figures} sorted by R&D expense, largest first. Town keys are
+    town ids (int); growth compares with the same slice's previous-year set. For "tier" an
+    enterprise holding two qualifications counts in both rows ("none": holds none).
+    """
+    if by not in agg.SLICES:
+        raise ValueError(by)
+    frame, quals = rd_frames(queryset)
+    rows = agg.breakdown(frame, year, by, quals)
+    labels = _labels(by, [r["key"] for r in rows])
+    out = []
+    for r in rows:
+        key = int(r["key"]) if by == "town" and r["key"] is not None else r["key"]
+        out.append({"key": key, "label": labels.get(r["key"], r["key"]), **_public(r)})
     return out
 
 
-def rd_breakdown(year: int, by: str, queryset=None) -> list[dict]:
-    """The headline figures of `year` grouped by `by` ("town" or "division"), one query.
+# ------------------------------------------------------------------ zero-R&D lists
 
-    Returns rows {key, label, ...figures} sorted by R&D expense, largest first.
+# Qualifications whose holders claim R&D: a valid high-tech certificate (R&D ratio is a
+# condition, 32号 第十一条(五)), or a tech-SME registration (R&D is scored, 国科发政〔2017〕115号
+# 第七条(二)). A registration for year Y+1 is evaluated on year-Y figures, so it counts too.
+CONTRADICTION_KINDS = (QualificationKind.NATIONAL_TECH_SME, QualificationKind.PROVINCIAL_TECH_SME)
+
+
+def _contradiction(year: int) -> tuple[Exists, Exists]:
+    from kechuang.enterprises.selectors import year_end
+
+    end = year_end(year)
+    high_tech = Qualification.objects.filter(
+        enterprise=OuterRef("pk"), kind=QualificationKind.HIGH_TECH
+    ).valid_on(end)
+    tech_sme = Qualification.objects.filter(
+        enterprise=OuterRef("pk"), kind__in=CONTRADICTION_KINDS, year__in=[year, year + 1]
+    ).exclude(revoked_date__lte=end)
+    return Exists(high_tech), Exists(tech_sme)
+
+
+def zero_rd_enterprises(filter_spec: dict | ZeroRdSpec, user) -> QuerySet:
+    """Above-scale industrial enterprises declaring zero (or no) statistical R&D in a year.
+
+    filter_spec: a saved filter (see `logic/zero_rd.py`: {"kind": "zero_rd", "year": 2024,
+    "town": <town id>|None, "industry": "<2-digit division>"|None, "contradiction_only": bool}),
+    as a dict or a ZeroRdSpec; raises ValueError when malformed. user: the rows are scoped to
+    what this user may see (`for_user`).
+
+    Returns an Enterprise queryset (one query), annotated with that year's figures
+    (`fy_operating_revenue`, `fy_rd_expense_stat`, `fy_rd_deduction_scope`, `fy_rd_hnte_total`,
+    `fy_tech_staff`) and the contradiction flags `holds_high_tech`, `holds_tech_sme`,
+    `is_contradiction`; contradictions first, then by revenue, largest first.
     """
-    qs = (queryset if queryset is not None else AnnualFigure.objects.all()).filter(year=year)
-    if by == "town":
-        grouped = qs.values(key=F("enterprise__town_id"), label=F("enterprise__town__name"))
-    elif by == "division":
-        grouped = qs.annotate(key=Substr("enterprise__industry_code", 1, 2)).values("key")
-    else:
-        raise ValueError(by)
-    rows = grouped.annotate(**_aggregate_expressions("", Q())).order_by()
-    out = []
-    for r in rows:
-        figures = _derive(r, None)
-        figures.pop("rd_expense_growth_pct")
-        out.append({"key": r["key"], "label": r.get("label") or r["key"], **figures})
-    return sorted(out, key=lambda r: r["rd_expense_above_scale_yuan"], reverse=True)
+    spec = filter_spec if isinstance(filter_spec, ZeroRdSpec) else ZeroRdSpec.from_dict(filter_spec)
+    figures = AnnualFigure.objects.filter(
+        enterprise=OuterRef("pk"), year=spec.year, is_above_scale_industrial=True
+    )
+    zero = figures.filter(Q(rd_expense_stat__isnull=True) | Q(rd_expense_stat=0))
+    high_tech, tech_sme = _contradiction(spec.year)
+    qs = (
+        Enterprise.objects.for_user(user)
+        .filter(Exists(zero))
+        .select_related("town")
+        .annotate(
+            holds_high_tech=high_tech,
+            holds_tech_sme=tech_sme,
+        )
+        .annotate(
+            is_contradiction=ExpressionWrapper(
+                Q(holds_high_tech=True) | Q(holds_tech_sme=True), output_field=BooleanField()
+            )
+        )
+    )
+    for name, field in [
+        ("fy_operating_revenue", "operating_revenue"),
+        ("fy_rd_expense_stat", "rd_expense_stat"),
+        ("fy_rd_deduction_scope", "rd_deduction_scope"),
+        ("fy_rd_hnte_total", "rd_hnte_total"),
+        ("fy_tech_staff", "tech_staff_year_end"),
+    ]:
+        qs = qs.annotate(**{name: Subquery(figures.values(field)[:1])})
+    if spec.town:
+        qs = qs.filter(town_id=spec.town)
+    if spec.industry:
+        qs = qs.filter(industry_code__startswith=spec.industry)
+    if spec.contradiction_only:
+        qs = qs.filter(Q(holds_high_tech=True) | Q(holds_tech_sme=True))
+    return qs.order_by(
+        F("is_contradiction").desc(), F("fy_operating_revenue").desc(nulls_last=True), "name"
+    )

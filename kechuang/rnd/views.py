@@ -1,7 +1,409 @@
-"""HTML views (being built)."""
+"""HTML views of R&D investment: the regional R&D page, zero-R&D lists, enterprise diagnosis."""
 
+from __future__ import annotations
+
+import json
+from decimal import Decimal
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Case, DecimalField, F, FilteredRelation, Q, When
 from django.http import HttpResponse
+from django.shortcuts import render
+from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext as _
+
+from kechuang.core.lists import list_page
+from kechuang.core.permissions import get_object_for_user, user_role, user_scope
+from kechuang.core.roles import READ_ALL_ROLES, STAFF_ROLES, Role
+from kechuang.core.views import login_required, xlsx_response
+from kechuang.dashboard.selectors import available_years
+from kechuang.enterprises.logic.industry import DIVISIONS
+from kechuang.enterprises.models import AnnualFigure, Enterprise
+from kechuang.enterprises.tables import EnterpriseTable
+from kechuang.enterprises.views import _TierLookup
+from kechuang.imports.schemas import SCHEMAS
+from kechuang.regions.models import Town
+
+from . import charts
+from .diagnosis import enterprise_diagnosis
+from .exports import diagnosis_docx, zero_rd_workbook
+from .filters import RdEnterpriseFilterSet
+from .logic.zero_rd import ZeroRdSpec
+from .selectors import (
+    DEFINITIONS,
+    SLICE_LABELS,
+    rd_aggregates,
+    rd_breakdown,
+    rd_series,
+    zero_rd_enterprises,
+)
+from .tables import BREAKDOWN_COLUMNS, ZeroRdTable, sort_rows
+
+OVERVIEW_ROLES = READ_ALL_ROLES | {Role.TOWN_OFFICER}
+LIST_ROLES = STAFF_ROLES | {Role.TOWN_OFFICER}
+# Who may open a diagnosis (then scoped by `for_user`): the leader reads aggregates only.
+DIAGNOSIS_ROLES = STAFF_ROLES | {Role.TOWN_OFFICER, Role.ENTERPRISE, Role.AGENCY}
+TREND_YEARS = 6
 
 
+def _require(request, roles) -> Role:
+    role = user_role(request.user)
+    if role not in roles:
+        raise PermissionDenied
+    return role
+
+
+def _pick_year(request, years: list[int]) -> int:
+    try:
+        year = int(request.GET.get("year", ""))
+    except ValueError:
+        year = None
+    return year if year in years else (years[-1] if years else 2024)
+
+
+def _scoped_figures(user):
+    """None (whole region, served from the snapshot) or the user's scoped AnnualFigure rows.
+
+    The leader reads region-wide aggregates (never the records behind them)."""
+    if user_scope(user).all or user_role(user) == Role.LEADER:
+        return None
+    return AnnualFigure.objects.for_user(user)
+
+
+def _wan(value) -> float | None:
+    return float(round(Decimal(value) / Decimal(10000), 0)) if value is not None else None
+
+
+# ------------------------------------------------------------------ R&D page
+
+
+def _slice_link(by: str, key, year: int) -> str | None:
+    base = f"?year={year}&above_scale=true"
+    if by == "town":
+        return f"{reverse('enterprises:enterprise_list')}{base}&town={key}"
+    if by == "division":
+        return f"{reverse('enterprises:enterprise_list')}{base}&industry={key}"
+    if by == "tier":
+        return (
+            None if key == "none" else f"{reverse('enterprises:enterprise_list')}{base}&tier={key}"
+        )
+    return f"{reverse('rnd:rd_enterprise_list')}{base}&revenue_band={key}"
+
+
+def _stat_cards(rd: dict, year: int, links: bool) -> list[dict]:
+    above = f"{reverse('enterprises:enterprise_list')}?year={year}&above_scale=true"
+    cards = [
+        (
+            "above_scale_industrial",
+            _("Above-scale industrial enterprises"),
+            _("enterprises"),
+            "int",
+            above,
+        ),
+        (
+            "above_scale_with_rd",
+            _("of which with R&D expense"),
+            _("enterprises"),
+            "int",
+            f"{above}&has_rd=true",
+        ),
+        ("above_scale_with_rd_share_pct", _("Share with R&D"), "%", "pct1", f"{above}&has_rd=true"),
+        (
+            "rd_expense_above_scale_yuan",
+            _("R&D expense"),
+            _("100 million yuan"),
+            "yi",
+            f"{above}&has_rd=true&sort=-rd_expense_stat",
+        ),
+        ("rd_expense_growth_pct", _("Growth on last year"), "%", "pct1", f"{above}&has_rd=true"),
+        ("rd_intensity_pct", _("R&D intensity"), "%", "pct2", above),
+    ]
+    return [
+        {
+            "key": key,
+            "label": label,
+            "unit": unit,
+            "kind": kind,
+            "value": rd[key],
+            "url": url if links else None,
+            "definition": DEFINITIONS[key],
+        }
+        for key, label, unit, kind, url in cards
+    ]
+
+
+@login_required
 def rd_overview(request):
-    return HttpResponse(status=501)
+    """/rnd/?year=&by=&o=: headline figures with definitions, trends, and one slice breakdown."""
+    role = _require(request, OVERVIEW_ROLES)
+    links = role != Role.LEADER
+    years = available_years()
+    year = _pick_year(request, years)
+    by = request.GET.get("by") if request.GET.get("by") in SLICE_LABELS else "town"
+    queryset = _scoped_figures(request.user)
+    rd = rd_aggregates(year, queryset)
+    trend_years = [y for y in years if y <= year][-TREND_YEARS:]
+    series = rd_series(trend_years, queryset)
+    rows, order = sort_rows(rd_breakdown(year, by, queryset), request.GET.get("o"))
+    for r in rows:
+        r["url"] = _slice_link(by, r["key"], year) if links else None
+    span = f"{trend_years[0]}–{trend_years[-1]}" if trend_years else ""
+    trend_option = charts.bar_line_chart(
+        title=_("R&D expense and intensity, %(span)s") % {"span": span},
+        categories=trend_years,
+        bars={
+            _("R&D expense (100 million yuan)"): [
+                float(round(series[y]["rd_expense_above_scale_yuan"] / Decimal(10**8), 2))
+                for y in trend_years
+            ]
+        },
+        lines={
+            _("R&D intensity (%)"): [
+                series[y]["rd_intensity_pct"] and round(series[y]["rd_intensity_pct"], 2)
+                for y in trend_years
+            ]
+        },
+        bar_unit=_("100 million yuan"),
+        line_unit="%",
+    )
+    share_option = charts.bar_line_chart(
+        title=_("Enterprises with R&D and their share, %(span)s") % {"span": span},
+        categories=trend_years,
+        bars={
+            _("Above-scale"): [series[y]["above_scale_industrial"] for y in trend_years],
+            _("With R&D"): [series[y]["above_scale_with_rd"] for y in trend_years],
+        },
+        lines={
+            _("Share with R&D (%)"): [
+                series[y]["above_scale_with_rd_share_pct"]
+                and round(series[y]["above_scale_with_rd_share_pct"], 1)
+                for y in trend_years
+            ]
+        },
+        bar_unit=_("enterprises"),
+        line_unit="%",
+    )
+    for item in share_option["series"]:
+        if item["type"] == "bar":
+            item["label"]["show"] = False  # the share line carries the labels; bars would collide
+    slice_option = charts.ranked_bar_chart(
+        title=_("R&D expense by %(slice)s (10,000 yuan)") % {"slice": SLICE_LABELS[by]},
+        items=[
+            {
+                "key": r["key"],
+                "label": str(r["label"]),
+                "value": _wan(r["rd_expense_above_scale_yuan"]),
+            }
+            for r in sorted(rows, key=lambda r: -r["rd_expense_above_scale_yuan"])[:20]
+        ],
+        value_key="value",
+    )
+    e = reverse("enterprises:enterprise_list")
+    trend_rows = [
+        {
+            "year": y,
+            **series[y],
+            "url": f"{e}?year={y}&above_scale=true" if links else None,
+        }
+        for y in reversed(trend_years)
+    ]
+    headers = [
+        {
+            "label": label,
+            "key": key,
+            "kind": kind,
+            "order": f"-{key}" if order != f"-{key}" else key,
+            "active": order.lstrip("-") == key,
+            "desc": order.startswith("-"),
+        }
+        for key, label, kind in [("label", SLICE_LABELS[by], "text"), *BREAKDOWN_COLUMNS]
+    ]
+    context = {
+        "year": year,
+        "years": years,
+        "by": by,
+        "slices": SLICE_LABELS,
+        "order": order,
+        "stats": _stat_cards(rd, year, links),
+        "trend_option": trend_option,
+        "share_option": share_option,
+        "slice_option": slice_option,
+        "trend_rows": trend_rows,
+        "rows": rows,
+        "headers": headers,
+        "links": links,
+        "scoped": queryset is not None,
+        "span": span,
+    }
+    return render(request, "rnd/rd_overview.html", context)
+
+
+@login_required
+def rd_enterprise_list(request):
+    """The enterprise list with the R&D page's revenue-band filter (drill-down of that slice)."""
+    _require(request, LIST_ROLES)
+    years = available_years()
+    year = _pick_year(request, years)
+    queryset = (
+        Enterprise.objects.for_user(request.user)
+        .select_related("town")
+        .annotate(fy=FilteredRelation("annual_figures", condition=Q(annual_figures__year=year)))
+        .annotate(
+            fy_above_scale=F("fy__is_above_scale_industrial"),
+            fy_operating_revenue=F("fy__operating_revenue"),
+            fy_rd_expense_stat=F("fy__rd_expense_stat"),
+            fy_rd_intensity=Case(
+                When(
+                    fy__operating_revenue__gt=0,
+                    then=F("fy__rd_expense_stat") / F("fy__operating_revenue"),
+                ),
+                default=None,
+                output_field=DecimalField(max_digits=20, decimal_places=6),
+            ),
+        )
+    )
+    return list_page(
+        request,
+        queryset=queryset,
+        filterset_class=RdEnterpriseFilterSet,
+        table_class=EnterpriseTable,
+        template="enterprises/enterprise_list.html",
+        export_schema=SCHEMAS["enterprises"],
+        table_kwargs=lambda rows: {"tiers_by_enterprise": _TierLookup(year)},
+        extra_context={"year": year},
+    )
+
+
+# ------------------------------------------------------------------ zero-R&D lists
+
+
+def _zero_spec(request, year: int) -> ZeroRdSpec:
+    raw = {
+        "year": year,
+        "town": request.GET.get("town") or None,
+        "industry": request.GET.get("industry") or None,
+        "contradiction_only": request.GET.get("contradiction_only") or False,
+    }
+    try:
+        return ZeroRdSpec.from_dict(raw)
+    except ValueError:
+        return ZeroRdSpec(year=year)
+
+
+def _campaign_url() -> str | None:
+    try:
+        return reverse("campaigns:campaign_create_from_filter")
+    except NoReverseMatch:
+        return None
+
+
+@login_required
+def zero_rd_list(request):
+    """/rnd/zero/?year=&town=&industry=&contradiction_only=: zero-R&D declarations, contradictions
+    first; `?export=xlsx` downloads the same rows; staff can turn them into visit tasks."""
+    role = _require(request, LIST_ROLES)
+    years = available_years()
+    year = _pick_year(request, years)
+    spec = _zero_spec(request, year)
+    rows = zero_rd_enterprises(spec, request.user)
+    if request.GET.get("export") == "xlsx":
+        return xlsx_response(zero_rd_workbook(rows, spec), f"零申报企业_{year}.xlsx")
+    total = rows.count()
+    contradictions = rows.filter(is_contradiction=True).count()
+    table = ZeroRdTable(rows, year=year)
+    table.paginate(page=_page(request), per_page=25)
+    towns = Town.objects.all()
+    if not user_scope(request.user).all:
+        towns = towns.filter(pk__in=user_scope(request.user).town_ids)
+    context = {
+        "year": year,
+        "years": years,
+        "spec": spec,
+        "spec_json": json.dumps(spec.to_dict(), ensure_ascii=False),
+        "table": table,
+        "total": total,
+        "contradictions": contradictions,
+        "towns": towns,
+        "divisions": sorted(DIVISIONS.items()),
+        "campaign_url": _campaign_url() if role in STAFF_ROLES else None,
+    }
+    return render(request, "rnd/zero_rd_list.html", context)
+
+
+def _page(request) -> int:
+    try:
+        return max(1, int(request.GET.get("page", 1)))
+    except ValueError:
+        return 1
+
+
+# ------------------------------------------------------------------ diagnosis
+
+
+def _diagnosis_for(request, pk: int) -> dict:
+    _require(request, DIAGNOSIS_ROLES)
+    enterprise = get_object_for_user(Enterprise.objects.select_related("town"), request.user, pk=pk)
+    years = list(enterprise.annual_figures.order_by("year").values_list("year", flat=True))
+    year = _pick_year(request, years)
+    d = enterprise_diagnosis(enterprise, year)
+    d["years"] = years
+    return d
+
+
+@login_required
+def diagnosis(request, pk: int):
+    """/rnd/diagnosis/<pk>/?year=: the enterprise's R&D diagnosis (scoped like the enterprise)."""
+    d = _diagnosis_for(request, pk)
+    figures = d["figures"]
+    fyears = sorted(figures)
+    d["trend_option"] = charts.bar_line_chart(
+        title=_("R&D expense and intensity (10,000 yuan)"),
+        categories=fyears,
+        bars={
+            _("R&D (statistical)"): [_wan(figures[y]["rd_expense_stat"]) for y in fyears],
+            _("R&D (high-tech scope)"): [_wan(figures[y]["rd_hnte_total"]) for y in fyears],
+            _("R&D (super-deduction)"): [_wan(figures[y]["rd_deduction_scope"]) for y in fyears],
+        },
+        lines={
+            _("R&D intensity (%)"): [
+                round(figures[y]["intensity_pct"], 2)
+                if figures[y]["intensity_pct"] is not None
+                else None
+                for y in fyears
+            ]
+        },
+        line_unit="%",
+    )
+    for item in d["trend_option"]["series"]:
+        item["smooth"] = False  # years with zero R&D must not curve below the axis
+    d["structure_option"] = charts.structure_chart(
+        title=_("R&D expense structure (high-tech scope), share %"),
+        categories=[s["label"] for s in d["structure"]],
+        own=[
+            round(s["share_pct"], 1) if s["share_pct"] is not None else None for s in d["structure"]
+        ],
+        peers=[
+            round(s["peer_share_pct"], 1) if s["peer_share_pct"] is not None else None
+            for s in d["structure"]
+        ],
+        own_name=_("This enterprise"),
+        peer_name=_("Peer median"),
+    )
+    d["rows"] = [{"year": y, **figures[y]} for y in reversed(fyears)]
+    return render(request, "rnd/diagnosis.html", d)
+
+
+@login_required
+def diagnosis_download(request, pk: int):
+    """The diagnosis as a Word report (python-docx)."""
+    d = _diagnosis_for(request, pk)
+    content = diagnosis_docx(d)
+    filename = f"研发投入诊断_{d['enterprise'].name}_{d['year']}.docx"
+    from urllib.parse import quote
+
+    response = HttpResponse(
+        content,
+        content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    )
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
+    return response
