@@ -1,7 +1,193 @@
-"""HTML views (being built)."""
+"""Leadership view, catalogue, index tables and peer-value import (HTML pages).
 
-from django.http import HttpResponse
+Leaders and bureau staff read everything here (region-wide aggregates, no enterprise records);
+only bureau staff import values. Every other role gets 403.
+"""
+
+from __future__ import annotations
+
+import tempfile
+
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from kechuang.core.permissions import user_role
+from kechuang.core.roles import READ_ALL_ROLES, STAFF_ROLES, Role
+from kechuang.core.views import login_required, xlsx_response
+
+from .charts import contribution_chart, rank_history_chart
+from .forms import ValuesImportForm
+from .models import IndicatorSet, Target
+from .registry import memo
+from .selectors import (
+    indicator_list,
+    indicator_table,
+    rank_history,
+    ranking_summary,
+    target_progress,
+    value_years,
+)
+from .services import PEER_VALUES, indicator_values_import, indicator_values_workbook
 
 
+def _require(request, roles) -> None:
+    if user_role(request.user) not in roles:
+        raise PermissionDenied
+
+
+def _year(request, years: list[int]) -> int:
+    try:
+        year = int(request.GET.get("year", ""))
+    except ValueError:
+        year = None
+    return year if year in years else (years[-1] if years else 2024)
+
+
+def _set_vs_targets(year: int) -> list[dict]:
+    """The bureau's own (unranked) sets: each indicator's home value against its benchmark."""
+    out = []
+    for s in IndicatorSet.objects.filter(is_ranked=False).order_by("sort_order"):
+        table = indicator_table(s, year)
+        home = next((r for r in table["rows"] if r["is_home"]), None)
+        members = {m.indicator.code: m for m in s.members.select_related("indicator")}
+        rows = []
+        for c in table["columns"]:
+            benchmark = members[c["code"]].benchmark
+            actual = home["values"][c["code"]] if home else None
+            progress = 100 * actual / float(benchmark) if benchmark and actual is not None else None
+            rows.append({**c, "actual": actual, "benchmark": benchmark, "progress": progress})
+        out.append({"set": s, "rows": rows})
+    return out
+
+
+@login_required
 def leadership(request):
-    return HttpResponse(status=501)
+    """The leader's dashboard: ranks with their sensitivity, rank history, targets, report."""
+    _require(request, READ_ALL_ROLES)
+    with memo():
+        return _leadership(request)
+
+
+def _leadership(request):
+    years = value_years()
+    year = _year(request, years)
+    summary = ranking_summary(year)
+    history_years = [y for y in years if y <= year][-6:]
+    charts = []
+    for code, s in summary.items():
+        history = rank_history(code, history_years)
+        if not history:
+            continue
+        charts.append(
+            {
+                "id": f"rank-history-{code}",
+                "option": rank_history_chart(
+                    title=_("%(name)s: rank in the province") % {"name": s["name"]},
+                    years=[h["year"] for h in history],
+                    ranks=[h["rank_province"] for h in history],
+                    medians=[h["median_rank_province"] for h in history],
+                    lows=[h["interval_province"][0] for h in history],
+                    highs=[h["interval_province"][1] for h in history],
+                    rank_label=_("Rank"),
+                    median_label=_("Median rank over the draws"),
+                    interval_label=_("90% of the draws"),
+                ),
+            }
+        )
+    target_years = [year, year + 1]
+    context = {
+        "year": year,
+        "years": years,
+        "summary": summary,
+        "charts": charts,
+        "targets": [(y, target_progress(y)) for y in target_years],
+        "set_targets": _set_vs_targets(year),
+        "links": user_role(request.user) != Role.LEADER,
+        "has_targets": Target.objects.exists(),
+    }
+    return render(request, "indicators/leadership.html", context)
+
+
+@login_required
+def catalogue(request):
+    """Every indicator: code, names, unit, direction, source and the sets it belongs to."""
+    _require(request, READ_ALL_ROLES)
+    from .registry import REGISTRY
+
+    sets = IndicatorSet.objects.prefetch_related("members__indicator").order_by("sort_order")
+    return render(
+        request,
+        "indicators/catalogue.html",
+        {"indicators": indicator_list(), "registered": set(REGISTRY), "sets": sets},
+    )
+
+
+@login_required
+def set_detail(request, code: str):
+    """A set's index table for a year: values, index, ranks and contributions per region."""
+    _require(request, READ_ALL_ROLES)
+    indicator_set = get_object_or_404(IndicatorSet, code=code)
+    years = value_years()
+    year = _year(request, years)
+    table = indicator_table(indicator_set, year)
+    home = next((r for r in table["rows"] if r["is_home"]), None)
+    option = None
+    if home:
+        option = contribution_chart(
+            title=_("What lifts or drags the home region (vs the average region)"),
+            items=[
+                {"label": c["name"], "value": home["contributions"][c["code"]]}
+                for c in table["columns"]
+            ],
+        )
+    for row in table["rows"]:
+        row["cells"] = [
+            (row["values"][c["code"]], row["contributions"][c["code"]], c["decimals"])
+            for c in table["columns"]
+        ]
+    return render(
+        request,
+        "indicators/set_detail.html",
+        {"table": table, "year": year, "years": years, "set": indicator_set, "option": option},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def values_import(request):
+    """Upload a workbook of peer-region values: check (dry run) or import, all-or-nothing."""
+    _require(request, STAFF_ROLES)
+    result = None
+    if request.method == "POST":
+        form = ValuesImportForm(request.POST, request.FILES)
+        if form.is_valid():
+            with tempfile.NamedTemporaryFile(suffix=".xlsx") as tmp:
+                for chunk in form.cleaned_data["file"].chunks():
+                    tmp.write(chunk)
+                tmp.flush()
+                result = indicator_values_import(
+                    tmp.name, user=request.user, dry_run=form.cleaned_data["dry_run"]
+                )
+    else:
+        form = ValuesImportForm()
+    return render(
+        request,
+        "indicators/values_import.html",
+        {"form": form, "result": result, "years": value_years(), "schema": PEER_VALUES},
+    )
+
+
+@login_required
+def values_export(request):
+    """The stored values (optionally one year) as a workbook with the import headers."""
+    _require(request, STAFF_ROLES)
+    try:
+        year = int(request.GET["year"]) if request.GET.get("year") else None
+    except ValueError:
+        year = None
+    blank = bool(request.GET.get("blank"))
+    suffix = "-template" if blank else (f"-{year}" if year else "")
+    content = indicator_values_workbook(year=year, blank=blank)
+    return xlsx_response(content, f"{PEER_VALUES.sheet}{suffix}.xlsx")

@@ -1,0 +1,104 @@
+"""API of the indicator system: catalogue, sets, values, index and targets.
+
+Leaders and bureau staff read; only bureau staff write (values and targets). Other roles 403.
+Values written here are recorded with their user like imported ones (source "api").
+"""
+
+from __future__ import annotations
+
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import ValidationError
+from rest_framework.permissions import SAFE_METHODS, BasePermission
+from rest_framework.response import Response
+
+from kechuang.core.permissions import user_role
+from kechuang.core.roles import READ_ALL_ROLES, STAFF_ROLES
+
+from ..models import Indicator, IndicatorSet, IndicatorValue, Target
+from ..selectors import indicator_table, ranking_summary, target_progress
+from .serializers import (
+    IndicatorSerializer,
+    IndicatorSetSerializer,
+    IndicatorValueSerializer,
+    TargetSerializer,
+)
+
+
+class ReadLeaderWriteStaff(BasePermission):
+    """Reads: leader and bureau staff; writes: bureau staff only."""
+
+    def has_permission(self, request, view):
+        role = user_role(request.user)
+        if request.method in SAFE_METHODS:
+            return role in READ_ALL_ROLES
+        return role in STAFF_ROLES
+
+
+def _year(request) -> int:
+    try:
+        return int(request.query_params["year"])
+    except (KeyError, ValueError) as exc:
+        raise ValidationError({"year": ["A year is required, e.g. ?year=2024."]}) from exc
+
+
+class IndicatorViewSet(viewsets.ReadOnlyModelViewSet):
+    permission_classes = [ReadLeaderWriteStaff]
+    serializer_class = IndicatorSerializer
+    queryset = Indicator.objects.order_by("sort_order", "code")
+    lookup_field = "code"
+
+
+class IndicatorSetViewSet(viewsets.ReadOnlyModelViewSet):
+    permission_classes = [ReadLeaderWriteStaff]
+    serializer_class = IndicatorSetSerializer
+    queryset = IndicatorSet.objects.prefetch_related("members__indicator").order_by("sort_order")
+    lookup_field = "code"
+
+    @extend_schema(parameters=[OpenApiParameter("year", int, required=True)])
+    @action(detail=True, methods=["get"])
+    def index(self, request, code=None):
+        """The set's index table for ?year=: values, index, ranks, contributions per region."""
+        table = indicator_table(self.get_object(), _year(request))
+        table["set"] = table["set"].code
+        return Response(table)
+
+
+class IndicatorValueViewSet(viewsets.ModelViewSet):
+    permission_classes = [ReadLeaderWriteStaff]
+    serializer_class = IndicatorValueSerializer
+    filterset_fields = {"year": ["exact"], "indicator__code": ["exact"], "region__code": ["exact"]}
+
+    def get_queryset(self):
+        return IndicatorValue.objects.select_related("indicator", "region").order_by(
+            "indicator__sort_order", "year", "region__code"
+        )
+
+    def perform_create(self, serializer):
+        serializer.save(source="api", updated_by=self.request.user)
+
+    def perform_update(self, serializer):
+        serializer.save(source="api", updated_by=self.request.user)
+
+
+class TargetViewSet(viewsets.ModelViewSet):
+    permission_classes = [ReadLeaderWriteStaff]
+    serializer_class = TargetSerializer
+    queryset = Target.objects.select_related("indicator").order_by("year", "indicator__code")
+    filterset_fields = ["year"]
+
+    @extend_schema(parameters=[OpenApiParameter("year", int, required=True)])
+    @action(detail=False, methods=["get"])
+    def progress(self, request):
+        """Progress towards the targets of ?year= (actual, progress %, pending, records)."""
+        return Response(target_progress(_year(request)))
+
+
+class RankingViewSet(viewsets.ViewSet):
+    permission_classes = [ReadLeaderWriteStaff]
+
+    @extend_schema(parameters=[OpenApiParameter("year", int, required=True)])
+    def list(self, request):
+        """The home region's ranks, sensitivity and top contributors per ranked set."""
+        return Response(ranking_summary(_year(request)))

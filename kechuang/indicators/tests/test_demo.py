@@ -1,0 +1,218 @@
+"""The demo region through the indicator pages, API and `kechuang stats`: the engine ranks the
+home region 7th / 1st (S&T innovation) and 11th / 2nd (achievement transformation) in 2024.
+
+A small demo (400 enterprises) is built once for the module through `demo_build`, as in
+tests/e2e; the peer values are generated around whatever the home region's live figures are,
+so the ranks must come out the same as on the full demo. The browser test runs last, against
+pytest-django's live server, and the tables are flushed when the module is done.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from io import StringIO
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.core.management import call_command
+
+from kechuang.core.roles import Role
+from kechuang.enterprises.tests.factories import make_user
+from kechuang.indicators.selectors import indicator_table, ranking_summary, target_progress
+
+os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+SCREENS = Path(settings.BASE_DIR) / "test-artifacts" / "screens"
+
+
+@pytest.fixture(scope="module")
+def demo(django_db_setup, django_db_blocker):
+    from kechuang.demo.services import demo_build
+
+    with django_db_blocker.unblock():
+        demo_build(n_enterprises=400)
+        yield
+        call_command("flush", interactive=False, verbosity=0)
+
+
+@pytest.fixture
+def transactional_db(demo, django_db_blocker):
+    """The live server's database access without pytest-django's flush after the test."""
+    with django_db_blocker.unblock():
+        yield
+
+
+@pytest.fixture
+def stats_2024(demo, db):
+    out = StringIO()
+    call_command("stats", year=2024, json=True, stdout=out)
+    return json.loads(out.getvalue())
+
+
+def test_stats_report_the_seed_ranks(stats_2024):
+    assert stats_2024["innovation_index_rank_province"] == 7
+    assert stats_2024["innovation_index_rank_ningbo"] == 1
+    assert stats_2024["transformation_index_rank_province"] == 11
+    assert stats_2024["transformation_index_rank_ningbo"] == 2
+
+
+def test_ranking_summary_contract(demo, db):
+    summary = ranking_summary(2024, draws=100)
+    assert set(summary) == {"innovation", "transformation"}
+    s = summary["innovation"]
+    assert (s["rank_province"], s["rank_ningbo"], s["n_province"], s["n_ningbo"]) == (7, 1, 90, 10)
+    low, high = s["interval_province"]
+    assert low <= s["median_rank_province"] <= high
+    assert s["top_contributors"] and {"code", "name", "contribution"} <= set(
+        s["top_contributors"][0]
+    )
+    assert s["is_demo_configuration"]
+    # Same seed, same answer.
+    assert ranking_summary(2024, draws=100)["innovation"]["interval_province"] == (low, high)
+
+
+def test_ranks_follow_the_stored_values(demo, db):
+    """Nothing is typed: giving the 8th region the 6th region's values lifts it above the home
+    region, which drops to 8th."""
+    from kechuang.indicators.models import IndicatorValue
+
+    rows = indicator_table("innovation", 2024)["rows"]
+    sixth, eighth = (next(r for r in rows if r["rank_province"] == k) for k in (6, 8))
+    codes = list(sixth["values"])
+    values = IndicatorValue.objects.filter(
+        region__code=eighth["code"], year=2024, indicator__code__in=codes
+    ).select_related("indicator")
+    saved = [(v.pk, v.value) for v in values]
+    try:
+        for v in values:
+            IndicatorValue.objects.filter(pk=v.pk).update(value=sixth["values"][v.indicator.code])
+        assert ranking_summary(2024, draws=0)["innovation"]["rank_province"] == 8
+    finally:
+        for pk, value in saved:
+            IndicatorValue.objects.filter(pk=pk).update(value=value)
+
+
+def test_target_progress_names_what_is_pending(demo, db):
+    rows = {t["indicator"]: t for t in target_progress(2025)}
+    assert rows["high_tech_valid"]["target"] == 1120
+    assert "2025" in rows["high_tech_valid"]["pending"]
+    assert rows["rd_intensity"]["target"] == 3.46 and rows["rd_intensity"]["actual"] is None
+    current = {t["indicator"]: t for t in target_progress(2024)}["high_tech_valid"]
+    assert current["actual"] is not None and current["records_url"].startswith(
+        "/enterprises/qualifications/"
+    )
+
+
+# ------------------------------------------------------------------ pages and API
+
+
+def test_anonymous_is_sent_to_login(demo, client):
+    response = client.get("/indicators/")
+    assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+
+
+@pytest.mark.parametrize(
+    "role, status",
+    [
+        (Role.LEADER, 200),
+        (Role.BUREAU_STAFF, 200),
+        (Role.ENTERPRISE, 403),
+        (Role.TOWN_OFFICER, 403),
+    ],
+)
+def test_leadership_view_roles(demo, client, role, status):
+    client.force_login(make_user(role))
+    response = client.get("/indicators/?year=2024")
+    assert response.status_code == status
+    if status == 200:
+        html = response.content.decode()
+        assert 'data-testid="rank-innovation-province">7<' in html
+        assert 'data-testid="rank-transformation-ningbo">2<' in html
+        assert "/reports/" in html
+
+
+def test_leader_sees_no_record_links_staff_does(demo, client):
+    client.force_login(make_user(Role.LEADER))
+    assert "/enterprises/qualifications/" not in client.get("/indicators/").content.decode()
+    client.force_login(make_user(Role.BUREAU_STAFF))
+    assert "/enterprises/qualifications/" in client.get("/indicators/").content.decode()
+
+
+def test_catalogue_and_set_pages(demo, client):
+    client.force_login(make_user(Role.LEADER))
+    assert client.get("/indicators/catalogue/").status_code == 200
+    response = client.get("/indicators/sets/innovation/?year=2024")
+    assert response.status_code == 200 and 'data-testid="home-row"' in response.content.decode()
+    assert client.get("/indicators/sets/nope/").status_code == 404
+
+
+def test_import_page_is_staff_only(demo, client):
+    client.force_login(make_user(Role.LEADER))
+    assert client.get("/indicators/values/import/").status_code == 403
+    assert client.get("/indicators/values/export/?year=2024").status_code == 403
+    client.force_login(make_user(Role.BUREAU_STAFF))
+    assert client.get("/indicators/values/import/").status_code == 200
+    response = client.get("/indicators/values/export/?year=2024")
+    assert response.status_code == 200 and response["Content-Type"].startswith(
+        "application/vnd.openxmlformats"
+    )
+
+
+def test_api_reads_for_leader_writes_for_staff(demo, client):
+    client.force_login(make_user(Role.LEADER))
+    response = client.get("/api/v1/indicators/rankings/?year=2024")
+    assert response.status_code == 200
+    assert response.json()["innovation"]["rank_province"] == 7
+    assert client.get("/api/v1/indicators/sets/innovation/index/?year=2024").status_code == 200
+    assert client.get("/api/v1/indicators/targets/progress/?year=2025").status_code == 200
+    assert client.get("/api/v1/indicators/catalogue/").status_code == 200
+    body = {"indicator": "fiscal_st_share", "region": "330203", "year": 2030, "value": "5.5"}
+    assert client.post("/api/v1/indicators/values/", body).status_code == 403
+    client.force_login(make_user(Role.BUREAU_STAFF))
+    response = client.post("/api/v1/indicators/values/", body)
+    assert response.status_code == 201, response.content
+    assert response.json()["source"] == "api"
+    client.force_login(make_user(Role.ENTERPRISE))
+    assert client.get("/api/v1/indicators/values/?year=2024").status_code == 403
+
+
+# ------------------------------------------------------------------ browser (last: live server)
+
+
+def test_leader_opens_the_leadership_dashboard(live_server, demo):
+    from playwright.sync_api import sync_playwright
+
+    from kechuang.demo.services import DEMO_PASSWORD
+
+    errors = []
+    SCREENS.mkdir(parents=True, exist_ok=True)
+    with sync_playwright() as p:
+        browser = p.chromium.launch(
+            executable_path="/usr/bin/chromium",
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                  "--disable-component-update", "--disable-sync", "--no-first-run"],
+        )  # fmt: skip
+        page = browser.new_page(viewport={"width": 1400, "height": 900}, locale="zh-CN")
+        page.set_default_timeout(15_000)
+        page.on("pageerror", lambda exc: errors.append(str(exc)))
+        page.on("response", lambda r: r.status >= 500 and errors.append(f"{r.status} {r.url}"))
+        page.goto(f"{live_server.url}/accounts/login/?next=/indicators/")
+        form = page.get_by_test_id("login-form")
+        form.locator("input[name=username]").fill("leader")
+        form.locator("input[name=password]").fill(DEMO_PASSWORD)
+        with page.expect_navigation():
+            form.locator("button[type=submit]").click()
+        page.goto(f"{live_server.url}/indicators/?year=2024")
+        assert page.get_by_test_id("rank-innovation-province").inner_text() == "7"
+        assert page.get_by_test_id("rank-innovation-ningbo").inner_text() == "1"
+        assert page.get_by_test_id("rank-transformation-province").inner_text() == "11"
+        assert page.get_by_test_id("rank-transformation-ningbo").inner_text() == "2"
+        assert page.get_by_test_id("targets-2025").locator("tbody tr").count() >= 4
+        page.locator("[data-testid=rank-history-innovation] canvas").wait_for()
+        page.screenshot(path=SCREENS / "indicators-leadership.png", full_page=True)
+        page.goto(f"{live_server.url}/indicators/sets/transformation/?year=2024")
+        page.get_by_test_id("home-row").wait_for()
+        page.screenshot(path=SCREENS / "indicators-set.png", full_page=True)
+        browser.close()
+    assert not errors, errors
