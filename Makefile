@@ -48,6 +48,9 @@ vendor:
 	cp node_modules/echarts/dist/echarts.min.js static/vendor/echarts-5.6.0.min.js
 	cp node_modules/@tabler/core/dist/css/tabler.min.css static/vendor/tabler-1.6.1.min.css
 	cp node_modules/@tabler/core/dist/js/tabler.min.js static/vendor/tabler-1.6.1.min.js
+	# Source maps are not vendored: drop the references so collectstatic's manifest stays valid.
+	sed -i 's|/\*# sourceMappingURL=[^*]*\*/||g' static/vendor/*.css
+	sed -i 's|^//# sourceMappingURL=.*$$||' static/vendor/*.js
 
 bench-quick: install
 	for b in benchmarks/*_bench.py; do $(BIN)/python $$b --quick || exit 1; done

@@ -1,7 +1,660 @@
-"""HTML views (being built)."""
+"""HTML views of campaigns, visit tasks, coverage and service agencies.
 
-from django.http import HttpResponse
+Each view: check the role, call a selector or service, render. Reads start from the scoped
+selectors (`VisitTask.objects.for_user`, `campaign_list`, `delegation_list`, ...), so rows
+outside the user's scope answer 404.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from kechuang.core.lists import list_page
+from kechuang.core.permissions import get_object_for_user, is_staff_role, user_role
+from kechuang.core.roles import READ_ALL_ROLES, STAFF_ROLES, Role
+from kechuang.core.views import login_required
+from kechuang.enterprises.constants import FIRST_REPORTING_YEAR, LAST_REPORTING_YEAR
+from kechuang.enterprises.models import AnnualFigure, Enterprise
+
+from . import selectors, services
+from .choices import CampaignKind, SubmissionStatus, TargetKind, TaskState
+from .constants import DEFAULT_DUE_DAYS
+from .filters import CampaignFilterSet, VisitTaskFilterSet
+from .forms import (
+    AgencyForm,
+    AttendanceForm,
+    CampaignForm,
+    DelegationForm,
+    RDSubmissionForm,
+    ReassignForm,
+    ServicePackageForm,
+    VisitRecordForm,
+)
+from .logic.targets import FilterSpecError, normalise_filter_spec
+from .logic.workflow import allowed_targets, default_due_date
+from .models import Agency, Campaign, VisitTask
+from .tables import STATE_BADGES, CampaignTable, VisitTaskTable
+
+WORK_ROLES = STAFF_ROLES | {Role.TOWN_OFFICER, Role.AGENCY}
+COVERAGE_ROLES = READ_ALL_ROLES | {Role.TOWN_OFFICER}
+# The campaign kind a saved filter suggests when a list posts it without one.
+KIND_FOR_TARGET = {
+    TargetKind.ZERO_RD: CampaignKind.ZERO_DECLARATION,
+    TargetKind.ABOVE_SCALE: CampaignKind.DIAGNOSIS,
+}
 
 
+def _require(request, roles) -> None:
+    if user_role(request.user) not in roles:
+        raise PermissionDenied
+
+
+def _form_errors(form, exc: ValidationError) -> None:
+    for field, errors in exc.message_dict.items():
+        form.add_error(field if field in form.fields else None, errors)
+
+
+def _tabs(request, active: str) -> list[dict]:
+    role = user_role(request.user)
+    tabs = [
+        ("campaign_list", _("Campaigns"), WORK_ROLES),
+        ("task_list", _("Visit tasks"), WORK_ROLES),
+        ("coverage", _("Coverage"), COVERAGE_ROLES),
+        ("agency_list", _("Service agencies"), STAFF_ROLES | {Role.AGENCY, Role.ENTERPRISE}),
+        ("delegation_list", _("Delegations"), STAFF_ROLES | {Role.AGENCY, Role.ENTERPRISE}),
+        ("submission_list", _("R&D submissions"), STAFF_ROLES | {Role.AGENCY, Role.ENTERPRISE}),
+    ]
+    return [
+        {"url": reverse(f"campaigns:{name}"), "label": label, "active": name == active}
+        for name, label, roles in tabs
+        if role in roles
+    ]
+
+
+def _render(request, template, context, active, status=200):
+    return render(request, template, {**context, "tabs": _tabs(request, active)}, status=status)
+
+
+# ------------------------------------------------------------------ campaigns
+
+
+@login_required
 def campaign_list(request):
-    return HttpResponse(status=501)
+    role = user_role(request.user)
+    if role == Role.LEADER:
+        return redirect("campaigns:coverage")
+    if role == Role.ENTERPRISE:
+        return redirect("campaigns:delegation_list")
+    _require(request, WORK_ROLES)
+    return list_page(
+        request,
+        queryset=selectors.campaign_list(request.user),
+        filterset_class=CampaignFilterSet,
+        table_class=CampaignTable,
+        template="campaigns/campaign_list.html",
+        extra_context={
+            "tabs": _tabs(request, "campaign_list"),
+            "can_create": is_staff_role(request.user),
+        },
+    )
+
+
+@login_required
+def campaign_create(request):
+    _require(request, STAFF_ROLES)
+    form = CampaignForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            campaign = services.campaign_create(
+                user=request.user,
+                name=data["name"],
+                kind=data["kind"],
+                target_spec=form.target_spec(),
+                due_date=data["due_date"],
+                description=data["description"],
+            )
+        except ValidationError as exc:
+            _form_errors(form, exc)
+        else:
+            return _created(request, campaign)
+    return _render(request, "campaigns/campaign_form.html", {"form": form}, "campaign_list")
+
+
+def _created(request, campaign):
+    n = campaign.tasks.count()
+    unassigned = campaign.tasks.filter(assignee__isnull=True).count()
+    messages.success(
+        request,
+        _("Campaign created with %(n)s visit tasks (%(u)s without a town officer).")
+        % {"n": n, "u": unassigned},
+    )
+    return redirect(campaign)
+
+
+@login_required
+@require_POST
+def campaign_create_from_filter(request):
+    """One step from a list (e.g. the zero-R&D list): the list posts its saved filter as form
+    fields (kind, year, town, contradiction_only; optionally name, campaign_kind, due_date) and
+    the campaign with its tasks is created at once."""
+    _require(request, STAFF_ROLES)
+    try:
+        spec = normalise_filter_spec(
+            request.POST, first_year=FIRST_REPORTING_YEAR, last_year=LAST_REPORTING_YEAR
+        )
+    except FilterSpecError as exc:
+        return _render(
+            request,
+            "campaigns/campaign_form.html",
+            {"form": CampaignForm(), "spec_errors": exc.errors},
+            "campaign_list",
+            status=400,
+        )
+    kind = request.POST.get("campaign_kind") or KIND_FOR_TARGET[spec["kind"]]
+    if kind not in CampaignKind.values:
+        kind = KIND_FOR_TARGET[spec["kind"]]
+    label = (
+        _("Zero-R&D contradiction visits %(year)s")
+        if spec.get("contradiction_only")
+        else (
+            _("Zero-R&D visits %(year)s")
+            if spec["kind"] == TargetKind.ZERO_RD
+            else _("Diagnosis of above-scale enterprises %(year)s")
+        )
+    )
+    name = (request.POST.get("name") or "").strip()[:128] or label % {"year": spec["year"]}
+    try:
+        due = dt.date.fromisoformat(request.POST.get("due_date", ""))
+    except ValueError:
+        due = default_due_date(dt.date.today(), DEFAULT_DUE_DAYS)
+    try:
+        campaign = services.campaign_create(
+            user=request.user, name=name, kind=kind, target_spec=spec, due_date=due
+        )
+    except ValidationError as exc:
+        return _render(
+            request,
+            "campaigns/campaign_form.html",
+            {"form": CampaignForm(), "spec_errors": exc.message_dict},
+            "campaign_list",
+            status=400,
+        )
+    return _created(request, campaign)
+
+
+def _campaign_for_user(request, pk) -> Campaign:
+    qs = selectors.campaign_list(request.user)
+    campaign = qs.filter(pk=pk).first()
+    if campaign is None:
+        raise Http404
+    return campaign
+
+
+@login_required
+def campaign_detail(request, pk: int):
+    _require(request, WORK_ROLES)
+    campaign = _campaign_for_user(request, pk)
+    tasks = selectors.task_list(request.user).filter(campaign=campaign)
+    attendance_form = None
+    if campaign.kind == CampaignKind.TRAINING and user_role(request.user) in STAFF_ROLES | {
+        Role.TOWN_OFFICER
+    }:
+        attendance_form = AttendanceForm(
+            enterprises=Enterprise.objects.for_user(request.user)
+            .filter(visit_tasks__campaign=campaign)
+            .order_by("name")
+        )
+    attended = (
+        campaign.attendance.filter(enterprise__in=Enterprise.objects.for_user(request.user))
+        .select_related("enterprise")
+        .order_by("-session_date", "enterprise__name")
+        if campaign.kind == CampaignKind.TRAINING
+        else None
+    )
+    return list_page(
+        request,
+        queryset=tasks,
+        filterset_class=VisitTaskFilterSet,
+        table_class=VisitTaskTable,
+        template="campaigns/campaign_detail.html",
+        table_kwargs=lambda rows: {
+            "group_counts": lambda page: selectors.month_group_counts(page, request.user)
+        },
+        extra_context={
+            "campaign": campaign,
+            "tabs": _tabs(request, "campaign_list"),
+            "coverage_rows": selectors.coverage(tasks, by="town"),
+            "attendance_form": attendance_form,
+            "attended": attended,
+        },
+    )
+
+
+@login_required
+@require_POST
+def campaign_attendance(request, pk: int):
+    _require(request, STAFF_ROLES | {Role.TOWN_OFFICER})
+    campaign = _campaign_for_user(request, pk)
+    enterprises = Enterprise.objects.for_user(request.user).filter(visit_tasks__campaign=campaign)
+    form = AttendanceForm(request.POST, enterprises=enterprises)
+    if form.is_valid():
+        try:
+            n = services.training_attendance_record(
+                campaign=campaign,
+                user=request.user,
+                enterprise_ids=form.cleaned_data["enterprises"],
+                session_date=form.cleaned_data["session_date"],
+            )
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, _("%(n)s attendances recorded.") % {"n": n})
+    else:
+        messages.error(request, _("Choose a date and at least one enterprise."))
+    return redirect(campaign)
+
+
+# ------------------------------------------------------------------ tasks
+
+
+@login_required
+def task_list(request):
+    _require(request, WORK_ROLES)
+    return list_page(
+        request,
+        queryset=selectors.task_list(request.user),
+        filterset_class=VisitTaskFilterSet,
+        table_class=VisitTaskTable,
+        template="campaigns/task_list.html",
+        table_kwargs=lambda rows: {
+            "group_counts": lambda page: selectors.month_group_counts(page, request.user)
+        },
+        extra_context={"tabs": _tabs(request, "task_list")},
+    )
+
+
+def _task_for_user(request, pk) -> VisitTask:
+    return get_object_for_user(
+        VisitTask.objects.select_related(
+            "campaign", "enterprise", "enterprise__town", "assignee", "assignee__profile"
+        ),
+        request.user,
+        pk=pk,
+    )
+
+
+@login_required
+def task_detail(request, pk: int, visit_form=None, reassign_form=None, status=200):
+    _require(request, WORK_ROLES)
+    task = _task_for_user(request, pk)
+    group = selectors.task_group(task, request.user)
+    actors = services.task_actors(task, request.user)
+    workable = [t for t in group[1:] if services.task_actors(t, request.user)]
+    can_visit = bool(actors) and task.state != TaskState.CLOSED
+    if visit_form is None and can_visit:
+        visit_form = VisitRecordForm(siblings=workable)
+    if reassign_form is None and is_staff_role(request.user):
+        reassign_form = ReassignForm(
+            initial={"assignee": task.assignee_id, "due_date": task.due_date}
+        )
+    records = (
+        task.enterprise.visit_records.filter(tasks__in=VisitTask.objects.for_user(request.user))
+        .distinct()
+        .prefetch_related("attachments", "tasks__campaign")
+        .select_related("created_by")
+    )
+    context = {
+        "task": task,
+        "group": group,
+        "state_badge": STATE_BADGES.get(task.state, ""),
+        "moves": [(s, TaskState(s).label) for s in allowed_targets(task.state, actors)],
+        "visit_form": visit_form if can_visit else None,
+        "reassign_form": reassign_form,
+        "records": records,
+        "today": dt.date.today(),
+    }
+    return _render(request, "campaigns/task_detail.html", context, "task_list", status=status)
+
+
+@login_required
+@require_POST
+def task_visit(request, pk: int):
+    _require(request, WORK_ROLES)
+    task = _task_for_user(request, pk)
+    siblings = [
+        t
+        for t in selectors.task_group(task, request.user)[1:]
+        if services.task_actors(t, request.user)
+    ]
+    form = VisitRecordForm(request.POST, request.FILES, siblings=siblings)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            record = services.visit_record_create(
+                user=request.user,
+                task=task,
+                visit_date=data["visit_date"],
+                people_met=data["people_met"],
+                findings=data["findings"],
+                agreed_actions=data["agreed_actions"],
+                outcome=data["outcome"],
+                also_task_ids=data["also_task_ids"],
+                files=data["attachments"],
+            )
+        except ValidationError as exc:
+            _form_errors(form, exc)
+        else:
+            messages.success(
+                request,
+                _("Visit recorded for %(n)s task(s).") % {"n": record.tasks.count()},
+            )
+            return redirect(task)
+    return task_detail(request, pk, visit_form=form, status=400)
+
+
+@login_required
+@require_POST
+def task_transition(request, pk: int):
+    _require(request, WORK_ROLES)
+    task = _task_for_user(request, pk)
+    try:
+        services.task_transition(
+            task=task, to_state=request.POST.get("to_state", ""), user=request.user
+        )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(
+            request, _("Task moved to “%(state)s”.") % {"state": task.get_state_display()}
+        )
+    return redirect(task)
+
+
+@login_required
+@require_POST
+def task_reassign(request, pk: int):
+    _require(request, STAFF_ROLES)
+    task = _task_for_user(request, pk)
+    form = ReassignForm(request.POST)
+    if form.is_valid():
+        try:
+            services.task_reassign(
+                task=task,
+                assignee=form.cleaned_data["assignee"],
+                due_date=form.cleaned_data["due_date"],
+                user=request.user,
+            )
+        except ValidationError as exc:
+            _form_errors(form, exc)
+        else:
+            messages.success(request, _("Task reassigned."))
+            return redirect(task)
+    return task_detail(request, pk, reassign_form=form, status=400)
+
+
+# ------------------------------------------------------------------ coverage
+
+
+@login_required
+def coverage(request):
+    _require(request, COVERAGE_ROLES)
+    tasks = selectors.coverage_tasks(request.user)
+    campaigns = Campaign.objects.order_by("-year", "-created_at")
+    if user_role(request.user) not in READ_ALL_ROLES:
+        campaigns = selectors.campaign_list(request.user)
+    campaign_id = request.GET.get("campaign", "")
+    selected = None
+    if campaign_id.isdigit():
+        selected = campaigns.filter(pk=int(campaign_id)).first()
+        if selected is not None:
+            tasks = tasks.filter(campaign=selected)
+    years = sorted(set(Campaign.objects.values_list("year", flat=True)), reverse=True)
+    try:
+        outcome_year = int(request.GET.get("outcome_year", ""))
+    except ValueError:
+        outcome_year = None
+    zero_years = sorted(
+        set(
+            Campaign.objects.filter(kind=CampaignKind.ZERO_DECLARATION).values_list(
+                "year", flat=True
+            )
+        ),
+        reverse=True,
+    )
+    if outcome_year is None:
+        # The latest zero-declaration year whose following year already has figures.
+        with_next = set(
+            AnnualFigure.objects.filter(year__in=[y + 1 for y in zero_years])
+            .values_list("year", flat=True)
+            .distinct()
+        )
+        ready = [y for y in zero_years if y + 1 in with_next]
+        outcome_year = (ready or zero_years or years or [None])[0]
+    context = {
+        "campaigns": campaigns,
+        "selected": selected,
+        "by_town": selectors.coverage(tasks, by="town"),
+        "by_officer": selectors.coverage(tasks, by="officer"),
+        "outcomes": selectors.rd_outcomes(year=outcome_year, user=request.user)
+        if outcome_year
+        else None,
+        "outcome_years": zero_years,
+    }
+    return _render(request, "campaigns/coverage.html", context, "coverage")
+
+
+# ------------------------------------------------------------------ agencies
+
+
+def _agencies_for(user):
+    role = user_role(user)
+    if role in STAFF_ROLES or role == Role.ENTERPRISE:
+        return Agency.objects.all()
+    if role == Role.AGENCY:
+        return Agency.objects.filter(members__user=user)
+    return Agency.objects.none()
+
+
+@login_required
+def agency_list(request):
+    _require(request, STAFF_ROLES | {Role.AGENCY, Role.ENTERPRISE})
+    agencies = _agencies_for(request.user).prefetch_related("packages")
+    context = {"agencies": agencies, "can_create": is_staff_role(request.user)}
+    return _render(request, "campaigns/agency_list.html", context, "agency_list")
+
+
+@login_required
+def agency_create(request):
+    _require(request, STAFF_ROLES)
+    form = AgencyForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            agency = services.agency_create(user=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            _form_errors(form, exc)
+        else:
+            return redirect(agency)
+    context = {"form": form, "title": _("New service agency")}
+    return _render(request, "campaigns/simple_form.html", context, "agency_list")
+
+
+@login_required
+def agency_detail(request, pk: int):
+    _require(request, STAFF_ROLES | {Role.AGENCY, Role.ENTERPRISE})
+    agency = get_object_or_404(_agencies_for(request.user), pk=pk)
+    see_clients = is_staff_role(request.user) or user_role(request.user) == Role.AGENCY
+    context = {
+        "agency": agency,
+        "packages": agency.packages.all(),
+        "members": agency.members.select_related("user", "user__profile") if see_clients else None,
+        "delegations": selectors.delegation_list(request.user).filter(agency=agency)
+        if see_clients
+        else None,
+        "package_form": ServicePackageForm() if is_staff_role(request.user) else None,
+    }
+    return _render(request, "campaigns/agency_detail.html", context, "agency_list")
+
+
+@login_required
+@require_POST
+def package_create(request, pk: int):
+    _require(request, STAFF_ROLES)
+    agency = get_object_or_404(Agency, pk=pk)
+    form = ServicePackageForm(request.POST)
+    if form.is_valid():
+        try:
+            services.service_package_create(user=request.user, agency=agency, **form.cleaned_data)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, _("Service package added."))
+    else:
+        messages.error(request, " ".join(e for errs in form.errors.values() for e in errs))
+    return redirect(agency)
+
+
+# ------------------------------------------------------------------ delegations
+
+
+@login_required
+def delegation_list(request):
+    role = user_role(request.user)
+    _require(request, STAFF_ROLES | {Role.AGENCY, Role.ENTERPRISE})
+    form = None
+    if role == Role.ENTERPRISE:
+        form = DelegationForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            try:
+                services.delegation_create(user=request.user, **form.cleaned_data)
+            except ValidationError as exc:
+                _form_errors(form, exc)
+            else:
+                messages.success(request, _("Delegation recorded."))
+                return redirect("campaigns:delegation_list")
+    elif request.method == "POST":
+        raise PermissionDenied
+    today = dt.date.today()
+    delegations = list(selectors.delegation_list(request.user))
+    for d in delegations:
+        d.active_now = d.is_active_on(today)
+    context = {"delegations": delegations, "form": form, "role": role}
+    status = 400 if form is not None and form.is_bound and form.errors else 200
+    return _render(request, "campaigns/delegation_list.html", context, "delegation_list", status)
+
+
+@login_required
+@require_POST
+def delegation_end(request, pk: int):
+    _require(request, STAFF_ROLES | {Role.ENTERPRISE})
+    delegation = get_object_or_404(selectors.delegation_list(request.user), pk=pk)
+    services.delegation_end(delegation=delegation, user=request.user)
+    messages.success(request, _("Delegation ended: the agency no longer sees your enterprise."))
+    return redirect("campaigns:delegation_list")
+
+
+# ------------------------------------------------------------------ R&D submissions
+
+
+@login_required
+def submission_list(request):
+    _require(request, STAFF_ROLES | {Role.AGENCY, Role.ENTERPRISE})
+    submissions = selectors.submission_list(request.user)
+    clients = None
+    if user_role(request.user) == Role.AGENCY:
+        clients = Enterprise.objects.for_user(request.user).order_by("name")
+    context = {
+        "submissions": submissions,
+        "clients": clients,
+        "can_decide": user_role(request.user) == Role.ENTERPRISE,
+        "pending": SubmissionStatus.PENDING,
+    }
+    return _render(request, "campaigns/submission_list.html", context, "submission_list")
+
+
+@login_required
+def submission_create(request, enterprise_pk: int):
+    _require(request, {Role.AGENCY})
+    enterprise = get_object_for_user(Enterprise.objects.all(), request.user, pk=enterprise_pk)
+    form = RDSubmissionForm(request.POST or None, initial={"year": dt.date.today().year - 1})
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        try:
+            services.rd_submission_create(
+                user=request.user,
+                enterprise=enterprise,
+                year=data.pop("year"),
+                note=data.pop("note"),
+                **data,
+            )
+        except ValidationError as exc:
+            _form_errors(form, exc)
+        else:
+            messages.success(request, _("Submitted; the enterprise will confirm the figures."))
+            return redirect("campaigns:submission_list")
+    context = {
+        "form": form,
+        "title": _("R&D expense by category for %(name)s") % {"name": enterprise.name},
+        "hint": _(
+            "Money in yuan, high-tech recognition scope. Nothing is written to the "
+            "enterprise's figures until the enterprise confirms."
+        ),
+    }
+    return _render(request, "campaigns/simple_form.html", context, "submission_list")
+
+
+@login_required
+@require_POST
+def submission_decide(request, pk: int, decision: str):
+    _require(request, {Role.ENTERPRISE})
+    submission = get_object_or_404(selectors.submission_list(request.user), pk=pk)
+    service = {
+        "confirm": services.rd_submission_confirm,
+        "reject": services.rd_submission_reject,
+    }.get(decision)
+    if service is None:
+        raise Http404
+    try:
+        service(submission=submission, user=request.user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(
+            request,
+            _("Figures confirmed and written to your %(year)s figures.") % {"year": submission.year}
+            if decision == "confirm"
+            else _("Submission rejected."),
+        )
+    return redirect("campaigns:submission_list")
+
+
+__all__ = [
+    "campaign_list",
+    "campaign_create",
+    "campaign_create_from_filter",
+    "campaign_detail",
+    "campaign_attendance",
+    "task_list",
+    "task_detail",
+    "task_visit",
+    "task_transition",
+    "task_reassign",
+    "coverage",
+    "agency_list",
+    "agency_create",
+    "agency_detail",
+    "package_create",
+    "delegation_list",
+    "delegation_end",
+    "submission_list",
+    "submission_create",
+    "submission_decide",
+]

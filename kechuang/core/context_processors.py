@@ -15,7 +15,11 @@ NAVIGATION = [
     ("qualifications:ladder", _("Cultivation ladder"), READ_ALL_ROLES | {Role.TOWN_OFFICER}),
     ("qualifications:reserve_pool", _("Reserve pool"), STAFF_ROLES | {Role.TOWN_OFFICER}),
     ("rnd:rd_overview", _("R&D investment"), STAFF_ROLES | {Role.TOWN_OFFICER}),
-    ("campaigns:campaign_list", _("Visits and services"), STAFF_ROLES | {Role.TOWN_OFFICER, Role.AGENCY}),
+    (
+        "campaigns:campaign_list",
+        _("Visits and services"),
+        STAFF_ROLES | {Role.TOWN_OFFICER, Role.AGENCY},
+    ),
     ("indicators:leadership", _("Indicators"), READ_ALL_ROLES),
     ("reports:report_home", _("Reports"), READ_ALL_ROLES),
     ("imports:import_list", _("Import"), STAFF_ROLES),

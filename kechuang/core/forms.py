@@ -12,7 +12,9 @@ def style_widgets(form) -> None:
             if isinstance(widget, forms.Select)
             else ("form-check-input" if isinstance(widget, forms.CheckboxInput) else "form-control")
         )
-        if form.is_bound and name in form.errors:
+        # Read errors only if validation already ran: touching `form.errors` here would
+        # validate before a subclass had a chance to set up its fields (e.g. dynamic choices).
+        if form.is_bound and form._errors and name in form._errors:
             css += " is-invalid"
         widget.attrs["class"] = (widget.attrs.get("class", "") + " " + css).strip()
 

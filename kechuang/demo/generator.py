@@ -164,16 +164,23 @@ def _credit_codes(rng: np.random.Generator, n: int) -> list[str]:
 
 
 def _names(rng: np.random.Generator, industry: list[str]) -> list[str]:
+    """Fictional, unique company names: 慈溪市 + a two-character brand + a product word.
+
+    Drawn in bulk; a name already taken gets a number, so any region size works.
+    """
+    n = len(industry)
+    brands = np.array(BRANDS)
+    first, second = brands[rng.integers(0, len(brands), n)], brands[rng.integers(0, len(brands), n)]
+    pick = rng.random(n)
     names, seen = [], set()
-    for code in industry:
+    for i, code in enumerate(industry):
         words = PRODUCT_WORDS.get(code[:2], ["科技", "实业"])
-        while True:
-            brand = "".join(rng.choice(BRANDS, 2))
-            name = f"慈溪市{brand}{rng.choice(words)}有限公司"
-            if name not in seen:
-                seen.add(name)
-                names.append(name)
-                break
+        stem = f"慈溪市{first[i]}{second[i]}{words[int(pick[i] * len(words))]}"
+        name = f"{stem}有限公司"
+        if name in seen:
+            name = f"{stem}{i}有限公司"
+        seen.add(name)
+        names.append(name)
     return names
 
 

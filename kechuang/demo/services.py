@@ -96,6 +96,17 @@ def demo_build(*, n_enterprises: int = 5200, force: bool = False, stdout=None) -
             town=town if role == Role.TOWN_OFFICER else None,
             enterprise=showcase if role == Role.ENTERPRISE else None,
         )
+    # One officer for every other town too, so visit tasks are assigned region-wide.
+    for i, other in enumerate(
+        Town.objects.filter(region__kind=RegionKind.HOME).order_by("sort_order")[1:], start=2
+    ):
+        user_create(
+            username=f"town{i:02d}",
+            password=DEMO_PASSWORD,
+            role=Role.TOWN_OFFICER,
+            display_name=f"{other.name}经发办",
+            town=other,
+        )
     for extension in DEMO_EXTENSIONS:
         extension(generated=generated)
     return generated

@@ -71,6 +71,12 @@ def town_filter(field_name: str) -> django_filters.ModelChoiceFilter:
     )
 
 
+def _joins_figures_of(queryset, year: int) -> bool:
+    """Whether `queryset` carries FilteredRelation("annual_figures", year=year) as `fy`."""
+    relation = queryset.query._filtered_relations.get("fy")
+    return relation is not None and relation.condition == Q(annual_figures__year=year)
+
+
 def _end_of_year(year: int) -> dt.date:
     return dt.date(year, 12, 31)
 
@@ -135,18 +141,24 @@ class EnterpriseFilterSet(django_filters.FilterSet):
         held = Qualification.objects.filter(enterprise=OuterRef("pk"), kind=value).valid_on(on)
         return queryset.filter(Exists(held))
 
-    def _figure_exists(self, queryset, value, condition: Q):
+    def _figure_exists(self, queryset, value, lookup: str, operand):
         year = self._figure_year()
         if year is None:
             return queryset.none() if value else queryset
+        if _joins_figures_of(queryset, year):
+            # The list view already joined this year's figures as `fy`: filter on the join
+            # (a plain indexed join) instead of a correlated subquery per enterprise.
+            condition = Q(**{f"fy__{lookup}": operand})
+            return queryset.filter(condition) if value else queryset.exclude(condition)
+        condition = Q(**{lookup: operand})
         figures = AnnualFigure.objects.filter(condition, enterprise=OuterRef("pk"), year=year)
         return queryset.filter(Exists(figures) if value else ~Exists(figures))
 
     def filter_above_scale(self, queryset, name, value):
-        return self._figure_exists(queryset, value, Q(is_above_scale_industrial=True))
+        return self._figure_exists(queryset, value, "is_above_scale_industrial", True)
 
     def filter_has_rd(self, queryset, name, value):
-        return self._figure_exists(queryset, value, Q(rd_expense_stat__gt=0))
+        return self._figure_exists(queryset, value, "rd_expense_stat__gt", 0)
 
 
 # ------------------------------------------------------------------ AnnualFigure

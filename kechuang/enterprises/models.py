@@ -220,7 +220,14 @@ class AnnualFigure(ProvenanceMixin, models.Model):
                 violation_error_message=_("S&T staff cannot exceed staff."),
             ),
         ]
-        indexes = [models.Index(fields=["year", "is_above_scale_industrial"])]
+        indexes = [
+            models.Index(fields=["year", "is_above_scale_industrial"]),
+            # The enterprise list sorts one year's above-scale rows by R&D expense.
+            models.Index(
+                fields=["year", "is_above_scale_industrial", "rd_expense_stat"],
+                name="enterprises_af_year_above_rd",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.enterprise} {self.year}"

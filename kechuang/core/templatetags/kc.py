@@ -54,3 +54,12 @@ def querystring_with(context, **kwargs):
         else:
             params[key] = value
     return "?" + urlencode(params, doseq=True)
+
+
+@register.filter
+def widget(field):
+    """Render a bound field's widget, marked `is-invalid` when it has errors."""
+    if not field.errors:
+        return field.as_widget()
+    css = field.field.widget.attrs.get("class", "")
+    return field.as_widget(attrs={"class": f"{css} is-invalid".strip()})

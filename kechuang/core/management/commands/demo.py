@@ -32,5 +32,6 @@ class Command(BaseCommand):
         self.stdout.write(f"Demo logins (password for all: {DEMO_PASSWORD}):")
         for username, role, display in DEMO_USERS:
             self.stdout.write(f"  {username:<11} {role.label} ({display})")
+        self.stdout.write("  town02…town19 officers of the other towns/streets")
         if not no_serve:
             call_command("serve", addr=addr)

@@ -1,0 +1,118 @@
+"""API of campaigns, visit tasks and visit records, mounted at /api/v1/campaigns/.
+
+Reads come from the scoped selectors; writes go through the same services as the HTML views,
+so input errors are field-level 400s and rights are checked in one place.
+"""
+
+from __future__ import annotations
+
+from django.db.models import Prefetch
+from django.shortcuts import get_object_or_404
+from rest_framework import mixins, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import PermissionDenied
+from rest_framework.response import Response
+
+from kechuang.core.permissions import is_staff_role
+from kechuang.enterprises.api.views import service_errors
+
+from .. import selectors, services
+from ..filters import CampaignFilterSet, VisitRecordFilterSet, VisitTaskFilterSet
+from ..models import VisitAttachment, VisitRecord, VisitTask
+from .serializers import (
+    CampaignInputSerializer,
+    CampaignSerializer,
+    ReassignInputSerializer,
+    TransitionInputSerializer,
+    VisitRecordInputSerializer,
+    VisitRecordSerializer,
+    VisitTaskSerializer,
+)
+
+__all__ = ["CampaignViewSet", "VisitTaskViewSet", "VisitRecordViewSet"]
+
+
+class _ReadViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    lookup_value_regex = r"\d+"
+
+
+class CampaignViewSet(mixins.CreateModelMixin, _ReadViewSet):
+    """Campaigns with the progress of the tasks the user may see; create: bureau staff."""
+
+    serializer_class = CampaignSerializer
+    filterset_class = CampaignFilterSet
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return selectors.Campaign.objects.none()
+        return selectors.campaign_list(self.request.user).order_by("-created_at", "-id")
+
+    def create(self, request, *args, **kwargs):
+        if not is_staff_role(request.user):
+            raise PermissionDenied
+        data = CampaignInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        with service_errors():
+            campaign = services.campaign_create(user=request.user, **data.validated_data)
+        out = self.get_queryset().get(pk=campaign.pk)
+        return Response(CampaignSerializer(out).data, status=status.HTTP_201_CREATED)
+
+
+class VisitTaskViewSet(_ReadViewSet):
+    """Visit tasks in the user's scope; `transition` moves one, `reassign` (staff) gives it away."""
+
+    serializer_class = VisitTaskSerializer
+    filterset_class = VisitTaskFilterSet
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return VisitTask.objects.none()
+        return selectors.task_list(self.request.user).order_by("due_date", "id")
+
+    @action(detail=True, methods=["post"], serializer_class=TransitionInputSerializer)
+    def transition(self, request, pk=None):
+        task = self.get_object()
+        data = TransitionInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        with service_errors():
+            services.task_transition(task=task, user=request.user, **data.validated_data)
+        return Response(VisitTaskSerializer(task).data)
+
+    @action(detail=True, methods=["post"], serializer_class=ReassignInputSerializer)
+    def reassign(self, request, pk=None):
+        task = self.get_object()
+        if not is_staff_role(request.user):
+            raise PermissionDenied
+        data = ReassignInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        with service_errors():
+            services.task_reassign(task=task, user=request.user, **data.validated_data)
+        return Response(VisitTaskSerializer(task).data)
+
+
+class VisitRecordViewSet(mixins.CreateModelMixin, _ReadViewSet):
+    """Visit records of tasks the user may see; create records a visit on one task (and any
+    open same-month tasks of the enterprise listed in also_task_ids)."""
+
+    serializer_class = VisitRecordSerializer
+    filterset_class = VisitRecordFilterSet
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return VisitRecord.objects.none()
+        tasks = VisitTask.objects.for_user(self.request.user)
+        return (
+            VisitRecord.objects.filter(tasks__in=tasks)
+            .distinct()
+            .prefetch_related("tasks", Prefetch("attachments", VisitAttachment.objects.all()))
+            .order_by("-visit_date", "-id")
+        )
+
+    def create(self, request, *args, **kwargs):
+        data = VisitRecordInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = dict(data.validated_data)
+        task = get_object_or_404(VisitTask.objects.for_user(request.user), pk=values.pop("task"))
+        with service_errors():
+            record = services.visit_record_create(user=request.user, task=task, **values)
+        return Response(VisitRecordSerializer(record).data, status=status.HTTP_201_CREATED)

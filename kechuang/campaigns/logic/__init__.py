@@ -1,0 +1,1 @@
+"""Pure rules of campaigns and visits (no Django imports: see core/tests/test_boundaries.py)."""

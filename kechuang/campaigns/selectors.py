@@ -1,0 +1,374 @@
+"""Reads of campaigns, visit tasks and agencies, always scoped to a user.
+
+Target sets: a campaign's saved filter is resolved by `campaign_targets` through
+`TARGET_RESOLVERS` (kind → function returning an Enterprise queryset). The zero-R&D kind uses
+`kechuang.rnd.selectors.zero_rd_enterprises` when that app provides it, and the local SQL
+definition below until then.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+
+from django.contrib.auth import get_user_model
+from django.db.models import Case, Count, Exists, F, OuterRef, Q, QuerySet, Value, When
+from django.db.models.functions import Coalesce, NullIf
+
+from kechuang.core.permissions import Scope, user_role, user_scope
+from kechuang.core.roles import READ_ALL_ROLES, STAFF_ROLES, Role
+from kechuang.enterprises.choices import QualificationKind, QualificationStatus
+from kechuang.enterprises.models import AnnualFigure, Enterprise, Qualification
+
+from .choices import CampaignKind, SubmissionStatus, TaskState
+from .logic.workflow import due_month
+from .models import Agency, AgencyMember, Campaign, Delegation, RDSubmission, VisitTask
+
+__all__ = [
+    "TARGET_RESOLVERS",
+    "agency_for_user",
+    "agency_scope",
+    "campaign_list",
+    "campaign_targets",
+    "coverage",
+    "coverage_tasks",
+    "delegating_enterprise_ids",
+    "delegation_list",
+    "month_group_counts",
+    "officers_by_town",
+    "pending_submission_count",
+    "rd_outcomes",
+    "submission_list",
+    "task_group",
+    "task_list",
+]
+
+VISITED_STATES = (TaskState.VISITED, TaskState.FOLLOW_UP, TaskState.CLOSED)
+
+
+# ------------------------------------------------------------------ agencies and scope
+
+
+def agency_for_user(user) -> Agency | None:
+    """The agency a user works for, or None."""
+    if user is None or not user.is_authenticated:
+        return None
+    member = AgencyMember.objects.select_related("agency").filter(user=user).first()
+    return member.agency if member else None
+
+
+def delegating_enterprise_ids(*, agency_id: int, on: dt.date | None = None) -> frozenset[int]:
+    """Enterprises whose delegation to the agency is in force on `on` (default today)."""
+    on = on or dt.date.today()
+    return frozenset(
+        Delegation.objects.filter(agency_id=agency_id)
+        .active_on(on)
+        .values_list("enterprise_id", flat=True)
+    )
+
+
+def agency_scope(user, role, scope: Scope) -> Scope:
+    """Scope provider (core.permissions.SCOPE_PROVIDERS): an agency member sees the enterprises
+    that delegate to their agency today; nothing else. Ending or expiry of a delegation takes
+    effect on the next request (the scope is cached per request on the user object)."""
+    if role != Role.AGENCY:
+        return scope
+    ids = frozenset(
+        Delegation.objects.filter(agency__members__user=user)
+        .active_on(dt.date.today())
+        .values_list("enterprise_id", flat=True)
+    )
+    return Scope(all=scope.all, town_ids=scope.town_ids, enterprise_ids=scope.enterprise_ids | ids)
+
+
+def delegation_list(user) -> QuerySet[Delegation]:
+    """Delegations a user may see: staff all; an enterprise its own; an agency its own."""
+    qs = Delegation.objects.select_related("enterprise", "agency", "package")
+    role = user_role(user)
+    if role in STAFF_ROLES:
+        return qs
+    if role == Role.ENTERPRISE:
+        return qs.filter(enterprise_id=getattr(user.profile, "enterprise_id", None))
+    if role == Role.AGENCY:
+        # Past delegations stay listed for the agency, but only by the enterprises it may see.
+        return qs.filter(
+            agency__members__user=user, enterprise_id__in=user_scope(user).enterprise_ids
+        )
+    return qs.none()
+
+
+def submission_list(user) -> QuerySet[RDSubmission]:
+    """R&D submissions a user may see: staff all; an enterprise those for it; an agency those
+    it made for enterprises that still delegate to it."""
+    qs = RDSubmission.objects.select_related("enterprise", "agency")
+    role = user_role(user)
+    if role in STAFF_ROLES:
+        return qs
+    if role == Role.ENTERPRISE:
+        return qs.filter(enterprise_id=getattr(user.profile, "enterprise_id", None))
+    if role == Role.AGENCY:
+        return qs.filter(
+            agency__members__user=user, enterprise_id__in=user_scope(user).enterprise_ids
+        )
+    return qs.none()
+
+
+def pending_submission_count(user) -> int:
+    return submission_list(user).filter(status=SubmissionStatus.PENDING).count()
+
+
+# ------------------------------------------------------------------ target sets
+
+
+def _above_scale(year: int):
+    return AnnualFigure.objects.filter(
+        enterprise=OuterRef("pk"), year=year, is_above_scale_industrial=True
+    )
+
+
+def _common_filters(qs: QuerySet, spec: dict) -> QuerySet:
+    if spec.get("town"):
+        qs = qs.filter(town_id=spec["town"])
+    if spec.get("industry"):
+        qs = qs.filter(industry_code__startswith=spec["industry"])
+    return qs
+
+
+def above_scale_targets(spec: dict, user) -> QuerySet[Enterprise]:
+    """All above-scale industrial enterprises of spec["year"] (optionally of one town/industry)."""
+    qs = Enterprise.objects.for_user(user).filter(Exists(_above_scale(spec["year"])))
+    return _common_filters(qs, spec)
+
+
+def zero_rd_targets_local(spec: dict, user) -> QuerySet[Enterprise]:
+    """Above-scale industrial enterprises of spec["year"] whose statistical R&D expense is empty
+    or zero. With contradiction_only: only those that also held a valid high-tech enterprise
+    certificate on 31 December of the year, or filed as a national tech SME that year."""
+    year = spec["year"]
+    zero = _above_scale(year).filter(Q(rd_expense_stat__isnull=True) | Q(rd_expense_stat=0))
+    qs = Enterprise.objects.for_user(user).filter(Exists(zero))
+    if spec.get("contradiction_only"):
+        end = dt.date(year, 12, 31)
+        high_tech = Qualification.objects.filter(
+            enterprise=OuterRef("pk"), kind=QualificationKind.HIGH_TECH
+        ).valid_on(end)
+        tech_sme = Qualification.objects.filter(
+            Q(status=QualificationStatus.ACTIVE) | Q(revoked_date__gt=end),
+            enterprise=OuterRef("pk"),
+            kind=QualificationKind.NATIONAL_TECH_SME,
+            year=year,
+        )
+        qs = qs.filter(Exists(high_tech) | Exists(tech_sme))
+    return _common_filters(qs, spec)
+
+
+def _rnd_zero_rd() -> Callable | None:
+    try:
+        from kechuang.rnd.selectors import zero_rd_enterprises
+    except ImportError:
+        return None
+    return zero_rd_enterprises
+
+
+def zero_rd_targets(spec: dict, user) -> QuerySet[Enterprise]:
+    """The zero-R&D list of the R&D app when it exists (one definition for the list and the
+    campaign), else the local definition."""
+    external = _rnd_zero_rd()
+    if external is None:
+        return zero_rd_targets_local(spec, user)
+    result = external(spec, user)
+    if isinstance(result, QuerySet):
+        if result.model is Enterprise:
+            ids = result.values("pk")
+        else:
+            ids = result.values("enterprise_id")
+    else:  # an iterable of enterprises or ids
+        ids = [getattr(r, "pk", r) for r in result]
+    return Enterprise.objects.for_user(user).filter(pk__in=ids)
+
+
+TARGET_RESOLVERS: dict[str, Callable[[dict, object], QuerySet]] = {
+    "above_scale": above_scale_targets,
+    "zero_rd": zero_rd_targets,
+}
+
+
+def campaign_targets(spec: dict, user) -> QuerySet[Enterprise]:
+    """The enterprises a saved filter selects, inside the user's scope. Raises KeyError for an
+    unknown kind (specs are validated by logic.targets.normalise_filter_spec first)."""
+    return TARGET_RESOLVERS[spec["kind"]](spec, user)
+
+
+def officers_by_town() -> dict[int, int]:
+    """town id → the user id of its town officer (the lowest id when a town has several)."""
+    rows = (
+        get_user_model()
+        .objects.filter(groups__name=Role.TOWN_OFFICER, is_active=True, profile__town__isnull=False)
+        .order_by("-pk")
+        .values_list("profile__town_id", "pk")
+    )
+    return dict(rows)  # later (lower) ids win
+
+
+# ------------------------------------------------------------------ campaigns and tasks
+
+
+def campaign_list(user) -> QuerySet[Campaign]:
+    """Campaigns with the progress of the tasks the user may see (one query).
+
+    Staff see every campaign; others only campaigns where they see a task."""
+    tasks = VisitTask.objects.for_user(user)
+    visible = Q(tasks__in=tasks.values("pk"))
+    today = dt.date.today()
+    qs = Campaign.objects.annotate(
+        n_tasks=Count("tasks", filter=visible, distinct=True),
+        n_visited=Count(
+            "tasks", filter=visible & Q(tasks__state__in=VISITED_STATES), distinct=True
+        ),
+        n_closed=Count("tasks", filter=visible & Q(tasks__state=TaskState.CLOSED), distinct=True),
+        n_overdue=Count(
+            "tasks",
+            filter=visible & ~Q(tasks__state=TaskState.CLOSED) & Q(tasks__due_date__lt=today),
+            distinct=True,
+        ),
+        n_attended=Count("attendance__enterprise", distinct=True),
+    )
+    if user_role(user) not in STAFF_ROLES:
+        qs = qs.filter(n_tasks__gt=0)
+    return qs
+
+
+def task_list(user) -> QuerySet[VisitTask]:
+    """Tasks the user may see, with what the list shows (one query per page): open tasks
+    first, by due date."""
+    closed_last = Case(When(state=TaskState.CLOSED, then=Value(1)), default=Value(0))
+    return (
+        VisitTask.objects.for_user(user)
+        .select_related(
+            "campaign", "enterprise", "enterprise__town", "assignee", "assignee__profile"
+        )
+        .order_by(closed_last, "due_date", "enterprise__name", "pk")
+    )
+
+
+def task_group(task: VisitTask, user) -> list[VisitTask]:
+    """The open tasks of the task's enterprise due in the same month (any campaign) that the user
+    may see, the task itself first: they are served by one visit."""
+    year, month = due_month(task.due_date)
+    siblings = (
+        VisitTask.objects.for_user(user)
+        .open()
+        .filter(enterprise_id=task.enterprise_id, due_date__year=year, due_date__month=month)
+        .exclude(pk=task.pk)
+        .select_related("campaign", "assignee")
+    )
+    return [task, *siblings]
+
+
+def month_group_counts(tasks: list[VisitTask], user) -> dict[tuple[int, int, int], int]:
+    """(enterprise id, year, month) → number of visible open tasks, for the shown page (1 query)."""
+    if not tasks:
+        return {}
+    ids = {t.enterprise_id for t in tasks}
+    rows = (
+        VisitTask.objects.for_user(user)
+        .open()
+        .filter(enterprise_id__in=ids)
+        .values_list("enterprise_id", "due_date")
+    )
+    counts: dict[tuple[int, int, int], int] = {}
+    for enterprise_id, due in rows:
+        key = (enterprise_id, due.year, due.month)
+        counts[key] = counts.get(key, 0) + 1
+    return counts
+
+
+# ------------------------------------------------------------------ coverage and outcomes
+
+
+def coverage_tasks(user) -> QuerySet[VisitTask]:
+    """Tasks whose coverage the user may read: leaders and staff all, others their own tasks."""
+    if user_role(user) in READ_ALL_ROLES:
+        return VisitTask.objects.all()
+    return VisitTask.objects.for_user(user)
+
+
+def coverage(tasks: QuerySet[VisitTask], *, by: str, today: dt.date | None = None) -> list[dict]:
+    """Coverage of `tasks` grouped by town or by officer, in one grouped SQL query.
+
+    Each row: key, label, targets (tasks), visited (tasks visited, in follow-up or closed),
+    overdue (due date passed, not closed), closed, covered_pct (visited ÷ targets × 100).
+    A total row is appended.
+    """
+    today = today or dt.date.today()
+    if by == "town":
+        keys = {"key": F("enterprise__town_id"), "label": F("enterprise__town__name")}
+        order = ["enterprise__town__sort_order", "enterprise__town_id"]
+    elif by == "officer":
+        keys = {
+            "key": F("assignee_id"),
+            "label": Coalesce(
+                NullIf(F("assignee__profile__display_name"), Value("")), F("assignee__username")
+            ),
+        }
+        order = ["assignee_id"]
+    else:
+        raise ValueError(by)
+    rows = list(
+        tasks.order_by()
+        .values(**keys)
+        .annotate(
+            targets=Count("pk"),
+            visited=Count("pk", filter=Q(state__in=VISITED_STATES)),
+            overdue=Count("pk", filter=~Q(state=TaskState.CLOSED) & Q(due_date__lt=today)),
+            closed=Count("pk", filter=Q(state=TaskState.CLOSED)),
+        )
+        .order_by(*order)
+    )
+    total = {"key": None, "label": None, "is_total": True}
+    for name in ("targets", "visited", "overdue", "closed"):
+        total[name] = sum(r[name] for r in rows)
+    for row in [*rows, total]:
+        row["covered_pct"] = 100 * row["visited"] / row["targets"] if row["targets"] else None
+    return [*rows, total]
+
+
+def rd_outcomes(*, year: int, user=None) -> dict:
+    """Of the above-scale enterprises declaring zero R&D for `year`, compare those visited in a
+    zero-declaration campaign of that year with those not visited: how many declare R&D
+    (statistical R&D expense > 0) for year + 1. One aggregate query.
+
+    Returns {"year", "next_year", "has_next_year", "visited": {"n", "declaring", "pct"},
+    "not_visited": {...}}.
+    """
+    zero = _above_scale(year).filter(Q(rd_expense_stat__isnull=True) | Q(rd_expense_stat=0))
+    base = Enterprise.objects.filter(Exists(zero))
+    if user is not None and user_role(user) not in READ_ALL_ROLES:
+        base = base.for_user(user)
+    visited = VisitTask.objects.filter(
+        enterprise=OuterRef("pk"),
+        campaign__kind=CampaignKind.ZERO_DECLARATION,
+        campaign__year=year,
+        state__in=VISITED_STATES,
+    )
+    declaring = AnnualFigure.objects.filter(
+        enterprise=OuterRef("pk"), year=year + 1, rd_expense_stat__gt=0
+    )
+    result = base.annotate(v=Exists(visited), d=Exists(declaring)).aggregate(
+        visited_n=Count("pk", filter=Q(v=True)),
+        visited_declaring=Count("pk", filter=Q(v=True, d=True)),
+        other_n=Count("pk", filter=Q(v=False)),
+        other_declaring=Count("pk", filter=Q(v=False, d=True)),
+    )
+    has_next = AnnualFigure.objects.filter(year=year + 1).exists()
+
+    def group(n, declaring):
+        return {"n": n, "declaring": declaring, "pct": 100 * declaring / n if n else None}
+
+    return {
+        "year": year,
+        "next_year": year + 1,
+        "has_next_year": has_next,
+        "visited": group(result["visited_n"], result["visited_declaring"]),
+        "not_visited": group(result["other_n"], result["other_declaring"]),
+    }
