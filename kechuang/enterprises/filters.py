@@ -141,24 +141,30 @@ class EnterpriseFilterSet(django_filters.FilterSet):
         held = Qualification.objects.filter(enterprise=OuterRef("pk"), kind=value).valid_on(on)
         return queryset.filter(Exists(held))
 
-    def _figure_exists(self, queryset, value, lookup: str, operand):
+    def _figure_exists(self, queryset, value, condition):
+        """Enterprises whose figures of the reference year meet `condition` (or not).
+
+        condition: a function prefix -> Q over AnnualFigure fields, so one definition serves
+        both the `fy` join of the list view and a correlated subquery elsewhere.
+        """
         year = self._figure_year()
         if year is None:
             return queryset.none() if value else queryset
         if _joins_figures_of(queryset, year):
             # The list view already joined this year's figures as `fy`: filter on the join
             # (a plain indexed join) instead of a correlated subquery per enterprise.
-            condition = Q(**{f"fy__{lookup}": operand})
-            return queryset.filter(condition) if value else queryset.exclude(condition)
-        condition = Q(**{lookup: operand})
-        figures = AnnualFigure.objects.filter(condition, enterprise=OuterRef("pk"), year=year)
+            q = condition("fy__")
+            return queryset.filter(q) if value else queryset.exclude(q)
+        figures = AnnualFigure.objects.filter(condition(""), enterprise=OuterRef("pk"), year=year)
         return queryset.filter(Exists(figures) if value else ~Exists(figures))
 
     def filter_above_scale(self, queryset, name, value):
-        return self._figure_exists(queryset, value, "is_above_scale_industrial", True)
+        return self._figure_exists(
+            queryset, value, lambda p: Q(**{f"{p}is_above_scale_industrial": True})
+        )
 
     def filter_has_rd(self, queryset, name, value):
-        return self._figure_exists(queryset, value, "rd_expense_stat__gt", 0)
+        return self._figure_exists(queryset, value, lambda p: Q(**{f"{p}rd_expense_stat__gt": 0}))
 
 
 # ------------------------------------------------------------------ AnnualFigure

@@ -18,9 +18,19 @@ class RDInstitutionFilterSet(django_filters.FilterSet):
     level = django_filters.ChoiceFilter(choices=InstitutionLevel.choices)
     year_recognised = YearFilter(field_name="year_recognised", label=_("year recognised"))
     status = django_filters.ChoiceFilter(choices=InstitutionStatus.choices)
+    recognised_by = YearFilter(
+        method="filter_recognised_by", label=_("cumulative at the end of year")
+    )
     credit_code = CreditCodeFilter(field_name="enterprise__credit_code", label=_("credit code"))
     town = town_filter("enterprise__town")
 
     class Meta:
         model = RDInstitution
-        fields = ["level", "year_recognised", "status", "credit_code", "town"]
+        fields = ["level", "year_recognised", "recognised_by", "status", "credit_code", "town"]
+
+    def filter_recognised_by(self, queryset, name, value):
+        """Institutions counted in the cumulative total at the end of `value` (same filter as
+        platforms.selectors.institution_filters)."""
+        from .selectors import institution_filters
+
+        return queryset.filter(institution_filters(value)["rd_institutions_total"])

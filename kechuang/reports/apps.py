@@ -6,3 +6,7 @@ class ReportsConfig(AppConfig):
     name = "kechuang.reports"
     label = "reports"
     verbose_name = _("Reports")
+
+    def ready(self):
+        # Registers this app's report sections (opening, ladder and R&D, institutions, plan).
+        from . import sections  # noqa: F401

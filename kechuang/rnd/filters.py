@@ -45,4 +45,4 @@ class RdEnterpriseFilterSet(EnterpriseFilterSet):
         fields = [*EnterpriseFilterSet.Meta.fields, "revenue_band"]
 
     def filter_revenue_band(self, queryset, name, value):
-        return self._figure_exists(queryset, True, revenue_band_q(value))
+        return self._figure_exists(queryset, True, lambda prefix: revenue_band_q(value, prefix))

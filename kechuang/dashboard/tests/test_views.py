@@ -273,3 +273,30 @@ def test_query_count_does_not_grow_with_data(client, towns, url):
     grow(30)
     assert count() == small
     assert small <= 20
+
+
+def test_institution_total_links_to_the_same_count(client, towns):
+    from kechuang.platforms.models import RDInstitution
+
+    e1, e2 = make_enterprise(town=towns[0]), make_enterprise(town=towns[0])
+    RDInstitution.objects.create(
+        enterprise=e1, level="municipal_enterprise_rd_centre", name="A", year_recognised=2020
+    )
+    RDInstitution.objects.create(
+        enterprise=e2, level="municipal_enterprise_rd_centre", name="B", year_recognised=2024
+    )
+    RDInstitution.objects.create(
+        enterprise=e2,
+        level="provincial_high_tech_rd_centre",
+        name="C",
+        year_recognised=2021,
+        status="revoked",
+    )
+    make_annual_figure(e1, 2023)
+    login(client, Role.BUREAU_STAFF)
+    html = client.get("/?year=2023").content.decode()
+    link = re.search(
+        r'href="([^"]+)" data-testid="stat-rd_institutions_total">.*?kc-value">(\d+)<', html, re.S
+    )
+    assert link.group(2) == "1"
+    assert client.get(link.group(1).replace("&amp;", "&")).context["table"].paginator.count == 1

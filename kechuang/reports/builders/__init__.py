@@ -1,0 +1,1 @@
+"""Renderers of an assembled report Document: docx, pdf and xlsx."""

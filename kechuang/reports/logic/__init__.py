@@ -1,0 +1,1 @@
+"""Pure helpers of the report writer: Chinese numbering and conditional phrasing (no Django)."""

@@ -1,0 +1,107 @@
+"""Playwright in Debian's Chromium: bureau staff open /reports/, generate the 2024 report as
+Word, download it and find the seed's figures and the GB/T 9704 page set-up in it; the leader
+downloads the latest report. Screenshots go to test-artifacts/screens/ for review by eye."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from docx import Document as open_docx
+from playwright.sync_api import sync_playwright
+
+from kechuang.demo.services import DEMO_PASSWORD
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+SCREENS = Path(settings.BASE_DIR) / "test-artifacts" / "screens"
+TIMEOUT_MS = 30_000
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+def _session(browser, live_server, username: str):
+    context = browser.new_context(
+        base_url=live_server.url,
+        accept_downloads=True,
+        viewport={"width": 1400, "height": 900},
+        locale="zh-CN",
+    )
+    context.set_default_timeout(TIMEOUT_MS)
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    page.on(
+        "response",
+        lambda r: errors.append(f"{r.status} {r.url}") if r.status >= 500 else None,
+    )
+    page.goto("/accounts/login/")
+    form = page.get_by_test_id("login-form")
+    form.locator("input[name=username]").fill(username)
+    form.locator("input[name=password]").fill(DEMO_PASSWORD)
+    with page.expect_navigation():
+        form.locator("button[type=submit]").click()
+    return context, page, errors
+
+
+def _shot(page, name: str) -> None:
+    SCREENS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=SCREENS / f"reports-{name}.png", full_page=True)
+
+
+def test_staff_generates_and_downloads_the_word_report(browser, live_server, transactional_db):
+    context, page, errors = _session(browser, live_server, "staff")
+    response = page.goto("/reports/")
+    assert response.status == 200
+    _shot(page, "01-staff-empty")
+    form = page.get_by_test_id("report-form")
+    form.locator("select[name=year]").select_option("2024")
+    form.locator("select[name=format]").select_option("docx")
+    with page.expect_navigation():
+        page.get_by_test_id("generate").click()
+    assert "new=" in page.url
+    _shot(page, "02-staff-generated")
+    row = page.locator("[data-testid^=report-row-]").first
+    assert "2024" in row.inner_text()
+    with page.expect_download() as info:
+        row.locator("a[data-testid^=download-]").click()
+    download = info.value
+    assert download.suggested_filename.endswith("2024年工作总结和2025年工作计划.docx")
+    doc = open_docx(io.BytesIO(Path(download.path()).read_bytes()))
+    text = "\n".join(p.text for p in doc.paragraphs)
+    for phrase in (
+        "有效高新技术企业数达994家",
+        "研发费用84.2亿元",
+        "占规上工业营业收入比重达3.36%",
+    ):
+        assert phrase in text
+    section = doc.sections[0]
+    assert round(section.top_margin.mm) == 37 and round(section.left_margin.mm) == 28
+    context.close()
+    assert not errors, errors
+
+    # The leader sees the report just generated and downloads it, read-only.
+    context, page, errors = _session(browser, live_server, "leader")
+    page.goto("/reports/")
+    _shot(page, "03-leader")
+    assert page.get_by_test_id("report-form").count() == 0
+    with page.expect_download() as info:
+        page.get_by_test_id("download-latest").click()
+    assert info.value.suggested_filename.endswith(".docx")
+    context.close()
+    assert not errors, errors
