@@ -5,7 +5,14 @@ Generates N enterprise-years in memory (seeded, Polars only), then times
 extrapolated to N (labelled "extrapolated"), (c) a bare Polars scan touching the same input
 columns (the floor).  Prints ratios and peak RSS; the LAST line is one JSON object.
 
-Usage: python benchmarks/assess_bench.py [--quick] [--rows N] [--sample K]
+Then (d)–(f) go through the database (a throwaway test database created and destroyed by the
+benchmark: PostgreSQL when DATABASE_URL points at it, otherwise SQLite, labelled as such):
+DB_ROWS enterprise-years (DB_ROWS/3 enterprises x 3 fiscal years) are inserted, then timed:
+(d) loading them into the batch frame (``selectors.assessment_frame``: bulk ``values_list``
+queries, yuan Decimal → Int64 fen), (e) evaluating that frame, (f) storing the results
+(``services.results_from_batch`` + one ``bulk_create`` in one transaction).
+
+Usage: python benchmarks/assess_bench.py [--quick] [--rows N] [--sample K] [--db-rows N] [--skip-db]
 """
 
 from __future__ import annotations
@@ -117,11 +124,145 @@ def best_of(fn, repeat: int) -> float:
     return min(times)
 
 
+def db_phase(db_rows: int) -> dict:
+    """Insert ``db_rows`` enterprise-years into a throwaway database; time load, evaluate, store."""
+    import os
+
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.test")
+    import django
+
+    django.setup()
+    from decimal import Decimal
+
+    import numpy as np
+    from django.db import connection, transaction
+
+    from kechuang.enterprises.logic.credit_code import check_character
+    from kechuang.enterprises.models import AnnualFigure, Enterprise
+    from kechuang.qualifications.logic import evaluate_batch
+    from kechuang.qualifications.models import AssessmentResult, AssessmentRun
+    from kechuang.qualifications.selectors import (
+        assessment_frame,
+        held_tiers,
+        logic_ruleset,
+        ruleset_in_force,
+    )
+    from kechuang.qualifications.services import results_from_batch
+    from kechuang.regions.models import Region, RegionKind, Town
+
+    vendor = connection.vendor
+    label = "PostgreSQL" if vendor == "postgresql" else f"{vendor} (DATABASE_URL is not PostgreSQL)"
+    old_name = connection.settings_dict["NAME"]
+    connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)
+    out: dict = {"db_vendor": vendor, "db_label": label}
+    try:
+        year = 2024
+        n_ent = max(1, db_rows // 3)
+        rng = np.random.default_rng(7)
+        t0 = time.perf_counter()
+        region = Region.objects.create(code="330282", name="慈溪市", kind=RegionKind.HOME)
+        town = Town.objects.create(region=region, code="T0001", name="基准镇")
+        ents = []
+        for i in range(n_ent):
+            first17 = f"91330282{i:09d}"
+            ents.append(
+                Enterprise(
+                    credit_code=first17 + check_character(first17),
+                    name=f"基准企业{i}",
+                    town=town,
+                    industry_code="3411",
+                    registration_date=date(2005 + i % 18, 1 + i % 12, 1 + i % 28),
+                )
+            )
+        Enterprise.objects.bulk_create(ents, batch_size=5000)
+        ids = list(Enterprise.objects.order_by("pk").values_list("pk", flat=True))
+        cents = lambda a: [Decimal(int(v)).scaleb(-2) for v in a]  # noqa: E731
+        for y in (year - 2, year - 1, year):
+            sales = rng.integers(0, 300_000_000_00, n_ent)
+            rd = (sales * rng.uniform(0, 0.08, n_ent)).astype(np.int64)
+            assets = rng.integers(0, 200_000_000_00, n_ent)
+            emp = rng.integers(1, 600, n_ent)
+            tech = (emp * rng.uniform(0, 0.4, n_ent)).astype(np.int64)
+            cols = {
+                "sales_revenue": cents(sales),
+                "rd_hnte_total": cents(rd),
+                "rd_hnte_domestic": cents(rd * 9 // 10),
+                "rd_deduction_scope": cents(rd * 95 // 100),
+                "total_assets": cents(assets),
+                "total_liabilities": cents(assets // 2),
+                "total_income": cents(sales + sales // 50),
+                "non_taxable_income": cents(sales * 0),
+                "hightech_income": cents(sales * 6 // 10),
+                "total_cost_expense": cents(sales * 9 // 10),
+            }
+            figs = []
+            for k, pk in enumerate(ids):
+                figs.append(
+                    AnnualFigure(
+                        enterprise_id=pk,
+                        year=y,
+                        employees_year_end=int(emp[k]),
+                        tech_staff_year_end=int(tech[k]),
+                        employees_avg=Decimal(int(emp[k])),
+                        tech_staff_avg=Decimal(int(tech[k])),
+                        **{f: v[k] for f, v in cols.items()},
+                    )
+                )
+            AnnualFigure.objects.bulk_create(figs, batch_size=5000)
+            del figs, cols
+        out["db_insert_s"] = round(time.perf_counter() - t0, 2)
+        out["db_enterprise_years"] = AnnualFigure.objects.count()
+        print(
+            f"[{label}] inserted {out['db_enterprise_years']:,} enterprise-years "
+            f"({n_ent:,} enterprises) in {out['db_insert_s']:.1f} s (setup, not a target)"
+        )
+
+        t = date(year + 1, 1, 1)
+        row = ruleset_in_force(t)
+        rs = logic_ruleset(row)
+        t0 = time.perf_counter()
+        frame = assessment_frame(year, evaluation_date=t, ruleset=rs)
+        out["db_load_s"] = round(time.perf_counter() - t0, 3)
+        out["db_frame_rows"] = frame.height
+        print(
+            f"(d) [{label}] load {out['db_enterprise_years']:,} enterprise-years into the batch frame "
+            f"({frame.height:,} rows): {out['db_load_s']:8.3f} s"
+        )
+        t0 = time.perf_counter()
+        result = evaluate_batch(frame.drop("enterprise_id"), ruleset=rs, evaluation_date=t)
+        out["db_evaluate_s"] = round(time.perf_counter() - t0, 3)
+        print(f"(e) evaluate that frame, all tiers:  {out['db_evaluate_s']:8.3f} s")
+        run = AssessmentRun.objects.create(
+            year=year,
+            evaluation_date=t,
+            rule_set=row,
+            rule_set_version=row.version,
+            rule_set_revision=row.revision,
+        )
+        t0 = time.perf_counter()
+        objs = results_from_batch(result, run=run, held=held_tiers(year), ruleset=rs)
+        build_s = time.perf_counter() - t0
+        with transaction.atomic():
+            AssessmentResult.objects.bulk_create(objs, batch_size=5000)
+        out["db_store_s"] = round(time.perf_counter() - t0, 3)
+        out["db_store_build_s"] = round(build_s, 3)
+        out["db_results_stored"] = len(objs)
+        print(
+            f"(f) [{label}] store {len(objs):,} results (build {build_s:.1f} s + bulk_create): "
+            f"{out['db_store_s']:8.3f} s"
+        )
+    finally:
+        connection.creation.destroy_test_db(old_name, verbosity=0)
+    return out
+
+
 def main(argv: list[str] | None = None) -> dict:
     ap = argparse.ArgumentParser()
     ap.add_argument("--quick", action="store_true", help="20,000 rows, 500-row sample")
     ap.add_argument("--rows", type=int)
     ap.add_argument("--sample", type=int)
+    ap.add_argument("--db-rows", type=int, help="enterprise-years through the database")
+    ap.add_argument("--skip-db", action="store_true", help="in-memory figures only")
     args = ap.parse_args(argv)
     rows = args.rows or (20_000 if args.quick else 1_000_000)
     sample = args.sample or (500 if args.quick else 2_000)
@@ -180,6 +321,14 @@ def main(argv: list[str] | None = None) -> dict:
             "peak_le_4gb": peak_mb <= 4096,
         },
     }
+    if not args.skip_db:
+        db_rows = args.db_rows or (30_000 if args.quick else 1_000_000)
+        del frame, result
+        figures.update(db_phase(db_rows))
+        # Includes the in-memory SQLite test database and the ORM objects of the DB phase.
+        figures["db_peak_rss_mb"] = round(
+            resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1
+        )
     print(json.dumps(figures))
     return figures
 

@@ -5,4 +5,8 @@ from django.urls import include, path
 urlpatterns = [
     path("enterprises/", include("kechuang.enterprises.api.urls")),
     path("platforms/", include("kechuang.platforms.api.urls")),
+    path("campaigns/", include("kechuang.campaigns.api.urls")),
+    path("qualifications/", include("kechuang.qualifications.api.urls")),
+    path("rnd/", include("kechuang.rnd.api.urls")),
+    path("indicators/", include("kechuang.indicators.api.urls")),
 ]

@@ -233,13 +233,15 @@ def generate(
     other_share = rng.uniform(0.0, 0.06, n)
     rd_ratio = (0.006 + 0.055 * z) * rng.lognormal(0, 0.25, n)
 
+    # Pass 1: size, above-scale status and staff per year.
     figures = {}  # year -> dict of arrays
-    above_sets = {}
+    targets = {}
     for y in years:
         t = {
             k: v * (scale if k in ("above_scale", "with_rd", "rd_total") else 1)
             for k, v in TARGETS.get(y, TARGETS[2024]).items()
         }
+        targets[y] = t
         main = size24 / growth ** (2024 - y) * rng.lognormal(0, 0.05, n)
         n_above = int(round(t["above_scale"]))
         order = np.argsort(-np.where(industrial, main, -1))
@@ -259,32 +261,83 @@ def generate(
             k = target_op / op[above].sum()
             main = np.where(above, np.maximum(main * k, ABOVE_SCALE_MIN_REVENUE), main)
             op = main * (1 + other_share)
-        # With R&D: the most innovative above-scale enterprises (some year-to-year churn).
+        employees = np.maximum(5, op / rng.uniform(6e5, 1.2e6, n)).round()
+        figures[y] = dict(main=main, op=op, above=above, employees=employees)
+
+    # Qualifications are drawn next, so that holders' figures can be made to fit their tier.
+    quals = _qualifications(rng, n, z, figures, years, scale)
+    ht, sme = _holders(quals, years)
+    last = years[-1]
+    valid_last = np.zeros(n, bool)
+    valid_last[list(ht.get(last, set()))] = True
+    # Deliberate disagreements the platform must surface: a few valid high-tech enterprises
+    # whose R&D ratio slipped in the last year, and a few declaring zero statistical R&D.
+    candidates = np.flatnonzero(valid_last & figures[last]["above"])
+    slipped = set(
+        rng.choice(candidates, min(len(candidates), int(round(15 * scale))), replace=False).tolist()
+    )
+    rest = np.array([e for e in candidates if e not in slipped], int)
+    zero_rd = set(rng.choice(rest, min(len(rest), int(round(12 * scale))), replace=False).tolist())
+
+    # Pass 2: R&D, staff and income, shaped so holders meet their tier's rules.
+    for y in years:
+        f, t = figures[y], targets[y]
+        op, above = f["op"], f["above"]
+        ht_y = np.zeros(n, bool)
+        ht_y[list(ht.get(y, set()))] = True
+        sme_y = np.zeros(n, bool)
+        sme_y[list(sme.get(y, set()))] = True
+        off = np.zeros(n, bool)
+        if y == last:
+            off[list(slipped | zero_rd)] = True
+        ratio = rd_ratio * rng.lognormal(0, 0.08, n)
+        # ≥ 5.5 % clears every high-tech band (§2.3 H5) and the tech-SME 5 % band (§1.4 b1).
+        ratio = np.where(ht_y | sme_y, np.maximum(ratio, rng.uniform(0.058, 0.085, n)), ratio)
+        if y == last:
+            ratio[list(slipped)] = rng.uniform(0.008, 0.015, len(slipped))
         n_rd = int(round(t["with_rd"]))
-        score = np.where(above, z + rng.normal(0, 0.08, n), -9)
+        score = np.where(above, z + rng.normal(0, 0.08, n), -9.0)
+        score = np.where(above & ht_y, 9.0, score)  # holders declare R&D …
+        if y == last:
+            score[list(zero_rd)] = -5.0  # … except the deliberate contradictions
         with_rd = np.zeros(n, bool)
         with_rd[np.argsort(-score)[:n_rd]] = True
-        rd = np.where(with_rd, op * rd_ratio, 0.0)
-        rd[with_rd] = _exact_total(rd[with_rd], t["rd_total"])
+        rd = np.where(with_rd, op * ratio, 0.0)
+        fixed = with_rd & (ht_y | sme_y)
+        free = with_rd & ~fixed
+        remaining = t["rd_total"] - rd[fixed].sum()
+        if remaining > 0.15 * t["rd_total"] and free.any():
+            rd[free] = _exact_total(rd[free], remaining)
+            rd[fixed] = np.round(rd[fixed], 2)
+            rd[np.flatnonzero(free)[np.argmax(rd[free])]] += round(
+                t["rd_total"] - rd[with_rd].sum(), 2
+            )
+        else:  # small regions: keep the total exact, let holders' ratios float
+            rd[with_rd] = _exact_total(rd[with_rd], t["rd_total"])
         # Enterprises outside the statistics survey still keep R&D books when innovative.
-        small_rd = np.where(~above & (z > 0.35), op * rd_ratio, np.nan)
+        small_rd = np.where(~above & ((z > 0.35) | ht_y | sme_y), op * ratio, np.nan)
         rd_stat = np.where(above, rd, small_rd)
-        hnte = np.where(
-            np.nan_to_num(rd_stat) > 0, np.nan_to_num(rd_stat) * rng.uniform(0.9, 1.05, n), 0.0
-        )
-        employees = np.maximum(5, op / rng.uniform(6e5, 1.2e6, n)).round()
+        hnte = np.where(ht_y, op * ratio, np.nan_to_num(rd_stat) * rng.uniform(0.9, 1.05, n))
+        if y == last:
+            hnte[list(zero_rd)] = op[list(zero_rd)] * 0.03  # books R&D, reports none to statistics
         tech_ratio = (0.04 + 0.30 * z) * rng.uniform(0.85, 1.1, n)
+        tech_ratio = np.where(
+            ht_y | sme_y, np.maximum(tech_ratio, rng.uniform(0.2, 0.35, n)), tech_ratio
+        )
+        employees = f["employees"]
         tech = np.minimum(employees, (employees * tech_ratio).round())
-        figures[y] = dict(
-            main=main,
-            op=op,
-            above=above,
+        ht_share = np.clip(0.2 + 0.8 * z + rng.normal(0, 0.05, n), 0, 0.97)
+        ht_share = np.where(ht_y, np.maximum(ht_share, rng.uniform(0.65, 0.92, n)), ht_share)
+        declared = (rng.random(n) < 0.6 + 0.4 * z) | ht_y | sme_y
+        f.update(
             rd_stat=rd_stat,
             hnte=hnte,
-            employees=employees,
             tech=tech,
+            ht_share=ht_share,
+            holder=ht_y | sme_y,
+            declared=declared,
+            off=off,
         )
-        above_sets[y] = above
 
     frames = {}
     frames["enterprises"] = pl.DataFrame(
@@ -312,7 +365,24 @@ def generate(
         cats[:, 7] = np.minimum(cats[:, 7], cats[:, :7].sum(axis=1) / 4)  # other ≤ 20% of total
         hnte_total = cats.sum(axis=1)
         assets = op * rng.uniform(0.7, 1.3, n)
-        ht_share = np.clip(0.2 + 0.8 * z + rng.normal(0, 0.05, n), 0, 0.97)
+        ht_share = f["ht_share"]
+        stat = np.nan_to_num(f["rd_stat"])
+        # Super-deduction scope: a little under the smaller of the other two scopes.
+        deduction = np.where(stat > 0, np.minimum(hnte_total, stat), hnte_total) * rng.uniform(
+            0.86, 0.98, n
+        )
+        declared, holder = f["declared"], f["holder"]
+        rare = rng.random((3, n))
+        incident = np.where(
+            declared, np.where(holder, "否", np.where(rare[0] < 0.004, "是", "否")), None
+        )
+        credit = np.where(
+            declared, np.where(holder, "否", np.where(rare[1] < 0.003, "是", "否")), None
+        )
+        catalogue = np.where(
+            declared, np.where(holder, "否", np.where(rare[2] < 0.003, "是", "否")), None
+        )
+        core = np.where(declared, np.where(holder | (z > 0.45), "是", "否"), None)
         annual.append(
             pl.DataFrame(
                 {
@@ -347,15 +417,19 @@ def generate(
                     "rd_hnte_equipment_trial": _money(cats[:, 5]),
                     "rd_hnte_commissioned": _money(cats[:, 6]),
                     "rd_hnte_other": _money(cats[:, 7]),
-                    "rd_deduction_scope": _money(hnte_total * rng.uniform(0.85, 1.0, n)),
+                    "rd_deduction_scope": _money(deduction),
+                    "incident_reported": pl.Series(incident.tolist(), dtype=pl.Utf8),
+                    "credit_listed": pl.Series(credit.tolist(), dtype=pl.Utf8),
+                    "in_restricted_catalogue": pl.Series(catalogue.tolist(), dtype=pl.Utf8),
+                    "core_tech_in_supported_fields": pl.Series(core.tolist(), dtype=pl.Utf8),
                 }
             )
         )
     frames["annual_figures"] = pl.concat(annual)
 
-    quals = _qualifications(rng, n, z, figures, years, scale)
     frames["qualifications"] = quals
-    frames["ip_assets"] = _ip_assets(rng, codes, z)
+    holders = set().union(*ht.values(), *sme.values()) if ht or sme else set()
+    frames["ip_assets"] = _ip_assets(rng, codes, z, holders)
     frames["institutions"] = _institutions(rng, n, z, figures, scale, codes, names)
     # Replace enterprise indices by credit codes.
     for key in ("qualifications", "institutions"):
@@ -516,7 +590,29 @@ def _qualifications(rng, n, z, figures, years, scale) -> pl.DataFrame:
     )
 
 
-def _ip_assets(rng, codes, z) -> pl.DataFrame:
+def _holders(quals: pl.DataFrame, years: list[int]) -> tuple[dict, dict]:
+    """Enterprises whose figures of year y must fit a tier: high-tech certificates issued in
+    y-2..y+1 (a renewal in y+1 reads y-2..y) and national tech-SME filings of y or y+1 (a filing
+    in y+1 reads year y)."""
+    ht, sme = {}, {}
+    rows = quals.filter(pl.col("status") == "active").select(
+        "credit_code", "kind", pl.col("year").cast(pl.Int64)
+    )
+    for y in years:
+        ht[y] = set(
+            rows.filter((pl.col("kind") == "high_tech") & pl.col("year").is_between(y - 2, y + 1))[
+                "credit_code"
+            ].to_list()
+        )
+        sme[y] = set(
+            rows.filter(
+                (pl.col("kind") == "national_tech_sme") & pl.col("year").is_between(y, y + 1)
+            )["credit_code"].to_list()
+        )
+    return ht, sme
+
+
+def _ip_assets(rng, codes, z, holders=frozenset()) -> pl.DataFrame:
     kinds = [
         ("invention_patent", 3.0),
         ("utility_model", 9.0),
@@ -536,6 +632,21 @@ def _ip_assets(rng, codes, z) -> pl.DataFrame:
         "低噪声电机",
     ]
     for e, code in enumerate(codes):
+        if e in holders:  # a holder owns at least one invention patent, granted early
+            serial += 1
+            rows.append(
+                (
+                    code,
+                    "invention_patent",
+                    f"ZL2013{serial:08d}",
+                    "核心技术发明专利",
+                    "2013-03-01",
+                    "2015-09-01",
+                    "2033-02-28",
+                    "granted",
+                    "",
+                )
+            )
         for kind, mean in kinds:
             for _ in range(rng.poisson(mean * z[e] ** 2)):
                 serial += 1

@@ -33,6 +33,10 @@ FIGURE_FIELDS = [
     "rd_hnte_commissioned",
     "rd_hnte_other",
     "rd_deduction_scope",
+    "incident_reported",
+    "credit_listed",
+    "in_restricted_catalogue",
+    "core_tech_in_supported_fields",
 ]
 
 

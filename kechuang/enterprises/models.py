@@ -199,6 +199,23 @@ class AnnualFigure(ProvenanceMixin, models.Model):
     rd_hnte_other = money_field(_("high-tech scope: other (yuan)"))
     rd_deduction_scope = money_field(_("R&D expense, super-deduction scope (yuan)"))
 
+    # Declarations for the year that the qualification rules need (qualification-rules.md §1.3
+    # C3-C4, §2.3 H3 and H8). Null = not declared, which the rules treat as unknown, never "no".
+    incident_reported = models.BooleanField(
+        _("major safety/quality accident, serious environmental violation or research misconduct"),
+        null=True,
+        blank=True,
+    )
+    credit_listed = models.BooleanField(
+        _("on the abnormal-operation or serious-dishonesty list"), null=True, blank=True
+    )
+    in_restricted_catalogue = models.BooleanField(
+        _("products in a prohibited, restricted or eliminated catalogue"), null=True, blank=True
+    )
+    core_tech_in_supported_fields = models.BooleanField(
+        _("core technology within the state-supported high-tech fields"), null=True, blank=True
+    )
+
     history = HistoricalRecords(excluded_fields=["updated_at"])
     objects = EnterpriseOwnedQuerySet.as_manager()
 

@@ -130,6 +130,27 @@ ANNUAL_FIGURES = EntitySchema(
         _money("rd_hnte_commissioned", "高企口径-委托外部研发费用（元）"),
         _money("rd_hnte_other", "高企口径-其他费用（元）"),
         _money("rd_deduction_scope", "研发费用-加计扣除口径（元）"),
+        Column(
+            "incident_reported",
+            "当年发生重大安全质量事故或严重环境违法、科研失信",
+            "bool",
+            note="是/否，空为未申报",
+        ),
+        Column(
+            "credit_listed", "列入经营异常名录或严重违法失信名单", "bool", note="是/否，空为未申报"
+        ),
+        Column(
+            "in_restricted_catalogue",
+            "产品属于禁止、限制或淘汰类",
+            "bool",
+            note="是/否，空为未申报",
+        ),
+        Column(
+            "core_tech_in_supported_fields",
+            "核心技术属于国家重点支持的高新技术领域",
+            "bool",
+            note="是/否，空为未申报",
+        ),
     ),
     checks=(
         ("tech_staff_year_end", "employees_year_end", "tech_staff_gt_staff"),

@@ -1,15 +1,698 @@
-"""HTML views of the qualification engine (ladder, reserve pool, risks, assessments)."""
+"""HTML views of the qualification engine: ladder, reserve pool, risks, assessments, rules."""
 
-from django.http import HttpResponse
+from __future__ import annotations
+
+import datetime as dt
+import io
+from decimal import Decimal
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Case, Count, F, IntegerField, Q, Value, When
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+from openpyxl import Workbook
+from openpyxl.styles import Font, PatternFill
+
+from kechuang.core.permissions import get_object_for_user, user_role
+from kechuang.core.roles import READ_ALL_ROLES, STAFF_ROLES, Role
+from kechuang.core.views import login_required, xlsx_response
+from kechuang.enterprises.choices import UNICORN_TIERS, QualificationKind
+from kechuang.enterprises.models import Enterprise, Qualification
+from kechuang.enterprises.selectors import valid_high_tech_series
+
+from .charts import bar_line_chart, ladder_bar_chart, sankey_chart
+from .display import STATUS_BADGE, gap_text, pending_label, tier_cards
+from .forms import EVALUATED_TIERS, ReserveFilterForm, RuleSetForm, WhatIfForm
+from .logic import evaluate_case
+from .logic.certificates import add_months, add_years
+from .models import AssessmentResult, ResultStatus, RuleSet, Tier
+from .selectors import (
+    LADDER,
+    TIER_KIND,
+    available_assessment_years,
+    enterprise_case,
+    evaluation_date_for,
+    highest_tier_by_enterprise,
+    latest_run,
+    logic_ruleset,
+    ruleset_in_force,
+    ruleset_rows,
+    run_state,
+)
+from .services import assessment_run_create, ruleset_update
+from .whatif import apply_whatif, ip_counts, last_year_record
+
+LIST_ROLES = STAFF_ROLES | {Role.TOWN_OFFICER}
+TIER_RANK = Case(
+    *[When(tier=key, then=Value(i)) for i, (key, _label) in enumerate(EVALUATED_TIERS)],
+    default=Value(9),
+    output_field=IntegerField(),
+)
+STATUS_RANK = Case(
+    When(status="pass", then=Value(0)),
+    When(status="borderline", then=Value(1)),
+    When(status="unknown", then=Value(2)),
+    default=Value(3),
+    output_field=IntegerField(),
+)
 
 
+# ------------------------------------------------------------------ shared helpers
+
+
+def _require(request, roles):
+    if user_role(request.user) not in roles:
+        raise PermissionDenied
+
+
+def _year(request) -> tuple[int, list[int]]:
+    years = available_assessment_years()
+    try:
+        year = int(request.GET.get("year", ""))
+    except ValueError:
+        year = None
+    return (year if year in years else (years[-1] if years else dt.date.today().year - 1)), years
+
+
+def _run_context(request, year: int) -> dict:
+    run = latest_run(year)
+    state = run_state(run)
+    return {
+        "run": run,
+        "run_state": state,
+        "can_rerun": user_role(request.user) in STAFF_ROLES,
+        "rerun_next": request.get_full_path(),
+        "year": year,
+    }
+
+
+def _scoped_results(request, run):
+    """Results of ``run`` the user may read: leaders read region-wide aggregates only."""
+    qs = AssessmentResult.objects.filter(run=run)
+    if user_role(request.user) == Role.LEADER:
+        return qs
+    return qs.for_user(request.user)
+
+
+# ------------------------------------------------------------------ ladder
+
+
+@login_required
 def ladder(request):
-    return HttpResponse(status=501)
+    """Per tier: held vs meets vs borderline; movement between tiers; valid high-tech trend."""
+    _require(request, READ_ALL_ROLES | {Role.TOWN_OFFICER})
+    role = user_role(request.user)
+    links = role != Role.LEADER
+    year, years = _year(request)
+    ctx = _run_context(request, year)
+    run = ctx["run"]
+    rows = []
+    if run is not None:
+        pending = Q(status="unknown", failed_count=0)
+        agg = (
+            _scoped_results(request, run)
+            .values("tier")
+            .annotate(
+                n_held=Count("pk", filter=Q(held=True)),
+                passed=Count("pk", filter=Q(status="pass")),
+                borderline=Count("pk", filter=Q(status="borderline")),
+                pending=Count("pk", filter=pending),
+                failing=Count("pk", filter=Q(failed_count__gt=0)),
+                candidates=Count(
+                    "pk", filter=Q(held=False) & (Q(status__in=["pass", "borderline"]) | pending)
+                ),
+                at_risk=Count(
+                    "pk",
+                    filter=Q(held=True, failed_count__gt=0)
+                    & ~Q(tier=Tier.CULTIVATION, conditions__K0="fail"),
+                ),
+            )
+        )
+        by_tier = {a["tier"]: a for a in agg}
+        reserve = reverse("qualifications:reserve_pool")
+        risks = reverse("qualifications:risk_list")
+        quals = reverse("enterprises:qualification_list")
+        for tier, label in EVALUATED_TIERS:
+            a = by_tier.get(tier)
+            if a is None:
+                continue
+            kind = TIER_KIND[tier]
+            held_url = (
+                f"{quals}?kind={kind}&year={year}"
+                if kind == QualificationKind.NATIONAL_TECH_SME
+                else f"{quals}?kind={kind}&valid_on={year}-12-31"
+            )
+            rows.append(
+                {
+                    "tier": tier,
+                    "label": label,
+                    **a,
+                    "urls": {
+                        "held": held_url,
+                        "passed": f"{reserve}?year={year}&tier={tier}&status=pass",
+                        "borderline": f"{reserve}?year={year}&tier={tier}&status=borderline",
+                        "pending": f"{reserve}?year={year}&tier={tier}&status=unknown",
+                        "candidates": f"{reserve}?year={year}&tier={tier}",
+                        "at_risk": f"{risks}?year={year}&tier={tier}",
+                    }
+                    if links
+                    else {},
+                }
+            )
+    bar_option = (
+        ladder_bar_chart(
+            title=_("Held and assessed, by tier (%(year)s)") % {"year": year},
+            tiers=[r["label"] for r in rows],
+            series={
+                _("Held"): [r["n_held"] for r in rows],
+                _("Meets the rules"): [r["passed"] for r in rows],
+                _("Borderline"): [r["borderline"] for r in rows],
+                _("Meets every condition on record"): [r["pending"] for r in rows],
+                _("Fails a condition"): [r["failing"] for r in rows],
+            },
+        )
+        if rows
+        else None
+    )
+
+    # Movement between tiers (highest rung held at each year end).
+    scope_ids = None
+    if role == Role.TOWN_OFFICER:
+        scope_ids = list(Enterprise.objects.for_user(request.user).values_list("pk", flat=True))
+    before = highest_tier_by_enterprise(year - 1, scope_ids)
+    after = highest_tier_by_enterprise(year, scope_ids)
+    # The four unicorn-type titles are merged into one node (tiny flows would overlap).
+    growth_label = _("Unicorn-type tiers")
+    labels = {k.value: (growth_label if k in UNICORN_TIERS else k.label) for k in LADDER}
+    none_label = _("No tier")
+    flows: dict[tuple[str, str], int] = {}
+    for e in set(before) | set(after):
+        key = (labels.get(before.get(e), none_label), labels.get(after.get(e), none_label))
+        flows[key] = flows.get(key, 0) + 1
+    order = list(dict.fromkeys([none_label] + [str(labels[k.value]) for k in LADDER]))
+    flows = {(str(s), str(t)): v for (s, t), v in flows.items()}
+    # Right-hand nodes carry a zero-width space: same label, distinct node.
+    left = [n for n in order if any(s == n for s, _t in flows)]
+    right = [n + "\u200b" for n in order if any(t == n for _s, t in flows)]
+    sankey = sankey_chart(
+        title=_("Movement between tiers, %(a)s → %(b)s (highest tier held at year end)")
+        % {"a": year - 1, "b": year},
+        nodes=left + right,
+        links=[
+            {"source": s, "target": t + "\u200b", "value": v}
+            for (s, t), v in sorted(
+                flows.items(), key=lambda kv: (order.index(kv[0][0]), order.index(kv[0][1]))
+            )
+        ],
+        left_label=str(year - 1),
+        right_label=str(year),
+    )
+    moved_up = sum(v for (s, t), v in flows.items() if order.index(t) > order.index(s))
+    moved_down = sum(v for (s, t), v in flows.items() if order.index(t) < order.index(s))
+
+    trend_years = [y for y in range(year - 4, year + 1)]
+    valid_ht = valid_high_tech_series(trend_years)
+    trend = bar_line_chart(
+        title=_("Valid high-tech enterprises at 31 December, %(a)s–%(b)s")
+        % {"a": trend_years[0], "b": trend_years[-1]},
+        categories=trend_years,
+        bars={
+            _("Valid high-tech enterprises"): [
+                {"value": valid_ht[y], "key": f"{y}-12-31"} for y in trend_years
+            ]
+        },
+        bar_unit=_("enterprises"),
+    )
+    ctx.update(
+        {
+            "years": years,
+            "rows": rows,
+            "links": links,
+            "bar_option": bar_option,
+            "sankey_option": sankey,
+            "trend_option": trend,
+            "moved_up": moved_up,
+            "moved_down": moved_down,
+            "trend_link_base": f"{reverse('enterprises:qualification_list')}?kind=high_tech&valid_on="
+            if links
+            else "",
+            "pending_label": pending_label(),
+        }
+    )
+    return render(request, "qualifications/ladder.html", ctx)
 
 
+# ------------------------------------------------------------------ reserve pool
+
+
+def _reserve_queryset(request, run, form):
+    data = form.cleaned_data if form.is_valid() else {}
+    tier = data.get("tier") or Tier.HIGH_TECH.value
+    qs = (
+        AssessmentResult.objects.for_user(request.user)
+        .filter(run=run, tier=tier, held=False)
+        .select_related("enterprise", "enterprise__town")
+        .annotate(rank=STATUS_RANK)
+    )
+    if data.get("status"):
+        qs = qs.filter(status=data["status"])
+        if data["status"] == "unknown":
+            qs = qs.filter(failed_count=0)
+    if data.get("town"):
+        qs = qs.filter(enterprise__town=data["town"])
+    if data.get("industry"):
+        qs = qs.filter(enterprise__industry_code__startswith=data["industry"])
+    if data.get("q"):
+        q = data["q"].strip()
+        qs = qs.filter(
+            Q(enterprise__name__icontains=q) | Q(enterprise__credit_code__icontains=q.upper())
+        )
+    # Closest first: passing, borderline, data pending; then fewest failed conditions, smallest gap.
+    qs = qs.order_by(
+        "rank",
+        "failed_count",
+        F("gap_cost_wan").asc(nulls_first=True),
+        "unknown_count",
+        "enterprise__name",
+    )
+    return qs, tier
+
+
+@login_required
 def reserve_pool(request):
-    return HttpResponse(status=501)
+    """Enterprises not holding a tier but passing or closest to it, ranked by gap size."""
+    _require(request, LIST_ROLES)
+    year, years = _year(request)
+    ctx = _run_context(request, year)
+    form = ReserveFilterForm(request.GET or None)
+    for field in form.fields.values():
+        field.widget.attrs.setdefault(
+            "class",
+            "form-select form-select-sm"
+            if hasattr(field, "choices")
+            else "form-control form-control-sm",
+        )
+    run = ctx["run"]
+    page = None
+    tier = request.GET.get("tier") or Tier.HIGH_TECH.value
+    if run is not None:
+        qs, tier = _reserve_queryset(request, run, form)
+        if request.GET.get("export") == "xlsx":
+            return _reserve_export(qs, year, tier)
+        page = Paginator(qs, 25).get_page(request.GET.get("page"))
+        offset = page.start_index()
+        for i, r in enumerate(page.object_list):
+            r.position = offset + i
+            r.badge = STATUS_BADGE.get(r.status, "")
+            r.failed = [c for c, s in r.conditions.items() if s == "fail"]
+            r.missing = [c for c, s in r.conditions.items() if s == "unknown"]
+            r.gap_texts = [gap_text(g) for g in r.gaps]
+    ctx.update(
+        {"years": years, "form": form, "page": page, "tier": tier, "tier_label": Tier(tier).label}
+    )
+    return render(request, "qualifications/reserve_pool.html", ctx)
 
 
+def _reserve_export(qs, year: int, tier: str):
+    wb = Workbook(write_only=False)
+    ws = wb.active
+    ws.title = _("Reserve pool")[:31]
+    headers = [
+        _("Rank"),
+        _("Enterprise"),
+        _("Credit code"),
+        _("Town/street"),
+        _("Industry code"),
+        _("Status"),
+        _("Failed conditions"),
+        _("Conditions lacking data"),
+        _("Gaps"),
+        _("Gap size (10,000 yuan equivalent)"),
+    ]
+    ws.append(headers)
+    for i in range(1, len(headers) + 1):
+        cell = ws.cell(row=1, column=i)
+        cell.font, cell.fill = (
+            Font(bold=True, color="FFFFFF"),
+            PatternFill("solid", fgColor="1D4F91"),
+        )
+    ws.freeze_panes = "A2"
+    for i, r in enumerate(qs.iterator(chunk_size=2000), start=1):
+        ws.append(
+            [
+                i,
+                r.enterprise.name,
+                r.enterprise.credit_code,
+                r.enterprise.town.name,
+                r.enterprise.industry_code,
+                str(ResultStatus(r.status).label),
+                "、".join(c for c, s in r.conditions.items() if s == "fail"),
+                "、".join(c for c, s in r.conditions.items() if s == "unknown"),
+                "；".join(gap_text(g) for g in r.gaps),
+                float(r.gap_cost_wan) if r.gap_cost_wan is not None else None,
+            ]
+        )
+    for col, width in zip("ABCDEFGHIJ", (6, 36, 22, 14, 10, 12, 16, 18, 70, 14), strict=True):
+        ws.column_dimensions[col].width = width
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    return xlsx_response(
+        buffer.getvalue(), f"{_('Reserve pool')}-{str(Tier(tier).label)}-{year}.xlsx"
+    )
+
+
+# ------------------------------------------------------------------ risks
+
+
+@login_required
 def risk_list(request):
-    return HttpResponse(status=501)
+    """Holders that no longer meet their tier's rules; certificates expiring in 6/12 months."""
+    _require(request, LIST_ROLES)
+    year, years = _year(request)
+    ctx = _run_context(request, year)
+    run = ctx["run"]
+    tier = request.GET.get("tier") or ""
+    holders = []
+    if run is not None:
+        qs = (
+            AssessmentResult.objects.for_user(request.user)
+            .filter(run=run, held=True, failed_count__gt=0)
+            # A cultivation enterprise failing K0 now holds a high-tech certificate: it moved up.
+            .exclude(tier=Tier.CULTIVATION, conditions__K0="fail")
+            .select_related("enterprise", "enterprise__town")
+            .annotate(tier_rank=TIER_RANK)
+            .order_by("tier_rank", "-failed_count", F("gap_cost_wan").desc(nulls_last=True), "pk")
+        )
+        if tier in dict(EVALUATED_TIERS):
+            qs = qs.filter(tier=tier)
+        page = Paginator(qs, 25).get_page(request.GET.get("page"))
+        for r in page.object_list:
+            r.tier_label = Tier(r.tier).label
+            r.failed = [c for c, s in r.conditions.items() if s == "fail"]
+            r.gap_texts = [gap_text(g) for g in r.gaps]
+        holders = page
+    ref = evaluation_date_for(year)
+    years_valid = 3
+    certs = list(
+        Qualification.objects.for_user(request.user)
+        .filter(kind=QualificationKind.HIGH_TECH)
+        .select_related("enterprise", "enterprise__town")
+        .order_by("issue_date")
+    )
+    latest_issue: dict[int, dt.date] = {}
+    for c in certs:
+        latest_issue[c.enterprise_id] = max(
+            latest_issue.get(c.enterprise_id, c.issue_date), c.issue_date
+        )
+    expiring = []
+    horizon6, horizon12 = add_months(ref, 6), add_months(ref, 12)
+    for c in certs:
+        end = add_years(c.issue_date, years_valid)
+        revoked = c.revoked_date is not None and c.revoked_date <= ref
+        if revoked or not (c.issue_date <= ref < end) or end > horizon12:
+            continue
+        if latest_issue[c.enterprise_id] > c.issue_date:
+            continue  # re-recognised already
+        expiring.append(
+            {
+                "q": c,
+                "end": end - dt.timedelta(days=1),
+                "days": (end - ref).days,
+                "window": 6 if end <= horizon6 else 12,
+            }
+        )
+    expiring.sort(key=lambda x: x["days"])
+    ctx.update(
+        {
+            "years": years,
+            "holders": holders,
+            "tier": tier,
+            "tiers": EVALUATED_TIERS,
+            "reference_date": ref,
+            "expiring": expiring,
+            "expiring6": sum(1 for x in expiring if x["window"] == 6),
+            "expiring12": len(expiring),
+        }
+    )
+    return render(request, "qualifications/risk_list.html", ctx)
+
+
+# ------------------------------------------------------------------ enterprise assessment
+
+
+def _enterprise_for(request, pk: int) -> Enterprise:
+    return get_object_for_user(
+        Enterprise.objects.select_related("town", "town__region"), request.user, pk=pk
+    )
+
+
+def _whatif_initial(case) -> dict:
+    key, rec = last_year_record(case)
+    ip1, ip2 = ip_counts(case)
+    return {
+        "rd": rec.get("rd_expense_hnte") if rec.get("rd_expense_hnte") is not None else Decimal(0),
+        "tech_staff": rec.get("tech_staff") or 0,
+        "revenue": rec.get("sales_revenue") if rec.get("sales_revenue") is not None else Decimal(0),
+        "ip1": ip1,
+        "ip2": ip2,
+    }
+
+
+def _cents(value) -> Decimal:
+    return Decimal(str(value)).quantize(Decimal("0.01"))
+
+
+def _slider_max(value, floor: float) -> float:
+    v = float(value or 0)
+    return float(max(floor, round(v * 3 + floor)))
+
+
+@login_required
+def enterprise_assessment(request, pk: int):
+    """One enterprise's self-assessment: every tier, condition and gap, plus the what-if panel."""
+    enterprise = _enterprise_for(request, pk)
+    year, years = _year(request)
+    t = evaluation_date_for(year)
+    row = ruleset_in_force(t)
+    rs = logic_ruleset(row)
+    case = enterprise_case(enterprise, year, evaluation_date=t, ruleset=rs)
+    result = evaluate_case(case, ruleset=rs)
+    initial = _whatif_initial(case)
+    form = WhatIfForm(
+        initial={k: _cents(v) if k in ("rd", "revenue") else v for k, v in initial.items()}
+    )
+    sliders = [
+        {
+            "field": form["rd"],
+            "name": "rd",
+            "min": 0,
+            "max": _slider_max(initial["rd"], 100),
+            "step": "0.01",
+            "unit": _("10,000 yuan"),
+        },
+        {
+            "field": form["tech_staff"],
+            "name": "tech_staff",
+            "min": 0,
+            "max": _slider_max(initial["tech_staff"], 20),
+            "step": "1",
+            "unit": _("persons"),
+        },
+        {
+            "field": form["ip1"],
+            "name": "ip1",
+            "min": 0,
+            "max": _slider_max(initial["ip1"], 5),
+            "step": "1",
+            "unit": _("items"),
+        },
+        {
+            "field": form["ip2"],
+            "name": "ip2",
+            "min": 0,
+            "max": _slider_max(initial["ip2"], 10),
+            "step": "1",
+            "unit": _("items"),
+        },
+        {
+            "field": form["revenue"],
+            "name": "revenue",
+            "min": 0,
+            "max": _slider_max(initial["revenue"], 1000),
+            "step": "0.01",
+            "unit": _("10,000 yuan"),
+        },
+    ]
+    ctx = _run_context(request, year)
+    stored = None
+    if ctx["run"] is not None:
+        stored = {
+            r.tier: r
+            for r in AssessmentResult.objects.filter(run=ctx["run"], enterprise=enterprise)
+        }
+    ctx.update(
+        {
+            "enterprise": enterprise,
+            "years": years,
+            "evaluation_date": t,
+            "rule_set": row,
+            "cards": tier_cards(result, rs),
+            "form": form,
+            "sliders": sliders,
+            "declarations": [form[f] for f in WhatIfForm.DECLARATIONS],
+            "last_year": last_year_record(case)[0],
+            "stored": stored,
+            "pending_label": pending_label(),
+            "is_list_role": user_role(request.user) in LIST_ROLES,
+        }
+    )
+    return render(request, "qualifications/enterprise_assessment.html", ctx)
+
+
+@login_required
+def enterprise_whatif(request, pk: int):
+    """htmx fragment: every tier re-evaluated with the what-if values (nothing is saved)."""
+    enterprise = _enterprise_for(request, pk)
+    year, _years = _year(request)
+    t = evaluation_date_for(year)
+    rs = logic_ruleset(ruleset_in_force(t))
+    case = enterprise_case(enterprise, year, evaluation_date=t, ruleset=rs)
+    baseline = evaluate_case(case, ruleset=rs)
+    form = WhatIfForm(request.GET)
+    if form.is_valid():
+        initial = _whatif_initial(case)
+        # Only what the user moved: an untouched field must not turn "unknown" into zero.
+        changes = {
+            k: v
+            for k, v in form.cleaned_data.items()
+            if k in WhatIfForm.DECLARATIONS or (v is not None and _cents(v) != _cents(initial[k]))
+        }
+        changed = apply_whatif(case, changes)
+        result = evaluate_case(changed, ruleset=rs)
+        errors = None
+    else:
+        result, errors = baseline, form.errors
+    ctx = {
+        "cards": tier_cards(result, rs, baseline=baseline),
+        "whatif": True,
+        "errors": errors,
+        "pending_label": pending_label(),
+    }
+    return render(request, "qualifications/_assessment_tiers.html", ctx)
+
+
+# ------------------------------------------------------------------ re-run
+
+
+@login_required
+@require_POST
+def assessment_rerun(request):
+    """Re-assess a year now (bureau staff); back to the page that asked."""
+    _require(request, STAFF_ROLES)
+    try:
+        year = int(request.POST.get("year", ""))
+    except ValueError as exc:
+        raise Http404 from exc
+    if year not in available_assessment_years():
+        raise Http404
+    run = assessment_run_create(year=year, user=request.user)
+    messages.success(
+        request,
+        _("Assessed %(n)s enterprises for %(year)s in %(s).1f s.")
+        % {"n": run.enterprise_count, "year": year, "s": run.duration_s},
+    )
+    target = request.POST.get("next") or reverse("qualifications:ladder")
+    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        target = reverse("qualifications:ladder")
+    return redirect(target)
+
+
+# ------------------------------------------------------------------ rule sets
+
+
+@login_required
+def ruleset_list(request):
+    _require(request, LIST_ROLES | {Role.LEADER, Role.ENTERPRISE})
+    return render(request, "qualifications/ruleset_list.html", {"rule_sets": ruleset_rows()})
+
+
+def _history(rule_set: RuleSet) -> list[dict]:
+    records = list(
+        rule_set.history.select_related("history_user").order_by("history_date", "history_id")
+    )
+    out, previous = [], None
+    for rec in records:
+        changes = []
+        if previous is not None:
+            old_items, new_items = previous.data.get("items", {}), rec.data.get("items", {})
+            for key, item in new_items.items():
+                old = old_items.get(key, {})
+                for field in ("value", "status"):
+                    if old.get(field) != item.get(field):
+                        changes.append(
+                            {
+                                "key": key,
+                                "field": field,
+                                "before": old.get(field),
+                                "after": item.get(field),
+                            }
+                        )
+        out.append(
+            {
+                "date": rec.history_date,
+                "user": rec.history_user,
+                "type": rec.get_history_type_display(),
+                "revision": rec.revision,
+                "changes": changes,
+            }
+        )
+        previous = rec
+    return list(reversed(out))
+
+
+@login_required
+def ruleset_detail(request, pk: int):
+    """The rule items with clause and status; the bureau admin edits values and statuses."""
+    _require(request, LIST_ROLES | {Role.LEADER, Role.ENTERPRISE})
+    ruleset_rows()
+    rule_set = get_object_or_404(RuleSet, pk=pk)
+    can_edit = user_role(request.user) == Role.BUREAU_ADMIN
+    if request.method == "POST":
+        if not can_edit:
+            raise PermissionDenied
+        form = RuleSetForm(request.POST, rule_set=rule_set)
+        if form.is_valid():
+            try:
+                ruleset_update(
+                    rule_set=rule_set, user=request.user, changes=form.cleaned_data["changes"]
+                )
+            except ValidationError as exc:
+                for key, errs in exc.message_dict.items():
+                    form.add_error(None if key == "__all__" else f"v:{key}", errs)
+            else:
+                messages.success(
+                    request,
+                    _(
+                        "Rule set saved. Stored assessments made with the old values are now marked out of date."
+                    ),
+                )
+                return redirect(rule_set.get_absolute_url())
+    else:
+        form = RuleSetForm(rule_set=rule_set)
+    return render(
+        request,
+        "qualifications/ruleset_detail.html",
+        {
+            "rule_set": rule_set,
+            "form": form,
+            "can_edit": can_edit,
+            "history": _history(rule_set),
+            "pending_label": pending_label(),
+        },
+    )

@@ -1,0 +1,95 @@
+"""API of the qualification engine: stored results (scoped), and ad-hoc §11 evaluation."""
+
+from __future__ import annotations
+
+import json
+from decimal import Decimal
+from fractions import Fraction
+
+from django.db.models import Max
+from drf_spectacular.utils import OpenApiTypes, extend_schema
+from rest_framework import status, viewsets
+from rest_framework.decorators import api_view, parser_classes, permission_classes
+from rest_framework.exceptions import PermissionDenied
+from rest_framework.parsers import JSONParser
+from rest_framework.permissions import IsAuthenticated
+from rest_framework.response import Response
+
+from kechuang.core.permissions import user_role
+from kechuang.core.roles import STAFF_ROLES, Role
+
+from ..filters import AssessmentResultFilterSet
+from ..logic import evaluate_case
+from ..models import AssessmentResult, AssessmentRun, RunStatus
+from ..selectors import logic_ruleset, ruleset_in_force
+from .serializers import AssessmentResultSerializer, EvaluateInputSerializer
+
+__all__ = ["AssessmentResultViewSet", "evaluate"]
+
+EVALUATE_ROLES = STAFF_ROLES | {Role.ENTERPRISE}
+
+
+class AssessmentResultViewSet(viewsets.ReadOnlyModelViewSet):
+    """Stored results of each year's newest run, scoped through the enterprise (``for_user``)."""
+
+    serializer_class = AssessmentResultSerializer
+    filterset_class = AssessmentResultFilterSet
+    permission_classes = [IsAuthenticated]
+
+    def get_queryset(self):
+        newest = (
+            AssessmentRun.objects.filter(status=RunStatus.DONE).values("year").annotate(m=Max("pk"))
+        )
+        run_ids = [r["m"] for r in newest]
+        return (
+            AssessmentResult.objects.for_user(self.request.user)
+            .filter(run_id__in=run_ids)
+            .select_related("run", "run__rule_set", "enterprise")
+            .order_by("-run__year", "enterprise_id", "tier")
+        )
+
+
+def _plain(value):
+    """JSON-safe copy of an engine result (Fractions and Decimals as numbers)."""
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]
+    if isinstance(value, (Fraction, Decimal)):
+        return float(value)
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    return value
+
+
+@extend_schema(request=EvaluateInputSerializer, responses={200: OpenApiTypes.OBJECT})
+@api_view(["POST"])
+@permission_classes([IsAuthenticated])
+@parser_classes([JSONParser])
+def evaluate(request):
+    """Evaluate one §11 case (money in 万元) and answer the §11 result; nothing is stored.
+
+    Bureau staff and enterprise users only. Bad input is a 400 with field errors, never a 500.
+    """
+    if user_role(request.user) not in EVALUATE_ROLES:
+        raise PermissionDenied
+    if not isinstance(request.data, dict):
+        return Response(
+            {"non_field_errors": ["The case must be a JSON object."]},
+            status=status.HTTP_400_BAD_REQUEST,
+        )
+    serializer = EvaluateInputSerializer(data=request.data)
+    serializer.is_valid(raise_exception=True)
+    # The engine reads the raw case (exact decimals): re-parse the body keeping floats exact.
+    try:
+        case = json.loads(request.body, parse_float=Decimal)
+    except ValueError:
+        case = dict(request.data)
+    try:
+        rs = logic_ruleset(ruleset_in_force(serializer.validated_data["application_date"]))
+        result = evaluate_case(case, ruleset=rs)
+    except LookupError as exc:
+        return Response({"application_date": [str(exc)]}, status=status.HTTP_400_BAD_REQUEST)
+    except (ValueError, TypeError, KeyError, AttributeError, ArithmeticError) as exc:
+        return Response({"non_field_errors": [f"{exc}"]}, status=status.HTTP_400_BAD_REQUEST)
+    return Response(_plain(result))

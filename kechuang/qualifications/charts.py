@@ -1,0 +1,75 @@
+"""ECharts option builders of the qualification pages (pure functions: data in, option out)."""
+
+from __future__ import annotations
+
+from kechuang.dashboard.charts import PALETTE, bar_line_chart
+
+__all__ = ["sankey_chart", "ladder_bar_chart", "bar_line_chart"]
+
+
+def sankey_chart(
+    *, title: str, nodes: list[str], links: list[dict], left_label: str, right_label: str
+) -> dict:
+    """Movement between tiers: ``links`` = [{source, target, value}] with node names already
+    distinct per side (e.g. "2023 · 高企" → "2024 · 高企"); zero flows are dropped."""
+    return {
+        "color": PALETTE,
+        "title": {"text": title, "left": 0, "textStyle": {"fontSize": 14, "fontWeight": 600}},
+        "tooltip": {"trigger": "item", "triggerOn": "mousemove"},
+        "textStyle": {"fontFamily": "Noto Sans CJK SC, Microsoft YaHei, sans-serif"},
+        "graphic": [
+            {
+                "type": "text",
+                "left": 10,
+                "top": 30,
+                "style": {"text": left_label, "fill": "#667382"},
+            },
+            {
+                "type": "text",
+                "right": 10,
+                "top": 30,
+                "style": {"text": right_label, "fill": "#667382"},
+            },
+        ],
+        "series": [
+            {
+                "type": "sankey",
+                "top": 55,
+                "bottom": 10,
+                "left": 10,
+                "right": 120,
+                "nodeWidth": 14,
+                "nodeGap": 12,
+                "layoutIterations": 0,
+                "emphasis": {"focus": "adjacency"},
+                "lineStyle": {"color": "gradient", "curveness": 0.5, "opacity": 0.35},
+                "label": {"fontSize": 11},
+                "data": [{"name": n} for n in nodes],
+                "links": [link for link in links if link["value"] > 0],
+            }
+        ],
+    }
+
+
+def ladder_bar_chart(*, title: str, tiers: list[str], series: dict[str, list[int]]) -> dict:
+    """Grouped horizontal bars: for each tier, held / meets / borderline / pending / fails."""
+    return {
+        "color": ["#1d4f91", "#2f9e77", "#e8833a", "#7a8ca3", "#d64550"],
+        "title": {"text": title, "left": 0, "textStyle": {"fontSize": 14, "fontWeight": 600}},
+        "tooltip": {"trigger": "axis", "axisPointer": {"type": "shadow"}},
+        "legend": {"bottom": 0},
+        "grid": {"left": 10, "right": 40, "top": 40, "bottom": 40, "containLabel": True},
+        "textStyle": {"fontFamily": "Noto Sans CJK SC, Microsoft YaHei, sans-serif"},
+        "xAxis": {"type": "value"},
+        "yAxis": {"type": "category", "data": list(reversed(tiers))},
+        "series": [
+            {
+                "name": name,
+                "type": "bar",
+                "barMaxWidth": 12,
+                "data": list(reversed(values)),
+                "label": {"show": True, "position": "right", "fontSize": 10},
+            }
+            for name, values in series.items()
+        ],
+    }
