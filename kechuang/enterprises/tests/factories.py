@@ -21,7 +21,7 @@ _seq = itertools.count(1)
 def make_credit_code(n: int | None = None) -> str:
     """A valid 18-character credit code (division 330282, check character computed)."""
     n = next(_seq) if n is None else n
-    first17 = f"91330282{n:09d}"
+    first17 = f"91330282MA{n:07d}"
     return first17 + check_character(first17)
 
 

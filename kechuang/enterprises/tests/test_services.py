@@ -34,14 +34,15 @@ def staff():
 
 
 def test_staff_creates_enterprise_with_history(staff, town):
+    code = make_credit_code()
     e = services.enterprise_create(
         user=staff,
-        credit_code=make_credit_code().lower(),
+        credit_code=code.lower(),
         name="甲公司",
         town=town,
         industry_code="3411",
     )
-    assert e.credit_code.isupper()
+    assert e.credit_code == code.upper()
     record = e.history.latest()
     assert record.history_type == "+"
     assert record.history_user == staff
