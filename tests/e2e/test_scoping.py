@@ -5,7 +5,6 @@ from __future__ import annotations
 import io
 from urllib.parse import urljoin
 
-import pytest
 from openpyxl import load_workbook
 
 from kechuang.enterprises.models import Enterprise
