@@ -18,13 +18,11 @@ $(STAMP): $(BIN)/python pyproject.toml constraints.txt
 install: $(STAMP)
 
 demo: install
-	$(BIN)/kechuang compilemessages --ignore '.venv/*' -v 0
 	$(BIN)/kechuang demo
 
 test: install
 	$(BIN)/ruff format --check .
 	$(BIN)/ruff check .
-	$(BIN)/kechuang compilemessages --ignore '.venv/*' -v 0
 	DJANGO_SETTINGS_MODULE=config.settings.test $(BIN)/python manage.py check
 	DJANGO_SETTINGS_MODULE=config.settings.test $(BIN)/python manage.py makemigrations --check --dry-run
 	$(BIN)/pytest -q
@@ -36,8 +34,10 @@ format: install
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
+# Update the catalogues after changing strings, then compile them; the compiled .mo files are
+# committed so a fresh machine needs no gettext tools.
 messages: install
-	$(BIN)/kechuang makemessages -l en --ignore '.venv/*' --ignore 'node_modules/*'
+	$(BIN)/kechuang makemessages -l zh_Hans -l en --ignore '.venv/*' --ignore 'node_modules/*' --ignore 'staticfiles/*'
 	$(BIN)/kechuang compilemessages --ignore '.venv/*'
 
 # Re-copy the vendored front-end libraries from the npm registry (developers only; the server
