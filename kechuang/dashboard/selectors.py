@@ -42,6 +42,10 @@ def figures_as_json(figures: dict) -> dict:
 
 def available_years() -> list[int]:
     """Years that have yearly figures, ascending (one query)."""
+    from kechuang.core.datacache import memoised
     from kechuang.enterprises.models import AnnualFigure
 
-    return sorted(AnnualFigure.objects.order_by().values_list("year", flat=True).distinct())
+    def years() -> list[int]:
+        return sorted(AnnualFigure.objects.order_by().values_list("year", flat=True).distinct())
+
+    return memoised("available_years", years)

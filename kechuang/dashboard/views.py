@@ -8,6 +8,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from kechuang.core.datacache import memoised
 from kechuang.core.permissions import user_role
 from kechuang.core.roles import READ_ALL_ROLES, Role
 from kechuang.core.views import login_required
@@ -36,6 +37,19 @@ def _delta(cur, prev):
     return cur - prev
 
 
+def _region_figures(year: int, trend_years: tuple[int, ...]):
+    """Everything the dashboard shows for the whole region (memoised per data version)."""
+    return (
+        ladder_counts(year),
+        ladder_counts(year - 1),
+        rd_aggregates(year),
+        institution_counts(year),
+        rd_series(list(trend_years)),
+        valid_high_tech_series(list(trend_years)),
+        rd_breakdown(year, "town"),
+    )
+
+
 @login_required
 def home(request):
     role = user_role(request.user)
@@ -46,13 +60,9 @@ def home(request):
     years = available_years()
     year = _year(request, years)
     links = role != Role.LEADER  # the leader reads dashboards only, not the records behind them
-    ladder, ladder_prev = ladder_counts(year), ladder_counts(year - 1)
-    rd = rd_aggregates(year)
-    institutions = institution_counts(year)
     trend_years = [y for y in years if y <= year][-TREND_YEARS:]
-    series = rd_series(trend_years)
-    valid_ht = valid_high_tech_series(trend_years)
-    towns = rd_breakdown(year, "town")
+    figures = memoised("dashboard", _region_figures, year, tuple(trend_years))
+    ladder, ladder_prev, rd, institutions, series, valid_ht, towns = figures
 
     q = reverse("enterprises:qualification_list")
     e = reverse("enterprises:enterprise_list")

@@ -34,6 +34,7 @@ from django.db.models import (
 from django.db.models.functions import Cast, Round, Substr
 from django.utils.translation import gettext_lazy as _
 
+from kechuang.core.datacache import data_version
 from kechuang.enterprises.choices import QualificationKind
 from kechuang.enterprises.logic.industry import DIVISIONS
 from kechuang.enterprises.models import AnnualFigure, Enterprise, Qualification
@@ -133,16 +134,8 @@ _SNAPSHOT_LOCK = threading.Lock()
 
 
 def _fingerprint() -> tuple:
-    """One cheap query (index-only maxima) that changes whenever the source tables change."""
-    q = connection.ops.quote_name
-    parts = []
-    for model in (AnnualFigure, Enterprise, Qualification):
-        hist = model.history.model._meta.db_table
-        parts.append(f"(SELECT MAX({q('history_id')}) FROM {q(hist)})")
-        parts.append(f"(SELECT MAX({q('id')}) FROM {q(model._meta.db_table)})")
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT " + ", ".join(parts))
-        return (connection.alias, connection.settings_dict["NAME"], *cursor.fetchone())
+    """The data version of kechuang.core.datacache (one cheap, index-only query)."""
+    return data_version()
 
 
 def snapshot_clear(years=None) -> None:
