@@ -9,7 +9,16 @@ from django.utils.translation import gettext_lazy as _
 
 from .permissions import user_scope
 
-__all__ = ["ScopedQuerySet", "ProvenanceMixin"]
+__all__ = ["DataSource", "ScopedQuerySet", "ProvenanceMixin"]
+
+
+class DataSource(models.TextChoices):
+    """Where a row's current values came from."""
+
+    IMPORT = "import", _("Import")
+    FORM = "form", _("Form / API")
+    ENTERPRISE = "enterprise", _("Submitted by the enterprise")
+    GENERATOR = "generator", _("Demo generator")
 
 
 class ScopedQuerySet(models.QuerySet):
@@ -39,7 +48,9 @@ class ScopedQuerySet(models.QuerySet):
 class ProvenanceMixin(models.Model):
     """Where a row came from: an import batch (file and row), a form/API user, or the generator."""
 
-    source = models.CharField(_("source"), max_length=16, default="form")
+    source = models.CharField(
+        _("source"), max_length=16, choices=DataSource.choices, default=DataSource.FORM
+    )
     import_batch = models.ForeignKey(
         "imports.ImportBatch",
         on_delete=models.SET_NULL,

@@ -3,6 +3,8 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from kechuang.core.models import DataSource  # noqa: F401  (re-exported)
+
 __all__ = [
     "IPKind",
     "IPClass",
@@ -81,10 +83,3 @@ UNICORN_TIERS = (
 class QualificationStatus(models.TextChoices):
     ACTIVE = "active", _("Active")
     REVOKED = "revoked", _("Revoked")
-
-
-class DataSource(models.TextChoices):
-    IMPORT = "import", _("Import")
-    FORM = "form", _("Form / API")
-    ENTERPRISE = "enterprise", _("Submitted by the enterprise")
-    GENERATOR = "generator", _("Demo generator")
