@@ -179,7 +179,9 @@ def zero_rd_targets(spec: dict, user) -> QuerySet[Enterprise]:
     result = external(spec, user)
     if isinstance(result, QuerySet):
         if result.model is Enterprise:
-            ids = result.values("pk")
+            # Already scoped to the user by the R&D app: use it as is (wrapping it in
+            # pk__in=(subquery) gives PostgreSQL a needlessly hard plan).
+            return result
         else:
             ids = result.values("enterprise_id")
     else:  # an iterable of enterprises or ids

@@ -44,6 +44,7 @@ INSTRUCTIONS_SHEET = "填写说明"
 # Entities that others reference are imported first.
 ORDER = ["enterprises", "annual_figures", "ip_assets", "qualifications", "institutions"]
 BATCH_SIZE = 2000
+ANALYZE_MIN_ROWS = 1000  # refresh PostgreSQL statistics after imports at least this large
 
 
 @dataclass
@@ -665,6 +666,8 @@ def import_frames(
                 _notify_changes(parsed)
         except _Rollback:
             pass
+        else:
+            _refresh_statistics(parsed)
         if has_errors:  # still show what would have happened for sheets without errors
             for schema, typed, sres in parsed:
                 if not sres.errors:
@@ -680,6 +683,28 @@ def import_frames(
                     )
     result.committed = not dry_run and not result.errors
     return result
+
+
+def _refresh_statistics(parsed) -> None:
+    """After a large committed import on PostgreSQL, refresh the planner's statistics.
+
+    (ANALYZE may run inside a transaction and then counts its own new rows.) Autovacuum
+    analyses new tables only after a delay; until then the planner believes they are
+    empty and picks nested loops over sequential scans, turning second-long queries into
+    minutes right after a bulk load. SQLite needs nothing here.
+    """
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return
+    big = [schema for schema, _t, sres in parsed if sres.created + sres.updated >= ANALYZE_MIN_ROWS]
+    if not big:
+        return
+    with connection.cursor() as cursor:
+        for schema in big:
+            model = _model(schema)
+            for table in (model._meta.db_table, model.history.model._meta.db_table):
+                cursor.execute(f"ANALYZE {connection.ops.quote_name(table)}")
 
 
 def _notify_changes(parsed) -> None:
