@@ -32,7 +32,6 @@ CHROMIUM_ARGS = [
 SCREENS = Path(settings.BASE_DIR) / "test-artifacts" / "screens"
 PASSWORD = "pw-123456"
 
-pytestmark = pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="needs Debian's Chromium")
 
 
 @pytest.fixture
