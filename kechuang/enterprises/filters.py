@@ -71,10 +71,20 @@ def town_filter(field_name: str) -> django_filters.ModelChoiceFilter:
     )
 
 
+# The yearly-figure fields a list view annotates as `fy_<field>` from its `fy` join.
+JOINED_FIGURE_FIELDS = ("is_above_scale_industrial", "operating_revenue", "rd_expense_stat")
+
+
 def _joins_figures_of(queryset, year: int) -> bool:
     """Whether `queryset` carries FilteredRelation("annual_figures", year=year) as `fy`."""
     relation = queryset.query._filtered_relations.get("fy")
-    return relation is not None and relation.condition == Q(annual_figures__year=year)
+    annotations = queryset.query.annotations
+    # Django rewrites the condition to the alias once the relation is used in an annotation.
+    return (
+        relation is not None
+        and relation.condition in (Q(annual_figures__year=year), Q(fy__year=year))
+        and all(f"fy_{f}" in annotations for f in JOINED_FIGURE_FIELDS)
+    )
 
 
 def _end_of_year(year: int) -> dt.date:
@@ -144,16 +154,18 @@ class EnterpriseFilterSet(django_filters.FilterSet):
     def _figure_exists(self, queryset, value, condition):
         """Enterprises whose figures of the reference year meet `condition` (or not).
 
-        condition: a function prefix -> Q over AnnualFigure fields, so one definition serves
-        both the `fy` join of the list view and a correlated subquery elsewhere.
+        condition: a function prefix -> Q over AnnualFigure fields ("" for the figures
+        themselves, "fy_" for the list view's `fy_<field>` annotations), so one definition
+        serves both the join of the list view and a correlated subquery elsewhere.
         """
         year = self._figure_year()
         if year is None:
             return queryset.none() if value else queryset
         if _joins_figures_of(queryset, year):
-            # The list view already joined this year's figures as `fy`: filter on the join
-            # (a plain indexed join) instead of a correlated subquery per enterprise.
-            q = condition("fy__")
+            # The list view already joined this year's figures as `fy` and annotated them as
+            # `fy_<field>`: filter on those annotations — the same join, so one index serves the
+            # filter and the sort — instead of a correlated subquery per enterprise.
+            q = condition("fy_")
             return queryset.filter(q) if value else queryset.exclude(q)
         figures = AnnualFigure.objects.filter(condition(""), enterprise=OuterRef("pk"), year=year)
         return queryset.filter(Exists(figures) if value else ~Exists(figures))

@@ -26,7 +26,7 @@ class EnterpriseTable(tables.Table):
     )
     industry_code = tables.Column(verbose_name=_("Industry"))
     above_scale = tables.BooleanColumn(
-        verbose_name=_("Above-scale"), accessor="fy_above_scale", yesno="是,—"
+        verbose_name=_("Above-scale"), accessor="fy_is_above_scale_industrial", yesno="是,—"
     )
     operating_revenue = MoneyColumn(
         verbose_name=_("Operating revenue (10,000 yuan)"), accessor="fy_operating_revenue"

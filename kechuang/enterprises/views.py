@@ -53,7 +53,7 @@ def enterprise_list(request):
         .select_related("town")
         .annotate(fy=FilteredRelation("annual_figures", condition=Q(annual_figures__year=year)))
         .annotate(
-            fy_above_scale=F("fy__is_above_scale_industrial"),
+            fy_is_above_scale_industrial=F("fy__is_above_scale_industrial"),
             fy_operating_revenue=F("fy__operating_revenue"),
             fy_rd_expense_stat=F("fy__rd_expense_stat"),
             fy_rd_intensity=Case(

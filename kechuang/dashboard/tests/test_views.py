@@ -300,3 +300,15 @@ def test_institution_total_links_to_the_same_count(client, towns):
     )
     assert link.group(2) == "1"
     assert client.get(link.group(1).replace("&amp;", "&")).context["table"].paginator.count == 1
+
+
+def test_list_filters_use_the_year_join_not_a_subquery(client, data):
+    login(client, Role.BUREAU_STAFF)
+    with CaptureQueriesContext(connection) as ctx:
+        client.get("/enterprises/?year=2024&above_scale=true&has_rd=true&sort=-rd_expense_stat")
+    listing = [
+        q["sql"]
+        for q in ctx.captured_queries
+        if "enterprises_enterprise" in q["sql"] and "fy" in q["sql"]
+    ]
+    assert listing and not any("EXISTS" in sql for sql in listing)
