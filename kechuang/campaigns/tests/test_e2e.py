@@ -33,7 +33,6 @@ SCREENS = Path(settings.BASE_DIR) / "test-artifacts" / "screens"
 PASSWORD = "pw-123456"
 
 
-
 @pytest.fixture
 def browser():
     from playwright.sync_api import sync_playwright
