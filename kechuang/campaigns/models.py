@@ -21,7 +21,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from kechuang.core.models import ScopedQuerySet
-from kechuang.enterprises.models import money_field
+from kechuang.enterprises.models import HighTechRdCategories, money_field
 
 from .choices import CampaignKind, DelegationStatus, SubmissionStatus, TaskState
 from .constants import ATTACHMENT_EXTENSIONS, ATTACHMENT_MAX_BYTES, RD_CATEGORY_FIELDS
@@ -416,7 +416,7 @@ class Delegation(models.Model):
         return self.is_active_on(dt.date.today())
 
 
-class RDSubmission(models.Model):
+class RDSubmission(HighTechRdCategories):
     """R&D expense by high-tech-scope category that an agency collected for a delegating
     enterprise; written to the enterprise's yearly figures only when the enterprise confirms."""
 
@@ -425,18 +425,6 @@ class RDSubmission(models.Model):
     )
     agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="rd_submissions")
     year = models.PositiveSmallIntegerField(_("year"))
-    rd_hnte_personnel = money_field(_("high-tech scope: personnel (yuan)"))
-    rd_hnte_direct = money_field(_("high-tech scope: direct inputs (yuan)"))
-    rd_hnte_depreciation = money_field(
-        _("high-tech scope: depreciation and long-term deferred (yuan)")
-    )
-    rd_hnte_intangible = money_field(_("high-tech scope: intangible amortisation (yuan)"))
-    rd_hnte_design = money_field(_("high-tech scope: design (yuan)"))
-    rd_hnte_equipment_trial = money_field(
-        _("high-tech scope: equipment debugging and trials (yuan)")
-    )
-    rd_hnte_commissioned = money_field(_("high-tech scope: commissioned external R&D (yuan)"))
-    rd_hnte_other = money_field(_("high-tech scope: other (yuan)"))
     note = models.CharField(_("note"), max_length=255, blank=True)
     status = models.CharField(
         _("status"),

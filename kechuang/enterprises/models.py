@@ -19,6 +19,7 @@ from .logic.industry import DIVISIONS, IndustryCodeError, validate_industry_code
 
 __all__ = [
     "Enterprise",
+    "HighTechRdCategories",
     "AnnualFigure",
     "IntellectualProperty",
     "Qualification",
@@ -134,6 +135,31 @@ class Enterprise(models.Model):
         return [t.strip() for t in self.tags.replace("，", ",").split(",") if t.strip()]
 
 
+# ------------------------------------------------------------------ high-tech R&D categories
+
+
+class HighTechRdCategories(models.Model):
+    """The 8 R&D expense categories of the high-tech scope (国科发火〔2016〕195号 §三(六);
+    qualification-rules.md §3.2), in yuan. Shared by the yearly figures and the agencies'
+    collected-expense submissions so both describe the categories the same way."""
+
+    rd_hnte_personnel = money_field(_("high-tech scope: personnel (yuan)"))
+    rd_hnte_direct = money_field(_("high-tech scope: direct inputs (yuan)"))
+    rd_hnte_depreciation = money_field(
+        _("high-tech scope: depreciation and long-term deferred (yuan)")
+    )
+    rd_hnte_intangible = money_field(_("high-tech scope: intangible amortisation (yuan)"))
+    rd_hnte_design = money_field(_("high-tech scope: design (yuan)"))
+    rd_hnte_equipment_trial = money_field(
+        _("high-tech scope: equipment debugging and trials (yuan)")
+    )
+    rd_hnte_commissioned = money_field(_("high-tech scope: commissioned external R&D (yuan)"))
+    rd_hnte_other = money_field(_("high-tech scope: other (yuan)"))
+
+    class Meta:
+        abstract = True
+
+
 # ------------------------------------------------------------------ AnnualFigure
 
 
@@ -143,7 +169,7 @@ class EnterpriseOwnedQuerySet(ScopedQuerySet):
     enterprise_path = "enterprise__"
 
 
-class AnnualFigure(ProvenanceMixin, models.Model):
+class AnnualFigure(ProvenanceMixin, HighTechRdCategories, models.Model):
     """One enterprise's figures for one fiscal year (calendar year), money in yuan.
 
     The three R&D figures of qualification-rules.md §3 are separate fields and are never mixed:
@@ -185,18 +211,6 @@ class AnnualFigure(ProvenanceMixin, models.Model):
     rd_expense_stat = money_field(_("R&D expense, statistical scope (yuan)"))
     rd_hnte_total = money_field(_("R&D expense, high-tech scope, total (yuan)"))
     rd_hnte_domestic = money_field(_("R&D expense, high-tech scope, in China (yuan)"))
-    rd_hnte_personnel = money_field(_("high-tech scope: personnel (yuan)"))
-    rd_hnte_direct = money_field(_("high-tech scope: direct inputs (yuan)"))
-    rd_hnte_depreciation = money_field(
-        _("high-tech scope: depreciation and long-term deferred (yuan)")
-    )
-    rd_hnte_intangible = money_field(_("high-tech scope: intangible amortisation (yuan)"))
-    rd_hnte_design = money_field(_("high-tech scope: design (yuan)"))
-    rd_hnte_equipment_trial = money_field(
-        _("high-tech scope: equipment debugging and trials (yuan)")
-    )
-    rd_hnte_commissioned = money_field(_("high-tech scope: commissioned external R&D (yuan)"))
-    rd_hnte_other = money_field(_("high-tech scope: other (yuan)"))
     rd_deduction_scope = money_field(_("R&D expense, super-deduction scope (yuan)"))
 
     # Declarations for the year that the qualification rules need (qualification-rules.md §1.3
