@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test install lint format check vendor messages clean bench-quick
+.PHONY: demo test install system-deps lint format check vendor messages clean bench-quick
 
 $(BIN)/python:
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "Python 3.11 is required ($(PYTHON) not found)"; exit 1; }
@@ -20,7 +20,11 @@ install: $(STAMP)
 demo: install
 	$(BIN)/kechuang demo
 
-test: install
+# Chromium and CJK fonts for the browser tests: installed as root, otherwise the exact command.
+system-deps:
+	@scripts/system-deps
+
+test: system-deps install
 	$(BIN)/ruff format --check .
 	$(BIN)/ruff check .
 	DJANGO_SETTINGS_MODULE=config.settings.test $(BIN)/python manage.py check
