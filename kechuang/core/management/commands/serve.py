@@ -1,3 +1,11 @@
+"""`kechuang serve`: gunicorn plus the background-task worker, under the operator's settings.
+
+The settings module is whatever DJANGO_SETTINGS_MODULE says (the `kechuang` script defaults to the
+development settings; production sets config.settings.prod). Static files are collected first, so
+the hashed manifest exists before the first request.
+"""
+
+import os
 import subprocess
 import sys
 
@@ -10,13 +18,27 @@ class Command(BaseCommand):
     help = "Serve the app with gunicorn and run the background-task worker beside it."
 
     def add_arguments(self, parser):
-        parser.add_argument("--addr", default="127.0.0.1:8000")
-        parser.add_argument("--workers", type=int, default=2)
+        parser.add_argument("--addr", default=os.environ.get("KECHUANG_ADDR", "127.0.0.1:8000"))
+        parser.add_argument(
+            "--workers", type=int, default=int(os.environ.get("KECHUANG_WORKERS", "2"))
+        )
+        parser.add_argument(
+            "--access-log",
+            default=os.environ.get("KECHUANG_ACCESS_LOG", "-"),
+            help="access log file ('-' for standard output)",
+        )
+        parser.add_argument(
+            "--no-worker", action="store_true", help="do not start the background-task worker"
+        )
 
-    def handle(self, *args, addr, workers, **options):
+    def handle(self, *args, addr, workers, access_log, no_worker, **options):
         call_command("collectstatic", interactive=False, verbosity=0)
-        worker = subprocess.Popen([sys.executable, "-m", "kechuang.cli", "db_worker"])
-        self.stdout.write(f"Serving on http://{addr}/ (Ctrl-C to stop)")
+        env = {**os.environ, "DJANGO_SETTINGS_MODULE": os.environ["DJANGO_SETTINGS_MODULE"]}
+        worker = None
+        if not no_worker:
+            worker = subprocess.Popen([sys.executable, "-m", "kechuang.cli", "db_worker"], env=env)
+        self.stdout.write(f"Serving on http://{addr}/ (Ctrl-C to stop)", ending="\n")
+        self.stdout.flush()
         try:
             subprocess.run(
                 [
@@ -29,14 +51,16 @@ class Command(BaseCommand):
                     "--workers",
                     str(workers),
                     "--access-logfile",
-                    "-" if settings.DEBUG else "/dev/null",
+                    access_log,
                     "--timeout",
                     "120",
+                    *(["--log-level", "debug"] if settings.DEBUG else []),
                 ],
                 check=False,
-                env={**__import__("os").environ, "DJANGO_SETTINGS_MODULE": "config.settings.dev"},
+                env=env,
             )
         except KeyboardInterrupt:
             pass
         finally:
-            worker.terminate()
+            if worker is not None:
+                worker.terminate()
