@@ -3,21 +3,19 @@ headers (so export → import round-trips), and error reports."""
 
 from __future__ import annotations
 
-import io
-
 import polars as pl
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font, PatternFill
-from openpyxl.utils import get_column_letter
+from openpyxl.styles import Alignment
+
+from kechuang.core.excel import HEADER_FILL, HEADER_FONT, append_row, header_row, workbook_bytes
 
 from .schemas import SCHEMAS, EntitySchema
 from .services import INSTRUCTIONS_SHEET
 
 __all__ = ["template_workbook", "export_workbook", "errors_workbook", "export_rows"]
 
-HEADER_FONT = Font(bold=True, color="FFFFFF")
-HEADER_FILL = PatternFill("solid", fgColor="1D4F91")
+__all__ += ["HEADER_FILL", "HEADER_FONT"]  # re-exported for older callers
 # Column types of an export frame: explicit, so an empty or all-blank column keeps its type.
 EXPORT_DTYPES = {
     "bool": pl.Boolean,
@@ -41,18 +39,12 @@ KIND_TEXT = {
 
 
 def _header_row(ws, headers: list[str]) -> None:
-    ws.append(headers)
-    for i, _h in enumerate(headers, start=1):
-        cell = ws.cell(row=1, column=i)
-        cell.font, cell.fill = HEADER_FONT, HEADER_FILL
-        ws.column_dimensions[get_column_letter(i)].width = max(12, min(40, len(_h) * 2 + 2))
-    ws.freeze_panes = "A2"
+    header_row(ws, headers)
 
 
 def _save(wb: Workbook) -> bytes:
-    buffer = io.BytesIO()
-    wb.save(buffer)
-    return buffer.getvalue()
+    """Every workbook leaves through here: formula-like strings are written as text."""
+    return workbook_bytes(wb)
 
 
 def template_workbook(schema: EntitySchema) -> bytes:
@@ -145,9 +137,9 @@ def export_workbook(schema: EntitySchema, queryset) -> bytes:
     frame = export_rows(schema, queryset)
     wb = Workbook(write_only=True)
     ws = wb.create_sheet(schema.sheet)
-    ws.append(schema.headers)
+    append_row(ws, schema.headers)
     for row in frame.iter_rows():
-        ws.append([float(v) if hasattr(v, "as_tuple") else v for v in row])
+        append_row(ws, [float(v) if hasattr(v, "as_tuple") else v for v in row])
     return _save(wb)
 
 

@@ -27,6 +27,7 @@ from kechuang.enterprises.logic.credit_code import CreditCodeError, validate_cre
 from kechuang.enterprises.logic.industry import IndustryCodeError, validate_industry_code
 from kechuang.regions.selectors import home_towns
 
+from .guard import Limits, WorkbookRejected, check_workbook, too_large_message
 from .logic import ROW, CellError, ColumnSpec, parse_sheet
 from .models import ImportBatch, ImportStatus
 from .schemas import EntitySchema, schema_for_headers
@@ -68,7 +69,9 @@ class ImportResult:
 
     @property
     def errors(self) -> list[dict]:
-        return self.file_errors + [e for s in self.sheets for e in s.errors]
+        return [
+            _clip_error(e) for e in self.file_errors + [e for s in self.sheets for e in s.errors]
+        ]
 
     def summary(self) -> dict:
         return {
@@ -162,6 +165,26 @@ def _fmt(number) -> str:
     return f"{number:,.0f}" if float(number).is_integer() else str(number)
 
 
+ERROR_VALUE_CHARS = 100  # an error report quotes at most this much of a cell
+
+
+def _clip(value, n: int = ERROR_VALUE_CHARS):
+    """A cell value as quoted in an error: long text is cut (a 100 MB cell must not become a
+    100 MB error page)."""
+    if isinstance(value, str) and len(value) > n:
+        return value[:n] + "…"
+    return value
+
+
+def _clip_error(e: dict) -> dict:
+    return {
+        **e,
+        "sheet": _clip(e.get("sheet"), 64),
+        "column": _clip(e.get("column"), 64),
+        "value": _clip(e.get("value")),
+    }
+
+
 def _error_dict(sheet: str, e: CellError) -> dict:
     return {
         "sheet": sheet,
@@ -196,13 +219,20 @@ def _cell_text(value) -> str | None:
     return str(value)
 
 
-def read_workbook(path: str | Path) -> list[tuple[str, list[str], pl.DataFrame]]:
+def read_workbook(
+    path: str | Path, limits: Limits | None = None
+) -> list[tuple[str, list[str], pl.DataFrame]]:
     """Read every data sheet of a workbook with python-calamine.
 
     Returns [(sheet name, headers, raw frame)] where the raw frame has one Utf8 column per header
     (named by the header) and "__row" with the spreadsheet row number (the header is row 1).
-    Raises ValueError("unreadable") if the file is not a workbook.
+    The package is checked first (`guard.check_workbook`: sheets, unpacked size, compression,
+    dimensions), then rows are streamed one by one up to the row limit. Raises
+    `WorkbookRejected` (a ValueError with a message) for a workbook over a limit and
+    ValueError("unreadable") if the file is not a workbook.
     """
+    limits = limits or Limits.from_settings()
+    check_workbook(path, limits)
     try:
         workbook = CalamineWorkbook.from_path(str(path))
     except Exception as exc:  # calamine raises several error types for non-workbooks
@@ -211,14 +241,27 @@ def read_workbook(path: str | Path) -> list[tuple[str, list[str], pl.DataFrame]]
     for name in workbook.sheet_names:
         if name == INSTRUCTIONS_SHEET:
             continue
-        rows = workbook.get_sheet_by_name(name).to_python(skip_empty_area=False)
-        if not rows:
+        try:
+            sheet = workbook.get_sheet_by_name(name)
+        except Exception as exc:
+            raise ValueError("unreadable") from exc
+        rows = sheet.iter_rows()  # rows from row 1, columns from the first used one
+        pad = [None] * (sheet.start[1] if sheet.start else 0)
+        first = next(rows, None)
+        if first is None:
             continue
-        headers = [str(h).strip() if h is not None else "" for h in rows[0]]
+        headers = [str(h).strip() if h is not None else "" for h in [*pad, *first]]
+        while headers and not headers[-1]:
+            headers.pop()
         width = len(headers)
+        if width > limits.columns:
+            raise WorkbookRejected(too_large_message(name, limits))
         row_numbers, body = [], []
-        for i, r in enumerate(rows[1:]):
+        for i, r in enumerate(rows):
+            if i >= limits.rows:
+                raise WorkbookRejected(too_large_message(name, limits))
             if any(v is not None and v != "" for v in r):
+                r = [*pad, *r][:width]
                 row_numbers.append(i + 2)
                 body.append(r if len(r) >= width else [*r, *([None] * (width - len(r)))])
         columns = list(zip(*body, strict=False)) if body else [()] * width
@@ -734,6 +777,10 @@ def raw_frames_from_workbook(
     with translation.override(language or translation.get_language()):
         try:
             sheets = read_workbook(path)
+        except WorkbookRejected as exc:
+            return [], [
+                {"sheet": "", "row": None, "column": "", "value": None, "message": exc.message}
+            ]
         except ValueError:
             return [], [
                 {
@@ -746,6 +793,18 @@ def raw_frames_from_workbook(
             ]
         for name, headers, raw in sheets:
             schema = schema_for_headers(name, headers)
+            limit = Limits.for_template(schema.name) if schema is not None else None
+            if limit is not None and (raw.height > limit.rows or len(headers) > limit.columns):
+                errors.append(
+                    {
+                        "sheet": name,
+                        "row": None,
+                        "column": "",
+                        "value": None,
+                        "message": too_large_message(name, limit),
+                    }
+                )
+                continue
             if schema is None:
                 errors.append(
                     {
