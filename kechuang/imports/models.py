@@ -13,6 +13,7 @@ class ImportStatus(models.TextChoices):
     VALIDATED = "validated", _("Checked (dry run)")
     COMMITTED = "committed", _("Imported")
     FAILED = "failed", _("Rejected")
+    INTERRUPTED = "interrupted", _("Interrupted")
 
 
 class ImportBatch(models.Model):
@@ -20,6 +21,8 @@ class ImportBatch(models.Model):
 
     `summary` holds counts {created, updated, unchanged, errors}; `errors` the list of
     {sheet, row, column, value, message}. Rows written by the batch point back to it.
+    A running batch updates `heartbeat_at`; one that stops beating is marked interrupted by
+    `imports.recovery.sweep_stale` and can be queued again.
     """
 
     entity = models.CharField(_("entity"), max_length=32)
@@ -39,9 +42,20 @@ class ImportBatch(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     finished_at = models.DateTimeField(null=True, blank=True)
+    heartbeat_at = models.DateTimeField(_("last sign of life"), null=True, blank=True)
+    commit_batch = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("commit started from this check"),
+    )
+    file_removed_at = models.DateTimeField(_("stored file removed"), null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at"]
+        indexes = [models.Index(fields=["status", "heartbeat_at"], name="imports_batch_status_beat")]
         verbose_name = _("import batch")
         verbose_name_plural = _("import batches")
 

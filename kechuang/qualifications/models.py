@@ -52,6 +52,7 @@ class RunStatus(models.TextChoices):
     RUNNING = "running", _("Running")
     DONE = "done", _("Done")
     FAILED = "failed", _("Failed")
+    INTERRUPTED = "interrupted", _("Interrupted")
 
 
 # ------------------------------------------------------------------ RuleSet
@@ -129,6 +130,7 @@ class AssessmentRun(models.Model):
     stale_at = models.DateTimeField(_("stale since"), null=True, blank=True)
     summary = models.JSONField(_("counts by tier and status"), default=dict, blank=True)
     error = models.TextField(_("error"), blank=True)
+    heartbeat_at = models.DateTimeField(_("last sign of life"), null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-pk"]
