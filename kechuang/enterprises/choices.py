@@ -12,6 +12,7 @@ __all__ = [
     "QualificationKind",
     "QualificationStatus",
     "DataSource",
+    "SubmissionStatus",
 ]
 
 
@@ -83,3 +84,12 @@ UNICORN_TIERS = (
 class QualificationStatus(models.TextChoices):
     ACTIVE = "active", _("Active")
     REVOKED = "revoked", _("Revoked")
+
+
+class SubmissionStatus(models.TextChoices):
+    """Steps of an enterprise's yearly-figure submission."""
+
+    DRAFT = "draft", _("Draft")
+    SUBMITTED = "submitted", _("Submitted")
+    RETURNED = "returned", _("Returned")
+    ACCEPTED = "accepted", _("Accepted")

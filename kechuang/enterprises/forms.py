@@ -1,10 +1,13 @@
 """Forms of the registry: input parsing and field-level validation only (services save)."""
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from kechuang.core.forms import StyledFormMixin
+from kechuang.core.validators import validate_plain_text
 
-from .models import AnnualFigure
+from . import policy
+from .models import AnnualFigure, FigureSubmission
 
 FIGURE_FIELDS = [
     "is_above_scale_industrial",
@@ -41,8 +44,39 @@ FIGURE_FIELDS = [
 
 
 class AnnualFigureForm(StyledFormMixin, forms.ModelForm):
-    """An enterprise's figures for one year (money in yuan)."""
+    """The registry's figures of an enterprise for one year (money in yuan), edited by bureau
+    staff; fields the user's role may not set are disabled (policy.py)."""
 
     class Meta:
         model = AnnualFigure
         fields = FIGURE_FIELDS
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if user is not None:
+            policy.disable_forbidden(self, user, AnnualFigure)
+
+
+class FigureSubmissionForm(StyledFormMixin, forms.ModelForm):
+    """An enterprise's proposed figures for one year (money in yuan): saved as a draft (暂存) or
+    submitted (提交) for the bureau's review."""
+
+    class Meta:
+        model = FigureSubmission
+        fields = list(policy.ENTERPRISE_FIGURE_FIELDS)
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if user is not None:
+            policy.disable_forbidden(self, user, FigureSubmission)
+
+
+class SubmissionReturnForm(StyledFormMixin, forms.Form):
+    """Returning a submission to the enterprise: the reason is required."""
+
+    reason = forms.CharField(
+        label=_("Reason for returning"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        validators=[validate_plain_text],
+    )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
@@ -12,15 +13,30 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from kechuang.core.models import ProvenanceMixin, ScopedQuerySet
+from kechuang.core.validators import (
+    validate_plain_text,
+    validate_plausible_date,
+    validate_single_line,
+)
+from kechuang.core.years import validate_year
 
-from .choices import IPClass, IPKind, IPStatus, QualificationKind, QualificationStatus
+from .choices import (
+    IPClass,
+    IPKind,
+    IPStatus,
+    QualificationKind,
+    QualificationStatus,
+    SubmissionStatus,
+)
 from .logic.credit_code import CreditCodeError, validate_credit_code
 from .logic.industry import DIVISIONS, IndustryCodeError, validate_industry_code
 
 __all__ = [
     "Enterprise",
     "HighTechRdCategories",
+    "DeclaredFigures",
     "AnnualFigure",
+    "FigureSubmission",
     "IntellectualProperty",
     "Qualification",
     "money_field",
@@ -85,7 +101,9 @@ class Enterprise(models.Model):
         unique=True,
         validators=[credit_code_validator],
     )
-    name = models.CharField(_("name"), max_length=128, db_index=True)
+    name = models.CharField(
+        _("name"), max_length=128, db_index=True, validators=[validate_single_line]
+    )
     town = models.ForeignKey(
         "regions.Town",
         on_delete=models.PROTECT,
@@ -99,10 +117,18 @@ class Enterprise(models.Model):
         help_text=_("GB/T 4754-2017 class code, 4 digits"),
         db_index=True,
     )
-    registration_date = models.DateField(_("registration date"), null=True, blank=True)
-    address = models.CharField(_("address"), max_length=255, blank=True)
+    registration_date = models.DateField(
+        _("registration date"), null=True, blank=True, validators=[validate_plausible_date]
+    )
+    address = models.CharField(
+        _("address"), max_length=255, blank=True, validators=[validate_single_line]
+    )
     tags = models.CharField(
-        _("tags"), max_length=255, blank=True, help_text=_("Separated by commas")
+        _("tags"),
+        max_length=255,
+        blank=True,
+        help_text=_("Separated by commas"),
+        validators=[validate_single_line],
     )
     is_resident_enterprise = models.BooleanField(_("resident enterprise"), default=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -160,28 +186,13 @@ class HighTechRdCategories(models.Model):
         abstract = True
 
 
-# ------------------------------------------------------------------ AnnualFigure
+# ------------------------------------------------------------------ declared figures
 
 
-class EnterpriseOwnedQuerySet(ScopedQuerySet):
-    """Rows that belong to one enterprise; scoped through their enterprise."""
-
-    enterprise_path = "enterprise__"
-
-
-class AnnualFigure(ProvenanceMixin, HighTechRdCategories, models.Model):
-    """One enterprise's figures for one fiscal year (calendar year), money in yuan.
-
-    The three R&D figures of qualification-rules.md §3 are separate fields and are never mixed:
-    the statistical R&D expense (统计口径, what regional R&D totals sum), the high-tech scope
-    (高企口径: total, domestic, and its 8 categories) and the super-deduction scope (加计扣除口径).
+class DeclaredFigures(HighTechRdCategories):
+    """The yearly figures an enterprise declares itself (money in yuan), shared by the registry's
+    yearly figures and the enterprise's reviewed submissions, so both describe them the same way.
     """
-
-    enterprise = models.ForeignKey(
-        Enterprise, on_delete=models.CASCADE, related_name="annual_figures"
-    )
-    year = models.PositiveSmallIntegerField(_("year"))
-    is_above_scale_industrial = models.BooleanField(_("above-scale industrial"), default=False)
 
     operating_revenue = money_field(_("operating revenue (yuan)"))
     sales_revenue = money_field(
@@ -220,14 +231,42 @@ class AnnualFigure(ProvenanceMixin, HighTechRdCategories, models.Model):
         null=True,
         blank=True,
     )
-    credit_listed = models.BooleanField(
-        _("on the abnormal-operation or serious-dishonesty list"), null=True, blank=True
-    )
     in_restricted_catalogue = models.BooleanField(
         _("products in a prohibited, restricted or eliminated catalogue"), null=True, blank=True
     )
     core_tech_in_supported_fields = models.BooleanField(
         _("core technology within the state-supported high-tech fields"), null=True, blank=True
+    )
+
+    class Meta:
+        abstract = True
+
+
+# ------------------------------------------------------------------ AnnualFigure
+
+
+class EnterpriseOwnedQuerySet(ScopedQuerySet):
+    """Rows that belong to one enterprise; scoped through their enterprise."""
+
+    enterprise_path = "enterprise__"
+
+
+class AnnualFigure(ProvenanceMixin, DeclaredFigures, models.Model):
+    """One enterprise's figures for one fiscal year (calendar year), money in yuan.
+
+    The three R&D figures of qualification-rules.md §3 are separate fields and are never mixed:
+    the statistical R&D expense (统计口径, what regional R&D totals sum), the high-tech scope
+    (高企口径: total, domestic, and its 8 categories) and the super-deduction scope (加计扣除口径).
+    """
+
+    enterprise = models.ForeignKey(
+        Enterprise, on_delete=models.CASCADE, related_name="annual_figures"
+    )
+    year = models.PositiveSmallIntegerField(_("year"), validators=[validate_year])
+    # Official classifications: the statistics bureau's and the credit-information system's.
+    is_above_scale_industrial = models.BooleanField(_("above-scale industrial"), default=False)
+    credit_listed = models.BooleanField(
+        _("on the abnormal-operation or serious-dishonesty list"), null=True, blank=True
     )
 
     history = HistoricalRecords(excluded_fields=["updated_at"])
@@ -285,11 +324,19 @@ class IntellectualProperty(ProvenanceMixin, models.Model):
 
     enterprise = models.ForeignKey(Enterprise, on_delete=models.CASCADE, related_name="ip_assets")
     kind = models.CharField(_("kind"), max_length=32, choices=IPKind.choices)
-    number = models.CharField(_("number"), max_length=64, unique=True)
-    title = models.CharField(_("title"), max_length=255)
-    application_date = models.DateField(_("application date"), null=True, blank=True)
-    grant_date = models.DateField(_("grant date"), null=True, blank=True)
-    expiry_date = models.DateField(_("expiry date"), null=True, blank=True)
+    number = models.CharField(
+        _("number"), max_length=64, unique=True, validators=[validate_single_line]
+    )
+    title = models.CharField(_("title"), max_length=255, validators=[validate_single_line])
+    application_date = models.DateField(
+        _("application date"), null=True, blank=True, validators=[validate_plausible_date]
+    )
+    grant_date = models.DateField(
+        _("grant date"), null=True, blank=True, validators=[validate_plausible_date]
+    )
+    expiry_date = models.DateField(
+        _("expiry date"), null=True, blank=True, validators=[validate_plausible_date]
+    )
     status = models.CharField(
         _("status"), max_length=16, choices=IPStatus.choices, default=IPStatus.GRANTED
     )
@@ -298,6 +345,7 @@ class IntellectualProperty(ProvenanceMixin, models.Model):
         null=True,
         blank=True,
         help_text=_("Class II IP may be used only once for a high-tech application"),
+        validators=[validate_year],
     )
     history = HistoricalRecords(excluded_fields=["updated_at"])
     objects = EnterpriseOwnedQuerySet.as_manager()
@@ -345,15 +393,28 @@ class Qualification(ProvenanceMixin, models.Model):
         _("kind"), max_length=32, choices=QualificationKind.choices, db_index=True
     )
     year = models.PositiveSmallIntegerField(
-        _("year"), help_text=_("Recognition or registration year")
+        _("year"), help_text=_("Recognition or registration year"), validators=[validate_year]
     )
-    number = models.CharField(_("certificate / registration number"), max_length=64, blank=True)
+    number = models.CharField(
+        _("certificate / registration number"),
+        max_length=64,
+        blank=True,
+        validators=[validate_single_line],
+    )
     batch = models.CharField(
-        _("batch"), max_length=32, blank=True, help_text=_("e.g. 2024-1 for the year's first batch")
+        _("batch"),
+        max_length=32,
+        blank=True,
+        help_text=_("e.g. 2024-1 for the year's first batch"),
+        validators=[validate_single_line],
     )
-    issue_date = models.DateField(_("issue date"))
-    expiry_date = models.DateField(_("valid until"), null=True, blank=True)
-    revoked_date = models.DateField(_("revoked on"), null=True, blank=True)
+    issue_date = models.DateField(_("issue date"), validators=[validate_plausible_date])
+    expiry_date = models.DateField(
+        _("valid until"), null=True, blank=True, validators=[validate_plausible_date]
+    )
+    revoked_date = models.DateField(
+        _("revoked on"), null=True, blank=True, validators=[validate_plausible_date]
+    )
     status = models.CharField(
         _("status"),
         max_length=16,
@@ -392,3 +453,99 @@ class Qualification(ProvenanceMixin, models.Model):
             and (self.expiry_date is None or date <= self.expiry_date)
             and (self.revoked_date is None or date < self.revoked_date)
         )
+
+
+# ------------------------------------------------------------------ FigureSubmission
+
+
+class FigureSubmission(DeclaredFigures, models.Model):
+    """An enterprise's proposed yearly figures, reviewed by the bureau before they reach the
+    registry: draft → submitted → returned (with a reason, back to the enterprise) or accepted
+    (the values are then written to the enterprise's AnnualFigure of that year).
+
+    One open (not yet accepted) submission per enterprise and year; after acceptance a
+    correction starts a new one. Every step is in the history with who and why.
+    """
+
+    enterprise = models.ForeignKey(
+        Enterprise,
+        on_delete=models.CASCADE,
+        related_name="figure_submissions",
+        verbose_name=_("enterprise"),
+    )
+    year = models.PositiveSmallIntegerField(_("year"), validators=[validate_year])
+    status = models.CharField(
+        _("status"),
+        max_length=16,
+        choices=SubmissionStatus.choices,
+        default=SubmissionStatus.DRAFT,
+        db_index=True,
+    )
+    reason = models.TextField(
+        _("reason for returning"),
+        max_length=2000,
+        blank=True,
+        validators=[validate_plain_text],
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("created by"),
+    )
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("submitted by"),
+    )
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("reviewer"),
+    )
+    figure = models.ForeignKey(
+        AnnualFigure,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="submissions",
+        verbose_name=_("yearly figures written"),
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
+    reviewed_at = models.DateTimeField(_("reviewed at"), null=True, blank=True)
+    history = HistoricalRecords(excluded_fields=["updated_at"])
+    objects = EnterpriseOwnedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-updated_at", "-pk"]
+        verbose_name = _("figure submission")
+        verbose_name_plural = _("figure submissions")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["enterprise", "year"],
+                condition=~Q(status="accepted"),
+                name="%(app_label)s_%(class)s_one_open_per_year",
+                violation_error_message=_(
+                    "This enterprise already has an open submission for this year."
+                ),
+            ),
+        ]
+        indexes = [models.Index(fields=["status", "year"])]
+
+    def __str__(self) -> str:
+        return f"{self.enterprise} {self.year} ({self.get_status_display()})"
+
+    @property
+    def is_editable(self) -> bool:
+        """The enterprise may still change it (draft, or returned to it)."""
+        return self.status in (SubmissionStatus.DRAFT, SubmissionStatus.RETURNED)

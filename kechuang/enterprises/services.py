@@ -6,8 +6,10 @@ Every service takes keyword-only arguments, checks that the user may write, vali
 that the saved row is still inside the user's scope (NetBox's "still in the allowed rows" check),
 rolling back otherwise.
 
-Who may write (domain.md role table): bureau admin and bureau staff write everything; an
-enterprise account writes only its own enterprise's yearly figures; every other role is refused
+Who may write which fields is the field policy of `policy.py` (one table for the form, the API
+and the import): bureau admin and bureau staff write everything; an enterprise account never
+writes the registry, it proposes its own yearly figures as a `FigureSubmission` that bureau staff
+accept (which writes the yearly figures) or return with a reason; every other role is refused
 with `PermissionDenied`.
 """
 
@@ -18,16 +20,25 @@ from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from kechuang.core import years
 from kechuang.core.hooks import data_changed
 from kechuang.core.permissions import user_role
 from kechuang.core.roles import STAFF_ROLES, Role
 
-from .choices import DataSource, QualificationKind
-from .constants import FIRST_REPORTING_YEAR, HIGH_TECH_VALIDITY_YEARS, LAST_REPORTING_YEAR
+from . import policy
+from .choices import DataSource, QualificationKind, SubmissionStatus
+from .constants import HIGH_TECH_VALIDITY_YEARS
 from .logic.credit_code import CreditCodeError, validate_credit_code
-from .models import AnnualFigure, Enterprise, IntellectualProperty, Qualification
+from .models import (
+    AnnualFigure,
+    Enterprise,
+    FigureSubmission,
+    IntellectualProperty,
+    Qualification,
+)
 
 __all__ = [
     "MAX_MONEY",
@@ -46,6 +57,11 @@ __all__ = [
     "require_write",
     "apply_fields",
     "check_year",
+    "submission_save",
+    "submission_submit",
+    "submission_return",
+    "submission_accept",
+    "TRANSITIONS",
 ]
 
 # yuan; the same ceiling as the import (imports.schemas.MAX_MONEY): catches unit slips.
@@ -72,31 +88,36 @@ def user_can_create(user, model: type[models.Model]) -> bool:
     """
     role = user_role(user)
     if role in STAFF_ROLES:
-        return True
+        return policy.may_write(role, model)
     return (
-        role == Role.ENTERPRISE and model is AnnualFigure and _own_enterprise_id(user) is not None
+        role == Role.ENTERPRISE
+        and policy.may_write(role, model)
+        and _own_enterprise_id(user) is not None
     )
 
 
 def user_can_write(user, model: type[models.Model], *, enterprise_id: int | None = None) -> bool:
     """Whether the user may create or change a row of `model` belonging to `enterprise_id`.
 
-    Bureau admin/staff: always. Enterprise account: only AnnualFigure rows of its own enterprise.
-    Everyone else (town officers, leaders, experts, universities, agencies): never.
+    Bureau admin/staff: every registry model. Enterprise account: only its own enterprise's
+    figure submissions (never the registry itself). Everyone else: never.
     """
     role = user_role(user)
     if role in STAFF_ROLES:
-        return True
-    if role == Role.ENTERPRISE and model is AnnualFigure:
+        return policy.may_write(role, model)
+    if role == Role.ENTERPRISE and policy.may_write(role, model):
         own = _own_enterprise_id(user)
         return own is not None and enterprise_id == own
     return False
 
 
-def require_write(user, model, *, enterprise_ids=()) -> None:
+def require_write(user, model, *, enterprise_ids=(), fields=()) -> None:
+    """Refuse (PermissionDenied) unless the user may write `model` rows of these enterprises and
+    set each of `fields` (policy.FieldPolicyError names the refused fields)."""
     ids = list(enterprise_ids) or [None]
     if not all(user_can_write(user, model, enterprise_id=i) for i in ids):
         raise PermissionDenied(_("You may not change this record."))
+    policy.check_fields(user, model, fields)
 
 
 def _source_for(user) -> str:
@@ -139,14 +160,13 @@ def _check_money(obj: models.Model, names, errors: dict) -> None:
 
 
 def check_year(obj: models.Model, name: str, errors: dict) -> None:
+    """The year lies in the reporting-year window (kechuang.core.years); full_clean checks it
+    too through the field's validator, this names it once before the cross-field checks."""
     value = getattr(obj, name)
     if value is None:
         return
-    if isinstance(value, int) and not FIRST_REPORTING_YEAR <= value <= LAST_REPORTING_YEAR:
-        errors.setdefault(name, []).append(
-            _("The year must be between %(first)s and %(last)s.")
-            % {"first": FIRST_REPORTING_YEAR, "last": LAST_REPORTING_YEAR}
-        )
+    if isinstance(value, int) and not years.in_window(value):
+        errors.setdefault(name, []).append(years.window_message())
 
 
 def _check_not_greater(obj, small: str, large: str, message: str, errors: dict) -> None:
@@ -205,7 +225,7 @@ def enterprise_create(*, user, **fields) -> Enterprise:
 
     Only bureau admin/staff may. Raises PermissionDenied or ValidationError.
     """
-    require_write(user, Enterprise)
+    require_write(user, Enterprise, fields=fields)
     _normalise_credit_code(fields)
     enterprise = Enterprise()
     apply_fields(enterprise, fields)
@@ -214,7 +234,7 @@ def enterprise_create(*, user, **fields) -> Enterprise:
 
 def enterprise_update(*, enterprise: Enterprise, user, **fields) -> Enterprise:
     """Change an enterprise's registry fields. Only bureau admin/staff may."""
-    require_write(user, Enterprise, enterprise_ids=[enterprise.pk])
+    require_write(user, Enterprise, enterprise_ids=[enterprise.pk], fields=fields)
     _normalise_credit_code(fields)
     apply_fields(enterprise, fields)
     return save_with_provenance(enterprise, user=user)
@@ -267,7 +287,7 @@ def annual_figure_create(*, user, enterprise: Enterprise, year: int, **fields) -
     Bureau admin/staff may for any enterprise; an enterprise account only for its own
     (the row's source is then "enterprise"). Raises PermissionDenied or ValidationError.
     """
-    require_write(user, AnnualFigure, enterprise_ids=[enterprise.pk])
+    require_write(user, AnnualFigure, enterprise_ids=[enterprise.pk], fields=fields)
     figure = AnnualFigure(enterprise=enterprise, year=year)
     apply_fields(figure, fields)
     return save_with_provenance(figure, user=user, errors=_annual_figure_errors(figure))
@@ -277,7 +297,10 @@ def annual_figure_update(*, figure: AnnualFigure, user, **fields) -> AnnualFigur
     """Change a yearly-figures row; moving it to another enterprise needs rights on both."""
     target = fields.get("enterprise", figure.enterprise)
     require_write(
-        user, AnnualFigure, enterprise_ids={figure.enterprise_id, getattr(target, "pk", None)}
+        user,
+        AnnualFigure,
+        enterprise_ids={figure.enterprise_id, getattr(target, "pk", None)},
+        fields=fields,
     )
     apply_fields(figure, fields)
     return save_with_provenance(figure, user=user, errors=_annual_figure_errors(figure))
@@ -308,7 +331,7 @@ def _ip_errors(ip: IntellectualProperty) -> dict:
 
 def ip_create(*, user, enterprise: Enterprise, **fields) -> IntellectualProperty:
     """Record an IP item of an enterprise. Only bureau admin/staff may."""
-    require_write(user, IntellectualProperty, enterprise_ids=[enterprise.pk])
+    require_write(user, IntellectualProperty, enterprise_ids=[enterprise.pk], fields=fields)
     ip = IntellectualProperty(enterprise=enterprise)
     apply_fields(ip, fields)
     return save_with_provenance(ip, user=user, errors=_ip_errors(ip))
@@ -316,7 +339,7 @@ def ip_create(*, user, enterprise: Enterprise, **fields) -> IntellectualProperty
 
 def ip_update(*, ip: IntellectualProperty, user, **fields) -> IntellectualProperty:
     """Change an IP item. Only bureau admin/staff may."""
-    require_write(user, IntellectualProperty, enterprise_ids=[ip.enterprise_id])
+    require_write(user, IntellectualProperty, enterprise_ids=[ip.enterprise_id], fields=fields)
     apply_fields(ip, fields)
     return save_with_provenance(ip, user=user, errors=_ip_errors(ip))
 
@@ -366,7 +389,7 @@ def qualification_create(*, user, enterprise: Enterprise, **fields) -> Qualifica
 
     A high-tech certificate without an expiry date gets issue date + 3 years − 1 day.
     """
-    require_write(user, Qualification, enterprise_ids=[enterprise.pk])
+    require_write(user, Qualification, enterprise_ids=[enterprise.pk], fields=fields)
     q = Qualification(enterprise=enterprise)
     apply_fields(q, fields)
     if q.kind == QualificationKind.HIGH_TECH and q.expiry_date is None and _is_date(q.issue_date):
@@ -381,7 +404,7 @@ def qualification_update(*, qualification: Qualification, user, **fields) -> Qua
     default expiry date with it unless the caller passes an expiry date.
     """
     q = qualification
-    require_write(user, Qualification, enterprise_ids=[q.enterprise_id])
+    require_write(user, Qualification, enterprise_ids=[q.enterprise_id], fields=fields)
     old_default = (
         q.kind == QualificationKind.HIGH_TECH
         and _is_date(q.issue_date)
@@ -392,3 +415,170 @@ def qualification_update(*, qualification: Qualification, user, **fields) -> Qua
         if q.expiry_date is None or (old_default and "expiry_date" not in fields):
             q.expiry_date = high_tech_expiry_date(q.issue_date)
     return save_with_provenance(q, user=user, errors=_qualification_errors(q))
+
+
+# ------------------------------------------------------------------ FigureSubmission
+
+# action -> (statuses it starts from, status it ends in); the only ways a submission moves.
+TRANSITIONS: dict[str, tuple[frozenset[str], str]] = {
+    "save": (
+        frozenset({SubmissionStatus.DRAFT, SubmissionStatus.RETURNED}),
+        SubmissionStatus.DRAFT,
+    ),
+    "submit": (
+        frozenset({SubmissionStatus.DRAFT, SubmissionStatus.RETURNED}),
+        SubmissionStatus.SUBMITTED,
+    ),
+    "return": (frozenset({SubmissionStatus.SUBMITTED}), SubmissionStatus.RETURNED),
+    "accept": (frozenset({SubmissionStatus.SUBMITTED}), SubmissionStatus.ACCEPTED),
+}
+
+SUBMISSION_FIELDS = policy.ENTERPRISE_FIGURE_FIELDS
+
+
+def _move(submission: FigureSubmission, action: str) -> None:
+    starts, end = TRANSITIONS[action]
+    if submission.status not in starts:
+        raise ValidationError(
+            {
+                "status": [
+                    _("A submission that is “%(status)s” cannot be changed this way.")
+                    % {"status": submission.get_status_display()}
+                ]
+            }
+        )
+    submission.status = end
+
+
+def _require_reviewer(user, submission: FigureSubmission) -> None:
+    if user_role(user) not in STAFF_ROLES:
+        raise PermissionDenied(_("Only bureau staff review submissions."))
+    if not FigureSubmission.objects.for_user(user).filter(pk=submission.pk).exists():
+        raise PermissionDenied(_("You may not change this record."))
+
+
+def _save_submission(submission: FigureSubmission, *, user, reason: str) -> FigureSubmission:
+    submission._history_user = user if getattr(user, "is_authenticated", False) else None
+    submission._change_reason = reason
+    submission.save()
+    return submission
+
+
+def _submission_errors(submission: FigureSubmission) -> dict:
+    errors = _annual_figure_errors(submission)  # the same checks as the registry's figures
+    try:
+        submission.full_clean(validate_constraints=False)
+    except ValidationError as exc:
+        for field, messages in exc.message_dict.items():
+            errors.setdefault(field, []).extend(
+                m for m in messages if m not in errors.get(field, [])
+            )
+    return errors
+
+
+def submission_save(
+    *, user, enterprise: Enterprise, year: int, submit: bool = False, **fields
+) -> FigureSubmission:
+    """Create or change the enterprise's open submission for `year` (暂存), optionally submitting
+    it (提交). Only the enterprise's own account may, and only the fields it declares itself
+    (policy.ENTERPRISE_FIGURE_FIELDS). Raises PermissionDenied or ValidationError; nothing is
+    written then."""
+    require_write(user, FigureSubmission, enterprise_ids=[enterprise.pk], fields=["year", *fields])
+    with transaction.atomic():
+        submission = (
+            FigureSubmission.objects.select_for_update()
+            .filter(enterprise=enterprise, year=year)
+            .exclude(status=SubmissionStatus.ACCEPTED)
+            .first()
+        )
+        if submission is None:
+            submission = FigureSubmission(enterprise=enterprise, year=year, created_by=user)
+        _move(submission, "submit" if submit else "save")
+        apply_fields(submission, fields)
+        errors = _submission_errors(submission)
+        if errors:
+            raise ValidationError(errors)
+        if submit:
+            submission.submitted_by = user
+            submission.submitted_at = timezone.now()
+        reason = _("Submitted for review") if submit else _("Draft saved")
+        return _save_submission(submission, user=user, reason=reason)
+
+
+def submission_update(*, submission: FigureSubmission, user, **fields) -> FigureSubmission:
+    """Change a draft or returned submission's values (the enterprise's own account)."""
+    return submission_save(
+        user=user, enterprise=submission.enterprise, year=submission.year, **fields
+    )
+
+
+def submission_submit(*, submission: FigureSubmission, user) -> FigureSubmission:
+    """Send a draft (or a returned submission) to the bureau for review."""
+    require_write(user, FigureSubmission, enterprise_ids=[submission.enterprise_id])
+    with transaction.atomic():
+        submission = FigureSubmission.objects.select_for_update().get(pk=submission.pk)
+        _move(submission, "submit")
+        errors = _submission_errors(submission)
+        if errors:
+            raise ValidationError(errors)
+        submission.submitted_by = user
+        submission.submitted_at = timezone.now()
+        return _save_submission(submission, user=user, reason=_("Submitted for review"))
+
+
+def submission_return(*, submission: FigureSubmission, user, reason: str) -> FigureSubmission:
+    """Return a submitted submission to the enterprise with a reason (bureau staff)."""
+    _require_reviewer(user, submission)
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": [_("Give the reason for returning the submission.")]})
+    with transaction.atomic():
+        submission = FigureSubmission.objects.select_for_update().get(pk=submission.pk)
+        _move(submission, "return")
+        submission.reason = reason
+        submission.full_clean(validate_constraints=False)
+        submission.reviewer = user
+        submission.reviewed_at = timezone.now()
+        return _save_submission(
+            submission, user=user, reason=_("Returned: %(reason)s") % {"reason": reason[:80]}
+        )
+
+
+def submission_accept(*, submission: FigureSubmission, user) -> FigureSubmission:
+    """Accept a submitted submission (bureau staff): its values are written to the enterprise's
+    yearly figures of that year in the same transaction, the figures' history naming the
+    submission. Figures from official sources (policy.OFFICIAL_FIGURE_FIELDS) are kept."""
+    _require_reviewer(user, submission)
+    with transaction.atomic():
+        submission = (
+            FigureSubmission.objects.select_for_update()
+            .select_related("enterprise")
+            .get(pk=submission.pk)
+        )
+        _move(submission, "accept")
+        figure = AnnualFigure.objects.filter(
+            enterprise_id=submission.enterprise_id, year=submission.year
+        ).first() or AnnualFigure(enterprise=submission.enterprise, year=submission.year)
+        for name in SUBMISSION_FIELDS:
+            setattr(figure, name, getattr(submission, name))
+        errors = _annual_figure_errors(figure)
+        try:
+            figure.full_clean()
+        except ValidationError as exc:
+            for field, messages in exc.message_dict.items():
+                errors.setdefault(field, []).extend(messages)
+        if errors:
+            raise ValidationError(errors)
+        figure.source = DataSource.ENTERPRISE
+        figure.updated_by = user
+        figure.import_batch = None
+        figure.source_row = None
+        figure._history_user = user
+        figure._change_reason = _("Accepted submission #%(id)s") % {"id": submission.pk}
+        figure.save()
+        submission.figure = figure
+        submission.reviewer = user
+        submission.reviewed_at = timezone.now()
+        _save_submission(submission, user=user, reason=_("Accepted into the yearly figures"))
+        data_changed(years=[submission.year])
+    return submission

@@ -13,11 +13,13 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 from rest_framework.validators import UniqueValidator
 
-from kechuang.enterprises.constants import FIRST_REPORTING_YEAR, LAST_REPORTING_YEAR
+from kechuang.core.years import validate_year
+from kechuang.enterprises import policy
 from kechuang.enterprises.logic.credit_code import CreditCodeError, validate_credit_code
 from kechuang.enterprises.models import (
     AnnualFigure,
     Enterprise,
+    FigureSubmission,
     IntellectualProperty,
     Qualification,
     credit_code_message,
@@ -31,11 +33,14 @@ __all__ = [
     "AnnualFigureSerializer",
     "IntellectualPropertySerializer",
     "QualificationSerializer",
+    "FigureSubmissionSerializer",
+    "FieldPolicyMixin",
     "PROVENANCE_READ_ONLY",
     "YEAR_KWARGS",
 ]
 
-YEAR_KWARGS = {"min_value": FIRST_REPORTING_YEAR, "max_value": LAST_REPORTING_YEAR}
+# The reporting-year window (kechuang.core.years), one message for every out-of-window year.
+YEAR_KWARGS = {"validators": [validate_year]}
 MONEY_KWARGS = {"min_value": 0, "max_value": MAX_MONEY}
 # Provenance columns shown read-only; the services set them.
 PROVENANCE_READ_ONLY = ("source", "updated_at")
@@ -106,10 +111,37 @@ class EnterpriseByCreditCodeField(serializers.SlugRelatedField):
             self.fail("does_not_exist", slug_name=self.slug_field, value=code)
 
 
+class FieldPolicyMixin:
+    """Refuses (400, one message per field) the fields that the requesting user's role may not
+    set (policy.py), instead of silently ignoring them.
+
+    `policy_model` is the model whose policy applies (default: Meta.model); `policy_guarded`
+    the field names checked (default: every writable field of the serializer).
+    """
+
+    policy_model = None
+    policy_guarded: frozenset[str] | None = None
+
+    def validate(self, attrs):
+        attrs = super().validate(attrs)
+        request = self.context.get("request")
+        data = getattr(self, "initial_data", None)
+        if request is None or not hasattr(data, "keys"):
+            return attrs
+        guarded = self.policy_guarded
+        if guarded is None:
+            guarded = {name for name, f in self.fields.items() if not f.read_only}
+        model = self.policy_model or self.Meta.model
+        bad = policy.forbidden_fields(request.user, model, [k for k in data if k in guarded])
+        if bad:
+            raise serializers.ValidationError({name: [policy.field_message()] for name in bad})
+        return attrs
+
+
 # ------------------------------------------------------------------ Enterprise
 
 
-class EnterpriseSerializer(serializers.ModelSerializer):
+class EnterpriseSerializer(FieldPolicyMixin, serializers.ModelSerializer):
     credit_code = CreditCodeField(
         validators=[
             UniqueValidator(
@@ -147,7 +179,7 @@ class EnterpriseSerializer(serializers.ModelSerializer):
 # ------------------------------------------------------------------ AnnualFigure
 
 
-class AnnualFigureSerializer(serializers.ModelSerializer):
+class AnnualFigureSerializer(FieldPolicyMixin, serializers.ModelSerializer):
     """One enterprise's figures for one year; money fields are decimal strings in yuan."""
 
     enterprise = EnterpriseByCreditCodeField()
@@ -168,7 +200,7 @@ class AnnualFigureSerializer(serializers.ModelSerializer):
 # ------------------------------------------------------------------ IntellectualProperty
 
 
-class IntellectualPropertySerializer(serializers.ModelSerializer):
+class IntellectualPropertySerializer(FieldPolicyMixin, serializers.ModelSerializer):
     enterprise = EnterpriseByCreditCodeField()
     enterprise_name = serializers.CharField(source="enterprise.name", read_only=True)
     ip_class = serializers.SerializerMethodField()
@@ -187,7 +219,7 @@ class IntellectualPropertySerializer(serializers.ModelSerializer):
 # ------------------------------------------------------------------ Qualification
 
 
-class QualificationSerializer(serializers.ModelSerializer):
+class QualificationSerializer(FieldPolicyMixin, serializers.ModelSerializer):
     """A held qualification; a high-tech certificate without `expiry_date` gets issue + 3 years − 1 day."""
 
     enterprise = EnterpriseByCreditCodeField()
@@ -198,3 +230,56 @@ class QualificationSerializer(serializers.ModelSerializer):
         exclude = ["import_batch", "source_row", "updated_by"]
         read_only_fields = PROVENANCE_READ_ONLY
         extra_kwargs = {"year": YEAR_KWARGS}
+
+
+# ------------------------------------------------------------------ FigureSubmission
+
+SUBMISSION_READ_ONLY = (
+    "id",
+    "enterprise",
+    "enterprise_name",
+    "status",
+    "reason",
+    "figure",
+    "created_at",
+    "updated_at",
+    "submitted_at",
+    "reviewed_at",
+)
+
+
+class FigureSubmissionSerializer(FieldPolicyMixin, serializers.ModelSerializer):
+    """An enterprise's proposed yearly figures (money in yuan) and their review status.
+
+    The enterprise is the requesting account's own; fields the enterprise may not set (e.g. the
+    above-scale classification) are refused with a field message.
+    """
+
+    enterprise = serializers.SlugRelatedField(slug_field="credit_code", read_only=True)
+    enterprise_name = serializers.CharField(source="enterprise.name", read_only=True)
+    # Guard every registry figure name: official ones sent here are refused, not ignored.
+    policy_guarded = frozenset(
+        {"year", *policy.ENTERPRISE_FIGURE_FIELDS, *policy.OFFICIAL_FIGURE_FIELDS}
+    )
+
+    class Meta:
+        model = FigureSubmission
+        fields = [*SUBMISSION_READ_ONLY, "year", *policy.ENTERPRISE_FIGURE_FIELDS]
+        read_only_fields = SUBMISSION_READ_ONLY
+        extra_kwargs = {
+            "employees_avg": {"min_value": 0},
+            "tech_staff_avg": {"min_value": 0},
+            **{name: MONEY_KWARGS for name in ANNUAL_FIGURE_MONEY_FIELDS},
+        }
+
+    def validate(self, attrs):
+        attrs = super().validate(attrs)
+        if self.instance is not None and "year" in attrs and attrs["year"] != self.instance.year:
+            raise serializers.ValidationError(
+                {"year": [_("The year of a submission cannot be changed.")]}
+            )
+        return attrs
+
+
+class SubmissionReturnSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=2000, help_text=_("Why the submission is returned"))

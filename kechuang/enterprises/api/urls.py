@@ -11,5 +11,6 @@ router.register("enterprises", views.EnterpriseViewSet, basename="enterprise")
 router.register("annual-figures", views.AnnualFigureViewSet, basename="annual-figure")
 router.register("ip", views.IntellectualPropertyViewSet, basename="ip")
 router.register("qualifications", views.QualificationViewSet, basename="qualification")
+router.register("figure-submissions", views.FigureSubmissionViewSet, basename="figure-submission")
 
 urlpatterns = router.urls

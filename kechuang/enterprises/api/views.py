@@ -11,10 +11,14 @@ from contextlib import contextmanager
 
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.core.exceptions import ValidationError as DjangoValidationError
+from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, viewsets
+from rest_framework.decorators import action
 from rest_framework.permissions import SAFE_METHODS, BasePermission, IsAuthenticated
+from rest_framework.response import Response
 from rest_framework.settings import api_settings
 
+from kechuang.core.access import HasCapability
 from kechuang.enterprises import services
 from kechuang.enterprises.filters import (
     AnnualFigureFilterSet,
@@ -25,15 +29,19 @@ from kechuang.enterprises.filters import (
 from kechuang.enterprises.models import (
     AnnualFigure,
     Enterprise,
+    FigureSubmission,
     IntellectualProperty,
     Qualification,
 )
+from kechuang.enterprises.policy import FieldPolicyError
 
 from .serializers import (
     AnnualFigureSerializer,
     EnterpriseSerializer,
+    FigureSubmissionSerializer,
     IntellectualPropertySerializer,
     QualificationSerializer,
+    SubmissionReturnSerializer,
 )
 
 __all__ = [
@@ -44,6 +52,7 @@ __all__ = [
     "AnnualFigureViewSet",
     "IntellectualPropertyViewSet",
     "QualificationViewSet",
+    "FigureSubmissionViewSet",
 ]
 
 
@@ -74,6 +83,8 @@ def service_errors():
     """Turn a service's Django ValidationError into DRF's field-level 400."""
     try:
         yield
+    except FieldPolicyError as exc:
+        raise serializers.ValidationError(exc.errors) from exc
     except DjangoValidationError as exc:
         if hasattr(exc, "error_dict"):
             detail = {
@@ -98,7 +109,8 @@ class ScopedServiceViewSet(
 
     model = None
     select_related: tuple[str, ...] = ()
-    permission_classes = [IsAuthenticated, RoleWritePermission]
+    permission_classes = [HasCapability, RoleWritePermission]
+    capability = {"list": "api.read", "retrieve": "api.read", "*": "records.write"}
     lookup_value_regex = r"\d+"
 
     def get_queryset(self):
@@ -132,7 +144,8 @@ class EnterpriseViewSet(ScopedServiceViewSet):
 
 
 class AnnualFigureViewSet(ScopedServiceViewSet):
-    """Yearly figures (write: bureau admin/staff; an enterprise account for its own rows)."""
+    """Yearly figures of the registry (write: bureau admin/staff). An enterprise account reads
+    its own and proposes changes through figure submissions."""
 
     model = AnnualFigure
     select_related = ("enterprise",)
@@ -194,3 +207,80 @@ class QualificationViewSet(ScopedServiceViewSet):
                 user=self.request.user,
                 **serializer.validated_data,
             )
+
+
+class FigureSubmissionViewSet(ScopedServiceViewSet):
+    """Yearly-figure submissions: an enterprise account creates and edits its own drafts and
+    submits them; bureau staff accept or return them (with a reason); a town officer reads
+    those of its town. Accepting writes the registry's yearly figures."""
+
+    model = FigureSubmission
+    select_related = ("enterprise",)
+    serializer_class = FigureSubmissionSerializer
+    filterset_fields = ["status", "year"]
+
+    def get_serializer_class(self):
+        if self.action == "return_":
+            return SubmissionReturnSerializer
+        return super().get_serializer_class()
+
+    def perform_create(self, serializer):
+        enterprise = Enterprise.objects.filter(
+            pk=getattr(getattr(self.request.user, "profile", None), "enterprise_id", None)
+        ).first()
+        if enterprise is None:
+            from rest_framework.exceptions import PermissionDenied
+
+            raise PermissionDenied
+        with service_errors():
+            serializer.instance = services.submission_save(
+                user=self.request.user, enterprise=enterprise, **serializer.validated_data
+            )
+
+    def perform_update(self, serializer):
+        data = dict(serializer.validated_data)
+        data.pop("year", None)
+        with service_errors():
+            serializer.instance = services.submission_update(
+                submission=serializer.instance, user=self.request.user, **data
+            )
+
+    def _done(self, submission):
+        return Response(
+            FigureSubmissionSerializer(submission, context={"request": self.request}).data
+        )
+
+    @extend_schema(request=None, responses=FigureSubmissionSerializer)
+    @action(detail=True, methods=["post"], permission_classes=[IsAuthenticated])
+    def submit(self, request, pk=None):
+        """Send a draft or returned submission for review (the enterprise's own account)."""
+        with service_errors():
+            submission = services.submission_submit(submission=self.get_object(), user=request.user)
+        return self._done(submission)
+
+    @extend_schema(request=SubmissionReturnSerializer, responses=FigureSubmissionSerializer)
+    @action(
+        detail=True,
+        methods=["post"],
+        url_path="return",
+        url_name="return",
+        permission_classes=[IsAuthenticated],
+    )
+    def return_(self, request, pk=None):
+        """Return a submitted submission to the enterprise with a reason (bureau staff)."""
+        submission = self.get_object()
+        body = SubmissionReturnSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        with service_errors():
+            submission = services.submission_return(
+                submission=submission, user=request.user, reason=body.validated_data["reason"]
+            )
+        return self._done(submission)
+
+    @extend_schema(request=None, responses=FigureSubmissionSerializer)
+    @action(detail=True, methods=["post"], permission_classes=[IsAuthenticated])
+    def accept(self, request, pk=None):
+        """Accept a submitted submission: its values become the registry's yearly figures."""
+        with service_errors():
+            submission = services.submission_accept(submission=self.get_object(), user=request.user)
+        return self._done(submission)

@@ -97,14 +97,16 @@ def test_staff_figure_has_form_provenance(staff):
     assert f.history.latest().history_user == staff
 
 
-def test_enterprise_user_writes_own_figures_as_enterprise_source():
+def test_enterprise_user_never_writes_the_registry_figures_directly():
+    # Its changes go through a reviewed submission (test_submissions.py).
     e = make_enterprise()
     user = make_user(Role.ENTERPRISE, enterprise=e)
-    f = services.annual_figure_create(user=user, enterprise=e, year=2024, operating_revenue=100)
-    assert f.source == "enterprise"
-    f = services.annual_figure_update(figure=f, user=user, operating_revenue=200)
-    assert f.operating_revenue == 200
-    assert f.history.count() == 2
+    with pytest.raises(PermissionDenied):
+        services.annual_figure_create(user=user, enterprise=e, year=2024, operating_revenue=100)
+    f = make_annual_figure(e, 2024, operating_revenue=100)
+    with pytest.raises(PermissionDenied):
+        services.annual_figure_update(figure=f, user=user, operating_revenue=200)
+    assert AnnualFigure.objects.get(pk=f.pk).operating_revenue == 100
 
 
 def test_enterprise_user_cannot_write_other_enterprise_figures():
