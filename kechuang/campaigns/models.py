@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from kechuang.core.models import ScopedQuerySet
+from kechuang.core.validators import validate_plain_text, validate_single_line
 from kechuang.enterprises.models import HighTechRdCategories, money_field
 
 from .choices import CampaignKind, DelegationStatus, SubmissionStatus, TaskState
@@ -60,12 +61,14 @@ class Campaign(models.Model):
     `target_spec` is the saved filter that defined it (selectors.TARGET_RESOLVERS).
     """
 
-    name = models.CharField(_("name"), max_length=128)
+    name = models.CharField(_("name"), max_length=128, validators=[validate_single_line])
     year = models.PositiveSmallIntegerField(_("year"), help_text=_("Data year of the target set"))
     kind = models.CharField(_("kind"), max_length=32, choices=CampaignKind.choices)
     target_spec = models.JSONField(_("target set (saved filter)"), default=dict)
     due_date = models.DateField(_("due date"))
-    description = models.TextField(_("description"), blank=True)
+    description = models.TextField(
+        _("description"), max_length=2000, blank=True, validators=[validate_plain_text]
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
@@ -207,8 +210,10 @@ class VisitRecord(models.Model):
     tasks = models.ManyToManyField(VisitTask, related_name="records", verbose_name=_("tasks"))
     visit_date = models.DateField(_("visit date"))
     people_met = models.CharField(_("people met"), max_length=255)
-    findings = models.TextField(_("findings"))
-    agreed_actions = models.TextField(_("agreed actions"), blank=True)
+    findings = models.TextField(_("findings"), max_length=4000, validators=[validate_plain_text])
+    agreed_actions = models.TextField(
+        _("agreed actions"), max_length=2000, blank=True, validators=[validate_plain_text]
+    )
     outcome = models.CharField(
         _("tasks moved to"), max_length=16, choices=TaskState.choices, default=TaskState.VISITED
     )
@@ -282,11 +287,15 @@ class TrainingAttendance(models.Model):
 class Agency(models.Model):
     """A member of the S&T service alliance (科技服务联盟), e.g. an accounting agent."""
 
-    name = models.CharField(_("name"), max_length=128, unique=True)
+    name = models.CharField(
+        _("name"), max_length=128, unique=True, validators=[validate_single_line]
+    )
     credit_code = models.CharField(_("unified social credit code"), max_length=18, blank=True)
     contact_person = models.CharField(_("contact person"), max_length=64, blank=True)
     contact_phone = models.CharField(_("contact phone"), max_length=32, blank=True)
-    services = models.TextField(_("services offered"), blank=True)
+    services = models.TextField(
+        _("services offered"), max_length=2000, blank=True, validators=[validate_plain_text]
+    )
     history = HistoricalRecords()
 
     class Meta:
@@ -305,8 +314,10 @@ class ServicePackage(models.Model):
     """A service package an agency offers (e.g. 研发投入归集会计代理), money in yuan."""
 
     agency = models.ForeignKey(Agency, on_delete=models.CASCADE, related_name="packages")
-    name = models.CharField(_("name"), max_length=128)
-    included = models.TextField(_("what is included"))
+    name = models.CharField(_("name"), max_length=128, validators=[validate_single_line])
+    included = models.TextField(
+        _("what is included"), max_length=2000, validators=[validate_plain_text]
+    )
     price = money_field(_("price (yuan)"), null=False, blank=False)
     subsidy = money_field(
         _("subsidy (yuan)"), null=False, blank=False, help_text=_("Paid by the bureau")

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 
 from django.utils.translation import gettext_lazy as _
 
+from kechuang.core.years import first_year, last_year
 from kechuang.enterprises.choices import IPKind, IPStatus, QualificationKind, QualificationStatus
 from kechuang.enterprises.constants import FIRST_REPORTING_YEAR, LAST_REPORTING_YEAR
 from kechuang.platforms.models import InstitutionLevel, InstitutionStatus
@@ -66,13 +67,14 @@ def _money(field_name: str, header: str, **kw) -> Column:
 CREDIT = Column(
     "credit_code", "统一社会信用代码", "credit_code", required=True, note="18位，GB 32100-2015"
 )
+# The reporting-year window (kechuang.core.years): KECHUANG_FIRST_YEAR … current year + 1.
 YEAR = Column(
     "year",
     "年度",
     "int",
     required=True,
-    min_value=FIRST_REPORTING_YEAR,
-    max_value=LAST_REPORTING_YEAR,
+    min_value=first_year(),
+    max_value=last_year(),
 )
 
 ENTERPRISES = EntitySchema(

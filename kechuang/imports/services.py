@@ -664,7 +664,11 @@ def import_frames(
     """Validate raw sheets and, unless dry_run or any error, write them in one transaction.
 
     frames: [(sheet name, schema, raw Utf8 frame with columns named by field and "__row")].
+    Only bureau staff (or the command line, user None) may import: enterprise.policy.
     """
+    from kechuang.enterprises.policy import require_import
+
+    require_import(user)
     result = ImportResult()
     frames = sorted(frames, key=lambda f: ORDER.index(f[1].name))
     from kechuang.enterprises.models import Enterprise
@@ -900,7 +904,11 @@ def import_batch_create(
 
     With `source_batch` (a checked dry run), queue the commit of the same stored file.
     """
+    from kechuang.enterprises.policy import require_import
+
     from .tasks import import_batch_run
+
+    require_import(user)
 
     if source_batch is not None:
         batch = ImportBatch.objects.create(

@@ -9,6 +9,8 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from kechuang.core.models import ProvenanceMixin
+from kechuang.core.validators import validate_plain_text, validate_single_line
+from kechuang.core.years import validate_year
 
 __all__ = [
     "Direction",
@@ -84,7 +86,9 @@ class Indicator(_Named):
     direction = models.SmallIntegerField(
         _("direction"), choices=Direction.choices, default=Direction.HIGHER_IS_BETTER
     )
-    definition = models.TextField(_("definition"), blank=True)
+    definition = models.TextField(
+        _("definition"), max_length=2000, blank=True, validators=[validate_plain_text]
+    )
     source = models.CharField(
         _("source"),
         max_length=16,
@@ -120,7 +124,9 @@ class IndicatorSet(_Named):
     """
 
     code = models.SlugField(_("code"), max_length=64, unique=True)
-    description = models.TextField(_("description"), blank=True)
+    description = models.TextField(
+        _("description"), max_length=2000, blank=True, validators=[validate_plain_text]
+    )
     normalisation = models.CharField(
         _("normalisation"),
         max_length=24,
@@ -237,7 +243,7 @@ class Target(models.Model):
     indicator = models.ForeignKey(
         Indicator, on_delete=models.CASCADE, related_name="targets", verbose_name=_("indicator")
     )
-    year = models.PositiveSmallIntegerField(_("year"))
+    year = models.PositiveSmallIntegerField(_("year"), validators=[validate_year])
     value = models.DecimalField(_("target value"), max_digits=20, decimal_places=4)
     comparison = models.CharField(
         _("comparison"),
@@ -245,8 +251,10 @@ class Target(models.Model):
         choices=TargetComparison.choices,
         default=TargetComparison.AT_LEAST,
     )
-    source = models.CharField(_("source"), max_length=255, blank=True)
-    note = models.CharField(_("note"), max_length=255, blank=True)
+    source = models.CharField(
+        _("source"), max_length=255, blank=True, validators=[validate_single_line]
+    )
+    note = models.CharField(_("note"), max_length=255, blank=True, validators=[validate_plain_text])
     history = HistoricalRecords()
 
     class Meta:

@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from kechuang.core.models import ProvenanceMixin
+from kechuang.core.validators import validate_single_line
 from kechuang.enterprises.models import EnterpriseOwnedQuerySet
 
 __all__ = ["InstitutionLevel", "InstitutionStatus", "RDInstitution"]
@@ -51,7 +52,7 @@ class RDInstitution(ProvenanceMixin, models.Model):
     level = models.CharField(
         _("level"), max_length=48, choices=InstitutionLevel.choices, db_index=True
     )
-    name = models.CharField(_("name"), max_length=128)
+    name = models.CharField(_("name"), max_length=128, validators=[validate_single_line])
     year_recognised = models.PositiveSmallIntegerField(_("year recognised"), db_index=True)
     status = models.CharField(
         _("status"),

@@ -129,7 +129,7 @@ class AssessmentRun(models.Model):
     data_as_of = models.DateTimeField(_("data as of"), null=True, blank=True)
     stale_at = models.DateTimeField(_("stale since"), null=True, blank=True)
     summary = models.JSONField(_("counts by tier and status"), default=dict, blank=True)
-    error = models.TextField(_("error"), blank=True)
+    error = models.TextField(_("error"), max_length=4000, blank=True)
     heartbeat_at = models.DateTimeField(_("last sign of life"), null=True, blank=True)
 
     class Meta:
