@@ -314,7 +314,7 @@ def login(base: str):
         "/accounts/login/",
         data={
             "username": "staff",
-            "password": "kechuang-demo",
+            "password": "Kechuang-Demo-2024",
             "csrfmiddlewaretoken": token,
             "next": "/",
         },

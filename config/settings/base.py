@@ -6,6 +6,7 @@ switches to PostgreSQL.
 
 import os
 import secrets
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -63,7 +64,6 @@ DJANGO_APPS = [
 ]
 THIRD_PARTY_APPS = [
     "rest_framework",
-    "rest_framework.authtoken",
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "django_filters",
@@ -71,6 +71,8 @@ THIRD_PARTY_APPS = [
     "django_htmx",
     "simple_history",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "rules.apps.AutodiscoverRulesConfig",
     "django_tasks",
     "django_tasks_db",
@@ -101,12 +103,14 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "kechuang.core.middleware.VaryOnHtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "axes.middleware.AxesMiddleware",
+    "kechuang.accounts.middleware.AccountPolicyMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -151,17 +155,51 @@ AUTHENTICATION_BACKENDS = [
     "rules.permissions.ObjectPermissionBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
+# GB/T 22239-2019 (MLPS 2.0) level 3, 8.1.4.1 a: complex passwords, changed periodically.
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 10},
+    },
+    {
+        "NAME": "kechuang.accounts.validators.CharacterClassesValidator",
+        "OPTIONS": {"min_classes": 3},
+    },
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "kechuang.accounts.validators.PasswordHistoryValidator", "OPTIONS": {"keep": 5}},
 ]
+# Days before a password must be changed (0: never).
+KECHUANG_PASSWORD_MAX_AGE_DAYS = env_int("KECHUANG_PASSWORD_MAX_AGE_DAYS", 90)
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "dashboard:home"
 LOGOUT_REDIRECT_URL = "accounts:login"
 
-AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 10)
-AXES_COOLOFF_TIME = 1  # hours
+# 8.1.4.1 b: lock after repeated failures. Per account + IP at AXES_FAILURE_LIMIT, per account
+# across IPs at KECHUANG_LOCKOUT_USERNAME_LIMIT (kechuang.accounts.lockout); attempts during a
+# lockout (even with the right password) neither count nor extend it.
+AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
+KECHUANG_LOCKOUT_USERNAME_LIMIT = env_int("KECHUANG_LOCKOUT_USERNAME_LIMIT", 20)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "username"]
+AXES_HANDLER = "kechuang.accounts.lockout.LockoutHandler"
+AXES_LOCKOUT_CALLABLE = "kechuang.accounts.lockout.lockout_response"
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("KECHUANG_LOCKOUT_COOLOFF_MINUTES", 30))
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_RESET_ON_SUCCESS = True
+
+# 8.1.4.1 b: sessions end after idle minutes and after an absolute lifetime.
+KECHUANG_SESSION_IDLE_MINUTES = env_int("KECHUANG_SESSION_IDLE_MINUTES", 30)
+KECHUANG_SESSION_MAX_HOURS = env_int("KECHUANG_SESSION_MAX_HOURS", 12)
+SESSION_COOKIE_AGE = KECHUANG_SESSION_MAX_HOURS * 3600
+SESSION_COOKIE_HTTPONLY = True
+
+# 8.1.4.1 d: a second factor (TOTP) for bureau staff and admins; forced when this is on.
+KECHUANG_REQUIRE_2FA_FOR_STAFF = env_bool("KECHUANG_REQUIRE_2FA_FOR_STAFF", False)
+OTP_TOTP_ISSUER = "Kechuang"
+# API tokens: days until a new token expires.
+KECHUANG_API_TOKEN_DAYS = env_int("KECHUANG_API_TOKEN_DAYS", 90)
+# Demo accounts (one per role, a shared password) exist only where this is on (dev, test).
+KECHUANG_DEMO_ENABLED = False
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", _("Simplified Chinese")), ("en", _("English"))]
@@ -184,7 +222,7 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 50 * 1024 * 1024
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.SessionAuthentication",
-        "rest_framework.authentication.TokenAuthentication",
+        "kechuang.accounts.authentication.ApiTokenAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],

@@ -2,10 +2,11 @@
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-__all__ = ["Profile"]
+__all__ = ["AccountEvent", "AccountEventKind", "ApiToken", "PasswordHistory", "Profile"]
 
 
 class Profile(models.Model):
@@ -37,3 +38,104 @@ class Profile(models.Model):
 
     def __str__(self) -> str:
         return self.display_name or self.user.get_username()
+
+
+class AccountEventKind(models.TextChoices):
+    """The security-relevant account events kept in the audit trail (GB/T 22239-2019 8.1.4.3)."""
+
+    PASSWORD_CHANGED = "password_changed", _("Password changed")
+    LOCKOUT_RELEASED = "lockout_released", _("Login lockout released")
+    TOKEN_CREATED = "token_created", _("API token created")
+    TOKEN_REVOKED = "token_revoked", _("API token revoked")
+    OTP_ENROLLED = "otp_enrolled", _("Two-factor authentication enabled")
+    OTP_REMOVED = "otp_removed", _("Two-factor authentication disabled")
+
+
+class AccountEvent(models.Model):
+    """One audit record of a write to an account's security settings: who did what, to whom, when."""
+
+    kind = models.CharField(_("event"), max_length=32, choices=AccountEventKind.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("done by"),
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("account"),
+    )
+    username = models.CharField(_("user name"), max_length=150, blank=True)
+    detail = models.CharField(_("detail"), max_length=255, blank=True)
+    ip_address = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
+    created_at = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("account event")
+        verbose_name_plural = _("account events")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} · {self.username}"
+
+
+class PasswordHistory(models.Model):
+    """A salted hash of a password the user had, so it is not reused, and when it was set."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="password_history",
+        verbose_name=_("user"),
+    )
+    password = models.CharField(_("password hash"), max_length=128)
+    created_at = models.DateTimeField(_("set at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("password history entry")
+        verbose_name_plural = _("password history")
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["user", "-created_at"], name="accounts_pwhist_user_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} · {self.created_at:%Y-%m-%d}"
+
+
+class ApiToken(models.Model):
+    """A personal API token. Only the SHA-256 hash of the key is stored; the key is shown once.
+
+    The prefix (first characters of the key) lets the owner tell tokens apart without the key.
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="api_tokens",
+        verbose_name=_("user"),
+    )
+    name = models.CharField(_("name"), max_length=64)
+    prefix = models.CharField(_("prefix"), max_length=12)
+    key_hash = models.CharField(_("key hash"), max_length=64, unique=True, editable=False)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    expires_at = models.DateTimeField(_("expires at"))
+    last_used_at = models.DateTimeField(_("last used"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+    history = HistoricalRecords(excluded_fields=["key_hash"])
+
+    class Meta:
+        verbose_name = _("API token")
+        verbose_name_plural = _("API tokens")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"
+
+    def is_active(self, now=None) -> bool:
+        now = now or timezone.now()
+        return self.revoked_at is None and self.expires_at > now

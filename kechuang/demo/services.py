@@ -4,6 +4,8 @@ and one demo user per role."""
 from __future__ import annotations
 
 import polars as pl
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 from django.db import transaction
 
 from kechuang.accounts.services import user_create
@@ -23,7 +25,8 @@ __all__ = ["DEMO_EXTENSIONS", "DEMO_PASSWORD", "DEMO_USERS", "demo_build", "regi
 # idempotent: a second `make demo` must not duplicate anything.
 DEMO_EXTENSIONS: list = []
 
-DEMO_PASSWORD = "kechuang-demo"
+# Meets the password rules of AUTH_PASSWORD_VALIDATORS (length, three character classes).
+DEMO_PASSWORD = "Kechuang-Demo-2024"
 # username, role, display name
 DEMO_USERS = [
     ("admin", Role.BUREAU_ADMIN, "系统管理员"),
@@ -66,6 +69,11 @@ def demo_build(*, n_enterprises: int = 5200, force: bool = False, stdout=None) -
     Returns True if data was generated. The data goes through `import_frames` (the importer's
     own validation and write path); any validation error is raised, as it is a generator bug.
     """
+    if not getattr(settings, "KECHUANG_DEMO_ENABLED", False):
+        # Demo accounts share a published password: never under production settings.
+        raise ImproperlyConfigured(
+            "KECHUANG_DEMO_ENABLED is off in these settings: the demo and its users are not built."
+        )
     regions_ensure()
     generated = False
     if force or not Enterprise.objects.exists():

@@ -9,9 +9,9 @@ from decimal import Decimal
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
+from kechuang.accounts.services import token_create
 from kechuang.core.roles import Role
 from kechuang.enterprises.models import AnnualFigure, Enterprise, Qualification
 
@@ -48,9 +48,9 @@ def ids(response):
 
 
 def test_token_authentication_works(staff):
-    token = Token.objects.create(user=staff)
+    _token, key = token_create(user=staff, name="test")
     client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    client.credentials(HTTP_AUTHORIZATION=f"Token {key}")
     assert client.get(E).status_code == 200
 
 
