@@ -196,6 +196,8 @@ SESSION_COOKIE_HTTPONLY = True
 # 8.1.4.1 d: a second factor (TOTP) for bureau staff and admins; forced when this is on.
 KECHUANG_REQUIRE_2FA_FOR_STAFF = env_bool("KECHUANG_REQUIRE_2FA_FOR_STAFF", False)
 OTP_TOTP_ISSUER = "Kechuang"
+# The Django admin never shows a device's secret key or its QR code.
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 # API tokens: days until a new token expires.
 KECHUANG_API_TOKEN_DAYS = env_int("KECHUANG_API_TOKEN_DAYS", 90)
 # Demo accounts (one per role, a shared password) exist only where this is on (dev, test).

@@ -117,6 +117,7 @@ def security(request):
         "password_changed_at": changed_at,
         "max_age_days": settings.KECHUANG_PASSWORD_MAX_AGE_DAYS,
         "otp_allowed": user_role(user) in STAFF_ROLES,
+        "is_admin": user_role(user) == Role.BUREAU_ADMIN,
         "otp_enabled": TOTPDevice.objects.filter(user=user, confirmed=True).exists(),
         "active_tokens": ApiToken.objects.filter(user=user, revoked_at__isnull=True).count(),
         "events": AccountEvent.objects.filter(user=user).select_related("actor")[:20],

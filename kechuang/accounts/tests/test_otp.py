@@ -33,9 +33,13 @@ def enrol(client) -> TOTPDevice:
     page = client.get("/accounts/two-factor/")
     assert page.status_code == 200
     text = page.content.decode()
-    assert "<svg" in text and "http" not in re.sub(r'xmlns(:\w+)?="[^"]+"', "", text.split("<svg", 1)[1].split("</svg>", 1)[0])
+    assert "<svg" in text and "http" not in re.sub(
+        r'xmlns(:\w+)?="[^"]+"', "", text.split("<svg", 1)[1].split("</svg>", 1)[0]
+    )
     device = TOTPDevice.objects.get(confirmed=False)
-    wrong = client.post("/accounts/two-factor/", {"token": "000000" if code(device) != "000000" else "111111"})
+    wrong = client.post(
+        "/accounts/two-factor/", {"token": "000000" if code(device) != "000000" else "111111"}
+    )
     assert wrong.status_code == 200 and "invalid-feedback" in wrong.content.decode()
     reset_throttle(device)
     assert client.post("/accounts/two-factor/", {"token": code(device)}).status_code == 302
@@ -111,3 +115,17 @@ def test_staff_can_turn_it_off_audited(client):
     assert client.post("/accounts/two-factor/remove/").status_code == 302
     assert not TOTPDevice.objects.filter(user=staff).exists()
     assert AccountEvent.objects.filter(kind=AccountEventKind.OTP_REMOVED, user=staff).exists()
+
+
+def test_admin_site_never_shows_the_secret_key(client):
+    staff = make_user(Role.BUREAU_STAFF, password=PASSWORD)
+    device = TOTPDevice.objects.create(user=staff, name="app", confirmed=True)
+    admin = make_user(Role.BUREAU_ADMIN, is_superuser=True, is_staff=True)
+    client.force_login(admin)
+    for url in (
+        "/admin/otp_totp/totpdevice/",
+        f"/admin/otp_totp/totpdevice/{device.pk}/change/",
+    ):
+        response = client.get(url)
+        assert response.status_code == 200
+        assert device.key not in response.content.decode()

@@ -79,7 +79,11 @@ def test_password_change_page(client):
     assert "修改密码" in page.content.decode()
     weak = client.post(
         "/accounts/password/",
-        {"old_password": "Old-Password-1", "new_password1": "staff123", "new_password2": "staff123"},
+        {
+            "old_password": "Old-Password-1",
+            "new_password1": "staff123",
+            "new_password2": "staff123",
+        },
     )
     assert weak.status_code == 200
     assert "invalid-feedback" in weak.content.decode()
@@ -101,9 +105,7 @@ def test_expired_password_redirects_to_the_change_page(client):
     user = make_user(Role.BUREAU_STAFF, password="Old-Password-1")
     user.set_password("Old-Password-1")
     user.save()
-    PasswordHistory.objects.filter(user=user).update(
-        created_at=timezone.now() - timedelta(days=91)
-    )
+    PasswordHistory.objects.filter(user=user).update(created_at=timezone.now() - timedelta(days=91))
     client.post("/accounts/login/", {"username": user.username, "password": "Old-Password-1"})
     response = client.get("/enterprises/")
     assert response.status_code == 302 and response["Location"] == "/accounts/password/"
@@ -130,3 +132,15 @@ def test_expiry_can_be_switched_off(client):
     type(user).objects.filter(pk=user.pk).update(date_joined=timezone.now() - timedelta(days=900))
     client.post("/accounts/login/", {"username": user.username, "password": "Old-Password-1"})
     assert client.get("/enterprises/").status_code == 200
+
+
+def test_security_page_in_chinese_and_linked_from_the_header(client):
+    admin = make_user(Role.BUREAU_ADMIN)
+    client.force_login(admin)
+    home = client.get("/enterprises/").content.decode()
+    assert 'href="/accounts/security/"' in home
+    page = client.get("/accounts/security/").content.decode()
+    assert "账户安全" in page and "/accounts/lockouts/" in page
+    client.force_login(make_user(Role.TOWN_OFFICER))
+    page = client.get("/accounts/security/").content.decode()
+    assert "/accounts/lockouts/" not in page and "/accounts/two-factor/" not in page

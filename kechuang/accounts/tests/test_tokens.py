@@ -99,6 +99,10 @@ def test_admin_site_never_shows_keys_or_hashes(client):
     admin = make_user(Role.BUREAU_ADMIN, is_superuser=True, is_staff=True)
     token, key = token_create(user=admin, name="a")
     client.force_login(admin)
-    for url in ("/admin/", "/admin/accounts/apitoken/", f"/admin/accounts/apitoken/{token.pk}/change/"):
+    for url in (
+        "/admin/",
+        "/admin/accounts/apitoken/",
+        f"/admin/accounts/apitoken/{token.pk}/change/",
+    ):
         text = client.get(url).content.decode()
         assert key not in text and token.key_hash not in text
