@@ -33,7 +33,15 @@ from .models import (
 )
 from .registry import computed_value
 
-__all__ = ["indicators_demo", "CATALOGUE", "SETS", "TARGETS", "RANK_PLAN", "DEMO_YEARS"]
+__all__ = [
+    "indicators_demo",
+    "CATALOGUE",
+    "SETS",
+    "TARGETS",
+    "RANK_PLAN",
+    "DEMO_YEARS",
+    "PLAUSIBLE_RANGES",
+]
 
 SEED = 20241231
 DEMO_YEARS = list(range(2019, 2025))
@@ -111,6 +119,25 @@ RANK_PLAN = {
     "transformation": {2019: (19, 4), 2020: (17, 3), 2021: (15, 3), 2022: (14, 3), 2023: (12, 2),
                        2024: (11, 2)},
 }  # fmt: skip
+
+# Where a Zhejiang county-level unit's value plausibly lies (low, high), so synthetic peers never
+# show an R&D intensity of 40 % or a fiscal S&T share of 45 %. Orders of magnitude of the
+# province's county-level figures: R&D intensity 1.5–5 %, S&T share of general public budget
+# expenditure 2–12 %; counts span a small mountain county to a large manufacturing district.
+PLAUSIBLE_RANGES = {
+    "rd_intensity": (1.5, 5.0),
+    "above_scale_with_rd_share": (35.0, 95.0),
+    "high_tech_valid": (60, 3000),
+    "rd_institutions_per_above_scale": (20.0, 110.0),
+    "invention_patents_per_10k": (3.0, 90.0),
+    "high_tech_industry_share": (30.0, 90.0),
+    "fiscal_st_share": (2.0, 12.0),
+    "tech_contract_turnover": (2.0, 200.0),
+    "patents_transferred": (50, 4000),
+    "high_tech_recognised": (10, 600),
+    "tech_sme_national_filed": (50, 2500),
+    "incubated_enterprises": (20, 1500),
+}
 
 # indicator, year, value, comparison, source, note
 TARGETS = [
@@ -226,15 +253,18 @@ def generate_values(home: Region, peers: list[Region]) -> dict[tuple[str, int, i
                     aggregation=s.aggregation,
                     decimals=[i.decimals for i in inds],
                     caps=[float(i.max_value) if i.max_value else None for i in inds],
+                    bounds=[PLAUSIBLE_RANGES.get(c) for c in codes],
                 )
             else:  # unconstrained: around the home region's values
                 spread = rng.normal(0, 0.4, (len(peers), 1)) + rng.normal(
                     0, 0.25, (len(peers), len(codes))
                 )
                 matrix = np.array([max(home_values[c], 1e-6) for c in codes]) * np.exp(spread)
-                for j, i in enumerate(inds):
+                for j, (c, i) in enumerate(zip(codes, inds, strict=True)):
                     cap = float(i.max_value) if i.max_value else None
-                    matrix[:, j] = np.round(np.minimum(matrix[:, j], cap or np.inf), i.decimals)
+                    low, high = PLAUSIBLE_RANGES.get(c, (0.0, cap or np.inf))
+                    column = np.clip(matrix[:, j], low, min(high, cap or np.inf))
+                    matrix[:, j] = np.round(column, i.decimals)
             for p, row in zip(peers, matrix, strict=True):
                 for c, v in zip(codes, row, strict=True):
                     out[(c, p.pk, year)] = float(v)

@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
-from kechuang.dashboard.charts import PALETTE, bar_line_chart, ranked_bar_chart
+from kechuang.dashboard.charts import (
+    AXIS_NAME_STYLE,
+    PALETTE,
+    bar_line_chart,
+    paint,
+    ranked_bar_chart,
+)
 
 __all__ = ["bar_line_chart", "ranked_bar_chart", "structure_chart"]
 
@@ -17,23 +23,29 @@ def structure_chart(
         "tooltip": {"trigger": "axis", "axisPointer": {"type": "shadow"}},
         "legend": {"bottom": 0},
         "grid": {"left": 10, "right": 40, "top": 40, "bottom": 40, "containLabel": True},
-        "xAxis": {"type": "value", "name": "%"},
+        "xAxis": {"type": "value", "name": "%", "nameTextStyle": AXIS_NAME_STYLE},
         "yAxis": {"type": "category", "data": list(reversed(categories))},
         "series": [
-            {
-                "name": own_name,
-                "type": "bar",
-                "barMaxWidth": 12,
-                "data": list(reversed(own)),
-                "label": {"show": True, "position": "right", "fontSize": 10},
-            },
-            {
-                "name": peer_name,
-                "type": "bar",
-                "barMaxWidth": 12,
-                "data": list(reversed(peers)),
-                "label": {"show": True, "position": "right", "fontSize": 10},
-            },
+            paint(
+                {
+                    "name": own_name,
+                    "type": "bar",
+                    "barMaxWidth": 12,
+                    "data": list(reversed(own)),
+                    "label": {"show": True, "position": "right", "fontSize": 10},
+                },
+                PALETTE[0],
+            ),
+            paint(
+                {
+                    "name": peer_name,
+                    "type": "bar",
+                    "barMaxWidth": 12,
+                    "data": list(reversed(peers)),
+                    "label": {"show": True, "position": "right", "fontSize": 10},
+                },
+                PALETTE[5],
+            ),
         ],
         "textStyle": {"fontFamily": "Noto Sans CJK SC, Microsoft YaHei, sans-serif"},
     }

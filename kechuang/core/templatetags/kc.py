@@ -1,10 +1,11 @@
-"""Template filters for figures: money in 万元/亿元, percentages, deltas."""
+"""Template filters for figures: money in 万元/亿元, percentages, deltas (all through
+kechuang.core.formatting, the rounding the charts use)."""
 
-from decimal import Decimal
 from urllib.parse import urlencode
 
 from django import template
-from django.utils.formats import number_format
+
+from kechuang.core import formatting
 
 register = template.Library()
 
@@ -12,36 +13,25 @@ register = template.Library()
 @register.filter
 def wan(value, places=2):
     """Yuan → 万元 with thousands separators (empty for None)."""
-    if value is None or value == "":
-        return "—"
-    return number_format(
-        Decimal(value) / Decimal(10000), decimal_pos=int(places), force_grouping=True
-    )
+    return formatting.format_wan(value, int(places))
 
 
 @register.filter
 def yi(value, places=2):
     """Yuan → 亿元."""
-    if value is None or value == "":
-        return "—"
-    return number_format(
-        Decimal(value) / Decimal(10**8), decimal_pos=int(places), force_grouping=True
-    )
+    return formatting.format_yi(value, int(places))
 
 
 @register.filter
 def pct(value, places=1):
     """A number of percent, rounded for display (never before comparing)."""
-    if value is None:
-        return "—"
-    return number_format(round(Decimal(str(value)), int(places)), decimal_pos=int(places))
+    return formatting.format_pct(value, int(places))
 
 
 @register.filter
 def num(value):
-    if value is None:
-        return "—"
-    return number_format(value, force_grouping=True)
+    """A count (or any number, decimals kept) with thousands separators."""
+    return formatting.format_number(value, None)
 
 
 @register.simple_tag(takes_context=True)

@@ -6,6 +6,12 @@ start stronger, the others weaker, with per-indicator noise so that no peer domi
 region on every indicator. Then peers on the wrong side of the home region are nudged, a few
 per cent at a time, until `composite_index` itself puts the home region at the wanted ranks.
 The rank is therefore a result of the engine over the stored values, never a typed number.
+
+Plausible ranges: an indicator may carry bounds (low, high), e.g. an R&D intensity of a county
+between 1.5 % and 5 %. Values then approach a bound smoothly without ever passing it
+(low + (home − low)·e^(k·o) below the home value, high − (high − home)·e^(−k·o) above), with
+the slope of the unbounded curve at the home value, so nudging still moves every peer and no
+peer lands on an absurd figure however far it is nudged.
 """
 
 from __future__ import annotations
@@ -43,6 +49,7 @@ def place_home(
     targets: Sequence[float | None] | None = None,
     decimals: Sequence[int] | None = None,
     caps: Sequence[float | None] | None = None,
+    bounds: Sequence[tuple[float, float] | None] | None = None,
     spread: float = 0.35,
     noise: float = 0.25,
     step: float = 0.02,
@@ -52,8 +59,10 @@ def place_home(
     region ranks `rank_province` among home + peers and `rank_city` among home + city peers.
 
     home: the home region's values (they are not changed). Returns the peers' matrix, rounded
-    to `decimals` and capped by `caps` (e.g. 100 for a percentage). Raises ValueError when the
-    ranks cannot be reached (more regions above than exist).
+    to `decimals` and capped by `caps` (e.g. 100 for a percentage); with `bounds` (low, high)
+    per indicator, every peer value lies within [low, high] (widened to take in the home
+    value, from half to one and a half of it, when it lies outside). Raises ValueError when the ranks cannot be reached (more
+    regions above than exist).
     """
     home = np.asarray(home, dtype=float)
     dirs = np.asarray(directions, dtype=float)
@@ -74,6 +83,25 @@ def place_home(
     safe_home = np.where(home > 0, home, 1.0)
 
     cap_arr = np.array([c if c is not None else np.inf for c in caps], dtype=float)
+    bounds = list(bounds or [None] * k)
+    has_bounds = np.array([b is not None for b in bounds])
+    # A home value outside its range widens the range around it (to half or one and a half of
+    # the home value); a home value inside leaves the range as it is.
+    lows = np.array(
+        [
+            (min(b[0], h / 2) if h < b[0] else b[0]) if b else 0.0
+            for b, h in zip(bounds, safe_home, strict=True)
+        ]
+    )
+    highs = np.array(
+        [
+            (max(b[1], h * 1.5) if h > b[1] else b[1]) if b else 1.0
+            for b, h in zip(bounds, safe_home, strict=True)
+        ]
+    )
+    # Slopes that match the unbounded curve home·e^o at o = 0 (guarded for home on a bound).
+    k_up = safe_home / np.maximum(highs - safe_home, 1e-9)
+    k_down = safe_home / np.maximum(safe_home - lows, 1e-9)
 
     def values() -> np.ndarray:
         o = offset * dirs
@@ -83,7 +111,12 @@ def place_home(
         bounded = np.isfinite(cap_arr) & (safe_home < cap_arr)
         finite_cap = np.where(bounded, cap_arr, 0.0)
         near = np.where(bounded, finite_cap - (finite_cap - safe_home) * np.exp(-o), raw)
-        return _round(np.where((o > 0) & bounded, near, raw), decimals, caps)
+        out = np.where((o > 0) & bounded, near, raw)
+        if has_bounds.any():
+            up = highs - (highs - safe_home) * np.exp(-np.clip(k_up * o, -700, 700))
+            down = lows + (safe_home - lows) * np.exp(np.clip(k_down * o, -700, 700))
+            out = np.where(has_bounds, np.where(o > 0, up, down), out)
+        return _round(out, decimals, caps)
 
     for _round_no in range(max_rounds):
         peers = values()

@@ -147,6 +147,71 @@ def test_catalogue_and_set_pages(demo, client):
     assert client.get("/indicators/sets/nope/").status_code == 404
 
 
+def test_peer_values_are_plausible_for_zhejiang_counties(demo, db):
+    """No county with an R&D intensity of 41.51 % or a fiscal S&T share of 34–49 %: every
+    generated peer value of every year lies in the indicator's plausible range."""
+    from kechuang.indicators.demo import PLAUSIBLE_RANGES
+    from kechuang.indicators.models import IndicatorValue
+    from kechuang.indicators.registry import computed_value
+    from kechuang.regions.selectors import home_region
+
+    home = home_region()
+    home_values = {
+        (code, year): float(value)
+        for code, year, value in IndicatorValue.objects.filter(region=home).values_list(
+            "indicator__code", "year", "value"
+        )
+    }
+    rows = IndicatorValue.objects.filter(source="generator").exclude(region=home)
+    seen = set()
+    for code, year, value in rows.values_list("indicator__code", "year", "value"):
+        low, high = PLAUSIBLE_RANGES[code]
+        if (code, year) not in home_values:
+            home_values[(code, year)] = computed_value(code, year)
+        own = home_values[(code, year)]
+        if own is not None and not low <= own <= high:
+            # A small test region's count lies below a county's: the range widens around it.
+            low, high = min(low, own / 2), max(high, own * 1.5)
+        assert low <= float(value) <= high, (code, year, value)
+        seen.add(code)
+    assert {"rd_intensity", "fiscal_st_share"} <= seen
+    top = rows.filter(indicator__code="rd_intensity").order_by("-value").first().value
+    assert 1.5 <= float(top) <= 5.0
+
+
+def test_set_and_catalogue_pages_are_readable_and_in_chinese(demo, client):
+    import re
+
+    client.force_login(make_user(Role.LEADER))
+    html = client.get("/indicators/sets/innovation/?year=2024").content.decode()
+    scroll = re.search(
+        r'<div class="table-responsive"([^>]*)>\s*<table[^>]*data-testid="index-table"', html
+    )
+    assert scroll and 'tabindex="0"' in scroll.group(1) and "aria-label=" in scroll.group(1)
+    assert re.search(
+        r'<th class="text-nowrap" style="min-width:\d+rem" data-testid="region-column">', html
+    )
+    home = re.search(
+        r'data-testid="home-row">.*?<td class="num">[^<]*</td>\s*<td ([^>]*)>', html, re.S
+    )
+    assert "text-nowrap" in home.group(1)
+    catalogue = client.get("/indicators/catalogue/").content.decode()
+    body = catalogue.split('data-testid="catalogue-table"', 1)[1]
+    for english in (
+        "R&amp;D intensity of above-scale industry",
+        "S&amp;T innovation index",
+        "Valid high-tech enterprises",
+        ">innovation<",
+        ">six_plus_two<",
+        "rd_intensity",
+    ):
+        assert english not in body, english
+    assert "科技创新指数" in body and "规上工业企业研发费用占营业收入比重" in body
+    client.force_login(make_user(Role.BUREAU_STAFF))
+    staff = client.get("/indicators/catalogue/").content.decode()
+    assert "指标代码" in staff and "rd_intensity" in staff  # staff fill in the workbook by code
+
+
 def test_import_page_is_staff_only(demo, client):
     client.force_login(make_user(Role.LEADER))
     assert client.get("/indicators/values/import/").status_code == 403

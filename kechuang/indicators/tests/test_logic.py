@@ -144,3 +144,23 @@ class PeerPlacementTests(unittest.TestCase):
         self.assertEqual(r.ranks[0], 7)
         self.assertEqual(ranks(r.index[np.r_[True, city]])[0], 2)
         self.assertTrue((peers[:, 1] < 100).all())
+
+    def test_bounded_peers_stay_plausible_and_the_ranks_still_hold(self):
+        """An R&D intensity of 41.51 % or a fiscal S&T share of 40 % is not a Zhejiang county:
+        with bounds every peer value stays inside them, however far it had to be nudged."""
+        city = np.zeros(89, dtype=bool)
+        city[:9] = True
+        home = [3.36, 74.2, 6.85]
+        bounds = [(1.5, 5.0), (35.0, 95.0), (2.0, 12.0)]
+        for rank_province, rank_city, seed in ((7, 1, 1), (11, 2, 2), (2, 1, 3), (80, 9, 4)):
+            with self.subTest(rank=rank_province):
+                peers = place_home(home, [1, 1, 1], [2, 1, 1], in_city=city,
+                                   rank_province=rank_province, rank_city=rank_city,
+                                   rng=np.random.default_rng(seed), decimals=[2, 1, 2],
+                                   caps=[100, 100, 100], bounds=bounds)  # fmt: skip
+                r = composite_index(np.vstack([home, peers]), [1, 1, 1], [2, 1, 1])
+                self.assertEqual(r.ranks[0], rank_province)
+                self.assertEqual(ranks(r.index[np.r_[True, city]])[0], rank_city)
+                for j, (low, high) in enumerate(bounds):
+                    self.assertGreaterEqual(peers[:, j].min(), low)
+                    self.assertLessEqual(peers[:, j].max(), high)
