@@ -6,3 +6,11 @@ class ImportsConfig(AppConfig):
     name = "kechuang.imports"
     label = "imports"
     verbose_name = _("Imports")
+
+    def ready(self):
+        from django_tasks.signals import task_started
+
+        from .recovery import on_task_started
+
+        # A (re)started worker marks the work of a dead one interrupted before its first task.
+        task_started.connect(on_task_started, dispatch_uid="kechuang.imports.sweep")

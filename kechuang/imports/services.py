@@ -892,6 +892,14 @@ def import_file(
 # ------------------------------------------------------------------ batches (upload page, CLI)
 
 
+class CommitAlreadyStarted(Exception):
+    """The checked batch was already committed (or is being committed) by another request."""
+
+    def __init__(self, commit_batch_id: int | None):
+        super().__init__(commit_batch_id)
+        self.commit_batch_id = commit_batch_id
+
+
 def import_batch_create(
     *,
     user,
@@ -902,7 +910,9 @@ def import_batch_create(
 ) -> ImportBatch:
     """Store an uploaded workbook as a batch and queue its run in the background.
 
-    With `source_batch` (a checked dry run), queue the commit of the same stored file.
+    With `source_batch` (a checked dry run), queue the commit of the same stored file — once:
+    the check is claimed by a conditional update, so a second (e.g. concurrent) commit of the
+    same check raises `CommitAlreadyStarted` instead of importing the file twice.
     """
     from kechuang.enterprises.policy import require_import
 
@@ -911,14 +921,31 @@ def import_batch_create(
     require_import(user)
 
     if source_batch is not None:
-        batch = ImportBatch.objects.create(
-            entity=source_batch.entity,
-            file_name=source_batch.file_name,
-            file=source_batch.file.name,
-            dry_run=dry_run,
-            created_by=user,
-            language=language,
-        )
+        try:
+            with transaction.atomic():
+                batch = ImportBatch.objects.create(
+                    entity=source_batch.entity,
+                    file_name=source_batch.file_name,
+                    file=source_batch.file.name,
+                    dry_run=dry_run,
+                    created_by=user,
+                    language=language,
+                )
+                claimed = ImportBatch.objects.filter(
+                    pk=source_batch.pk,
+                    status=ImportStatus.VALIDATED,
+                    commit_batch__isnull=True,
+                    file_removed_at__isnull=True,
+                ).update(commit_batch=batch)
+                if not claimed:
+                    raise CommitAlreadyStarted(None)  # rolls the new batch back
+        except CommitAlreadyStarted as exc:
+            exc.commit_batch_id = (
+                ImportBatch.objects.filter(pk=source_batch.pk)
+                .values_list("commit_batch", flat=True)
+                .first()
+            )
+            raise
     else:
         batch = ImportBatch(
             entity="",

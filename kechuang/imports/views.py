@@ -6,16 +6,18 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import translation
 from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_POST
 
 from kechuang.core.permissions import is_staff_role
 from kechuang.core.views import login_required, xlsx_response
 
 from .exports import errors_workbook, template_workbook
-from .forms import UploadForm
+from .forms import SizeLimitUploadHandler, UploadForm, too_large_message
 from .models import ImportBatch, ImportStatus
+from .recovery import import_batch_retry, sweep_stale_quietly
 from .schemas import SCHEMAS
-from .services import import_batch_create
+from .services import CommitAlreadyStarted, import_batch_create
 
 
 def _require_staff(request):
@@ -24,9 +26,22 @@ def _require_staff(request):
 
 
 @login_required
+@csrf_exempt  # the CSRF check runs in _import_list, after the size-limit handler is installed
 def import_list(request):
     _require_staff(request)
+    # Django: upload handlers must be set before anything reads request.POST (the CSRF check).
+    request.upload_handlers.insert(0, SizeLimitUploadHandler(request))
+    return _import_list(request)
+
+
+@csrf_protect
+def _import_list(request):
+    sweep_stale_quietly()
     form = UploadForm(request.POST or None, request.FILES or None)
+    if getattr(request, "upload_too_large", False):
+        form = UploadForm(request.POST, {})
+        form.is_valid()
+        form.errors["file"] = form.error_class([too_large_message()])
     if request.method == "POST" and form.is_valid():
         batch = import_batch_create(
             user=request.user,
@@ -46,10 +61,12 @@ def import_list(request):
 @login_required
 def import_detail(request, pk: int):
     _require_staff(request)
+    sweep_stale_quietly()
     batch = get_object_or_404(ImportBatch, pk=pk)
     context = {
         "batch": batch,
         "running": batch.status in (ImportStatus.PENDING, ImportStatus.RUNNING),
+        "interrupted": batch.status == ImportStatus.INTERRUPTED,
         "errors": batch.errors[:500],
     }
     template = "imports/_import_status.html" if request.htmx else "imports/import_detail.html"
@@ -61,10 +78,38 @@ def import_detail(request, pk: int):
 def import_commit(request, pk: int):
     _require_staff(request)
     source = get_object_or_404(ImportBatch, pk=pk, status=ImportStatus.VALIDATED, dry_run=True)
-    batch = import_batch_create(
-        user=request.user, dry_run=False, language=translation.get_language(), source_batch=source
-    )
+    try:
+        batch = import_batch_create(
+            user=request.user,
+            dry_run=False,
+            language=translation.get_language(),
+            source_batch=source,
+        )
+    except CommitAlreadyStarted as exc:
+        messages.warning(
+            request, _("This checked file is already being imported (or was imported) once.")
+        )
+        return redirect("imports:import_detail", pk=exc.commit_batch_id or source.pk)
     messages.info(request, _("Import started."))
+    return redirect("imports:import_detail", pk=batch.pk)
+
+
+@login_required
+@require_POST
+def import_retry(request, pk: int):
+    """Queue an interrupted batch again."""
+    _require_staff(request)
+    batch = get_object_or_404(ImportBatch, pk=pk)
+    if import_batch_retry(batch, user=request.user):
+        messages.info(request, _("Queued again."))
+    else:
+        messages.warning(
+            request,
+            _(
+                "This import cannot be retried (it is no longer interrupted, or its file was "
+                "removed)."
+            ),
+        )
     return redirect("imports:import_detail", pk=batch.pk)
 
 

@@ -9,7 +9,6 @@ spreadsheet row number, in the user's language, and nothing is written if any ro
 
 from __future__ import annotations
 
-import io
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -21,9 +20,9 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from openpyxl import Workbook
-from openpyxl.styles import Font, PatternFill
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
+from kechuang.core.excel import header_row, workbook_bytes
 from kechuang.core.permissions import is_staff_role
 from kechuang.enterprises.constants import FIRST_REPORTING_YEAR, LAST_REPORTING_YEAR
 from kechuang.imports.logic import ROW, parse_sheet
@@ -62,8 +61,6 @@ PEER_VALUES = EntitySchema(
         Column("value", "数值", "decimal", required=True, min_value=0, note="按指标单位填写"),
     ),
 )
-HEADER_FONT = Font(bold=True, color="FFFFFF")
-HEADER_FILL = PatternFill("solid", fgColor="1D4F91")
 
 
 @dataclass
@@ -220,12 +217,7 @@ def indicator_values_workbook(
     wb = Workbook()
     ws = wb.active
     ws.title = PEER_VALUES.sheet
-    ws.append(PEER_VALUES.headers)
-    for cell in ws[1]:
-        cell.font, cell.fill = HEADER_FONT, HEADER_FILL
-    for letter, width in zip("ABCDEF", (10, 14, 30, 40, 8, 14), strict=True):
-        ws.column_dimensions[letter].width = width
-    ws.freeze_panes = "A2"
+    header_row(ws, PEER_VALUES.headers, widths=(10, 14, 30, 40, 8, 14))
     qs = IndicatorValue.objects.select_related("indicator", "region").order_by(
         "indicator__sort_order", "year", "region__code"
     )
@@ -238,6 +230,4 @@ def indicator_values_workbook(
     for v in qs.iterator(chunk_size=2000):
         ws.append([v.region.code, v.region.name, v.indicator.code, v.indicator.name_zh, v.year,
                    float(v.value)])  # fmt: skip
-    buffer = io.BytesIO()
-    wb.save(buffer)
-    return buffer.getvalue()
+    return workbook_bytes(wb)

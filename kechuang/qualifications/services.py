@@ -428,6 +428,7 @@ def assessment_run_create(
         rule_set_revision=row.revision,
         created_by=user if getattr(user, "is_authenticated", False) else None,
         data_as_of=stamp,
+        heartbeat_at=timezone.now(),
     )
     try:
         frame = assessment_frame(year, evaluation_date=t, ruleset=rs)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import io
 from decimal import Decimal
 
 from django.contrib import messages
@@ -17,21 +16,22 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from openpyxl import Workbook
-from openpyxl.styles import Font, PatternFill
 
+from kechuang.core.excel import header_row, workbook_bytes
 from kechuang.core.permissions import get_object_for_user, user_role
 from kechuang.core.roles import READ_ALL_ROLES, STAFF_ROLES, Role
 from kechuang.core.views import login_required, xlsx_response
 from kechuang.enterprises.choices import UNICORN_TIERS, QualificationKind
 from kechuang.enterprises.models import Enterprise, Qualification
 from kechuang.enterprises.selectors import valid_high_tech_series
+from kechuang.imports.recovery import sweep_stale_quietly
 
 from .charts import bar_line_chart, ladder_bar_chart, sankey_chart
 from .display import STATUS_BADGE, gap_text, pending_label, tier_cards
 from .forms import EVALUATED_TIERS, ReserveFilterForm, RuleSetForm, WhatIfForm
 from .logic import evaluate_case
 from .logic.certificates import add_months, add_years
-from .models import AssessmentResult, ResultStatus, RuleSet, Tier
+from .models import AssessmentResult, AssessmentRun, ResultStatus, RuleSet, RunStatus, Tier
 from .selectors import (
     LADDER,
     TIER_KIND,
@@ -45,7 +45,8 @@ from .selectors import (
     ruleset_rows,
     run_state,
 )
-from .services import assessment_run_create, ruleset_update
+from .services import ruleset_update
+from .tasks import assess_year
 from .whatif import apply_whatif, ip_counts, last_year_record
 
 LIST_ROLES = STAFF_ROLES | {Role.TOWN_OFFICER}
@@ -81,11 +82,20 @@ def _year(request) -> tuple[int, list[int]]:
 
 
 def _run_context(request, year: int) -> dict:
+    sweep_stale_quietly()
     run = latest_run(year)
     state = run_state(run)
+    newest = (
+        AssessmentRun.objects.filter(year=year)
+        .exclude(status=RunStatus.FAILED)
+        .only("status", "created_at")
+        .order_by("-created_at", "-pk")
+        .first()
+    )
     return {
         "run": run,
         "run_state": state,
+        "active_run": newest if newest is not None and newest.status != RunStatus.DONE else None,
         "can_rerun": user_role(request.user) in STAFF_ROLES,
         "rerun_next": request.get_full_path(),
         "year": year,
@@ -335,14 +345,7 @@ def _reserve_export(qs, year: int, tier: str):
         _("Gaps"),
         _("Gap size (10,000 yuan equivalent)"),
     ]
-    ws.append(headers)
-    for i in range(1, len(headers) + 1):
-        cell = ws.cell(row=1, column=i)
-        cell.font, cell.fill = (
-            Font(bold=True, color="FFFFFF"),
-            PatternFill("solid", fgColor="1D4F91"),
-        )
-    ws.freeze_panes = "A2"
+    header_row(ws, headers, widths=(6, 36, 22, 14, 10, 12, 16, 18, 70, 14))
     for i, r in enumerate(qs.iterator(chunk_size=2000), start=1):
         ws.append(
             [
@@ -358,12 +361,8 @@ def _reserve_export(qs, year: int, tier: str):
                 float(r.gap_cost_wan) if r.gap_cost_wan is not None else None,
             ]
         )
-    for col, width in zip("ABCDEFGHIJ", (6, 36, 22, 14, 10, 12, 16, 18, 70, 14), strict=True):
-        ws.column_dimensions[col].width = width
-    buffer = io.BytesIO()
-    wb.save(buffer)
     return xlsx_response(
-        buffer.getvalue(), f"{_('Reserve pool')}-{str(Tier(tier).label)}-{year}.xlsx"
+        workbook_bytes(wb), f"{_('Reserve pool')}-{str(Tier(tier).label)}-{year}.xlsx"
     )
 
 
@@ -601,11 +600,15 @@ def assessment_rerun(request):
         raise Http404 from exc
     if year not in available_assessment_years():
         raise Http404
-    run = assessment_run_create(year=year, user=request.user)
+    # A background task (the run of every enterprise takes seconds to minutes).
+    assess_year.enqueue(year=year, force=True, user_id=request.user.pk)
     messages.success(
         request,
-        _("Assessed %(n)s enterprises for %(year)s in %(s).1f s.")
-        % {"n": run.enterprise_count, "year": year, "s": run.duration_s},
+        _(
+            "The re-assessment of %(year)s is queued; the pages show its results when it "
+            "has finished."
+        )
+        % {"year": year},
     )
     target = request.POST.get("next") or reverse("qualifications:ladder")
     if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):

@@ -11,16 +11,15 @@ from docx import Document
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.shared import Pt, RGBColor
 from openpyxl import Workbook
-from openpyxl.styles import Font, PatternFill
-from openpyxl.utils import get_column_letter
+from openpyxl.styles import PatternFill
+
+from kechuang.core.excel import header_row, workbook_bytes
 
 from .logic.zero_rd import ZeroRdSpec
 from .texts import wan_text
 
 __all__ = ["zero_rd_workbook", "diagnosis_docx"]
 
-HEADER_FONT = Font(bold=True, color="FFFFFF")
-HEADER_FILL = PatternFill("solid", fgColor="1D4F91")
 FLAG_FILL = PatternFill("solid", fgColor="FDE2E1")
 
 
@@ -46,12 +45,7 @@ def zero_rd_workbook(rows, spec: ZeroRdSpec) -> bytes:
         _("R&D (super-deduction, 10,000 yuan)"),
         _("S&T staff"),
     ]
-    ws.append(headers)
-    for i, _h in enumerate(headers, start=1):
-        cell = ws.cell(row=1, column=i)
-        cell.font, cell.fill = HEADER_FONT, HEADER_FILL
-        ws.column_dimensions[get_column_letter(i)].width = 14 if i != 2 else 36
-    ws.freeze_panes = "A2"
+    header_row(ws, headers, widths=[14 if i != 1 else 36 for i in range(len(headers))])
     yes, no = _("Yes"), ""
     for e in rows.iterator(chunk_size=2000):
         ws.append(
@@ -72,9 +66,7 @@ def zero_rd_workbook(rows, spec: ZeroRdSpec) -> bytes:
         if e.is_contradiction:
             for cell in ws[ws.max_row]:
                 cell.fill = FLAG_FILL
-    buffer = io.BytesIO()
-    wb.save(buffer)
-    return buffer.getvalue()
+    return workbook_bytes(wb)
 
 
 def _pct(value, places=2) -> str:

@@ -5,14 +5,13 @@ the header styling of the import/export workbooks."""
 
 from __future__ import annotations
 
-import io
 from decimal import Decimal
 
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
-from kechuang.imports.exports import HEADER_FILL, HEADER_FONT
+from kechuang.core.excel import HEADER_FILL, HEADER_FONT, workbook_bytes
 
 from ..content import Document, Table, TableBlock
 
@@ -76,6 +75,4 @@ def render_xlsx(document: Document) -> bytes:
         if isinstance(block, TableBlock):
             _sheet(wb, block.table, used)
     wb.properties.title = f"{document.title}（统计表）"
-    buffer = io.BytesIO()
-    wb.save(buffer)
-    return buffer.getvalue()
+    return workbook_bytes(wb)
