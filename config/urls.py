@@ -2,7 +2,8 @@
 
 from django.contrib import admin
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+from kechuang.core.apidocs import SchemaView, docs_view
 
 urlpatterns = [
     path("", include("kechuang.dashboard.urls")),
@@ -18,6 +19,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/v1/", include("kechuang.api_urls")),
-    path("api/schema/", SpectacularAPIView.as_view(), name="api_schema"),
-    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api_schema"), name="api_docs"),
+    # The schema and its docs are for logged-in users only.
+    path("api/schema/", SchemaView.as_view(), name="api_schema"),
+    path("api/docs/", docs_view("api_schema"), name="api_docs"),
 ]

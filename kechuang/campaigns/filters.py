@@ -11,6 +11,7 @@ import django_filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from kechuang.core.filters import BaseFilterSet, BoundedModelChoiceFilter, IdFilter
 from kechuang.enterprises.filters import YearFilter, town_filter
 
 from .choices import CampaignKind, TaskState
@@ -19,7 +20,7 @@ from .models import Campaign, VisitRecord, VisitTask
 __all__ = ["CampaignFilterSet", "VisitTaskFilterSet", "VisitRecordFilterSet"]
 
 
-class CampaignFilterSet(django_filters.FilterSet):
+class CampaignFilterSet(BaseFilterSet):
     year = YearFilter(field_name="year")
     kind = django_filters.ChoiceFilter(choices=CampaignKind.choices, label=_("kind"))
 
@@ -28,13 +29,11 @@ class CampaignFilterSet(django_filters.FilterSet):
         fields = ["year", "kind"]
 
 
-class VisitTaskFilterSet(django_filters.FilterSet):
+class VisitTaskFilterSet(BaseFilterSet):
     """Task list filters: campaign, state, town, overdue, unassigned, mine, enterprise name."""
 
     q = django_filters.CharFilter(method="filter_q", label=_("enterprise contains"))
-    campaign = django_filters.ModelChoiceFilter(
-        queryset=Campaign.objects.all(), label=_("campaign")
-    )
+    campaign = BoundedModelChoiceFilter(queryset=Campaign.objects.all(), label=_("campaign"))
     state = django_filters.ChoiceFilter(choices=TaskState.choices, label=_("state"))
     town = town_filter("enterprise__town")
     overdue = django_filters.BooleanFilter(method="filter_overdue", label=_("overdue"))
@@ -77,9 +76,9 @@ class VisitTaskFilterSet(django_filters.FilterSet):
         return queryset.filter(assignee=user) if value else queryset.exclude(assignee=user)
 
 
-class VisitRecordFilterSet(django_filters.FilterSet):
-    enterprise = django_filters.NumberFilter(field_name="enterprise_id")
-    task = django_filters.NumberFilter(field_name="tasks__id")
+class VisitRecordFilterSet(BaseFilterSet):
+    enterprise = IdFilter(field_name="enterprise_id", label=_("enterprise"))
+    task = IdFilter(field_name="tasks__id", label=_("task"))
 
     class Meta:
         model = VisitRecord

@@ -17,6 +17,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from kechuang.core.filters import db_int_or_none
 from kechuang.core.lists import list_page
 from kechuang.core.permissions import get_object_for_user, is_staff_role, user_role
 from kechuang.core.roles import READ_ALL_ROLES, STAFF_ROLES, Role
@@ -411,10 +412,10 @@ def coverage(request):
     campaigns = Campaign.objects.order_by("-year", "-created_at")
     if user_role(request.user) not in READ_ALL_ROLES:
         campaigns = selectors.campaign_list(request.user)
-    campaign_id = request.GET.get("campaign", "")
+    campaign_id = db_int_or_none(request.GET.get("campaign", ""))
     selected = None
-    if campaign_id.isdigit():
-        selected = campaigns.filter(pk=int(campaign_id)).first()
+    if campaign_id is not None:
+        selected = campaigns.filter(pk=campaign_id).first()
         if selected is not None:
             tasks = tasks.filter(campaign=selected)
     years = sorted(set(Campaign.objects.values_list("year", flat=True)), reverse=True)

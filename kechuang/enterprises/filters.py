@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
+from kechuang.core.filters import BaseFilterSet, BoundedDateFilter, BoundedModelChoiceFilter
 from kechuang.regions.models import Town
 
 from .choices import (
@@ -65,8 +66,8 @@ class CreditCodeFilter(django_filters.CharFilter):
         return super().filter(qs, value.strip().upper() if value else value)
 
 
-def town_filter(field_name: str) -> django_filters.ModelChoiceFilter:
-    return django_filters.ModelChoiceFilter(
+def town_filter(field_name: str) -> BoundedModelChoiceFilter:
+    return BoundedModelChoiceFilter(
         field_name=field_name, queryset=Town.objects.all(), label=_("town/street")
     )
 
@@ -94,7 +95,7 @@ def _end_of_year(year: int) -> dt.date:
 # ------------------------------------------------------------------ Enterprise
 
 
-class EnterpriseFilterSet(django_filters.FilterSet):
+class EnterpriseFilterSet(BaseFilterSet):
     """Enterprise list filters.
 
     `year` is the reference year of the per-year filters: `tier` (qualification valid on
@@ -182,7 +183,7 @@ class EnterpriseFilterSet(django_filters.FilterSet):
 # ------------------------------------------------------------------ AnnualFigure
 
 
-class AnnualFigureFilterSet(django_filters.FilterSet):
+class AnnualFigureFilterSet(BaseFilterSet):
     """Yearly-figure list filters: year, enterprise, town, above-scale flag, R&D declared."""
 
     year = YearFilter(field_name="year")
@@ -205,7 +206,7 @@ class AnnualFigureFilterSet(django_filters.FilterSet):
 # ------------------------------------------------------------------ IntellectualProperty
 
 
-class IntellectualPropertyFilterSet(django_filters.FilterSet):
+class IntellectualPropertyFilterSet(BaseFilterSet):
     """IP list filters: enterprise, town, kind, class (I/II), status, number/title search."""
 
     q = django_filters.CharFilter(method="filter_q", label=_("number or title contains"))
@@ -237,7 +238,7 @@ class IntellectualPropertyFilterSet(django_filters.FilterSet):
 # ------------------------------------------------------------------ Qualification
 
 
-class QualificationFilterSet(django_filters.FilterSet):
+class QualificationFilterSet(BaseFilterSet):
     """Qualification list filters: kind, year, batch, in force on a date, enterprise, town."""
 
     credit_code = CreditCodeFilter(field_name="enterprise__credit_code", label=_("credit code"))
@@ -246,7 +247,7 @@ class QualificationFilterSet(django_filters.FilterSet):
     year = YearFilter(field_name="year")
     batch = django_filters.CharFilter(field_name="batch")
     status = django_filters.ChoiceFilter(choices=QualificationStatus.choices)
-    valid_on = django_filters.DateFilter(method="filter_valid_on", label=_("valid on"))
+    valid_on = BoundedDateFilter(method="filter_valid_on", label=_("valid on"))
 
     class Meta:
         model = Qualification

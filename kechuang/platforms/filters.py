@@ -5,6 +5,7 @@ from __future__ import annotations
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
+from kechuang.core.filters import BaseFilterSet
 from kechuang.enterprises.filters import CreditCodeFilter, YearFilter, town_filter
 
 from .models import InstitutionLevel, InstitutionStatus, RDInstitution
@@ -12,7 +13,7 @@ from .models import InstitutionLevel, InstitutionStatus, RDInstitution
 __all__ = ["RDInstitutionFilterSet"]
 
 
-class RDInstitutionFilterSet(django_filters.FilterSet):
+class RDInstitutionFilterSet(BaseFilterSet):
     """R&D institution filters: level, year recognised, status, enterprise, town."""
 
     level = django_filters.ChoiceFilter(choices=InstitutionLevel.choices)

@@ -310,7 +310,8 @@ def reserve_pool(request):
         )
     run = ctx["run"]
     page = None
-    tier = request.GET.get("tier") or Tier.HIGH_TECH.value
+    tier = request.GET.get("tier")
+    tier = tier if tier in dict(EVALUATED_TIERS) else Tier.HIGH_TECH.value
     if run is not None:
         qs, tier = _reserve_queryset(request, run, form)
         if request.GET.get("export") == "xlsx":

@@ -6,6 +6,7 @@ import json
 from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import EmptyPage
 from django.db.models import Case, DecimalField, F, FilteredRelation, Q, When
 from django.http import HttpResponse
 from django.shortcuts import render
@@ -311,7 +312,10 @@ def zero_rd_list(request):
     total = rows.count()
     contradictions = rows.filter(is_contradiction=True).count()
     table = ZeroRdTable(rows, year=year)
-    table.paginate(page=_page(request), per_page=25)
+    try:
+        table.paginate(page=_page(request), per_page=25)
+    except EmptyPage:  # past the end: the last page
+        table.paginate(page=table.paginator.num_pages, per_page=25)
     towns = Town.objects.all()
     if not user_scope(request.user).all:
         towns = towns.filter(pk__in=user_scope(request.user).town_ids)

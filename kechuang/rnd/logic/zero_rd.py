@@ -60,6 +60,8 @@ class ZeroRdSpec:
                 town = int(town)
             except (TypeError, ValueError) as exc:
                 raise ValueError("town is a town id") from exc
+            if not 1 <= town <= 2**63 - 1:  # a database id (64-bit integer)
+                raise ValueError("town is a town id")
         industry = data.get("industry") or None
         if industry is not None and not (
             isinstance(industry, str) and len(industry) == 2 and industry.isdigit()

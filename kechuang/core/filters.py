@@ -1,0 +1,167 @@
+"""One base FilterSet for every list: bad query-string values are form errors, never a 500.
+
+The database bounds integers (SQLite and PostgreSQL `bigint`: -2**63 … 2**63-1; SQLite raises
+OverflowError beyond it, PostgreSQL DataError), so every number filter is bounded to that range
+and every model choice checks the key is such an integer before it queries. Dates are bounded
+to a plausible window (a year 1 or 9999 is a typing error, not a date a register holds).
+A bound form with an error gives the HTML list its field message and the API a 400 naming the
+field (django-filter's DjangoFilterBackend raises a ValidationError with `form.errors`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+import django_filters
+from django import forms
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from django_filters import fields as filter_fields
+
+__all__ = [
+    "DB_INT_MIN",
+    "DB_INT_MAX",
+    "DATE_MIN",
+    "DATE_MAX",
+    "BoundedModelChoiceMixin",
+    "SafeModelChoiceField",
+    "BoundedModelChoiceFilter",
+    "IdFilter",
+    "BoundedDateFilter",
+    "BaseFilterSet",
+    "db_int_or_none",
+]
+
+# 64-bit signed integers: SQLite's INTEGER and PostgreSQL's bigint.
+DB_INT_MIN = -(2**63)
+DB_INT_MAX = 2**63 - 1
+# Dates a register can hold; outside is a typing error.
+DATE_MIN = dt.date(1900, 1, 1)
+DATE_MAX = dt.date(2199, 12, 31)
+
+_INTEGER_FIELDS = (models.AutoField, models.IntegerField)
+
+
+def db_int_or_none(value, *, minimum: int = 1, maximum: int = DB_INT_MAX) -> int | None:
+    """`value` as an integer within [minimum, maximum] (default: a primary key), else None.
+
+    Accepts what a query string carries ("12", " 12 "); refuses "1e30", "NaN", "²", "1.5" and
+    anything the database could not compare with an integer column.
+    """
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        number = value
+    else:
+        text = str(value).strip()
+        if not text or not text.lstrip("+-").isascii() or not text.lstrip("+-").isdigit():
+            return None
+        if len(text) > 20:  # longer than any 64-bit integer
+            return None
+        number = int(text)
+    return number if minimum <= number <= maximum else None
+
+
+class BoundedModelChoiceMixin:
+    """A model choice whose integer key is checked before the lookup (no query for "1e30")."""
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        key = self.to_field_name or "pk"
+        field = self.queryset.model._meta.pk if key == "pk" else None
+        if field is None:
+            field = self.queryset.model._meta.get_field(key)
+        if isinstance(field, _INTEGER_FIELDS) and not isinstance(value, self.queryset.model):
+            if db_int_or_none(value, minimum=DB_INT_MIN) is None:
+                raise ValidationError(
+                    self.error_messages["invalid_choice"],
+                    code="invalid_choice",
+                    params={"value": str(value)[:50]},
+                )
+        return super().to_python(value)
+
+
+class SafeModelChoiceField(BoundedModelChoiceMixin, forms.ModelChoiceField):
+    """forms.ModelChoiceField for plain forms (e.g. a page's own filter form)."""
+
+
+class _BoundedFilterModelChoiceField(BoundedModelChoiceMixin, filter_fields.ModelChoiceField):
+    pass
+
+
+class BoundedModelChoiceFilter(django_filters.ModelChoiceFilter):
+    field_class = _BoundedFilterModelChoiceField
+
+
+class IdFilter(django_filters.NumberFilter):
+    """A primary or foreign key: a whole number from 1 to the database's largest integer."""
+
+    field_class = forms.IntegerField
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("min_value", 1)
+        kwargs.setdefault("max_value", DB_INT_MAX)
+        super().__init__(*args, **kwargs)
+
+
+class BoundedDateFilter(django_filters.DateFilter):
+    """A date between DATE_MIN and DATE_MAX (0001-01-01 or 9999-12-31 are refused)."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs["validators"] = [*kwargs.get("validators", []), _date_in_window]
+        super().__init__(*args, **kwargs)
+
+
+def _date_in_window(value: dt.date) -> None:
+    if not DATE_MIN <= value <= DATE_MAX:
+        raise ValidationError(
+            _("Enter a date between %(min)s and %(max)s."),
+            code="date_out_of_range",
+            params={"min": DATE_MIN.isoformat(), "max": DATE_MAX.isoformat()},
+        )
+
+
+class BaseFilterSet(django_filters.FilterSet):
+    """FilterSet whose generated filters are bounded (see the module docstring).
+
+    Declared filters are bounded too: any NumberFilter without its own limits gets the
+    database's integer range, any ModelChoiceFilter the integer-key check, any DateFilter the
+    date window.
+    """
+
+    FILTER_DEFAULTS = {
+        **django_filters.FilterSet.FILTER_DEFAULTS,
+        models.ForeignKey: {
+            "filter_class": BoundedModelChoiceFilter,
+            "extra": lambda f: {"queryset": f.remote_field.model._default_manager.all()},
+        },
+        models.OneToOneField: {
+            "filter_class": BoundedModelChoiceFilter,
+            "extra": lambda f: {"queryset": f.remote_field.model._default_manager.all()},
+        },
+        models.DateField: {"filter_class": BoundedDateFilter},
+    }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for f in self.filters.values():
+            _bound(f)
+
+
+def _bound(f) -> None:
+    f.__dict__.pop("_field", None)  # a field built before the bounds were set
+    if isinstance(f, django_filters.NumberFilter):
+        # NumberFilter's field is a DecimalField: it already refuses NaN and Infinity.
+        f.extra.setdefault("min_value", Decimal(DB_INT_MIN))
+        f.extra.setdefault("max_value", Decimal(DB_INT_MAX))
+    elif isinstance(f, django_filters.ModelChoiceFilter) and not isinstance(
+        f, BoundedModelChoiceFilter
+    ):
+        f.field_class = _BoundedFilterModelChoiceField
+    elif isinstance(f, django_filters.DateFilter) and not isinstance(f, BoundedDateFilter):
+        validators = list(f.extra.get("validators", []))
+        if _date_in_window not in validators:
+            f.extra["validators"] = [*validators, _date_in_window]
