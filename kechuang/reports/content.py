@@ -1,8 +1,8 @@
 """The structured content of a report, independent of its file format.
 
 Section builders return a `Section` (paragraphs and tables); every number they put in the text goes
-through `ReportContext.cite`, which records the figure with its provenance (definition, how to
-reproduce it, the records in the app). `services.report_document` assembles the sections into a
+through `ReportContext.cite`, which records the figure with its provenance (definition, unit,
+source). `services.report_document` assembles the sections into a
 `Document` — a flat list of blocks — which the docx, pdf and xlsx builders render.
 """
 
@@ -23,6 +23,7 @@ __all__ = [
     "TableBlock",
     "PageBreak",
     "Signature",
+    "DateLine",
     "Document",
 ]
 
@@ -32,16 +33,18 @@ __all__ = [
 
 @dataclass(frozen=True)
 class Provenance:
-    """Where a figure comes from.
+    """What a figure means, for the statistical annex.
 
-    label: the figure's name in the report (Chinese); definition: its statistical definition;
-    query: how to reproduce it (a `kechuang stats` key, a filter, a selector call);
-    link: the records behind it in the app (a path with its query string), if a list shows them.
+    label: the figure's name (Chinese); definition: its statistical definition and scope;
+    unit: its unit of measurement; source: where the underlying data come from (the issuing
+    department or list). link: the records behind it in the platform, for the web pages only —
+    never printed in the report.
     """
 
     label: str
     definition: str
-    query: str
+    unit: str
+    source: str
     link: str | None = None
 
 
@@ -61,7 +64,8 @@ class Table:
     """A statistical table: shown in annex 1 of the document and as a sheet of the workbook.
 
     rows hold plain values (numbers stay numbers for the workbook); `formats` gives per column
-    how the document writes them: "int", "pct1", "pct2", "wan" (yuan → 万元), "yi" (yuan → 亿元)
+    how the document writes them: "int", "num" (up to two decimals), "pct1", "pct2", "wan" (yuan →
+    万元), "yi" (yuan → 亿元)
     or None for text.
     """
 
@@ -95,11 +99,20 @@ class ReportContext:
     """Shared state of one report run: the year, the headline figures (loaded once) and the
     figures cited so far, in order of first use."""
 
-    def __init__(self, year: int, *, region_name: str, figures: dict, previous: dict):
+    def __init__(
+        self,
+        year: int,
+        *,
+        region_name: str,
+        figures: dict,
+        previous: dict,
+        texts: dict[str, str] | None = None,
+    ):
         self.year = year
         self.region_name = region_name
         self.figures = figures
         self.previous = previous
+        self.texts = texts or {}  # paragraph key → the bureau's wording (else the shipped one)
         self.cited: list[CitedFigure] = []
         self.section = ""
         self.cache: dict[str, Any] = {}
@@ -152,6 +165,13 @@ class Signature:
     date: str
 
 
+@dataclass(frozen=True)
+class DateLine:
+    """A centred line under the title, in 楷体: "（数据截至2025年2月10日）"."""
+
+    text: str
+
+
 @dataclass
 class Document:
     """A report ready to render: blocks in reading order, plus what the builders need aside."""
@@ -162,3 +182,4 @@ class Document:
     tables: list[Table]
     cited: list[CitedFigure]
     region_name: str
+    as_of: object = None  # the date the data stand at (datetime.date)

@@ -4,8 +4,9 @@ from django.conf import settings
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
-__all__ = ["ReportFormat", "Report"]
+__all__ = ["ReportFormat", "Report", "ReportParagraph"]
 
 
 class ReportFormat(models.TextChoices):
@@ -53,3 +54,32 @@ class Report(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("reports:report_download", args=[self.pk])
+
+
+class ReportParagraph(models.Model):
+    """The bureau's wording of one editable paragraph (or lead phrase) of the annual report,
+    with placeholders for computed figures. `version` counts the saved versions; the history
+    keeps every version with who saved it and when. Paragraphs without a row use the shipped
+    wording (`paragraphs.PARAGRAPHS`)."""
+
+    key = models.CharField(_("paragraph"), max_length=40, unique=True)
+    text = models.TextField(_("wording"), max_length=4000)
+    version = models.PositiveIntegerField(_("version"), default=1)
+    updated_at = models.DateTimeField(_("saved at"), auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("saved by"),
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["key"]
+        verbose_name = _("report paragraph")
+        verbose_name_plural = _("report paragraphs")
+
+    def __str__(self) -> str:
+        return self.key

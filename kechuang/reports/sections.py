@@ -1,24 +1,26 @@
-"""The annual report's sections of issue 5: the opening with rankings and headline results, the
-enterprise ladder and R&D, enterprise R&D institutions, the year's targets and next year's plan.
+"""The annual report's sections: the opening with rankings and headline results, the enterprise
+ladder and R&D, enterprise R&D institutions, the year's targets and next year's plan.
 
-Every number comes from `headline_figures` (the figures the dashboard and `kechuang stats` show)
-or from a selector, and enters the text through `ctx.cite`, which records its provenance for the
-appendix. The prose around the numbers is template text; whether a sentence appears, and how it
-is phrased (growth or decline, "突破千家大关" or not), depends on the figures.
+The wording is the bureau's: each paragraph is a template (`paragraphs.PARAGRAPHS`, edited on
+/reports/templates/) whose placeholders are resolved here. Every number comes from
+`headline_figures` (the figures the dashboard shows) or from a selector, and enters the text
+through `ctx.cite`, which records its definition, unit and source for the statistical annex.
+Whether a clause appears, and how a figure is phrased (growth or decline, "突破千家大关" or
+not), depends on the figures.
 
 Rankings and targets come from the indicators app (`ranking_summary`, `target_progress`), which
-is imported lazily: without it the report says plainly that rankings are not available yet.
+is imported lazily: without it the report simply states no rankings.
 """
 
 from __future__ import annotations
 
 import logging
+from decimal import Decimal
 from urllib.parse import urlencode
 
 from django.urls import NoReverseMatch, reverse
 
 from kechuang.enterprises.selectors import valid_high_tech_series
-from kechuang.rnd.selectors import DEFINITIONS as RD_DEFINITIONS
 from kechuang.rnd.selectors import rd_breakdown
 
 from .content import Provenance, ReportContext, Section, Table
@@ -35,6 +37,8 @@ from .logic.phrasing import (
     streak_phrase,
     threshold_phrase,
 )
+from .logic.templating import template_render
+from .paragraphs import PLACEHOLDERS, paragraph_spec, placeholder
 from .registry import register_section
 
 __all__ = [
@@ -42,13 +46,14 @@ __all__ = [
     "INSTITUTION_LABELS",
     "RANK_SETS",
     "headline_provenance",
+    "paragraph_text",
     "rankings",
     "targets",
 ]
 
 logger = logging.getLogger(__name__)
 
-# Names as the bureau writes them (the seed's wording), keyed like headline_figures.
+# Names as the bureau writes them, keyed like headline_figures.
 LADDER_LABELS = {
     "tech_sme_national_filed": "备案国家科技型中小企业",
     "tech_sme_provincial_entered": "入库浙江省科技型中小企业",
@@ -62,17 +67,26 @@ LADDER_LABELS = {
     "unicorn_held": "独角兽企业",
 }
 LADDER_DEFINITIONS = {
-    "tech_sme_national_filed": "当年完成评价入库（备案）的国家科技型中小企业数，按评价年度计，不作存量累计；已撤销的不计",
-    "tech_sme_provincial_entered": "当年入库的浙江省科技型中小企业数",
-    "cultivation_recognised": "当年认定的市级高新技术培育企业数",
-    "high_tech_first_batch_recognised": "当年第一批（批次“年度-1”）认定的高新技术企业数",
-    "high_tech_recognised": "当年各批次认定的高新技术企业数",
-    "high_tech_valid_end_of_year": "12月31日证书有效的高新技术企业数：发证日≤12月31日≤有效期止，且未被撤销",
+    "tech_sme_national_filed": "当年通过评价、取得入库登记编号的国家科技型中小企业数；按评价年度计，不累计往年，已撤销入库的不计",
+    "tech_sme_provincial_entered": "当年入库的浙江省科技型中小企业数；按入库年度计",
+    "cultivation_recognised": "当年认定的市级高新技术培育企业数；按认定年度计",
+    "high_tech_first_batch_recognised": "当年第一批次认定的高新技术企业数（含首次认定和重新认定）",
+    "high_tech_recognised": "当年各批次认定的高新技术企业数（含首次认定和重新认定）",
+    "high_tech_valid_end_of_year": "12月31日持有有效证书的高新技术企业数：发证日期不晚于12月31日、有效期截止日不早于12月31日，且未被撤销资格",
     "gazelle_held": "当年持有瞪羚企业称号的企业数",
     "potential_unicorn_held": "当年持有潜在独角兽企业称号的企业数",
     "quasi_unicorn_held": "当年持有准独角兽企业称号的企业数",
     "unicorn_held": "当年持有独角兽企业称号的企业数",
 }
+LADDER_SOURCES = {
+    "tech_sme_national_filed": "全国科技型中小企业评价入库公告",
+    "tech_sme_provincial_entered": "浙江省科技型中小企业入库名单",
+    "cultivation_recognised": "市级高新技术培育企业认定文件",
+    "high_tech_first_batch_recognised": "浙江省高新技术企业认定管理机构公布的认定名单",
+    "high_tech_recognised": "浙江省高新技术企业认定管理机构公布的认定名单",
+    "high_tech_valid_end_of_year": "高新技术企业认定名单及证书（发证日期、有效期）、资格撤销公告",
+}
+TITLE_SOURCE = "相关部门公布的瞪羚企业、独角兽企业等称号认定名单"
 LADDER_QUERY = {
     "tech_sme_national_filed": {"kind": "national_tech_sme", "year": "{y}"},
     "tech_sme_provincial_entered": {"kind": "provincial_tech_sme", "year": "{y}"},
@@ -86,7 +100,7 @@ LADDER_QUERY = {
     "unicorn_held": {"kind": "unicorn", "year": "{y}"},
 }
 TIER_KEYS = ("unicorn_held", "quasi_unicorn_held", "potential_unicorn_held", "gazelle_held")
-# Highest level first, as the seed lists them.
+# Highest level first.
 INSTITUTION_LABELS = {
     "provincial_key_enterprise_research_institute": "省重点企业研究院",
     "provincial_enterprise_research_institute": "省企业研究院",
@@ -94,17 +108,38 @@ INSTITUTION_LABELS = {
     "ningbo_key_enterprise_research_institute": "宁波市重点企业研究院",
     "municipal_enterprise_rd_centre": "市企业研发中心",
 }
+INSTITUTION_SOURCE = "省、宁波市和本市科技部门公布的企业研发机构认定文件"
+RD_SOURCE = "统计部门规模以上工业企业研发活动统计年报（研发费用、营业收入）"
+ABOVE_SCALE = "规上工业企业指年主营业务收入2000万元及以上的工业法人单位，按统计部门当年名录确定"
 RD_LABELS = {
     "above_scale_industrial": "规上工业企业数",
     "above_scale_with_rd": "有研发支出的规上工业企业数",
     "above_scale_with_rd_share_pct": "有研发支出企业占规上工业企业比重",
     "rd_expense_above_scale_yuan": "规上工业企业研发费用",
-    "rd_expense_growth_pct": "规上工业企业研发费用同比增速",
-    "rd_intensity_pct": "规上工业企业研发投入强度（研发费用占营业收入比重）",
+    "rd_expense_growth_pct": "规上工业企业研发费用增速",
+    "rd_intensity_pct": "规上工业企业研发投入强度",
+}
+RD_DEFINITIONS = {
+    "above_scale_industrial": ABOVE_SCALE,
+    "above_scale_with_rd": "当年研发费用（统计口径）大于零的规上工业企业数",
+    "above_scale_with_rd_share_pct": "有研发支出的规上工业企业数 ÷ 规上工业企业数 × 100%",
+    "rd_expense_above_scale_yuan": "规上工业企业当年研发费用（统计口径）合计",
+    "rd_expense_growth_pct": "（本年研发费用 − 上年研发费用）÷ 上年研发费用 × 100%，两年均按各自当年的规上工业企业范围",
+    "rd_intensity_pct": "规上工业企业研发费用合计 ÷ 规上工业企业营业收入合计 × 100%",
+}
+RD_UNITS = {
+    "above_scale_industrial": "家",
+    "above_scale_with_rd": "家",
+    "above_scale_with_rd_share_pct": "%",
+    "rd_expense_above_scale_yuan": "亿元",
+    "rd_expense_growth_pct": "%",
+    "rd_intensity_pct": "%",
 }
 RANK_SETS = (("innovation", "科技创新指数"), ("transformation", "科技成果转化指数"))
+RANK_SOURCE = "各地区指标年度值（统计、科技等部门公布数据），按指数的指标体系、权重和标准化方法测算"
 STREAK_YEARS = 3
 MULTIPLE_YEARS = 5
+THOUSAND = 1000
 
 
 # ------------------------------------------------------------------ provenance
@@ -118,10 +153,6 @@ def _url(name: str, params: dict | None = None) -> str | None:
     return f"{path}?{urlencode(params)}" if params else path
 
 
-def _stats(year: int, key: str) -> str:
-    return f"kechuang stats --year {year} --json → {key}"
-
-
 def headline_provenance(key: str, year: int) -> Provenance:
     """The provenance of a headline figure (a key of `headline_figures`) for `year`."""
     y = str(year)
@@ -129,50 +160,57 @@ def headline_provenance(key: str, year: int) -> Provenance:
     if key in LADDER_LABELS:
         params = {k: v.format(y=y) for k, v in LADDER_QUERY[key].items()}
         return Provenance(
-            label=LADDER_LABELS[key],
+            label=f"{year}年{LADDER_LABELS[key]}",
             definition=LADDER_DEFINITIONS[key],
-            query=_stats(year, key),
+            unit="家",
+            source=LADDER_SOURCES.get(key, TITLE_SOURCE),
             link=_url("enterprises:qualification_list", params),
         )
     if key in RD_LABELS:
         params = dict(enterprises)
         if key in {"above_scale_with_rd", "above_scale_with_rd_share_pct"}:
             params["has_rd"] = "true"
-        query = _stats(year, key)
-        if key == "rd_expense_growth_pct":
-            query += f"（与 --year {year - 1} 的 rd_expense_above_scale_yuan 比较）"
-        if key in {"rd_expense_above_scale_yuan", "rd_intensity_pct"}:
-            query += "；或导出所链企业列表，合计当年研发费用（统计口径）与营业收入"
+        definition = RD_DEFINITIONS[key]
+        if key != "above_scale_industrial":
+            definition += f"；{ABOVE_SCALE}"
         return Provenance(
-            RD_LABELS[key], RD_DEFINITIONS[key], query, _url("enterprises:enterprise_list", params)
+            f"{year}年{RD_LABELS[key]}",
+            definition,
+            RD_UNITS[key],
+            RD_SOURCE,
+            _url("enterprises:enterprise_list", params),
         )
     if key == "above_scale_without_rd":
         return Provenance(
-            "研发费用为零的规上工业企业数",
-            "规上工业企业数 − 有研发支出的规上工业企业数（统计口径研发费用为0或未填报）",
-            f"{_stats(year, 'above_scale_industrial')} − above_scale_with_rd",
+            f"{year}年研发费用为零的规上工业企业数",
+            "规上工业企业数 − 有研发支出的规上工业企业数（当年研发费用为零或未报送研发费用）",
+            "家",
+            RD_SOURCE,
             _url("enterprises:enterprise_list", {**enterprises, "has_rd": "false"}),
         )
     if key.startswith("rd_institutions_new_by_level."):
         level = key.split(".", 1)[1]
         return Provenance(
             f"{year}年新认定{INSTITUTION_LABELS[level]}",
-            f"{year}年认定的{INSTITUTION_LABELS[level]}数（按认定年度）",
-            f"{_stats(year, 'rd_institutions_new_by_level')}.{level}",
+            f"{year}年认定的{INSTITUTION_LABELS[level]}数，按认定年度计",
+            "家",
+            INSTITUTION_SOURCE,
             _url("platforms:institution_list", {"year_recognised": y, "level": level}),
         )
     if key == "rd_institutions_total":
         return Provenance(
-            "企业研发机构累计数",
-            f"认定年度≤{year}且未撤销的各级企业研发机构数（升级的按新级别计一条，原级别记为已升级）",
-            f"{_stats(year, key)}；研发机构列表：认定年度≤{year}，状态为有效或已升级",
+            f"{year}年末企业研发机构累计数",
+            f"认定年度不晚于{year}年且未被撤销的各级企业研发机构数；升级的机构按新级别计一次",
+            "家",
+            INSTITUTION_SOURCE,
             _url("platforms:institution_list"),
         )
     if key == "rd_institutions_per_above_scale_pct":
         return Provenance(
-            "企业研发机构数与规上工业企业数之比",
-            "企业研发机构累计数 ÷ 规上工业企业数",
-            _stats(year, key),
+            f"{year}年企业研发机构数与规上工业企业数之比",
+            "企业研发机构累计数 ÷ 规上工业企业数 × 100%",
+            "%",
+            f"{INSTITUTION_SOURCE}；{RD_SOURCE}",
             _url("platforms:institution_list"),
         )
     raise KeyError(key)
@@ -188,25 +226,20 @@ def _cite(ctx: ReportContext, key: str, text: str, value=None, year: int | None 
 
 
 def _cite_change(ctx: ReportContext, key: str, change, text: str, unit: str) -> str:
-    """Cite the change of a headline figure on the previous year (a difference of two cited
-    figures, reproduced by running `kechuang stats` for both years)."""
+    """Cite the change of a headline figure on the previous year."""
     base = headline_provenance(key, ctx.year)
     return ctx.cite(
         f"{key}.change",
         change,
         text,
         Provenance(
-            f"{base.label}较上年变化",
-            f"{ctx.year}年值 − {ctx.year - 1}年值（{unit}）",
-            f"{_stats(ctx.year, key)} 与 --year {ctx.year - 1} 的同一键相减",
+            f"{base.label.removeprefix(f'{ctx.year}年')}较上年变化",
+            f"{ctx.year}年值 − {ctx.year - 1}年值，两年口径相同",
+            unit,
+            base.source,
             base.link,
         ),
     )
-
-
-def _figure(ctx: ReportContext, key: str, default=None):
-    value = ctx.figures.get(key)
-    return default if value is None else value
 
 
 # ------------------------------------------------------------------ rankings (indicators app)
@@ -318,33 +351,14 @@ def rankings(ctx: ReportContext) -> dict[str, dict] | None:
 
 
 def _rank_provenance(code: str, label: str, scope: str, year: int) -> Provenance:
-    scope_text = "全省县（市、区）" if scope == "province" else "宁波市各区（县、市）"
+    scope_text = "全省各县（市、区）" if scope == "province" else "宁波市各区（县、市）"
     return Provenance(
-        label=f"{label}{'全省' if scope == 'province' else '宁波'}排名",
-        definition=f"{label}（各指标标准化后加权合成）在{scope_text}中的位次，{year}年",
-        query=f"{_stats(year, f'{code}_index_rank_{scope}')}；ranking_summary({year})['{code}']",
+        label=f"{year}年{label}{'全省' if scope == 'province' else '宁波'}排名",
+        definition=f"{label}（各项指标标准化后加权合成）在{scope_text}中由高到低的位次",
+        unit="位",
+        source=RANK_SOURCE,
         link=_url("indicators:leadership", {"year": str(year)}),
     )
-
-
-def _rank_clause(ctx: ReportContext, code: str, label: str, entry: dict) -> str:
-    prev_province = entry["history"][1][0] if len(entry["history"]) > 1 else None
-    province = ctx.cite(
-        f"{code}_index_rank_province",
-        entry["rank_province"],
-        rank_phrase("全省", entry["rank_province"], prev_province),
-        _rank_provenance(code, label, "province", ctx.year),
-    )
-    text = f"{label}{province}"
-    if entry["rank_ningbo"] is not None:
-        ningbo = ctx.cite(
-            f"{code}_index_rank_ningbo",
-            entry["rank_ningbo"],
-            streak_phrase("宁波", [n for _p, n in entry["history"]]),
-            _rank_provenance(code, label, "ningbo", ctx.year),
-        )
-        text += f"、{ningbo}"
-    return text
 
 
 def _rank_table(ctx: ReportContext, ranks: dict) -> Table:
@@ -381,7 +395,8 @@ def _rank_table(ctx: ReportContext, ranks: dict) -> Table:
         ],
         rows=rows,
         formats=[None, "int", "int", "int", "int", "int", None, None],
-        note="排名中位数与区间：对权重和标准化方法多次随机扰动（固定随机种子）后的排名分布。",
+        note="排名中位数与区间：在指标权重和标准化方法的合理变动范围内多次重新测算得到的排名分布，"
+        "反映排名的稳健程度。",
         sheet="排名",
         widths=[1.5, 0.8, 0.8, 0.8, 0.8, 0.8, 0.9, 3.2],
     )
@@ -392,7 +407,7 @@ def _rank_table(ctx: ReportContext, ranks: dict) -> Table:
 
 def targets(year: int) -> list[dict] | None:
     """Target rows of `year` from `kechuang.indicators.selectors.target_progress`, normalised to
-    {name, unit, target, actual, progress_pct, pending}; None when the indicators app has none."""
+    {code, name, unit, target, actual, progress_pct, definition}; None when there are none."""
     try:
         from kechuang.indicators.selectors import target_progress
     except ImportError:
@@ -410,28 +425,47 @@ def targets(year: int) -> list[dict] | None:
         unit = _get(row, "unit")
         if unit is None and indicator is not None and not isinstance(indicator, str):
             unit = _get(indicator, "unit", default="")
+        code = _get(row, "code", "indicator_code", default=None) or (
+            _get(indicator, "code")
+            if indicator is not None and not isinstance(indicator, str)
+            else str(indicator or name)
+        )
         rows.append(
             {
-                "code": _get(row, "code", "indicator_code", default=None)
-                or (
-                    _get(indicator, "code")
-                    if indicator is not None and not isinstance(indicator, str)
-                    else str(name)
-                ),
+                "code": code,
                 "name": str(name),
                 "unit": str(unit or ""),
                 "target": _get(row, "target"),
                 "actual": _get(row, "actual"),
                 "progress_pct": _get(row, "progress_pct", "progress"),
-                "pending": _get(row, "pending_note", "pending", "note", default="") or "",
+                "definition": "",
             }
         )
+    if rows:
+        _attach_definitions(rows)
     return rows or None
 
 
+def _attach_definitions(rows: list[dict]) -> None:
+    """The catalogue's definition of each target's indicator (one query)."""
+    try:
+        from kechuang.indicators.models import Indicator
+    except ImportError:
+        return
+    try:
+        found = dict(
+            Indicator.objects.filter(code__in=[r["code"] for r in rows]).values_list(
+                "code", "definition"
+            )
+        )
+    except Exception:  # no database (section tests on hand-made figures)
+        logger.debug("indicator definitions unavailable", exc_info=True)
+        return
+    for row in rows:
+        row["definition"] = found.get(row["code"]) or ""
+
+
 def _value_text(value, unit: str) -> str:
-    if value is None:
-        return "—"
     if unit in {"%", "％"}:
         return pct_text(value, 2)
     if unit == "元":
@@ -439,172 +473,432 @@ def _value_text(value, unit: str) -> str:
     return f"{number_text(value, 2)}{unit}"
 
 
-# ------------------------------------------------------------------ opening
+def _target_sentence(row: dict, *, with_actual: bool) -> str:
+    text = f"{row['name']}目标{_value_text(row['target'], row['unit'])}"
+    if with_actual and row["actual"] is not None:
+        text += f"，实际{_value_text(row['actual'], row['unit'])}"
+        if row["progress_pct"] is not None:
+            text += f"，完成{pct_text(row['progress_pct'], 1)}"
+    return text
+
+
+def _cite_target(ctx: ReportContext, year: int, row: dict, text: str) -> str:
+    definition = row["definition"] or f"{row['name']}的年度目标值"
+    return ctx.cite(
+        f"target.{year}.{row['code']}",
+        row["target"],
+        text,
+        Provenance(
+            f"{year}年目标：{row['name']}",
+            f"{definition}；完成进度＝实际值 ÷ 目标值 × 100%",
+            row["unit"] or "—",
+            "年度工作目标；实际值按该指标的统计口径取得",
+            _url("indicators:leadership", {"year": str(year)}),
+        ),
+    )
+
+
+def _targets_table(year: int, rows: list[dict], key: str, *, with_actual: bool = True) -> Table:
+    """The targets of `year`; next year's plan lists the targets only (no actuals yet)."""
+    if not with_actual:
+        return Table(
+            key=key,
+            title=f"{year}年主要目标",
+            columns=["指标", "单位", "目标"],
+            rows=[[r["name"], r["unit"], r["target"]] for r in rows],
+            formats=[None, None, "num"],
+            sheet=f"{year}年目标",
+            widths=[3.0, 0.8, 1.0],
+        )
+    return Table(
+        key=key,
+        title=f"{year}年主要目标",
+        columns=["指标", "单位", "目标", "实际", "完成进度（%）"],
+        rows=[[r["name"], r["unit"], r["target"], r["actual"], r["progress_pct"]] for r in rows],
+        formats=[None, None, "num", "num", "pct1"],
+        note="“—”表示该项实际值尚未取得。" if any(r["actual"] is None for r in rows) else "",
+        sheet=f"{year}年目标",
+        widths=[3.0, 0.8, 1.0, 1.0, 1.0],
+    )
+
+
+def _targets(ctx: ReportContext, year: int) -> list[dict] | None:
+    key = f"targets.{year}"
+    if key not in ctx.cache:
+        ctx.cache[key] = targets(year)
+    return ctx.cache[key]
+
+
+# ------------------------------------------------------------------ placeholders
+
+
+def paragraph_text(ctx: ReportContext, key: str) -> str:
+    """The paragraph `key` in the bureau's wording (or the shipped one), its placeholders
+    resolved for `ctx.year`; clauses whose figure is unavailable are left out."""
+    text = ctx.texts.get(key) or paragraph_spec(key).default
+    resolved = ctx.cache.setdefault("placeholders", {})
+
+    def resolve(name: str) -> str | None:
+        if name not in resolved:
+            entry = PLACEHOLDERS.get(name)
+            resolved[name] = entry.resolve(ctx) if entry else None
+        return resolved[name]
+
+    return template_render(text, resolve)
+
+
+def _count(ctx: ReportContext, key: str) -> str | None:
+    value = ctx.figures.get(key)
+    if not value:
+        return None
+    return _cite(ctx, key, count_text(value))
+
+
+@placeholder("year", "报告年度")
+def _year(ctx):
+    return str(ctx.year)
+
+
+@placeholder("next_year", "计划年度（报告年度的下一年）")
+def _next_year(ctx):
+    return str(ctx.year + 1)
+
+
+@placeholder("region", "本地区名称")
+def _region(ctx):
+    return ctx.region_name or None
+
+
+@placeholder("tech_sme_national", "备案国家科技型中小企业数（家）")
+def _tech_sme_national(ctx):
+    return _count(ctx, "tech_sme_national_filed")
+
+
+@placeholder("tech_sme_provincial", "入库浙江省科技型中小企业数（家）")
+def _tech_sme_provincial(ctx):
+    return _count(ctx, "tech_sme_provincial_entered")
+
+
+@placeholder("cultivation", "认定市级高新技术培育企业数（家）")
+def _cultivation(ctx):
+    return _count(ctx, "cultivation_recognised")
+
+
+@placeholder("high_tech_first_batch", "第一批认定高新技术企业数（家）")
+def _high_tech_first_batch(ctx):
+    return _count(ctx, "high_tech_first_batch_recognised")
+
+
+@placeholder("high_tech_recognised", "全年认定高新技术企业数（家）")
+def _high_tech_recognised(ctx):
+    return _count(ctx, "high_tech_recognised")
+
+
+@placeholder("high_tech_valid", "年末有效高新技术企业数（家）")
+def _high_tech_valid(ctx):
+    value = ctx.figures.get("high_tech_valid_end_of_year")
+    if value is None:
+        return None
+    return _cite(ctx, "high_tech_valid_end_of_year", count_text(value))
+
+
+@placeholder("high_tech_valid_change", "有效高新技术企业数较上年增减（如“较上年增加243家”）")
+def _high_tech_valid_change(ctx):
+    valid = ctx.figures.get("high_tech_valid_end_of_year")
+    before = ctx.previous.get("high_tech_valid_end_of_year")
+    if valid is None or before is None:
+        return None
+    change = valid - before
+    if change:
+        words = f"较上年{'增加' if change > 0 else '减少'}{count_text(abs(change))}"
+    else:
+        words = "与上年持平"
+    return _cite_change(ctx, "high_tech_valid_end_of_year", change, words, "家")
+
+
+@placeholder(
+    "high_tech_threshold", "有效高新技术企业数与千家的关系（“突破千家大关”或“逼近千家大关”）"
+)
+def _high_tech_threshold(ctx):
+    valid = ctx.figures.get("high_tech_valid_end_of_year") or 0
+    return threshold_phrase(valid, THOUSAND) or None
+
+
+@placeholder("high_tech_multiple", "有效高新技术企业数五年增长倍数（如“五年翻两番”）")
+def _high_tech_multiple(ctx):
+    valid = ctx.figures.get("high_tech_valid_end_of_year")
+    if not valid:
+        return None
+    base_year = ctx.year - MULTIPLE_YEARS
+    then = valid_high_tech_series([base_year])[base_year]
+    words = multiple_phrase(valid, then, MULTIPLE_YEARS)
+    if not words:
+        return None
+    base = headline_provenance("high_tech_valid_end_of_year", ctx.year)
+    return ctx.cite(
+        "high_tech_valid_end_of_year.multiple",
+        then,
+        words,
+        Provenance(
+            f"有效高新技术企业数{MULTIPLE_YEARS}年增长倍数",
+            f"{ctx.year}年末有效高新技术企业数（{count_text(valid)}）÷ {base_year}年末有效数"
+            f"（{count_text(then)}）；2倍称“翻一番”，4倍称“翻两番”，达到95%及以上称“接近”",
+            "倍",
+            base.source,
+            base.link,
+        ),
+    )
+
+
+@placeholder(
+    "high_tech_to_thousand", "有效高新技术企业数距千家的差额（家；已过千家或相差较远时不写）"
+)
+def _high_tech_to_thousand(ctx):
+    valid = ctx.figures.get("high_tech_valid_end_of_year") or 0
+    gap = THOUSAND - valid
+    if gap <= 0 or valid < THOUSAND * 0.95:
+        return None
+    return ctx.cite(
+        "high_tech_valid_end_of_year.to_thousand",
+        gap,
+        count_text(gap),
+        Provenance(
+            "有效高新技术企业数距千家的差额",
+            f"1000家 − {ctx.year}年末有效高新技术企业数",
+            "家",
+            LADDER_SOURCES["high_tech_valid_end_of_year"],
+            headline_provenance("high_tech_valid_end_of_year", ctx.year).link,
+        ),
+    )
+
+
+@placeholder("top_tiers", "瞪羚、独角兽等高成长企业数（如“瞪羚企业5家、准独角兽企业1家”）")
+def _top_tiers(ctx):
+    tiers = [
+        f"{LADDER_LABELS[key]}{_cite(ctx, key, count_text(ctx.figures[key]))}"
+        for key in TIER_KEYS
+        if ctx.figures.get(key)
+    ]
+    return "、".join(tiers) or None
+
+
+@placeholder("above_scale", "规上工业企业数（家）")
+def _above_scale(ctx):
+    return _count(ctx, "above_scale_industrial")
+
+
+@placeholder("with_rd", "有研发支出的规上工业企业数（家）")
+def _with_rd(ctx):
+    if not ctx.figures.get("above_scale_industrial"):
+        return None
+    return _count(ctx, "above_scale_with_rd")
+
+
+@placeholder("without_rd", "研发费用为零的规上工业企业数（家）")
+def _without_rd(ctx):
+    above = ctx.figures.get("above_scale_industrial") or 0
+    zero = above - (ctx.figures.get("above_scale_with_rd") or 0)
+    if not above or zero <= 0:
+        return None
+    return ctx.cite(
+        "above_scale_without_rd",
+        zero,
+        count_text(zero),
+        headline_provenance("above_scale_without_rd", ctx.year),
+    )
+
+
+@placeholder("with_rd_share", "有研发支出企业占规上工业企业比重（%）")
+def _with_rd_share(ctx):
+    share = ctx.figures.get("above_scale_with_rd_share_pct")
+    if share is None or not ctx.figures.get("above_scale_industrial"):
+        return None
+    return _cite(ctx, "above_scale_with_rd_share_pct", pct_text(share, 1))
+
+
+@placeholder("with_rd_share_change", "有研发支出企业比重较上年变化（百分点）")
+def _with_rd_share_change(ctx):
+    return _points_change(ctx, "above_scale_with_rd_share_pct", 1)
+
+
+def _points_change(ctx, key: str, places: int) -> str | None:
+    now, before = ctx.figures.get(key), ctx.previous.get(key)
+    if now is None or before is None or not ctx.figures.get("above_scale_industrial"):
+        return None
+    change = now - before
+    return _cite_change(ctx, key, change, points_phrase(change, places), "百分点")
+
+
+@placeholder("rd_total_yi", "规上工业企业研发费用（亿元）")
+def _rd_total_yi(ctx):
+    total = ctx.figures.get("rd_expense_above_scale_yuan")
+    if not total:
+        return None
+    yi = number_text(Decimal(str(total)) / Decimal(10**8), 1)
+    return _cite(ctx, "rd_expense_above_scale_yuan", f"{yi}亿元")
+
+
+@placeholder("rd_growth", "规上工业企业研发费用同比增减（如“同比增长10%”）")
+def _rd_growth(ctx):
+    if not ctx.figures.get("rd_expense_above_scale_yuan"):
+        return None
+    words = growth_phrase(ctx.figures.get("rd_expense_growth_pct"), 0)
+    return _cite(ctx, "rd_expense_growth_pct", words) if words else None
+
+
+@placeholder("rd_intensity", "规上工业企业研发投入强度（%）")
+def _rd_intensity(ctx):
+    value = ctx.figures.get("rd_intensity_pct")
+    if value is None or not ctx.figures.get("above_scale_industrial"):
+        return None
+    return _cite(ctx, "rd_intensity_pct", pct_text(value, 2))
+
+
+@placeholder("rd_intensity_change", "研发投入强度较上年变化（百分点）")
+def _rd_intensity_change(ctx):
+    return _points_change(ctx, "rd_intensity_pct", 2)
+
+
+def _towns(ctx: ReportContext) -> list[dict]:
+    if "towns" not in ctx.cache:
+        ctx.cache["towns"] = rd_breakdown(ctx.year, "town")
+    return ctx.cache["towns"] or []
+
+
+@placeholder("rd_top_towns", "研发费用居前三位的镇街道及其研发费用")
+def _rd_top_towns(ctx):
+    top = [t for t in _towns(ctx) if t["rd_expense_above_scale_yuan"]][:3]
+    if not top:
+        return None
+    names = []
+    for t in top:
+        value = money_text(t["rd_expense_above_scale_yuan"], 2)
+        cited = ctx.cite(
+            f"rd_expense_town_{t['key']}",
+            t["rd_expense_above_scale_yuan"],
+            value,
+            Provenance(
+                f"{ctx.year}年{t['label']}规上工业企业研发费用",
+                RD_DEFINITIONS["rd_expense_above_scale_yuan"] + "，按企业注册地所在镇街道归属",
+                value[-2:] if value.endswith(("亿元", "万元")) else "元",
+                RD_SOURCE,
+                _url(
+                    "enterprises:enterprise_list",
+                    {"year": str(ctx.year), "above_scale": "true", "town": str(t["key"])},
+                ),
+            ),
+        )
+        names.append(f"{t['label']}（{cited}）")
+    return "、".join(names)
+
+
+@placeholder(
+    "institutions_new", "当年新认定的各级企业研发机构（如“省企业研究院2家、市企业研发中心58家”）"
+)
+def _institutions_new(ctx):
+    new = ctx.figures.get("rd_institutions_new_by_level") or {}
+    parts = [
+        INSTITUTION_LABELS[level]
+        + ctx.cite(
+            f"rd_institutions_new_by_level.{level}",
+            new[level],
+            count_text(new[level]),
+            headline_provenance(f"rd_institutions_new_by_level.{level}", ctx.year),
+        )
+        for level in INSTITUTION_LABELS
+        if new.get(level)
+    ]
+    return "、".join(parts) or None
+
+
+@placeholder("institutions_total", "年末企业研发机构累计数（家）")
+def _institutions_total(ctx):
+    return _count(ctx, "rd_institutions_total")
+
+
+@placeholder("institutions_ratio", "企业研发机构数与规上工业企业数之比（如“近80%”）")
+def _institutions_ratio(ctx):
+    ratio = ctx.figures.get("rd_institutions_per_above_scale_pct")
+    if not ratio:
+        return None
+    return _cite(ctx, "rd_institutions_per_above_scale_pct", approx_pct_phrase(ratio))
+
+
+def _rank(ctx: ReportContext, code: str, scope: str) -> str | None:
+    ranks = rankings(ctx)
+    entry = (ranks or {}).get(code)
+    if not entry:
+        return None
+    label = dict(RANK_SETS)[code]
+    if scope == "province":
+        previous = entry["history"][1][0] if len(entry["history"]) > 1 else None
+        words = rank_phrase("全省", entry["rank_province"], previous)
+        value = entry["rank_province"]
+    else:
+        if entry["rank_ningbo"] is None:
+            return None
+        words = streak_phrase("宁波", [n for _p, n in entry["history"]])
+        value = entry["rank_ningbo"]
+    return ctx.cite(
+        f"{code}_index_rank_{scope}", value, words, _rank_provenance(code, label, scope, ctx.year)
+    )
+
+
+@placeholder("innovation_rank_province", "科技创新指数全省排名（如“跃居全省第7”）")
+def _innovation_rank_province(ctx):
+    return _rank(ctx, "innovation", "province")
+
+
+@placeholder("innovation_rank_ningbo", "科技创新指数宁波排名（如“连续三年居宁波第1”）")
+def _innovation_rank_ningbo(ctx):
+    return _rank(ctx, "innovation", "ningbo")
+
+
+@placeholder("transformation_rank_province", "科技成果转化指数全省排名")
+def _transformation_rank_province(ctx):
+    return _rank(ctx, "transformation", "province")
+
+
+@placeholder("transformation_rank_ningbo", "科技成果转化指数宁波排名")
+def _transformation_rank_ningbo(ctx):
+    return _rank(ctx, "transformation", "ningbo")
+
+
+@placeholder("targets_progress", "报告年度各项目标的目标值、实际值和完成进度")
+def _targets_progress(ctx):
+    rows = _targets(ctx, ctx.year)
+    if not rows:
+        return None
+    return "；".join(
+        _cite_target(ctx, ctx.year, r, _target_sentence(r, with_actual=True)) for r in rows
+    )
+
+
+@placeholder("targets_next", "计划年度各项目标的目标值")
+def _targets_next(ctx):
+    year = ctx.year + 1
+    rows = _targets(ctx, year)
+    if not rows:
+        return None
+    return "；".join(
+        _cite_target(ctx, year, r, _target_sentence(r, with_actual=False)) for r in rows
+    )
+
+
+# ------------------------------------------------------------------ sections
+
+
+def _lead(ctx: ReportContext, key: str) -> str:
+    return paragraph_text(ctx, key).rstrip("。")
 
 
 def opening_section(year: int, ctx: ReportContext) -> Section:
-    """The opening paragraph: the year's rankings and headline results (or, without rankings,
-    a plain statement that they are not available yet)."""
-    f = ctx.figures
-    paragraphs = []
-    intro = (
-        f"{year}年，{ctx.region_name}科技局聚焦打造创新型县（市）标杆，坚持把科技创新摆在发展全局的核心位置，"
-        "加快培育新优势、开辟新赛道、构筑新机制、提升新能力，科技创新工作不断取得新进展。"
-    )
+    """The opening paragraph: the year's rankings and headline results."""
     ranks = rankings(ctx)
-    results = []
-    if ranks:
-        clauses = [
-            _rank_clause(ctx, code, label, ranks[code])
-            for code, label in RANK_SETS
-            if code in ranks
-        ]
-        results.append("，".join(clauses))
-    valid = _figure(ctx, "high_tech_valid_end_of_year", 0)
-    high_tech = f"有效高新技术企业达{_cite(ctx, 'high_tech_valid_end_of_year', count_text(valid))}"
-    then = valid_high_tech_series([year - MULTIPLE_YEARS])[year - MULTIPLE_YEARS]
-    multiple = multiple_phrase(valid, then, MULTIPLE_YEARS)
-    if multiple:
-        ctx.cite(
-            f"high_tech_valid_end_of_year@{year - MULTIPLE_YEARS}",
-            then,
-            count_text(then),
-            headline_provenance("high_tech_valid_end_of_year", year - MULTIPLE_YEARS),
-        )
-        high_tech += f"、{multiple}（{year - MULTIPLE_YEARS}年末为{count_text(then)}）"
-    threshold = threshold_phrase(valid, 1000)
-    if threshold:
-        high_tech += f"、{threshold}"
-    results.append(high_tech)
-    rd = f.get("rd_expense_above_scale_yuan")
-    if rd:
-        text = f"规上工业企业研发费用{_cite(ctx, 'rd_expense_above_scale_yuan', money_text(rd))}"
-        growth = growth_phrase(f.get("rd_expense_growth_pct"), 0)
-        if growth:
-            text += f"、{_cite(ctx, 'rd_expense_growth_pct', growth)}"
-        if f.get("rd_intensity_pct") is not None:
-            text += f"，研发投入强度达{_cite(ctx, 'rd_intensity_pct', pct_text(f['rd_intensity_pct'], 2))}"
-        results.append(text)
-    paragraphs.append(intro + "，".join(results) + "，取得了一系列具有突破性、标志性的成果。")
-    if not ranks:
-        paragraphs.append(
-            f"科技创新指数、科技成果转化指数的全省及宁波排名尚未生成（指标与排名模块暂未提供{year}年排名结果），"
-            "本报告暂不列示排名，待排名结果生成后重新生成本报告即可自动列入。"
-        )
     tables = [_rank_table(ctx, ranks)] if ranks else []
-    return Section(key="opening", part="opening", paragraphs=paragraphs, tables=tables)
-
-
-# ------------------------------------------------------------------ enterprises: ladder and R&D
-
-
-def _ladder_paragraph(year: int, ctx: ReportContext) -> str:
-    f, prev = ctx.figures, ctx.previous
-    parts = [
-        f"{LADDER_LABELS[key]}{_cite(ctx, key, count_text(f[key]))}"
-        for key in (
-            "tech_sme_national_filed",
-            "tech_sme_provincial_entered",
-            "cultivation_recognised",
-            "high_tech_first_batch_recognised",
-        )
-        if f.get(key)
-    ]
-    valid = f.get("high_tech_valid_end_of_year") or 0
-    valid_text = (
-        f"有效高新技术企业数达{_cite(ctx, 'high_tech_valid_end_of_year', count_text(valid))}"
+    return Section(
+        key="opening", part="opening", paragraphs=[paragraph_text(ctx, "opening")], tables=tables
     )
-    before = prev.get("high_tech_valid_end_of_year")
-    if before is not None:
-        change = valid - before
-        if change:
-            words = f"较上年{'增加' if change > 0 else '减少'}{count_text(abs(change))}"
-            valid_text += "，" + _cite_change(
-                ctx, "high_tech_valid_end_of_year", change, words, "家"
-            )
-    threshold = threshold_phrase(valid, 1000)
-    if threshold:
-        valid_text += f"，{threshold}"
-    parts.append(valid_text)
-    tiers = [
-        f"{LADDER_LABELS[key]}{_cite(ctx, key, count_text(f[key]))}"
-        for key in TIER_KEYS
-        if f.get(key)
-    ]
-    text = (
-        "健全完善科技型企业雁阵梯队，培育壮大“科技型中小企业—高新技术培育企业—高新技术企业—科技独角兽企业”成长体系，"
-        + "，".join(parts)
-        + "。"
-    )
-    if tiers:
-        text += f"梯队顶端现有{'、'.join(tiers)}。"
-    return text
-
-
-def _rd_paragraph(year: int, ctx: ReportContext) -> str:
-    f, prev = ctx.figures, ctx.previous
-    above = f.get("above_scale_industrial") or 0
-    if not above:
-        return f"{year}年规上工业企业研发投入数据尚未导入。"
-    with_rd = f["above_scale_with_rd"]
-    share = f["above_scale_with_rd_share_pct"]
-    text = (
-        f"有研发支出企业达{_cite(ctx, 'above_scale_with_rd', count_text(with_rd))}、"
-        f"占规上工业企业比重{_cite(ctx, 'above_scale_with_rd_share_pct', pct_text(share, 1))}"
-    )
-    if prev.get("above_scale_with_rd_share_pct") is not None:
-        change = share - prev["above_scale_with_rd_share_pct"]
-        words = points_phrase(change, 1)
-        text += f"（{_cite_change(ctx, 'above_scale_with_rd_share_pct', change, words, '百分点')}）"
-    total = f["rd_expense_above_scale_yuan"]
-    text += (
-        f"，完成规上工业企业研发费用{_cite(ctx, 'rd_expense_above_scale_yuan', money_text(total))}"
-    )
-    growth = growth_phrase(f.get("rd_expense_growth_pct"), 0)
-    if growth:
-        text += f"，{_cite(ctx, 'rd_expense_growth_pct', growth)}"
-    if f.get("rd_intensity_pct") is not None:
-        text += f"，占规上工业营业收入比重达{_cite(ctx, 'rd_intensity_pct', pct_text(f['rd_intensity_pct'], 2))}"
-        if prev.get("rd_intensity_pct") is not None:
-            change = f["rd_intensity_pct"] - prev["rd_intensity_pct"]
-            words = points_phrase(change, 2)
-            text += f"，{_cite_change(ctx, 'rd_intensity_pct', change, words, '百分点')}"
-    text += "。"
-    towns = ctx.cache.get("towns") or []
-    top = [t for t in towns if t["rd_expense_above_scale_yuan"]][:3]
-    if top:
-        names = []
-        for t in top:
-            value = money_text(t["rd_expense_above_scale_yuan"], 2)
-            names.append(
-                f"{t['label']}（"
-                + ctx.cite(
-                    f"rd_expense_town_{t['key']}",
-                    t["rd_expense_above_scale_yuan"],
-                    value,
-                    Provenance(
-                        f"{t['label']}规上工业企业研发费用",
-                        RD_DEFINITIONS["rd_expense_above_scale_yuan"] + "，按企业注册镇街道",
-                        f"rd_breakdown({year}, 'town') 中 key={t['key']} 的 rd_expense_above_scale_yuan",
-                        _url(
-                            "enterprises:enterprise_list",
-                            {"year": str(year), "above_scale": "true", "town": str(t["key"])},
-                        ),
-                    ),
-                )
-                + "）"
-            )
-        text += f"分镇街道看，研发费用居前三位的是{'、'.join(names)}。"
-    zero = above - with_rd
-    if zero:
-        zero_text = ctx.cite(
-            "above_scale_without_rd",
-            zero,
-            count_text(zero),
-            headline_provenance("above_scale_without_rd", year),
-        )
-        text += f"全市仍有{zero_text}规上工业企业研发费用为零，是下一步研发投入“破零”的重点。"
-    return text
 
 
 def _ladder_table(year: int, ctx: ReportContext) -> Table:
@@ -618,7 +912,7 @@ def _ladder_table(year: int, ctx: ReportContext) -> Table:
         columns=["梯队层级", f"{year}年（家）", f"{year - 1}年（家）", "增减（家）"],
         rows=rows,
         formats=[None, "int", "int", "int"],
-        note="科技型中小企业、培育企业按当年入库/认定计；有效高新技术企业为12月31日证书有效数。",
+        note="科技型中小企业、培育企业按当年入库或认定数计；有效高新技术企业为12月31日持有有效证书的企业数。",
         sheet="企业梯队",
     )
 
@@ -634,7 +928,7 @@ def _town_table(year: int, ctx: ReportContext) -> Table:
             t["rd_expense_above_scale_yuan"],
             t["rd_intensity_pct"],
         ]
-        for t in ctx.cache.get("towns") or []
+        for t in _towns(ctx)
     ]
     rows.append(
         [
@@ -659,195 +953,98 @@ def _town_table(year: int, ctx: ReportContext) -> Table:
         ],
         rows=rows,
         formats=[None, "int", "int", "pct1", "wan", "pct2"],
-        note="按研发费用从高到低排列；研发投入强度＝研发费用÷营业收入。",
+        note="按研发费用从高到低排列；研发投入强度＝研发费用÷营业收入×100%。",
         sheet="研发投入（分镇街道）",
     )
 
 
 def enterprises_section(year: int, ctx: ReportContext) -> Section:
-    """一是: the cultivation ladder (雁阵梯队) and the R&D investment of above-scale enterprises."""
-    ctx.cache["towns"] = rd_breakdown(year, "town")
+    """The cultivation ladder (雁阵梯队) and the R&D investment of above-scale enterprises."""
+    paragraphs = [paragraph_text(ctx, "ladder"), paragraph_text(ctx, "rd")]
     return Section(
         key="enterprises",
         part="progress",
-        lead="聚焦链式培育创新企业，强化“主体力量”",
-        paragraphs=[_ladder_paragraph(year, ctx), _rd_paragraph(year, ctx)],
+        lead=_lead(ctx, "enterprises_lead"),
+        paragraphs=[p for p in paragraphs if p],
         tables=[_ladder_table(year, ctx), _town_table(year, ctx)],
     )
 
 
-# ------------------------------------------------------------------ R&D institutions
-
-
 def institutions_section(year: int, ctx: ReportContext) -> Section:
-    """二是: enterprise R&D institutions — new ones by level and the cumulative total."""
+    """Enterprise R&D institutions: new ones by level and the cumulative total."""
     f, prev = ctx.figures, ctx.previous
     new = f.get("rd_institutions_new_by_level") or {}
-    parts = [
-        INSTITUTION_LABELS[level]
-        + ctx.cite(
-            f"rd_institutions_new_by_level.{level}",
-            new[level],
-            count_text(new[level]),
-            headline_provenance(f"rd_institutions_new_by_level.{level}", year),
-        )
-        for level in INSTITUTION_LABELS
-        if new.get(level)
-    ]
-    text = "因企制宜推动企业新建或升级企业研发机构，"
-    if parts:
-        text += f"{year}年度入选{'，'.join(parts)}，"
-    total = f.get("rd_institutions_total") or 0
-    text += f"累计建成企业研发机构总数{_cite(ctx, 'rd_institutions_total', count_text(total))}"
-    ratio = f.get("rd_institutions_per_above_scale_pct")
-    if ratio:
-        text += f"，与规上企业数量比{_cite(ctx, 'rd_institutions_per_above_scale_pct', approx_pct_phrase(ratio))}"
-    text += "。"
     prev_new = prev.get("rd_institutions_new_by_level") or {}
     rows = [
         [label, new.get(level, 0), prev_new.get(level, 0)]
         for level, label in INSTITUTION_LABELS.items()
     ]
     rows.append(["新认定合计", sum(new.values()), sum(prev_new.values())])
-    rows.append(["累计（年末）", total, prev.get("rd_institutions_total")])
+    rows.append(["累计（年末）", f.get("rd_institutions_total"), prev.get("rd_institutions_total")])
     table = Table(
         key="institutions",
         title="企业研发机构（分级别）",
         columns=["级别", f"{year}年新认定（家）", f"{year - 1}年新认定（家）"],
         rows=rows,
         formats=[None, "int", "int"],
-        note="累计数为认定年度不晚于当年且未撤销的机构数。",
+        note="累计数为认定年度不晚于当年且未被撤销的机构数。",
         sheet="研发机构（分级别）",
     )
+    text = paragraph_text(ctx, "institutions")
     return Section(
         key="institutions",
         part="progress",
-        lead="聚焦厚植创新平台载体，筑牢“硬核支撑”",
-        paragraphs=[text],
+        lead=_lead(ctx, "institutions_lead"),
+        paragraphs=[text] if text else [],
         tables=[table],
-    )
-
-
-# ------------------------------------------------------------------ targets of the year
-
-
-def _target_sentence(row: dict, *, with_actual: bool) -> str:
-    text = f"{row['name']}目标{_value_text(row['target'], row['unit'])}"
-    if with_actual and row["actual"] is not None:
-        text += f"，实际{_value_text(row['actual'], row['unit'])}"
-        if row["progress_pct"] is not None:
-            text += f"，完成{pct_text(row['progress_pct'], 1)}"
-    if row["pending"]:
-        text += f"（{row['pending']}）"
-    return text
-
-
-def _cite_target(ctx: ReportContext, year: int, row: dict, text: str) -> str:
-    return ctx.cite(
-        f"target.{year}.{row['code']}",
-        row["target"],
-        text,
-        Provenance(
-            f"{year}年目标：{row['name']}",
-            "年度目标值、实际值与完成进度（实际值÷目标值）",
-            f"target_progress({year}) 中 {row['code']}",
-            _url("indicators:leadership", {"year": str(year)}),
-        ),
-    )
-
-
-def _targets_table(year: int, rows: list[dict], key: str) -> Table:
-    return Table(
-        key=key,
-        title=f"{year}年主要目标",
-        columns=["指标", "单位", "目标", "实际", "完成进度（%）", "说明"],
-        rows=[
-            [r["name"], r["unit"], r["target"], r["actual"], r["progress_pct"], r["pending"]]
-            for r in rows
-        ],
-        formats=[None, None, None, None, "pct1", None],
-        sheet=f"{year}年目标",
     )
 
 
 def targets_section(year: int, ctx: ReportContext) -> Section | None:
     """The year's targets and how far they were reached (when the indicators app has targets)."""
-    rows = targets(year)
+    rows = _targets(ctx, year)
     if not rows:
         return None
-    sentences = [_cite_target(ctx, year, r, _target_sentence(r, with_actual=True)) for r in rows]
+    text = paragraph_text(ctx, "targets")
     return Section(
         key="targets",
         part="progress",
-        lead="聚焦年度目标任务，确保“落地见效”",
-        paragraphs=[f"{year}年主要目标任务完成情况：{'；'.join(sentences)}。"],
+        lead=_lead(ctx, "targets_lead"),
+        paragraphs=[text] if text else [],
         tables=[_targets_table(year, rows, "targets")],
     )
 
 
-# ------------------------------------------------------------------ next year's plan
-
-
 def plan_intro_section(year: int, ctx: ReportContext) -> Section:
-    nxt = year + 1
-    return Section(
-        key="plan_intro",
-        part="plan",
-        paragraphs=[
-            f"{nxt}年科技工作主线是：围绕高水平建设国家创新型县市标杆目标，深入实施“工业立市、创新强市”战略，"
-            "以科技创新和产业创新深度融合为关键路径，统筹推进传统产业高端化升级、新兴产业集成化组链、"
-            "先进技术产业化落地，因地制宜发展新质生产力。"
-        ],
-    )
+    text = paragraph_text(ctx, "plan_intro")
+    return Section(key="plan_intro", part="plan", paragraphs=[text] if text else [])
 
 
 def plan_rd_section(year: int, ctx: ReportContext) -> Section | None:
-    """一是: R&D investment — the diagnosis and visit work that follows from this year's figures."""
-    f = ctx.figures
-    above = f.get("above_scale_industrial") or 0
-    if not above:
+    """R&D investment: the diagnosis and visit work that follows from this year's figures."""
+    if not ctx.figures.get("above_scale_industrial"):
         return None
-    zero = above - (f.get("above_scale_with_rd") or 0)
-    text = (
-        "研发投入强度是检验创新型城市、科创企业成色的主要指标，也是“6+2”指标体系的重要内容。"
-        f"推动{_cite(ctx, 'above_scale_industrial', count_text(above))}规上工业企业研发投入“诊断+提升”全覆盖、财务业务培训全覆盖"
+    return Section(
+        key="plan_rd",
+        part="plan",
+        lead=_lead(ctx, "plan_rd_lead"),
+        paragraphs=[paragraph_text(ctx, "plan_rd")],
     )
-    if zero:
-        zero_text = ctx.cite(
-            "above_scale_without_rd",
-            zero,
-            count_text(zero),
-            headline_provenance("above_scale_without_rd", year),
-        )
-        text += (
-            f"；对{zero_text}研发费用为零的规上工业企业上门走访全覆盖，部门联动多措并举推动“破零”"
-        )
-    text += "；依托科技服务联盟提供研发投入归集、会计代理服务套餐，推动研发数据、研发成果、转化产能“三回归”。"
-    return Section(key="plan_rd", part="plan", lead="把加大研发投入放在突出位置", paragraphs=[text])
 
 
-def plan_targets_section(year: int, ctx: ReportContext) -> Section:
-    """二是: next year's targets from the indicators app (or a plain note that none are set)."""
+def plan_targets_section(year: int, ctx: ReportContext) -> Section | None:
+    """Next year's targets from the indicators app and the high-tech milestone."""
     nxt = year + 1
-    rows = targets(nxt)
-    tables = []
-    if rows:
-        sentences = [
-            _cite_target(ctx, nxt, r, _target_sentence(r, with_actual=False)) for r in rows
-        ]
-        text = f"{nxt}年主要目标：{'；'.join(sentences)}。"
-        tables.append(_targets_table(nxt, rows, "plan_targets"))
-    else:
-        text = f"{nxt}年度目标尚未在指标模块中设定，设定后重新生成本报告即可自动列入。"
-    valid = ctx.figures.get("high_tech_valid_end_of_year") or 0
-    if valid < 1000:
-        text += "持续做大高新技术企业后备梯队，推动有效高新技术企业数突破千家大关。"
+    rows = _targets(ctx, nxt)
+    text = paragraph_text(ctx, "plan_targets")
+    if not text:
+        return None
     return Section(
         key="plan_targets",
         part="plan",
-        lead="锚定年度目标任务，抓好指标争先进位",
+        lead=_lead(ctx, "plan_targets_lead"),
         paragraphs=[text],
-        tables=tables,
+        tables=[_targets_table(nxt, rows, "plan_targets", with_actual=False)] if rows else [],
     )
 
 

@@ -8,12 +8,14 @@ import time
 from dataclasses import dataclass
 
 from django.db import transaction
-from django.utils import timezone, translation
+from django.utils import translation
+from simple_history.utils import bulk_create_with_history
 
 from kechuang.dashboard.selectors import headline_figures
 
 from .content import (
     CitedFigure,
+    DateLine,
     Document,
     Heading,
     PageBreak,
@@ -31,10 +33,21 @@ from .logic.phrasing import (
     sub_ordinal,
     title_lines,
 )
-from .models import Report, ReportFormat
+from .models import Report, ReportFormat, ReportParagraph
+from .paragraphs import PARAGRAPHS, paragraph_spec, placeholder_problems
 from .registry import registered_sections
+from .selectors import data_as_of, paragraph_texts
 
-__all__ = ["Rendered", "report_document", "report_render", "report_generate", "report_create"]
+__all__ = [
+    "Rendered",
+    "report_document",
+    "report_render",
+    "report_generate",
+    "report_create",
+    "report_paragraph_save",
+    "report_paragraphs_seed",
+    "report_paragraph_preview",
+]
 
 CONTENT_TYPES = {
     ReportFormat.DOCX: "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
@@ -67,18 +80,24 @@ def report_filename(year: int, fmt: str, region_name: str) -> str:
     return f"{report_title(year, region_name)}{suffix}.{fmt}"
 
 
-def report_document(year: int, *, date: dt.date | None = None) -> Document:
+def report_document(
+    year: int, *, as_of: dt.date | None = None, texts: dict[str, str] | None = None
+) -> Document:
     """Run every registered section for `year` and assemble the document.
 
-    Layout (like the seed): title; opening paragraphs; 一、{year}年工作进展 with the progress
-    sections numbered 一是/二是…; 二、{year+1}年工作计划 likewise; issuer and date; annex 1 with
-    the statistical tables, numbered （一）…; annex 2 listing every cited figure with its
-    definition and how to reproduce it.
+    Layout: title and the date the data stand at; opening paragraphs; 一、{year}年工作进展 with
+    the progress sections numbered 一是/二是…; 二、{year+1}年工作计划 likewise; issuer and the
+    data date; annex 1 with the statistical tables, numbered （一）…; the last annex explains
+    every figure (definition and scope, unit, source). `texts` overrides the stored wording
+    (the preview of an edit).
     """
     region = _region_name()
     figures = headline_figures(year)
     previous = headline_figures(year - 1)
-    ctx = ReportContext(year, region_name=region, figures=figures, previous=previous)
+    stored = paragraph_texts()
+    if texts:
+        stored.update(texts)
+    ctx = ReportContext(year, region_name=region, figures=figures, previous=previous, texts=stored)
     built = []
     with translation.override("zh-hans"):
         for entry in registered_sections():
@@ -87,11 +106,11 @@ def report_document(year: int, *, date: dt.date | None = None) -> Document:
             if section is not None:
                 built.append(section)
 
+    as_of = as_of or data_as_of(year)
+    as_of_text = chinese_date(as_of.year, as_of.month, as_of.day)
     title = report_title(year, region)
-    blocks: list = [Title(title, tuple(title_lines(title)))]
-    where = {}  # section key → where it sits in the text, for the figures annex
+    blocks: list = [Title(title, tuple(title_lines(title))), DateLine(f"（数据截至{as_of_text}）")]
     for section in (s for s in built if s.part == "opening"):
-        where[section.key] = "导语"
         blocks += [Paragraph(p) for p in section.paragraphs]
     for n, (part, heading) in enumerate(
         (("progress", f"{year}年工作进展"), ("plan", f"{year + 1}年工作计划")), start=1
@@ -103,31 +122,28 @@ def report_document(year: int, *, date: dt.date | None = None) -> Document:
         i = 0
         for section in sections:
             lead = ""
-            where[section.key] = heading_ordinal(n).rstrip("、")
             if section.lead:
                 i += 1
                 lead = f"{shi_ordinal(i)}{section.lead}。"
-                where[section.key] += f"·{shi_ordinal(i)}"
             for k, text in enumerate(section.paragraphs):
                 blocks.append(Paragraph(text, lead=lead if k == 0 else ""))
-    today = date or timezone.localdate()
-    blocks.append(
-        Signature(f"{region}科学技术局", chinese_date(today.year, today.month, today.day))
-    )
+    blocks.append(Signature(f"{region}科学技术局", as_of_text))
 
     tables = [t for s in built for t in s.tables]
     if tables:
         blocks += [PageBreak(), Heading(0, "附件1"), Title(f"{year}年主要统计表")]
         for n, table in enumerate(tables, start=1):
             blocks += [Heading(2, f"{sub_ordinal(n)}{table.title}"), TableBlock(table)]
-    blocks += [PageBreak(), Heading(0, f"附件{2 if tables else 1}"), Title("数据来源与口径说明")]
+    blocks += [PageBreak(), Heading(0, f"附件{2 if tables else 1}"), Title("主要统计指标解释")]
+    scope = f"{region}行政区域内登记注册的企业和机构" if region else "本地区登记注册的企业和机构"
     blocks.append(
         Paragraph(
-            "本报告中的数字均由平台按下列口径从业务记录实时计算生成，未经人工录入。"
-            "每项数字可用所列命令或筛选条件复核，链接为平台中对应记录列表的地址。"
+            f"本报告数据截至{as_of_text}。统计范围为{scope}；"
+            "除另有说明外，企业数按年度计，金额按当年价格计算。"
+            "报告正文引用的各项指标，其统计口径、计量单位和数据来源见下表。"
         )
     )
-    blocks.append(TableBlock(figures_table(ctx.cited, where)))
+    blocks.append(TableBlock(figures_table(ctx.cited)))
     return Document(
         year=year,
         title=title,
@@ -135,31 +151,32 @@ def report_document(year: int, *, date: dt.date | None = None) -> Document:
         tables=tables,
         cited=list(ctx.cited),
         region_name=region,
+        as_of=as_of,
     )
 
 
-def figures_table(cited: list[CitedFigure], where: dict[str, str]) -> Table:
-    """The annex of figures: every number of the report, where it appears, its definition and
-    how to reproduce it (generated from the provenance the sections recorded)."""
+def figures_table(cited: list[CitedFigure]) -> Table:
+    """The annex of figures: every figure the report states, with its definition and scope,
+    unit and source."""
     rows = [
         [
             n,
             f.provenance.label,
             f.text,
-            where.get(f.section, f.section),
+            f.provenance.unit,
             f.provenance.definition,
-            f.provenance.query,
-            f.provenance.link or "",
+            f.provenance.source,
         ]
         for n, f in enumerate(cited, start=1)
     ]
     return Table(
         key="figures",
-        title="数据来源与口径说明",
-        columns=["序号", "指标", "报告中的表述", "位置", "口径", "复核方法", "记录链接"],
+        title="主要统计指标解释",
+        columns=["序号", "指标名称", "报告中的表述", "计量单位", "统计口径及范围", "数据来源"],
         rows=rows,
-        formats=["int", None, None, None, None, None, None],
-        sheet="数据口径",
+        formats=["int", None, None, None, None, None],
+        sheet="指标解释",
+        widths=[0.45, 1.6, 1.2, 0.6, 3.2, 2.0],
     )
 
 
@@ -207,3 +224,61 @@ def report_create(*, year: int, fmt: str, user=None) -> Report:
         duration_ms=duration_ms,
         generated_by=user if user is not None and user.is_authenticated else None,
     )
+
+
+class ParagraphError(ValueError):
+    """A paragraph's wording that cannot be saved; `message` says why, in Chinese."""
+
+
+@transaction.atomic
+def report_paragraph_save(*, key: str, text: str, user=None) -> ReportParagraph:
+    """Save the bureau's wording of paragraph `key` as a new version (history keeps who saved
+    which version when). Unknown placeholders are refused (the form shows them first)."""
+    spec = paragraph_spec(key)
+    if spec is None:
+        raise ParagraphError(key)
+    text = text.strip()
+    unknown, stray = placeholder_problems(text)
+    if unknown or stray or not text:
+        raise ParagraphError(key)
+    paragraph = ReportParagraph.objects.select_for_update().filter(key=key).first()
+    if paragraph is None:
+        paragraph = ReportParagraph(key=key, text=text, version=1)
+    elif paragraph.text == text:
+        return paragraph
+    else:
+        paragraph.text = text
+        paragraph.version += 1
+    paragraph.updated_by = user if user is not None and user.is_authenticated else None
+    paragraph._history_user = paragraph.updated_by
+    paragraph.full_clean()
+    paragraph.save()
+    return paragraph
+
+
+def report_paragraphs_seed() -> int:
+    """Store the shipped wording of every paragraph that has no row yet (on first use of the
+    edit page), as version 1 with its history record. Returns how many were created."""
+    existing = set(ReportParagraph.objects.values_list("key", flat=True))
+    missing = [
+        ReportParagraph(key=spec.key, text=spec.default, version=1)
+        for spec in PARAGRAPHS
+        if spec.key not in existing
+    ]
+    if missing:
+        bulk_create_with_history(missing, ReportParagraph, ignore_conflicts=True)
+    return len(missing)
+
+
+def report_paragraph_preview(*, key: str, text: str, year: int) -> str:
+    """Paragraph `key` in the wording `text` as the report of `year` would print it (nothing is
+    saved)."""
+    figures = headline_figures(year)
+    previous = headline_figures(year - 1)
+    ctx = ReportContext(
+        year, region_name=_region_name(), figures=figures, previous=previous, texts={key: text}
+    )
+    from .sections import paragraph_text
+
+    with translation.override("zh-hans"):
+        return paragraph_text(ctx, key)

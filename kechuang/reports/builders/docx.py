@@ -25,7 +25,16 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt, RGBColor
 
-from ..content import Document, Heading, PageBreak, Paragraph, Signature, TableBlock, Title
+from ..content import (
+    DateLine,
+    Document,
+    Heading,
+    PageBreak,
+    Paragraph,
+    Signature,
+    TableBlock,
+    Title,
+)
 from .common import display_table
 
 __all__ = ["render_docx", "FONTS", "LINE_PITCH_PT", "CHAR_SPACE"]
@@ -222,6 +231,12 @@ def _setup(doc) -> None:
     )
     _paragraph_format(annex, align=WD_ALIGN_PARAGRAPH.LEFT)
 
+    date_line = _style(
+        doc, "Date Line", base=doc.styles["Normal"], east_asia=FONTS["h2"], size=BODY_PT
+    )
+    _paragraph_format(date_line, align=WD_ALIGN_PARAGRAPH.CENTER)
+    date_line.paragraph_format.space_after = Pt(LINE_PITCH_PT)
+
     table_text = _style(
         doc, "Table Text", base=doc.styles["Normal"], east_asia=FONTS["body"], size=TABLE_PT
     )
@@ -289,14 +304,19 @@ def render_docx(document: Document) -> bytes:
         f"{document.region_name}科学技术局",
         "zh-CN",
     )
-    for block in document.blocks:
+    blocks = document.blocks
+    for n, block in enumerate(blocks):
         if isinstance(block, Title):
             paragraph = doc.add_paragraph(style="Title")
+            if n + 1 < len(blocks) and isinstance(blocks[n + 1], DateLine):
+                paragraph.paragraph_format.space_after = Pt(0)
             lines = block.lines or (block.text,)
             for k, line in enumerate(lines):
                 run = paragraph.add_run(line)
                 if k < len(lines) - 1:
                     run.add_break()
+        elif isinstance(block, DateLine):
+            doc.add_paragraph(block.text, style="Date Line")
         elif isinstance(block, Heading):
             style = {0: "Annex Label", 1: "Heading 1", 2: "Heading 2"}[block.level]
             doc.add_paragraph(block.text, style=style)

@@ -212,13 +212,16 @@ def points_phrase(delta, places: int = 2, *, subject: str = "较上年") -> str:
 
 
 def cell_text(value, fmt: str | None) -> str:
-    """A table cell as the document prints it: "int" 1345; "pct1" 74.2; "pct2" 3.36;
+    """A table cell as the document prints it: "int" 1345; "num" 1000.0 → 1000, 3.456 → 3.46;
+    "pct1" 74.2; "pct2" 3.36;
     "wan" yuan → 万元 with one decimal; "yi" yuan → 亿元 with two; None → str(value); "—" if empty.
     """
     if value is None or value == "":
         return "—"
     if fmt == "int":
         return str(int(value))
+    if fmt == "num":
+        return number_text(value, 2)
     if fmt == "pct1":
         return number_text(value, 1, strip=False)
     if fmt == "pct2":

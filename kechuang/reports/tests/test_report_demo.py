@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import io
 import re
+import subprocess
 
 import pytest
 from docx import Document as open_docx
@@ -17,25 +18,28 @@ from kechuang.reports.builders.docx import CHAR_SPACE, FONTS
 from kechuang.reports.services import report_document, report_render
 
 YEAR = 2024
-# Seed figures the platform covers, as the report states them (seed 2024 §一).
+# Seed figures the platform covers (seed 2024 §一), as the shipped wording states them.
 SEED_PHRASES = [
     "备案国家科技型中小企业953家",
     "入库浙江省科技型中小企业502家",
     "认定市级高新技术培育企业150家",
     "第一批认定高新技术企业319家",
-    "有效高新技术企业数达994家",
+    "有效高新技术企业994家",
     "省企业研究院2家",
     "省高新技术企业研发中心23家",
     "宁波市重点企业研究院3家",
     "市企业研发中心58家",
-    "累计建成企业研发机构总数1438家",
-    "与规上企业数量比近80%",
-    "有研发支出企业达1345家",
-    "占规上工业企业比重74.2%",
+    "累计1438家",
+    "近80%",
+    "有研发支出的1345家",
+    "占比74.2%",
     "研发费用84.2亿元",
     "同比增长10%",
-    "占规上工业营业收入比重达3.36%",
+    "研发投入强度3.36%",
 ]
+# Developer text that must never reach a report file: code identifiers and any Latin word,
+# addresses, command lines, the software's name, notes about missing data or regeneration.
+DEVELOPER_TEXT = re.compile(r"[A-Za-z]{2,}|https?:|kechuang|--|尚未报送|重新生成|模块|命令|链接")
 RANK_PHRASES = {
     "innovation_index_rank_province": "科技创新指数跃居全省第7",
     "innovation_index_rank_ningbo": "连续三年居宁波第1",
@@ -102,7 +106,7 @@ def test_numbers_in_the_body_are_all_cited(report, docx):
     for p in docx.paragraphs:
         if p.style.name == "Annex Label":
             break  # the annexes: tables and their notes
-        if p.style.name in {"Title", "Heading 1"}:
+        if p.style.name in {"Title", "Heading 1", "Date Line"}:
             continue
         body.append(p.text)
     text = re.sub(r"\d{4}年(?:\d{1,2}月\d{1,2}日)?(?:末|度)?", "", "\n".join(body))
@@ -115,22 +119,98 @@ def test_numbers_in_the_body_are_all_cited(report, docx):
     assert not stray, f"numbers without provenance: {stray}"
 
 
-def test_appendix_lists_every_cited_figure_with_how_to_reproduce_it(report, docx):
+def test_annex_explains_every_cited_figure(report, docx):
     document = report[0]
     assert len(document.cited) >= len(SEED_PHRASES)
     annex = docx.tables[-1]
-    assert annex.rows[0].cells[0].text == "序号"
+    header = [c.text for c in annex.rows[0].cells]
+    assert header == [
+        "序号",
+        "指标名称\n（报告中的表述）",
+        "计量单位",
+        "统计口径及范围",
+        "数据来源",
+    ]
     assert len(annex.rows) == 1 + len(document.cited)
     for figure, row in zip(document.cited, annex.rows[1:], strict=True):
-        assert figure.provenance.label in row.cells[1].text
-        assert figure.provenance.definition
-        assert "kechuang stats" in row.cells[3].text or "(" in row.cells[3].text
+        cells = [c.text for c in row.cells]
+        assert figure.provenance.label in cells[1] and f"（{figure.text}）" in cells[1]
+        assert cells[2] == figure.provenance.unit and cells[3] == figure.provenance.definition
+        assert cells[4] == figure.provenance.source
+    units = {c.key: c.provenance.unit for c in document.cited}
+    assert units["rd_expense_above_scale_yuan"] == "亿元" and units["rd_intensity_pct"] == "%"
+    # The links stay in the data for the web pages, never in the files.
     links = {c.key: c.provenance.link for c in document.cited}
     assert (
         links["high_tech_valid_end_of_year"]
         == "/enterprises/qualifications/?kind=high_tech&valid_on=2024-12-31"
     )
     assert links["above_scale_with_rd"] == "/enterprises/?year=2024&above_scale=true&has_rd=true"
+
+
+def _docx_strings(doc) -> list[str]:
+    strings = [p.text for p in doc.paragraphs]
+    for table in doc.tables:
+        strings += [cell.text for row in table.rows for cell in row.cells]
+    return strings
+
+
+def _pdf_text(content: bytes, tmp_path) -> str:
+    path = tmp_path / "report.pdf"
+    path.write_bytes(content)
+    return subprocess.run(
+        ["pdftotext", "-layout", str(path), "-"], check=True, capture_output=True, text=True
+    ).stdout
+
+
+def test_no_file_carries_developer_text(report, docx, tmp_path):
+    files = report[1]
+    texts = {
+        "docx": "\n".join(_docx_strings(docx)),
+        "pdf": _pdf_text(files["pdf"].content, tmp_path),
+    }
+    book = load_workbook(io.BytesIO(files["xlsx"].content))
+    texts["xlsx"] = "\n".join(
+        str(v)
+        for ws in book
+        for row in ws.iter_rows(values_only=True)
+        for v in row
+        if isinstance(v, str)
+    ) + "\n".join(book.sheetnames)
+    for fmt, text in texts.items():
+        assert "994" in text, fmt  # the text was read at all
+        found = sorted({m.group() for m in DEVELOPER_TEXT.finditer(text)})
+        assert not found, (fmt, found)
+        assert "3.46%（" not in text, fmt  # a figure followed by a note about its data
+
+
+def test_report_is_dated_with_the_data_date_not_the_generation_date(demo, db):
+    """The date under the title, in the signature and in the annex is the latest day on which
+    the data the report counts were accepted, stated as such."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from kechuang.enterprises.models import AnnualFigure, Qualification
+    from kechuang.imports.models import ImportBatch
+    from kechuang.platforms.models import RDInstitution
+    from kechuang.reports.content import DateLine, Signature
+
+    accepted = timezone.make_aware(dt.datetime(2025, 2, 10, 16, 30))
+    for model in (AnnualFigure, Qualification, RDInstitution):
+        model.objects.update(updated_at=accepted - dt.timedelta(days=3))
+    AnnualFigure.objects.filter(
+        year=YEAR, pk=AnnualFigure.objects.filter(year=YEAR).first().pk
+    ).update(updated_at=accepted)
+    ImportBatch.objects.update(finished_at=accepted - dt.timedelta(days=5))
+    document = report_document(YEAR)
+    assert document.as_of == dt.date(2025, 2, 10)
+    lines = [b.text for b in document.blocks if isinstance(b, DateLine)]
+    assert lines == ["（数据截至2025年2月10日）"]
+    signature = next(b for b in document.blocks if isinstance(b, Signature))
+    assert signature.date == "2025年2月10日"
+    today = timezone.localdate()
+    assert f"{today.year}年{today.month}月{today.day}日" not in signature.date
 
 
 def test_appendix_links_open_the_records_behind_each_figure(report, client, db):
@@ -219,7 +299,8 @@ def test_docx_structure_follows_the_seed(docx):
     )
     # The opening paragraph comes before the first heading; numbered leads are bold.
     first_h1 = next(i for i, p in enumerate(paragraphs) if p.style.name == "Heading 1")
-    assert first_h1 >= 2 and "994家" in paragraphs[1].text
+    assert paragraphs[1].style.name == "Date Line" and paragraphs[1].text.startswith("（数据截至")
+    assert first_h1 >= 3 and "994家" in paragraphs[2].text
     leads = [p for p in paragraphs if p.text.startswith(("一是", "二是", "三是"))]
     assert [p.text[:2] for p in leads[:2]] == ["一是", "二是"]
     assert all(p.runs[0].bold for p in leads)
@@ -255,17 +336,35 @@ def test_pdf_is_a_paged_a4_document(report):
     assert (round(pages[0].width * 25.4 / 96), round(pages[0].height * 25.4 / 96)) == (210, 297)
 
 
-def test_pdf_source_uses_debians_cjk_fonts(report):
+def test_pdf_uses_the_word_files_typefaces_then_debians_cjk_fonts(report, tmp_path):
+    """Each font list of the PDF starts with the typeface the Word file names (GB/T 9704:
+    小标宋 title, 仿宋 body, 黑体 and 楷体 headings, 宋体 page numbers) and ends with Noto CJK."""
     from kechuang.reports.builders.pdf import render_html
 
     html = render_html(report[0])
-    assert "Noto Serif CJK SC" in html and "Noto Sans CJK SC" in html
+    styles = {
+        "title": r"\.title \{[^}]*font-family: ([^;]+);",
+        "body": r"body \{[^}]*font-family: ([^;]+);",
+        "h1": r"\.h1 \{[^}]*font-family: ([^;]+);",
+        "h2": r"\.h2 \{[^}]*font-family: ([^;]+);",
+        "page_number": r"@bottom-center \{[^}]*font-family: ([^;]+);",
+    }
+    for role, pattern in styles.items():
+        families = [f.strip().strip('"') for f in re.search(pattern, html).group(1).split(",")]
+        assert families[0] == FONTS[role], role
+        fallback = "Noto Sans CJK SC" if role == "h1" else "Noto Serif CJK SC"
+        assert fallback in families, role
     assert '"— " counter(page) " —"' in html
+    # On this machine (Debian, fonts-noto-cjk) the fallbacks are what the PDF embeds.
+    path = tmp_path / "report.pdf"
+    path.write_bytes(report[1]["pdf"].content)
+    fonts = subprocess.run(["pdffonts", str(path)], check=True, capture_output=True, text=True)
+    assert "Noto-Serif-CJK-SC" in fonts.stdout and "Noto-Sans-CJK-SC" in fonts.stdout
 
 
 def test_workbook_holds_the_statistical_tables(report):
     book = load_workbook(io.BytesIO(report[1]["xlsx"].content))
-    for sheet in ("企业梯队", "研发投入（分镇街道）", "研发机构（分级别）", "数据口径"):
+    for sheet in ("企业梯队", "研发投入（分镇街道）", "研发机构（分级别）", "指标解释"):
         assert sheet in book.sheetnames, sheet
     ladder = {row[0]: row[1] for row in book["企业梯队"].iter_rows(min_row=3, values_only=True)}
     assert ladder["有效高新技术企业"] == 994

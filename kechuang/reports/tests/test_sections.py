@@ -3,6 +3,7 @@ numbers, and without the indicators engine the report says plainly that rankings
 
 from __future__ import annotations
 
+import re
 import sys
 from decimal import Decimal
 
@@ -11,6 +12,7 @@ from django.urls import reverse
 
 from kechuang.reports import sections
 from kechuang.reports.content import ReportContext
+from kechuang.reports.registry import registered_sections
 
 FIGURES = {
     "tech_sme_national_filed": 953,
@@ -60,12 +62,13 @@ def without_indicators(monkeypatch):
     monkeypatch.setitem(sys.modules, "kechuang.indicators.selectors", None)
 
 
-def test_without_the_indicators_engine_rankings_are_reported_missing(without_indicators):
+def test_without_the_indicators_engine_the_opening_states_no_ranks(without_indicators):
     ctx = _ctx()
     section = sections.opening_section(2024, ctx)
     text = "".join(section.paragraphs)
-    assert "排名尚未生成" in text
-    assert "全省第" not in text and "宁波第" not in text
+    assert "全省第" not in text and "宁波第" not in text and "综合评价" not in text
+    assert "尚未" not in text and "排名" not in text  # no note about what is missing
+    assert "有效高新技术企业994家" in text
     assert not section.tables
     assert not any("rank" in c.key for c in ctx.cited)
 
@@ -97,16 +100,20 @@ def test_institution_levels_without_new_ones_are_left_out(without_indicators):
     section = sections.institutions_section(2024, _ctx())
     assert "省重点企业研究院" not in section.paragraphs[0]
     assert "省企业研究院2家" in section.paragraphs[0]
-    assert "与规上企业数量比近80%" in section.paragraphs[0]
+    assert "规上工业企业数的近80%" in section.paragraphs[0]
 
 
-def test_next_years_plan_says_when_no_targets_are_set(without_indicators):
+def test_next_years_plan_without_targets_carries_no_note_about_them(without_indicators):
     section = sections.plan_targets_section(2024, _ctx())
-    assert "2025年度目标尚未在指标模块中设定" in section.paragraphs[0]
+    text = section.paragraphs[0]
+    assert "目标：" not in text and "尚未" not in text and "设定" not in text
+    assert "目前尚差6家" in text
     assert sections.targets_section(2024, _ctx()) is None
+    # Past a thousand the milestone sentence goes, and with it the whole paragraph.
+    assert sections.plan_targets_section(2024, _ctx(high_tech_valid_end_of_year=1003)) is None
 
 
-def test_every_number_is_cited_with_a_link_or_query(without_indicators):
+def test_every_number_is_cited_with_its_definition_unit_and_source(without_indicators):
     ctx = _ctx()
     for builder in (
         sections.opening_section,
@@ -117,7 +124,46 @@ def test_every_number_is_cited_with_a_link_or_query(without_indicators):
         builder(2024, ctx)
     assert len({c.key for c in ctx.cited}) == len(ctx.cited)
     for figure in ctx.cited:
-        assert figure.provenance.definition and figure.provenance.query, figure.key
+        p = figure.provenance
+        assert p.label and p.definition and p.unit and p.source, figure.key
+        for text in (p.label, p.definition, p.unit, p.source):
+            assert not re.search(r"[A-Za-z]{2,}|\(|\)", text), (figure.key, text)
     keys = {c.key for c in ctx.cited}
     assert {"high_tech_valid_end_of_year", "rd_expense_above_scale_yuan"} <= keys
     assert "rd_institutions_new_by_level.provincial_high_tech_rd_centre" in keys
+
+
+def test_sections_use_the_bureaus_wording(without_indicators):
+    ctx = _ctx()
+    ctx.texts = {
+        "institutions": "本年新认定{institutions_new}，年末累计{institutions_total}。",
+        "institutions_lead": "抓研发机构",
+    }
+    section = sections.institutions_section(2024, ctx)
+    assert section.lead == "抓研发机构"
+    assert section.paragraphs == [
+        "本年新认定省企业研究院2家、省高新技术企业研发中心23家、宁波市重点企业研究院3家、"
+        "市企业研发中心58家，年末累计1438家。"
+    ]
+
+
+def test_a_missing_figure_takes_its_clause_with_it(without_indicators):
+    ctx = _ctx(rd_expense_growth_pct=None)
+    ctx.previous = {}
+    text = sections.enterprises_section(2024, ctx).paragraphs[1]
+    assert "同比" not in text and "较上年" not in text
+    assert "，，" not in text and "，；" not in text and "；。" not in text
+    assert "研发费用合计84.2亿元；研发投入强度3.36%。" in text
+
+
+def test_no_section_carries_a_note_about_missing_data(without_indicators):
+    ctx = _ctx(above_scale_industrial=0, rd_institutions_new_by_level={})
+    ctx.previous = {}
+    texts = []
+    for entry in registered_sections():
+        section = entry.builder(2024, ctx)
+        if section is not None:
+            texts += [section.lead, *section.paragraphs]
+    text = "".join(str(t) for t in texts)
+    for note in ("尚未", "导入", "模块", "重新生成", "数据缺失", "{", "}"):
+        assert note not in text, note
