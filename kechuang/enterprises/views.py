@@ -1,30 +1,41 @@
-"""HTML views of the enterprise registry: lists, the enterprise page, yearly-figure editing."""
+"""HTML views of the enterprise registry: lists, the enterprise page, yearly-figure editing and
+the review of the enterprises' yearly-figure submissions."""
 
 from __future__ import annotations
 
 from collections import defaultdict
 from decimal import Decimal
 
+from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.db.models import Case, DecimalField, F, FilteredRelation, Q, When
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from kechuang.core.lists import list_page
 from kechuang.core.permissions import get_object_for_user, is_staff_role, user_role
-from kechuang.core.roles import Role
+from kechuang.core.roles import STAFF_ROLES, Role
 from kechuang.core.views import login_required
+from kechuang.core.years import data_years, in_window, parse_year, selected_year
 from kechuang.dashboard.charts import bar_line_chart
-from kechuang.dashboard.selectors import available_years
 from kechuang.imports.schemas import SCHEMAS
 
-from .choices import IP_CLASS_BY_KIND, IPClass
+from . import policy
+from .choices import IP_CLASS_BY_KIND, IPClass, SubmissionStatus
 from .filters import EnterpriseFilterSet, QualificationFilterSet
-from .forms import AnnualFigureForm
-from .models import AnnualFigure, Enterprise, Qualification
+from .forms import AnnualFigureForm, FigureSubmissionForm, SubmissionReturnForm
+from .models import AnnualFigure, Enterprise, FigureSubmission, Qualification
 from .selectors import enterprise_history, year_end
-from .services import annual_figure_create, annual_figure_update
+from .services import (
+    annual_figure_create,
+    annual_figure_update,
+    submission_accept,
+    submission_return,
+    submission_save,
+)
 from .tables import EnterpriseTable, QualificationTable
 
 LIST_ROLES = {Role.BUREAU_ADMIN, Role.BUREAU_STAFF, Role.TOWN_OFFICER}
@@ -36,12 +47,7 @@ def _require_list_role(request):
 
 
 def _list_year(request) -> int:
-    years = available_years()
-    try:
-        year = int(request.GET.get("year", ""))
-    except ValueError:
-        year = None
-    return year if year in years else (years[-1] if years else 2024)
+    return selected_year(request, data_years())
 
 
 @login_required
@@ -170,9 +176,16 @@ def enterprise_detail(request, pk: int):
         "chart": chart,
         "history": enterprise_history(enterprise, limit=50),
         "can_edit": can_edit,
-        "next_year": (figures[-1].year + 1) if figures else None,
+        "next_year": _next_year(figures),
+        "show_submissions": user_role(request.user) in SUBMISSION_ROLES,
     }
     return render(request, "enterprises/enterprise_detail.html", context)
+
+
+def _next_year(figures) -> int | None:
+    """The year after the latest figures, when it is inside the reporting-year window."""
+    year = (figures[-1].year + 1) if figures else None
+    return year if year is not None and in_window(year) else None
 
 
 def _wan(value):
@@ -181,27 +194,31 @@ def _wan(value):
 
 @login_required
 def annual_figure_edit(request, pk: int, year: int):
-    """Create or edit one year's figures (bureau staff, or the enterprise itself)."""
+    """Bureau staff edit one year's figures of the registry; the enterprise itself fills in a
+    submission for that year instead (暂存 saves a draft, 提交 sends it for review)."""
     enterprise = get_object_for_user(Enterprise.objects.all(), request.user, pk=pk)
     if not (is_staff_role(request.user) or user_role(request.user) == Role.ENTERPRISE):
         raise PermissionDenied
-    if not (1990 <= year <= 2100):
+    if not in_window(year):
         raise Http404
     figure = enterprise.annual_figures.filter(year=year).first()
-    form = AnnualFigureForm(request.POST or None, instance=figure)
-    if not is_staff_role(request.user):
-        # The above-scale classification is the statistics bureau's, not the enterprise's.
-        form.fields["is_above_scale_industrial"].disabled = True
+    if user_role(request.user) == Role.ENTERPRISE:
+        return _submission_edit(request, enterprise, year, figure)
+    # Fields the role may not set are disabled (policy.py): their posted values are ignored.
+    form = AnnualFigureForm(request.POST or None, instance=figure, user=request.user)
     if request.method == "POST" and form.is_valid():
-        fields = {name: form.cleaned_data[name] for name in form.Meta.fields}
+        fields = {
+            name: form.cleaned_data[name]
+            for name in form.Meta.fields
+            if not form.fields[name].disabled
+        }
         try:
             if figure is None:
                 annual_figure_create(user=request.user, enterprise=enterprise, year=year, **fields)
             else:
                 annual_figure_update(figure=figure, user=request.user, **fields)
         except ValidationError as exc:
-            for field, errors in exc.message_dict.items():
-                form.add_error(field if field in form.fields else None, errors)
+            _add_errors(form, exc)
         else:
             return redirect(enterprise.get_absolute_url() + "#figures")
     return render(
@@ -209,3 +226,175 @@ def annual_figure_edit(request, pk: int, year: int):
         "enterprises/annual_figure_form.html",
         {"enterprise": enterprise, "year": year, "form": form, "figure": figure},
     )
+
+
+def _add_errors(form, exc: ValidationError) -> None:
+    for field, errors in exc.message_dict.items():
+        form.add_error(field if field in form.fields else None, errors)
+
+
+def _submission_edit(request, enterprise, year, figure):
+    submission = (
+        FigureSubmission.objects.filter(enterprise=enterprise, year=year)
+        .exclude(status=SubmissionStatus.ACCEPTED)
+        .first()
+    )
+    if submission is not None and not submission.is_editable:
+        return redirect("enterprises:submission_detail", pk=submission.pk)
+    initial = None
+    if submission is None and figure is not None:
+        # Prefilled from the registry's figures of that year.
+        initial = {name: getattr(figure, name) for name in policy.ENTERPRISE_FIGURE_FIELDS}
+    form = FigureSubmissionForm(
+        request.POST or None, instance=submission, initial=initial, user=request.user
+    )
+    if request.method == "POST" and form.is_valid():
+        submit = "submit" in request.POST
+        fields = {name: form.cleaned_data[name] for name in form.Meta.fields}
+        try:
+            saved = submission_save(
+                user=request.user, enterprise=enterprise, year=year, submit=submit, **fields
+            )
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            done = (
+                _("Your %(year)s figures were submitted for review.")
+                if submit
+                else _("Draft of your %(year)s figures saved.")
+            )
+            messages.success(request, done % {"year": year})
+            return redirect("enterprises:submission_detail", pk=saved.pk)
+    return render(
+        request,
+        "enterprises/submission_form.html",
+        {
+            "enterprise": enterprise,
+            "year": year,
+            "form": form,
+            "figure": figure,
+            "submission": submission,
+        },
+    )
+
+
+# ------------------------------------------------------------------ submission review
+
+# Bureau staff review every submission, a town officer reads its town's, an enterprise its own.
+SUBMISSION_ROLES = STAFF_ROLES | {Role.TOWN_OFFICER, Role.ENTERPRISE}
+
+
+def _require_submission_role(request):
+    role = user_role(request.user)
+    if role not in SUBMISSION_ROLES:
+        raise PermissionDenied
+    return role
+
+
+@login_required
+def submission_list(request):
+    """/enterprises/submissions/?status=&year=: the yearly-figure submissions in the user's
+    scope (staff default to those waiting for review)."""
+    role = _require_submission_role(request)
+    queryset = FigureSubmission.objects.for_user(request.user).select_related(
+        "enterprise", "enterprise__town"
+    )
+    status = request.GET.get("status")
+    if status not in SubmissionStatus.values and status != "all":
+        status = SubmissionStatus.SUBMITTED if role in STAFF_ROLES else "all"
+    if status != "all":
+        queryset = queryset.filter(status=status)
+    year = parse_year(request.GET.get("year"))
+    if year:
+        queryset = queryset.filter(year=year)
+    rows = queryset.order_by("-updated_at", "-pk")
+    page = Paginator(rows, 25).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "enterprises/submission_list.html",
+        {
+            "page": page,
+            "status": status,
+            "year": year,
+            "statuses": SubmissionStatus.choices,
+            "can_review": role in STAFF_ROLES,
+        },
+    )
+
+
+def _comparison(submission, figure) -> list[dict]:
+    rows = []
+    for name in policy.ENTERPRISE_FIGURE_FIELDS:
+        proposed = getattr(submission, name)
+        current = getattr(figure, name) if figure is not None else None
+        rows.append(
+            {
+                "label": FigureSubmission._meta.get_field(name).verbose_name,
+                "proposed": proposed,
+                "current": current,
+                "changed": proposed != current,
+            }
+        )
+    return rows
+
+
+@login_required
+def submission_detail(request, pk: int):
+    """One submission: proposed values beside the registry's, its history, and for bureau
+    staff the accept / return actions."""
+    role = _require_submission_role(request)
+    submission = get_object_for_user(
+        FigureSubmission.objects.select_related("enterprise", "reviewer"), request.user, pk=pk
+    )
+    figure = AnnualFigure.objects.filter(
+        enterprise_id=submission.enterprise_id, year=submission.year
+    ).first()
+    history = [
+        {
+            "when": h.history_date,
+            "user": h.history_user,
+            "status": h.get_status_display(),
+            "reason": h.history_change_reason,
+        }
+        for h in submission.history.select_related("history_user").order_by("-history_date")[:50]
+    ]
+    return render(
+        request,
+        "enterprises/submission_detail.html",
+        {
+            "submission": submission,
+            "figure": figure,
+            "rows": _comparison(submission, figure),
+            "can_review": role in STAFF_ROLES and submission.status == SubmissionStatus.SUBMITTED,
+            "can_edit": role == Role.ENTERPRISE and submission.is_editable,
+            "return_form": SubmissionReturnForm(),
+            "history": history,
+        },
+    )
+
+
+@require_POST
+@login_required
+def submission_review(request, pk: int):
+    """POST action=accept, or action=return with a reason (bureau staff)."""
+    if user_role(request.user) not in STAFF_ROLES:
+        raise PermissionDenied
+    submission = get_object_for_user(FigureSubmission.objects.all(), request.user, pk=pk)
+    action = request.POST.get("action")
+    if action not in ("accept", "return"):
+        raise Http404
+    form = SubmissionReturnForm(request.POST)
+    try:
+        if action == "accept":
+            submission_accept(submission=submission, user=request.user)
+            messages.success(request, _("Submission accepted; the yearly figures are updated."))
+        elif form.is_valid():
+            submission_return(
+                submission=submission, user=request.user, reason=form.cleaned_data["reason"]
+            )
+            messages.success(request, _("Submission returned to the enterprise."))
+        else:
+            messages.error(request, " ".join(e for errs in form.errors.values() for e in errs))
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    return redirect("enterprises:submission_detail", pk=submission.pk)

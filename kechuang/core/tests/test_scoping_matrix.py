@@ -87,12 +87,12 @@ def create_payload(endpoint, enterprise, town):
             "town": town.pk,
             "industry_code": "3411",
         },
-        "annual-figures": {"enterprise": code, "year": 2000 + n % 20, "operating_revenue": "10.00"},
+        "annual-figures": {"enterprise": code, "year": 2015 + n % 11, "operating_revenue": "10.00"},
         "ip": {"enterprise": code, "kind": "utility_model", "number": f"NEW{n}", "title": "新"},
         "qualifications": {
             "enterprise": code,
             "kind": "national_tech_sme",
-            "year": 2000 + n % 20,
+            "year": 2015 + n % 11,
             "issue_date": "2024-05-01",
         },
         "institutions": {
@@ -212,8 +212,6 @@ def test_update_other_rows_is_404_and_own_needs_write_right(world, role, endpoin
         assert other.status_code in DENIED_ANON and own.status_code in DENIED_ANON
     elif role in SEES_ALL:
         assert (other.status_code, own.status_code) == (200, 200), (other.json(), own.json())
-    elif role == "enterprise_a" and endpoint == "annual-figures":
-        assert (other.status_code, own.status_code) == (404, 200)
     elif role in SEES_OWN:
         assert (other.status_code, own.status_code) == (404, 403)
     else:
@@ -241,10 +239,6 @@ def test_create_needs_write_right(world, role, endpoint):
         assert response.status_code in DENIED_ANON
     elif role in SEES_ALL:
         assert response.status_code == 201, response.json()
-    elif role == "enterprise_a" and endpoint == "annual-figures":
-        # ... which for an enterprise account looks exactly like an unknown enterprise.
-        assert response.status_code == 400
-        assert "enterprise" in response.json()
     else:
         assert response.status_code == 403
     assert model.objects.count() == count + (1 if role in SEES_ALL else 0)
@@ -260,14 +254,13 @@ def test_create_in_own_scope_still_403_without_write_right(world, role, endpoint
     assert response.status_code == 403
 
 
-def test_enterprise_user_creates_only_own_figures(world):
+def test_enterprise_user_never_writes_registry_figures(world):
+    # An enterprise proposes its figures as a reviewed submission (enterprises tests).
     client = client_for(world["users"]["enterprise_a"])
     url = BASE + URLS["annual-figures"]
     own = client.post(url, {"enterprise": world["ea"].credit_code, "year": 2024}, format="json")
-    assert own.status_code == 201, own.json()
-    assert own.json()["source"] == "enterprise"
-    assert AnnualFigure.objects.filter(enterprise=world["ea"], year=2024).exists()
-    assert not AnnualFigure.objects.filter(enterprise=world["eb"], year=2024).exists()
+    assert own.status_code == 403
+    assert not AnnualFigure.objects.filter(enterprise=world["ea"], year=2024).exists()
 
 
 def test_enterprise_user_cannot_move_own_figure_to_other_enterprise(world):
@@ -276,7 +269,7 @@ def test_enterprise_user_cannot_move_own_figure_to_other_enterprise(world):
     response = client.patch(
         detail_url("annual-figures", figure), {"enterprise": world["eb"].credit_code}, format="json"
     )
-    assert response.status_code == 400
+    assert response.status_code == 403
     assert AnnualFigure.objects.get(pk=figure.pk).enterprise == world["ea"]
 
 

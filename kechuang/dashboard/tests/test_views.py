@@ -12,7 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from openpyxl import Workbook, load_workbook
 
 from kechuang.core.roles import Role
-from kechuang.enterprises.models import AnnualFigure, Enterprise, Qualification
+from kechuang.enterprises.models import AnnualFigure, Enterprise, FigureSubmission, Qualification
 from kechuang.enterprises.tests.factories import (
     make_annual_figure,
     make_enterprise,
@@ -144,13 +144,19 @@ def test_enterprise_user_submits_own_figures_with_history(client, data):
     assert not AnnualFigure.objects.filter(enterprise=own, year=2025).exists()
     ok = client.post(
         url,
-        {"operating_revenue": "1000000.50", "employees_year_end": "10", "tech_staff_year_end": "2"},
+        {
+            "operating_revenue": "1000000.50",
+            "employees_year_end": "10",
+            "tech_staff_year_end": "2",
+            "submit": "1",
+        },
     )
     assert ok.status_code == 302
-    figure = AnnualFigure.objects.get(enterprise=own, year=2025)
-    assert figure.source == "enterprise" and figure.updated_by == user
-    history = client.get(f"/enterprises/{own.pk}/").context["history"]
-    assert any(h["user"] == user for h in history)
+    # The figures wait for the bureau's review: a submission, not yet the registry's row.
+    assert not AnnualFigure.objects.filter(enterprise=own, year=2025).exists()
+    submission = FigureSubmission.objects.get(enterprise=own, year=2025)
+    assert submission.status == "submitted" and submission.submitted_by == user
+    assert submission.history.latest().history_user == user
     other = Enterprise.objects.exclude(pk=own.pk).first()
     assert (
         client.post(
