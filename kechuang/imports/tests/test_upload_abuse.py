@@ -456,3 +456,16 @@ def test_oversized_text_is_a_row_error_and_the_report_stays_small(tmp_path, town
     (error,) = result.errors
     assert error["row"] == 2 and error["column"] == "企业名称" and "128" in error["message"]
     assert len(error["value"]) <= 101
+
+
+@pytest.mark.django_db
+def test_the_upload_page_still_checks_the_csrf_token():
+    from django.test import Client
+
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(make_user(Role.BUREAU_STAFF))
+    response = client.post(
+        reverse("imports:import_list"), {"file": SimpleUploadedFile("a.xlsx", b"PK")}
+    )
+    assert response.status_code == 403
+    assert not ImportBatch.objects.exists()
