@@ -18,7 +18,6 @@ from rest_framework.permissions import SAFE_METHODS, BasePermission, IsAuthentic
 from rest_framework.response import Response
 from rest_framework.settings import api_settings
 
-from kechuang.core.access import HasCapability
 from kechuang.enterprises import services
 from kechuang.enterprises.filters import (
     AnnualFigureFilterSet,
@@ -109,8 +108,7 @@ class ScopedServiceViewSet(
 
     model = None
     select_related: tuple[str, ...] = ()
-    permission_classes = [HasCapability, RoleWritePermission]
-    capability = {"list": "api.read", "retrieve": "api.read", "*": "records.write"}
+    permission_classes = [IsAuthenticated, RoleWritePermission]
     lookup_value_regex = r"\d+"
 
     def get_queryset(self):
