@@ -85,8 +85,9 @@ def _raw_frame(path) -> tuple[pl.DataFrame | None, list[dict]]:
     """The sheet's raw text columns renamed to fields, or the file-level errors."""
     try:
         sheets = read_workbook(path)
-    except ValueError:
-        return None, [_error(None, "", None, error_message("unreadable", ()))]
+    except ValueError as exc:  # WorkbookRejected carries the limit it broke
+        message = getattr(exc, "message", None) or error_message("unreadable", ())
+        return None, [_error(None, "", None, message)]
     sheet = next((s for s in sheets if s[0] == PEER_VALUES.sheet), sheets[0] if sheets else None)
     if sheet is None:
         return None, [_error(None, "", None, error_message("empty", ()))]
