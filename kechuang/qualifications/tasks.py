@@ -2,12 +2,10 @@
 and the re-assessment asked for from a page (never run inside the request)."""
 
 from django.contrib.auth import get_user_model
-from django.utils import timezone
 from django_tasks import task
 
-from kechuang.imports.recovery import Heartbeat, sweep_stale_quietly
+from kechuang.imports.recovery import sweep_stale_quietly
 
-from .models import AssessmentRun, RunStatus
 from .selectors import latest_run, run_is_current
 from .services import assessment_run_create
 
@@ -17,18 +15,13 @@ def assess_year(year: int, force: bool = False, user_id: int | None = None) -> d
     """Re-assess ``year`` unless its newest run is already current (changes often come in
     bursts: one import schedules one task per affected year, later ones find nothing to do).
 
-    ``force`` (a person asked from a page) re-assesses anyway, as ``user_id``. While the run
-    works it beats (``imports.recovery.Heartbeat``), so a killed worker's run is marked
+    ``force`` (a person asked from a page) re-assesses anyway, as ``user_id``. The run beats
+    while it works (see ``assessment_run_create``), so a killed worker's run is marked
     interrupted by the sweeper and can be re-run.
     """
     sweep_stale_quietly()
     if not force and run_is_current(latest_run(year)):
         return {"year": year, "skipped": True}
     user = get_user_model().objects.filter(pk=user_id).first() if user_id else None
-    started = timezone.now()
-    running = AssessmentRun.objects.filter(
-        year=year, status=RunStatus.RUNNING, created_at__gte=started
-    )
-    with Heartbeat(running):
-        run = assessment_run_create(year=year, user=user)
+    run = assessment_run_create(year=year, user=user)
     return {"year": year, "run": run.pk, "enterprises": run.enterprise_count}
