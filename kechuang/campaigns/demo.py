@@ -4,6 +4,7 @@
   data year (诊断+提升全覆盖), and a zero-declaration visit campaign (零申报走访) on the same year,
   with a few visits already recorded by the demo town officer;
 - last year's zero-declaration campaign, mostly done, so the outcome comparison has figures;
+- a visit contact (synthetic) for every enterprise with a visit task;
 - the S&T service alliance: "慈溪市XX财务咨询有限公司" with its R&D accounting package
   (会计代理服务套餐), the demo user `agency` as its member, and a delegation from the demo
   `enterprise` user's enterprise.
@@ -18,13 +19,21 @@ from decimal import Decimal
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
-from simple_history.utils import bulk_update_with_history
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from kechuang.enterprises.models import AnnualFigure
 
 from .choices import CampaignKind, TaskState
 from .logic.workflow import default_due_date
-from .models import Agency, AgencyMember, Campaign, Delegation, ServicePackage, VisitTask
+from .models import (
+    Agency,
+    AgencyMember,
+    Campaign,
+    Delegation,
+    EnterpriseContact,
+    ServicePackage,
+    VisitTask,
+)
 from .services import campaign_create, visit_record_create
 
 __all__ = ["campaigns_demo", "AGENCY_NAME"]
@@ -137,3 +146,33 @@ def campaigns_demo(*, generated: bool) -> None:
         for t in done:
             t.state = TaskState.CLOSED
         bulk_update_with_history(done, VisitTask, ["state"], default_user=staff)
+
+    # ---------------------------------------------------------------- visit contacts
+    _contacts_ensure(staff)
+
+
+SURNAMES = "王李张刘陈杨黄赵吴周徐孙胡朱高林何郭马罗"
+POSITIONS = ("财务负责人", "总经理", "技术总监", "行政主管", "研发部经理")
+
+
+def _contacts_ensure(staff) -> None:
+    """A synthetic contact for every enterprise with a visit task that has none (one bulk
+    insert). Names and extensions are made up from the enterprise id; the numbers end in XXXX
+    so that none is a real telephone."""
+    have = EnterpriseContact.objects.values("enterprise_id")
+    ids = (
+        VisitTask.objects.exclude(enterprise_id__in=have)
+        .order_by("enterprise_id")
+        .values_list("enterprise_id", flat=True)
+        .distinct()
+    )
+    contacts = [
+        EnterpriseContact(
+            enterprise_id=pk,
+            person=f"{SURNAMES[pk % len(SURNAMES)]}{'先生' if pk % 3 else '女士'}",
+            position=POSITIONS[pk % len(POSITIONS)],
+            phone=f"0574-63{pk % 100:02d}XXXX",
+        )
+        for pk in ids
+    ]
+    bulk_create_with_history(contacts, EnterpriseContact, batch_size=1000, default_user=staff)

@@ -20,6 +20,8 @@ from .models import Agency, Delegation, RDSubmission, ServicePackage
 
 __all__ = [
     "CampaignForm",
+    "CampaignConfirmForm",
+    "ContactForm",
     "VisitRecordForm",
     "ReassignForm",
     "AttendanceForm",
@@ -119,6 +121,44 @@ class CampaignForm(_Styled, forms.Form):
         if data.get("contradiction_only") and data["target_kind"] == TargetKind.ZERO_RD:
             spec["contradiction_only"] = True
         return spec
+
+
+class CampaignConfirmForm(_Styled, forms.Form):
+    """The confirm step of a campaign created from a list: what to call it, when it is due and
+    what the officers should do. The list's saved filter travels along as hidden fields."""
+
+    name = forms.CharField(label=_("Name"), max_length=128)
+    campaign_kind = forms.ChoiceField(label=_("Kind"), choices=CampaignKind.choices)
+    due_date = forms.DateField(label=_("Due date"), widget=DATE)
+    description = forms.CharField(
+        label=_("Description"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        max_length=2000,
+        help_text=_("What the visiting officers should do; shown on every task."),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._style()
+
+    def clean_due_date(self):
+        value = self.cleaned_data["due_date"]
+        if value < dt.date.today():
+            raise forms.ValidationError(_("The due date cannot be in the past."))
+        return value
+
+
+class ContactForm(_Styled, forms.Form):
+    """The enterprise's contact for visits (走访联系人)."""
+
+    person = forms.CharField(label=_("Contact person"), max_length=64)
+    position = forms.CharField(label=_("Position"), max_length=64, required=False)
+    phone = forms.CharField(label=_("Contact phone"), max_length=32, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._style()
 
 
 class VisitRecordForm(_Styled, forms.Form):

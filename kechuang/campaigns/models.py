@@ -13,7 +13,7 @@ import datetime as dt
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import FileExtensionValidator, MinValueValidator
+from django.core.validators import FileExtensionValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -35,6 +35,7 @@ __all__ = [
     "VisitAttachment",
     "TrainingAttendance",
     "Agency",
+    "EnterpriseContact",
     "ServicePackage",
     "AgencyMember",
     "Delegation",
@@ -110,6 +111,56 @@ class Campaign(models.Model):
             parts.append(str(_("only high-tech / tech-SME enterprises")))
         return " · ".join(p for p in parts if p)
 
+
+    @property
+    def target_reason(self) -> str:
+        """Why an enterprise is on this campaign's list: the saved filter as a sentence."""
+        return describe_target_spec(self.target_spec or {})
+
+
+def describe_target_spec(spec: dict) -> str:
+    """A saved filter (logic.targets) in words, e.g. "2024年度规上工业企业，统计口径研发费用为零
+    或未填报；且年末持有有效高新技术企业证书或当年入库国家科技型中小企业；镇街：浒山街道"."""
+    from kechuang.enterprises.logic.industry import DIVISIONS
+    from kechuang.regions.models import Town
+
+    from .choices import TargetKind
+
+    year = spec.get("year", "")
+    if spec.get("kind") == TargetKind.ZERO_RD:
+        parts = [
+            str(
+                _(
+                    "An above-scale industrial enterprise in %(year)s whose R&D expense in the "
+                    "statistics is zero or empty"
+                )
+                % {"year": year}
+            )
+        ]
+        if spec.get("contradiction_only"):
+            parts.append(
+                str(
+                    _(
+                        "while it held a valid high-tech enterprise certificate at the end of "
+                        "the year or was filed as a national tech SME that year"
+                    )
+                )
+            )
+    else:
+        parts = [
+            str(_("An above-scale industrial enterprise in %(year)s (all of them are served)"))
+            % {"year": year}
+        ]
+    if spec.get("town"):
+        town = Town.objects.filter(pk=spec["town"]).values_list("name", flat=True).first()
+        parts.append(str(_("town/street: %(town)s")) % {"town": town or spec["town"]})
+    if spec.get("industry"):
+        code = spec["industry"]
+        parts.append(
+            str(_("industry division: %(code)s %(name)s"))
+            % {"code": code, "name": DIVISIONS.get(code, "")}
+        )
+    return str(_("; ")).join(parts)
 
 # ------------------------------------------------------------------ VisitTask
 
@@ -282,6 +333,43 @@ class TrainingAttendance(models.Model):
 
 
 # ------------------------------------------------------------------ Agency
+# ------------------------------------------------------------------ EnterpriseContact
+
+
+class EnterpriseContact(models.Model):
+    """The person a visiting officer asks for at an enterprise (走访联系人) and how to reach
+    them: kept by the bureau's visit work and updated from the visit task page."""
+
+    enterprise = models.OneToOneField(
+        "enterprises.Enterprise",
+        on_delete=models.CASCADE,
+        related_name="visit_contact",
+        verbose_name=_("enterprise"),
+    )
+    person = models.CharField(_("contact person"), max_length=64)
+    position = models.CharField(_("position"), max_length=64, blank=True)
+    phone = models.CharField(
+        _("contact phone"),
+        max_length=32,
+        blank=True,
+        validators=[
+            RegexValidator(
+                r"^[0-9Xx+()\- ]{5,32}$",
+                message=_("Digits, spaces, “-”, “+” and brackets only, e.g. 0574-63001234."),
+            )
+        ],
+    )
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    history = HistoricalRecords(excluded_fields=["updated_at"])
+
+    class Meta:
+        verbose_name = _("enterprise contact")
+        verbose_name_plural = _("enterprise contacts")
+
+    def __str__(self) -> str:
+        return self.person
+
+
 
 
 class Agency(models.Model):

@@ -29,11 +29,13 @@ __all__ = [
     "agency_for_user",
     "agency_scope",
     "campaign_list",
+    "campaign_preview",
     "campaign_targets",
     "coverage",
     "coverage_tasks",
     "delegating_enterprise_ids",
     "delegation_list",
+    "enterprise_rd_history",
     "month_group_counts",
     "officers_by_town",
     "pending_submission_count",
@@ -353,6 +355,67 @@ def rd_outcomes(*, year: int, user=None) -> dict:
         campaign__year=year,
         state__in=VISITED_STATES,
     )
+
+
+# ------------------------------------------------------------------ campaign preview and task facts
+
+
+def campaign_preview(spec: dict, user) -> dict:
+    """What creating a campaign on the saved filter `spec` would do, without writing: the
+    number of tasks and, per town, how many and for which town officer (one grouped query
+    and one query for the officers' names).
+
+    Returns {"total", "unassigned", "rows": [{"town", "officer", "n"}]}, officer None where the
+    town has no town officer (those tasks stay unassigned).
+    """
+    grouped = list(
+        campaign_targets(spec, user)
+        .order_by()
+        .values("town_id", "town__name", "town__sort_order")
+        .annotate(n=Count("pk"))
+        .order_by("town__sort_order", "town_id")
+    )
+    officers = officers_by_town()
+    names = dict(
+        get_user_model()
+        .objects.filter(pk__in=set(officers.values()))
+        .annotate(label=Coalesce(NullIf(F("profile__display_name"), Value("")), F("username")))
+        .values_list("pk", "label")
+    )
+    rows = [
+        {
+            "town": r["town__name"],
+            "officer": names.get(officers.get(r["town_id"])),
+            "n": r["n"],
+        }
+        for r in grouped
+    ]
+    return {
+        "total": sum(r["n"] for r in rows),
+        "unassigned": sum(r["n"] for r in rows if r["officer"] is None),
+        "rows": rows,
+    }
+
+
+def enterprise_rd_history(enterprise_id: int, *, last: int = 3) -> list[dict]:
+    """The enterprise's last `last` years of figures, newest first: year, above-scale flag,
+    statistical R&D expense and operating revenue (yuan) and R&D intensity (percent, None
+    without revenue). One query."""
+    rows = (
+        AnnualFigure.objects.filter(enterprise_id=enterprise_id)
+        .order_by("-year")
+        .values("year", "is_above_scale_industrial", "rd_expense_stat", "operating_revenue")[:last]
+    )
+    out = []
+    for r in rows:
+        revenue, rd = r["operating_revenue"], r["rd_expense_stat"]
+        out.append(
+            {
+                **r,
+                "intensity_pct": 100 * rd / revenue if revenue and rd is not None else None,
+            }
+        )
+    return out
     declaring = AnnualFigure.objects.filter(
         enterprise=OuterRef("pk"), year=year + 1, rd_expense_stat__gt=0
     )

@@ -35,6 +35,7 @@ from .models import (
     AgencyMember,
     Campaign,
     Delegation,
+    EnterpriseContact,
     RDSubmission,
     ServicePackage,
     TrainingAttendance,
@@ -49,6 +50,7 @@ __all__ = [
     "campaign_create",
     "task_transition",
     "task_reassign",
+    "enterprise_contact_set",
     "visit_record_create",
     "training_attendance_record",
     "agency_create",
@@ -172,6 +174,22 @@ def task_transition(*, task: VisitTask, to_state: str, user) -> VisitTask:
     task._history_user = user
     task.save(update_fields=["state", "updated_at"])
     return task
+
+
+def enterprise_contact_set(
+    *, task: VisitTask, user, person: str, position: str = "", phone: str = ""
+) -> EnterpriseContact:
+    """Record the contact person of the task's enterprise (the task's assignee or bureau staff).
+    Raises PermissionDenied (not the user's task) or ValidationError (e.g. a bad phone)."""
+    _visible(task, user)
+    if not task_actors(task, user):
+        raise PermissionDenied(_("You may not work on this task."))
+    contact = EnterpriseContact.objects.filter(enterprise_id=task.enterprise_id).first()
+    contact = contact or EnterpriseContact(enterprise_id=task.enterprise_id)
+    contact.person, contact.position, contact.phone = person, position, phone
+    with transaction.atomic():
+        _save(contact, user=user, exclude=["enterprise"])
+    return contact
 
 
 def task_reassign(*, task: VisitTask, assignee, user, due_date: dt.date | None = None) -> VisitTask:

@@ -61,7 +61,7 @@ def bar_line_chart(
     The two axis names sit outside the plot, above their own tick labels (left name aligned
     right, right name aligned left), so they never meet each other or the title; the right
     axis aligns its ticks to the left one's grid lines. With bars and lines together the bar
-    values are written inside the bars and the line values above the points, and overlapping
+    values are written inside the bars (mid-height) and the line values above the points, and overlapping
     labels are hidden, so a bar's label never sits on a line's.
     """
     lines = lines or {}
@@ -100,7 +100,7 @@ def bar_line_chart(
         axes[1]["axisLabel"] = {"color": PALETTE[n_bars % len(PALETTE)]}
     option["yAxis"] = axes
     bar_label = (
-        {"show": True, "position": "insideTop", "fontSize": 10, "color": "#fff"}
+        {"show": True, "position": "inside", "fontSize": 10, "color": "#fff"}
         if lines
         else {"show": True, "position": "top", "fontSize": 10}
     )
@@ -144,11 +144,13 @@ def ranked_bar_chart(*, title: str, items: list[dict], value_key: str, unit: str
     """
     option = _base(title)
     option["tooltip"] = {"trigger": "item"}
-    option["grid"] = {"left": 10, "right": 50, "top": 40, "bottom": 10, "containLabel": True}
+    option["grid"] = {"left": 10, "right": 50, "top": 40, "bottom": 30, "containLabel": True}
     ordered = list(reversed(items))
     option["xAxis"] = {
         "type": "value",
         "name": _require_unit(unit, "the value axis"),
+        "nameLocation": "middle",
+        "nameGap": 26,
         "nameTextStyle": AXIS_NAME_STYLE,
     }
     option["yAxis"] = {"type": "category", "data": [i["label"] for i in ordered]}

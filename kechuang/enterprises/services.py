@@ -19,7 +19,7 @@ import datetime as dt
 from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import models, transaction
+from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -502,7 +502,13 @@ def submission_save(
             submission.submitted_by = user
             submission.submitted_at = timezone.now()
         reason = _("Submitted for review") if submit else _("Draft saved")
-        return _save_submission(submission, user=user, reason=reason)
+        try:
+            with transaction.atomic():
+                return _save_submission(submission, user=user, reason=reason)
+        except IntegrityError as exc:  # a concurrent first save of the same year
+            raise ValidationError(
+                {"year": [_("This enterprise already has an open submission for this year.")]}
+            ) from exc
 
 
 def submission_update(*, submission: FigureSubmission, user, **fields) -> FigureSubmission:

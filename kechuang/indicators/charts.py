@@ -26,6 +26,9 @@ def rank_history_chart(
     option["yAxis"] = {
         "type": "value",
         "name": rank_unit,
+        # The axis is inverted: its start (rank 1) is the top, where the name belongs.
+        "nameLocation": "start",
+        "nameGap": 12,
         "nameTextStyle": {**AXIS_NAME_STYLE, "align": "right"},
         "inverse": True,
         "min": 1,
@@ -92,9 +95,15 @@ def contribution_chart(*, title: str, items: list[dict], unit: str) -> dict:
         raise ValueError("the contribution axis needs a unit")
     option = _base(title)
     option["tooltip"] = {"trigger": "item"}
-    option["grid"] = {"left": 10, "right": 40, "top": 40, "bottom": 10, "containLabel": True}
+    option["grid"] = {"left": 10, "right": 40, "top": 40, "bottom": 30, "containLabel": True}
     ordered = list(reversed(items))
-    option["xAxis"] = {"type": "value", "name": unit, "nameTextStyle": AXIS_NAME_STYLE}
+    option["xAxis"] = {
+        "type": "value",
+        "name": unit,
+        "nameLocation": "middle",
+        "nameGap": 26,
+        "nameTextStyle": AXIS_NAME_STYLE,
+    }
     option["yAxis"] = {"type": "category", "data": [i["label"] for i in ordered]}
     option["series"] = [
         {

@@ -92,7 +92,7 @@ SETS = [
      [("tech_contract_turnover", 30, None), ("patents_transferred", 20, None),
       ("high_tech_recognised", 20, None), ("tech_sme_national_filed", 15, None),
       ("incubated_enterprises", 15, None)]),
-    ("six_plus_two", "“6+2”指标体系（演示配置，组成未经确认）", "“6+2” indicator system (demo configuration, unconfirmed)",
+    ("six_plus_two", "“6+2”指标体系（演示配置）", "“6+2” indicator system (demo configuration)",
      "distance_to_target", "arithmetic", False,
      [("rd_intensity", 20, "3.46"), ("high_tech_valid", 15, "1120"),
       ("high_tech_industry_share", 15, "78.3"), ("invention_patents_per_10k", 10, "60"),

@@ -1,6 +1,25 @@
 // Start every [data-chart] element from the JSON option its template emitted (json_script),
 // on page load and after htmx swaps. No chart logic lives in templates.
 (function () {
+  // Numbers in labels and tooltips with thousands separators and the decimals the server
+  // rounded them to (kechuang.core.formatting), like the tables beside the charts.
+  function formatNumber(v) {
+    if (typeof v !== "number" || !isFinite(v)) return v == null ? "—" : v;
+    var text = String(v);
+    var places = text.indexOf(".") >= 0 ? text.split(".")[1].length : 0;
+    return v.toLocaleString("en-US", { minimumFractionDigits: places, maximumFractionDigits: places });
+  }
+  function withNumberFormat(option) {
+    (option.series || []).forEach(function (s) {
+      if (s.type === "sankey" || !s.label || !s.label.show || s.label.formatter) return;
+      s.label.formatter = function (p) {
+        var v = p.value && typeof p.value === "object" && !Array.isArray(p.value) ? p.value.value : p.value;
+        return formatNumber(v);
+      };
+    });
+    if (option.tooltip && !option.tooltip.valueFormatter) option.tooltip.valueFormatter = formatNumber;
+    return option;
+  }
   function initCharts(root) {
     root.querySelectorAll("[data-chart]").forEach(function (el) {
       if (el.dataset.chartReady) return;
@@ -8,7 +27,7 @@
       if (!source) return;
       var option = JSON.parse(source.textContent);
       var chart = echarts.init(el, null, { renderer: "canvas" });
-      chart.setOption(option);
+      chart.setOption(withNumberFormat(option));
       el.dataset.chartReady = "1";
       if (el.dataset.linkBase) {
         chart.on("click", function (params) {

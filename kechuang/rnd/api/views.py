@@ -21,7 +21,7 @@ from rest_framework.views import APIView
 
 from kechuang.core.permissions import get_object_for_user, user_role
 from kechuang.core.roles import READ_ALL_ROLES
-from kechuang.dashboard.selectors import available_years
+from kechuang.core.years import default_year, parse_year, window_message
 from kechuang.enterprises.models import AnnualFigure, Enterprise
 
 from ..diagnosis import enterprise_diagnosis
@@ -45,16 +45,16 @@ def _json(value):
 
 
 def _year(request, required_years=None) -> int:
-    years = required_years if required_years is not None else available_years()
+    """?year= checked against the reporting-year window (kechuang.core.years); absent: the
+    latest year with accepted data."""
     raw = request.query_params.get("year")
     if raw in (None, ""):
-        return years[-1] if years else 2024
-    try:
-        year = int(raw)
-    except ValueError as exc:
-        raise ValidationError({"year": "not a year"}) from exc
-    if not 2000 <= year <= 2100:
-        raise ValidationError({"year": "out of range"})
+        if required_years:
+            return required_years[-1]
+        return default_year()
+    year = parse_year(raw)
+    if year is None:
+        raise ValidationError({"year": [window_message()]})
     return year
 
 
