@@ -12,23 +12,19 @@ from kechuang.core.datacache import memoised
 from kechuang.core.permissions import user_role
 from kechuang.core.roles import READ_ALL_ROLES, Role
 from kechuang.core.views import login_required
+from kechuang.core.years import data_years, selected_year
 from kechuang.enterprises.selectors import ladder_counts, valid_high_tech_series, year_end
 from kechuang.platforms.models import InstitutionLevel
 from kechuang.platforms.selectors import institution_counts
 from kechuang.rnd.selectors import DEFINITIONS, rd_aggregates, rd_breakdown, rd_series
 
 from .charts import bar_line_chart, ranked_bar_chart
-from .selectors import available_years
 
 TREND_YEARS = 6
 
 
 def _year(request, years: list[int]) -> int:
-    try:
-        year = int(request.GET.get("year", ""))
-    except ValueError:
-        year = None
-    return year if year in years else (years[-1] if years else 2024)
+    return selected_year(request, years)
 
 
 def _delta(cur, prev):
@@ -57,7 +53,7 @@ def home(request):
         return redirect("enterprises:enterprise_detail", pk=request.user.profile.enterprise_id)
     if role not in READ_ALL_ROLES | {Role.TOWN_OFFICER}:
         return render(request, "dashboard/no_dashboard.html")
-    years = available_years()
+    years = data_years()
     year = _year(request, years)
     links = role != Role.LEADER  # the leader reads dashboards only, not the records behind them
     trend_years = [y for y in years if y <= year][-TREND_YEARS:]

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_http_methods
 from kechuang.core.permissions import user_role
 from kechuang.core.roles import READ_ALL_ROLES, STAFF_ROLES, Role
 from kechuang.core.views import login_required, xlsx_response
+from kechuang.core.years import selected_year
 
 from .charts import contribution_chart, rank_history_chart
 from .forms import ValuesImportForm
@@ -38,11 +39,7 @@ def _require(request, roles) -> None:
 
 
 def _year(request, years: list[int]) -> int:
-    try:
-        year = int(request.GET.get("year", ""))
-    except ValueError:
-        year = None
-    return year if year in years else (years[-1] if years else 2024)
+    return selected_year(request, years)
 
 
 def _set_vs_targets(year: int) -> list[dict]:

@@ -21,6 +21,7 @@ from kechuang.core.excel import header_row, workbook_bytes
 from kechuang.core.permissions import get_object_for_user, user_role
 from kechuang.core.roles import READ_ALL_ROLES, STAFF_ROLES, Role
 from kechuang.core.views import login_required, xlsx_response
+from kechuang.core.years import selected_year
 from kechuang.enterprises.choices import UNICORN_TIERS, QualificationKind
 from kechuang.enterprises.models import Enterprise, Qualification
 from kechuang.enterprises.selectors import valid_high_tech_series
@@ -74,11 +75,7 @@ def _require(request, roles):
 
 def _year(request) -> tuple[int, list[int]]:
     years = available_assessment_years()
-    try:
-        year = int(request.GET.get("year", ""))
-    except ValueError:
-        year = None
-    return (year if year in years else (years[-1] if years else dt.date.today().year - 1)), years
+    return selected_year(request, years), years
 
 
 def _run_context(request, year: int) -> dict:

@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy
 from kechuang.core.permissions import user_role
 from kechuang.core.roles import READ_ALL_ROLES, STAFF_ROLES
 from kechuang.core.views import login_required
-from kechuang.dashboard.selectors import available_years
+from kechuang.core.years import data_years
 
 from .models import Report, ReportFormat
 from .selectors import latest_report, report_list
@@ -45,7 +45,7 @@ def _role_or_403(request):
 def report_home(request):
     role = _role_or_403(request)
     can_generate = role in STAFF_ROLES
-    years = available_years()
+    years = data_years()
     form = ReportForm(request.POST or None, years=years) if can_generate else None
     if request.method == "POST":
         if not can_generate:

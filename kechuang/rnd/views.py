@@ -17,7 +17,7 @@ from kechuang.core.lists import list_page
 from kechuang.core.permissions import get_object_for_user, user_role, user_scope
 from kechuang.core.roles import READ_ALL_ROLES, STAFF_ROLES, Role
 from kechuang.core.views import login_required, xlsx_response
-from kechuang.dashboard.selectors import available_years
+from kechuang.core.years import data_years, selected_year
 from kechuang.enterprises.logic.industry import DIVISIONS
 from kechuang.enterprises.models import AnnualFigure, Enterprise
 from kechuang.enterprises.tables import EnterpriseTable
@@ -55,11 +55,7 @@ def _require(request, roles) -> Role:
 
 
 def _pick_year(request, years: list[int]) -> int:
-    try:
-        year = int(request.GET.get("year", ""))
-    except ValueError:
-        year = None
-    return year if year in years else (years[-1] if years else 2024)
+    return selected_year(request, years)
 
 
 def _scoped_figures(user):
@@ -138,7 +134,7 @@ def rd_overview(request):
     """/rnd/?year=&by=&o=: headline figures with definitions, trends, and one slice breakdown."""
     role = _require(request, OVERVIEW_ROLES)
     links = role != Role.LEADER
-    years = available_years()
+    years = data_years()
     year = _pick_year(request, years)
     by = request.GET.get("by") if request.GET.get("by") in SLICE_LABELS else "town"
     queryset = _scoped_figures(request.user)
@@ -243,7 +239,7 @@ def rd_overview(request):
 def rd_enterprise_list(request):
     """The enterprise list with the R&D page's revenue-band filter (drill-down of that slice)."""
     _require(request, LIST_ROLES)
-    years = available_years()
+    years = data_years()
     year = _pick_year(request, years)
     queryset = (
         Enterprise.objects.for_user(request.user)
@@ -303,7 +299,7 @@ def zero_rd_list(request):
     """/rnd/zero/?year=&town=&industry=&contradiction_only=: zero-R&D declarations, contradictions
     first; `?export=xlsx` downloads the same rows; staff can turn them into visit tasks."""
     role = _require(request, LIST_ROLES)
-    years = available_years()
+    years = data_years()
     year = _pick_year(request, years)
     spec = _zero_spec(request, year)
     rows = zero_rd_enterprises(spec, request.user)
