@@ -23,8 +23,13 @@ class CampaignsConfig(AppConfig):
         # The enterprise reaches its delegations and the leader the coverage page (the shared
         # "Visits and services" entry is for the roles that work on tasks).
         for entry in (
-            ("campaigns:delegation_list", _("Agencies and delegation"), {Role.ENTERPRISE}),
-            ("campaigns:coverage", _("Visit coverage"), {Role.LEADER}),
+            (
+                "campaigns:delegation_list",
+                _("Agencies and delegation"),
+                "delegations.view",
+                {Role.ENTERPRISE},
+            ),
+            ("campaigns:coverage", _("Visit coverage"), "coverage.view", {Role.LEADER}),
         ):
             if entry[0] not in {e[0] for e in NAVIGATION}:
                 NAVIGATION.append(entry)

@@ -3,52 +3,26 @@
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from .access import NAVIGATION, ScopeKind, can, navigation_items, role_scope
 from .permissions import user_role
-from .roles import READ_ALL_ROLES, STAFF_ROLES, Role
 
-# (url name, label, roles that see it). Later apps append their entries.
-NAVIGATION = [
-    ("dashboard:home", _("Dashboard"), READ_ALL_ROLES | {Role.TOWN_OFFICER}),
-    ("enterprises:enterprise_list", _("Enterprises"), STAFF_ROLES | {Role.TOWN_OFFICER}),
-    ("enterprises:qualification_list", _("Qualifications"), STAFF_ROLES | {Role.TOWN_OFFICER}),
-    ("platforms:institution_list", _("R&D institutions"), STAFF_ROLES | {Role.TOWN_OFFICER}),
-    ("qualifications:ladder", _("Cultivation ladder"), READ_ALL_ROLES | {Role.TOWN_OFFICER}),
-    ("qualifications:reserve_pool", _("Reserve pool"), STAFF_ROLES | {Role.TOWN_OFFICER}),
-    ("rnd:rd_overview", _("R&D investment"), STAFF_ROLES | {Role.TOWN_OFFICER}),
-    (
-        "campaigns:campaign_list",
-        _("Visits and services"),
-        STAFF_ROLES | {Role.TOWN_OFFICER, Role.AGENCY},
-    ),
-    ("indicators:leadership", _("Indicators"), READ_ALL_ROLES),
-    ("reports:report_home", _("Reports"), READ_ALL_ROLES),
-    ("imports:import_list", _("Import"), STAFF_ROLES),
-]
+__all__ = ["NAVIGATION", "navigation"]
 
 
 def navigation(request):
-    """The navigation entries for the current user, and their role."""
+    """The navigation entries for the current user (from the access policy), and their role."""
     user = getattr(request, "user", None)
     role = user_role(user)
-    items = []
-    if role:
-        for url_name, label, roles in NAVIGATION:
-            if role in roles:
-                url = reverse(url_name)
-                items.append(
-                    {
-                        "url": url,
-                        "label": label,
-                        "active": request.path.startswith(url) and url != "/",
-                    }
-                )
-        if role == Role.ENTERPRISE and user.profile.enterprise_id:
-            url = reverse("enterprises:enterprise_detail", args=[user.profile.enterprise_id])
+    items = navigation_items(user, request.path) if role else []
+    if role and role_scope(user, "enterprise.view") == ScopeKind.OWN:
+        enterprise_id = getattr(getattr(user, "profile", None), "enterprise_id", None)
+        if enterprise_id:
+            url = reverse("enterprises:enterprise_detail", args=[enterprise_id])
             items.append({"url": url, "label": _("My enterprise"), "active": request.path == url})
     return {
         "nav_items": items,
         "user_role": role,
-        "is_staff_role": role in STAFF_ROLES,
+        "is_staff_role": bool(role) and can(user, "enterprise.change"),
         "home_region_name": _home_region_name(),
     }
 
