@@ -126,7 +126,15 @@ def bar_line_chart(
                 "data": data,
                 "smooth": True,
                 "symbolSize": 7,
-                "label": {"show": True, "position": "top", "fontSize": 10},
+                # A light plate under the value keeps it readable where the line crosses a bar.
+                "label": {
+                    "show": True,
+                    "position": "top",
+                    "fontSize": 10,
+                    "backgroundColor": "rgba(255,255,255,0.85)",
+                    "padding": [1, 3],
+                    "borderRadius": 2,
+                },
                 "labelLayout": {"hideOverlap": True},
                 "z": 3,
             },
