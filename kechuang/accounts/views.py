@@ -17,9 +17,9 @@ from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from kechuang.core.access import requires
 from kechuang.core.permissions import user_role
 from kechuang.core.roles import STAFF_ROLES, Role
-from kechuang.core.views import login_required
 
 from . import session_policy
 from .forms import LoginForm, OtpTokenForm, PasswordChangeStyledForm, TokenCreateForm
@@ -108,7 +108,7 @@ def otp_verify(request):
 # ------------------------------------------------------------------ own account
 
 
-@login_required
+@requires("account.self")
 def security(request):
     """The user's own account security: password age, second factor, tokens, recent events."""
     user = request.user
@@ -125,7 +125,7 @@ def security(request):
     return render(request, "accounts/security.html", context)
 
 
-@login_required
+@requires("account.self")
 def password_change_view(request):
     form = PasswordChangeStyledForm(request.user, request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -140,7 +140,7 @@ def password_change_view(request):
     return render(request, "accounts/password_change.html", {"form": form, "expired": expired})
 
 
-@login_required
+@requires("account.self")
 def token_list(request):
     """The user's API tokens; a new token's key is shown in this response only."""
     form = TokenCreateForm(request.POST or None)
@@ -161,7 +161,7 @@ def token_list(request):
     return response
 
 
-@login_required
+@requires("account.self")
 @require_POST
 def token_revoke_view(request, pk: int):
     token = get_object_or_404(ApiToken, pk=pk, user=request.user)
@@ -178,7 +178,7 @@ def _require_otp_role(request):
         raise PermissionDenied
 
 
-@login_required
+@requires("account.two_factor")
 def otp_setup(request):
     """Set up an authenticator app: scan the QR code, confirm with a code."""
     _require_otp_role(request)
@@ -218,7 +218,7 @@ def _base32(key: bytes) -> str:
     return " ".join(text[i : i + 4] for i in range(0, len(text), 4))
 
 
-@login_required
+@requires("account.two_factor")
 @require_POST
 def otp_remove(request):
     _require_otp_role(request)
@@ -238,7 +238,7 @@ def _require_admin(request):
         raise PermissionDenied
 
 
-@login_required
+@requires("accounts.lockouts")
 def lockout_list(request):
     _require_admin(request)
     context = {
@@ -250,7 +250,7 @@ def lockout_list(request):
     return render(request, "accounts/lockout_list.html", context)
 
 
-@login_required
+@requires("accounts.lockouts")
 @require_POST
 def lockout_release_view(request):
     _require_admin(request)

@@ -1,7 +1,6 @@
 """Import pages: upload, background dry run with progress, error report, commit; templates."""
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import translation
@@ -9,8 +8,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_POST
 
-from kechuang.core.permissions import is_staff_role
-from kechuang.core.views import login_required, xlsx_response
+from kechuang.core.access import requires
+from kechuang.core.views import xlsx_response
 
 from .exports import errors_workbook, template_workbook
 from .forms import SizeLimitUploadHandler, UploadForm, too_large_message
@@ -20,15 +19,9 @@ from .schemas import SCHEMAS
 from .services import CommitAlreadyStarted, import_batch_create
 
 
-def _require_staff(request):
-    if not is_staff_role(request.user):
-        raise PermissionDenied
-
-
-@login_required
+@requires("imports.manage")
 @csrf_exempt  # the CSRF check runs in _import_list, after the size-limit handler is installed
 def import_list(request):
-    _require_staff(request)
     # Django: upload handlers must be set before anything reads request.POST (the CSRF check).
     request.upload_handlers.insert(0, SizeLimitUploadHandler(request))
     return _import_list(request)
@@ -58,9 +51,8 @@ def _import_list(request):
     )
 
 
-@login_required
+@requires("imports.manage")
 def import_detail(request, pk: int):
-    _require_staff(request)
     sweep_stale_quietly()
     batch = get_object_or_404(ImportBatch, pk=pk)
     context = {
@@ -73,10 +65,9 @@ def import_detail(request, pk: int):
     return render(request, template, context)
 
 
-@login_required
+@requires("imports.manage")
 @require_POST
 def import_commit(request, pk: int):
-    _require_staff(request)
     source = get_object_or_404(ImportBatch, pk=pk, status=ImportStatus.VALIDATED, dry_run=True)
     try:
         batch = import_batch_create(
@@ -94,11 +85,10 @@ def import_commit(request, pk: int):
     return redirect("imports:import_detail", pk=batch.pk)
 
 
-@login_required
+@requires("imports.manage")
 @require_POST
 def import_retry(request, pk: int):
     """Queue an interrupted batch again."""
-    _require_staff(request)
     batch = get_object_or_404(ImportBatch, pk=pk)
     if import_batch_retry(batch, user=request.user):
         messages.info(request, _("Queued again."))
@@ -113,14 +103,13 @@ def import_retry(request, pk: int):
     return redirect("imports:import_detail", pk=batch.pk)
 
 
-@login_required
+@requires("imports.manage")
 def import_errors(request, pk: int):
-    _require_staff(request)
     batch = get_object_or_404(ImportBatch, pk=pk)
     return xlsx_response(errors_workbook(batch.errors), f"errors-{batch.pk}.xlsx")
 
 
-@login_required
+@requires("imports.template")
 def template_download(request, name: str):
     if name not in SCHEMAS:
         raise Http404

@@ -8,14 +8,12 @@ from __future__ import annotations
 
 import tempfile
 
-from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from kechuang.core.permissions import user_role
-from kechuang.core.roles import READ_ALL_ROLES, STAFF_ROLES, Role
-from kechuang.core.views import login_required, xlsx_response
+from kechuang.core.access import can, requires
+from kechuang.core.views import xlsx_response
 from kechuang.core.years import selected_year
 
 from .charts import contribution_chart, rank_history_chart
@@ -31,11 +29,6 @@ from .selectors import (
     value_years,
 )
 from .services import PEER_VALUES, indicator_values_import, indicator_values_workbook
-
-
-def _require(request, roles) -> None:
-    if user_role(request.user) not in roles:
-        raise PermissionDenied
 
 
 def _year(request, years: list[int]) -> int:
@@ -59,10 +52,9 @@ def _set_vs_targets(year: int) -> list[dict]:
     return out
 
 
-@login_required
+@requires("indicators.view")
 def leadership(request):
     """The leader's dashboard: ranks with their sensitivity, rank history, targets, report."""
-    _require(request, READ_ALL_ROLES)
     with memo():
         return _leadership(request)
 
@@ -90,6 +82,7 @@ def _leadership(request):
                     rank_label=_("Rank"),
                     median_label=_("Median rank over the draws"),
                     interval_label=_("90% of the draws"),
+                    rank_unit=_("rank"),
                 ),
             }
         )
@@ -101,16 +94,15 @@ def _leadership(request):
         "charts": charts,
         "targets": [(y, target_progress(y)) for y in target_years],
         "set_targets": _set_vs_targets(year),
-        "links": user_role(request.user) != Role.LEADER,
+        "links": can(request.user, "enterprise.list"),
         "has_targets": Target.objects.exists(),
     }
     return render(request, "indicators/leadership.html", context)
 
 
-@login_required
+@requires("indicators.view")
 def catalogue(request):
     """Every indicator: code, names, unit, direction, source and the sets it belongs to."""
-    _require(request, READ_ALL_ROLES)
     from .registry import REGISTRY
 
     sets = IndicatorSet.objects.prefetch_related("members__indicator").order_by("sort_order")
@@ -121,10 +113,9 @@ def catalogue(request):
     )
 
 
-@login_required
+@requires("indicators.view")
 def set_detail(request, code: str):
     """A set's index table for a year: values, index, ranks and contributions per region."""
-    _require(request, READ_ALL_ROLES)
     indicator_set = get_object_or_404(IndicatorSet, code=code)
     years = value_years()
     year = _year(request, years)
@@ -138,6 +129,7 @@ def set_detail(request, code: str):
                 {"label": c["name"], "value": home["contributions"][c["code"]]}
                 for c in table["columns"]
             ],
+            unit=_("index points"),
         )
     for row in table["rows"]:
         row["cells"] = [
@@ -151,11 +143,10 @@ def set_detail(request, code: str):
     )
 
 
-@login_required
+@requires("indicators.manage")
 @require_http_methods(["GET", "POST"])
 def values_import(request):
     """Upload a workbook of peer-region values: check (dry run) or import, all-or-nothing."""
-    _require(request, STAFF_ROLES)
     result = None
     if request.method == "POST":
         form = ValuesImportForm(request.POST, request.FILES)
@@ -176,10 +167,9 @@ def values_import(request):
     )
 
 
-@login_required
+@requires("indicators.manage")
 def values_export(request):
     """The stored values (optionally one year) as a workbook with the import headers."""
-    _require(request, STAFF_ROLES)
     try:
         year = int(request.GET["year"]) if request.GET.get("year") else None
     except ValueError:

@@ -10,9 +10,9 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
+from kechuang.core.access import requires
 from kechuang.core.permissions import user_role
 from kechuang.core.roles import STAFF_ROLES
-from kechuang.core.views import login_required
 from kechuang.dashboard.selectors import available_years
 
 from .forms import ParagraphForm
@@ -32,7 +32,7 @@ def _staff_or_403(request) -> None:
         raise PermissionDenied
 
 
-@login_required
+@requires("reports.generate")
 def paragraph_list(request):
     _staff_or_403(request)
     report_paragraphs_seed()
@@ -43,7 +43,7 @@ def paragraph_list(request):
     return render(request, "reports/paragraph_list.html", {"groups": groups})
 
 
-@login_required
+@requires("reports.generate")
 def paragraph_edit(request, key: str):
     _staff_or_403(request)
     spec = paragraph_spec(key)

@@ -13,9 +13,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from kechuang.core.permissions import user_role
-from kechuang.core.roles import READ_ALL_ROLES, STAFF_ROLES
-from kechuang.core.views import login_required
+from kechuang.core.access import can, requires
 from kechuang.core.years import data_years
 
 from .models import Report, ReportFormat
@@ -34,17 +32,9 @@ class ReportForm(forms.Form):
             self.fields["year"].initial = years[-1]
 
 
-def _role_or_403(request):
-    role = user_role(request.user)
-    if role not in READ_ALL_ROLES:
-        raise PermissionDenied
-    return role
-
-
-@login_required
+@requires("reports.view", post="reports.generate")
 def report_home(request):
-    role = _role_or_403(request)
-    can_generate = role in STAFF_ROLES
+    can_generate = can(request.user, "reports.generate")
     years = data_years()
     form = ReportForm(request.POST or None, years=years) if can_generate else None
     if request.method == "POST":
@@ -70,9 +60,8 @@ def report_home(request):
     return render(request, "reports/report_home.html", context)
 
 
-@login_required
+@requires("reports.view")
 def report_download(request, pk: int):
-    _role_or_403(request)
     report = get_object_or_404(Report, pk=pk)
     response = HttpResponse(bytes(report.content), content_type=CONTENT_TYPES[report.format])
     response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(report.filename)}"

@@ -8,12 +8,12 @@ from __future__ import annotations
 
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404
+from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 
-from kechuang.core.permissions import is_staff_role
+from kechuang.core.access import HasCapability
 from kechuang.enterprises.api.views import service_errors
 
 from .. import selectors, services
@@ -34,6 +34,8 @@ __all__ = ["CampaignViewSet", "VisitTaskViewSet", "VisitRecordViewSet"]
 
 class _ReadViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     lookup_value_regex = r"\d+"
+    permission_classes = [HasCapability]
+    capability: dict = {"get": "api.read"}
 
 
 class CampaignViewSet(mixins.CreateModelMixin, _ReadViewSet):
@@ -41,15 +43,15 @@ class CampaignViewSet(mixins.CreateModelMixin, _ReadViewSet):
 
     serializer_class = CampaignSerializer
     filterset_class = CampaignFilterSet
+    capability = {"get": "api.read", "create": "campaigns.manage"}
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
             return selectors.Campaign.objects.none()
         return selectors.campaign_list(self.request.user).order_by("-created_at", "-id")
 
+    @extend_schema(request=CampaignInputSerializer, responses={201: CampaignSerializer})
     def create(self, request, *args, **kwargs):
-        if not is_staff_role(request.user):
-            raise PermissionDenied
         data = CampaignInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         with service_errors():
@@ -63,12 +65,14 @@ class VisitTaskViewSet(_ReadViewSet):
 
     serializer_class = VisitTaskSerializer
     filterset_class = VisitTaskFilterSet
+    capability = {"get": "api.read", "transition": "campaigns.work", "reassign": "campaigns.manage"}
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
             return VisitTask.objects.none()
         return selectors.task_list(self.request.user).order_by("due_date", "id")
 
+    @extend_schema(request=TransitionInputSerializer, responses=VisitTaskSerializer)
     @action(detail=True, methods=["post"], serializer_class=TransitionInputSerializer)
     def transition(self, request, pk=None):
         task = self.get_object()
@@ -78,11 +82,10 @@ class VisitTaskViewSet(_ReadViewSet):
             services.task_transition(task=task, user=request.user, **data.validated_data)
         return Response(VisitTaskSerializer(task).data)
 
+    @extend_schema(request=ReassignInputSerializer, responses=VisitTaskSerializer)
     @action(detail=True, methods=["post"], serializer_class=ReassignInputSerializer)
     def reassign(self, request, pk=None):
         task = self.get_object()
-        if not is_staff_role(request.user):
-            raise PermissionDenied
         data = ReassignInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         with service_errors():
@@ -96,6 +99,7 @@ class VisitRecordViewSet(mixins.CreateModelMixin, _ReadViewSet):
 
     serializer_class = VisitRecordSerializer
     filterset_class = VisitRecordFilterSet
+    capability = {"get": "api.read", "create": "campaigns.work"}
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
@@ -108,6 +112,7 @@ class VisitRecordViewSet(mixins.CreateModelMixin, _ReadViewSet):
             .order_by("-visit_date", "-id")
         )
 
+    @extend_schema(request=VisitRecordInputSerializer, responses={201: VisitRecordSerializer})
     def create(self, request, *args, **kwargs):
         data = VisitRecordInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)

@@ -14,10 +14,11 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
-from rest_framework.permissions import SAFE_METHODS, BasePermission, IsAuthenticated
+from rest_framework.permissions import SAFE_METHODS, BasePermission
 from rest_framework.response import Response
 from rest_framework.settings import api_settings
 
+from kechuang.core.access import HasCapability
 from kechuang.enterprises import services
 from kechuang.enterprises.filters import (
     AnnualFigureFilterSet,
@@ -108,7 +109,8 @@ class ScopedServiceViewSet(
 
     model = None
     select_related: tuple[str, ...] = ()
-    permission_classes = [IsAuthenticated, RoleWritePermission]
+    permission_classes = [HasCapability, RoleWritePermission]
+    capability = {"list": "api.read", "retrieve": "api.read", "*": "records.write"}
     lookup_value_regex = r"\d+"
 
     def get_queryset(self):
@@ -249,7 +251,7 @@ class FigureSubmissionViewSet(ScopedServiceViewSet):
         )
 
     @extend_schema(request=None, responses=FigureSubmissionSerializer)
-    @action(detail=True, methods=["post"], permission_classes=[IsAuthenticated])
+    @action(detail=True, methods=["post"], permission_classes=[HasCapability])
     def submit(self, request, pk=None):
         """Send a draft or returned submission for review (the enterprise's own account)."""
         with service_errors():
@@ -262,7 +264,7 @@ class FigureSubmissionViewSet(ScopedServiceViewSet):
         methods=["post"],
         url_path="return",
         url_name="return",
-        permission_classes=[IsAuthenticated],
+        permission_classes=[HasCapability],
     )
     def return_(self, request, pk=None):
         """Return a submitted submission to the enterprise with a reason (bureau staff)."""
@@ -276,7 +278,7 @@ class FigureSubmissionViewSet(ScopedServiceViewSet):
         return self._done(submission)
 
     @extend_schema(request=None, responses=FigureSubmissionSerializer)
-    @action(detail=True, methods=["post"], permission_classes=[IsAuthenticated])
+    @action(detail=True, methods=["post"], permission_classes=[HasCapability])
     def accept(self, request, pk=None):
         """Accept a submitted submission: its values become the registry's yearly figures."""
         with service_errors():

@@ -6,15 +6,15 @@ Values written here are recorded with their user like imported ones (source "api
 
 from __future__ import annotations
 
+from drf_spectacular.plumbing import build_array_type, build_basic_type
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
-from rest_framework.permissions import SAFE_METHODS, BasePermission
 from rest_framework.response import Response
 
-from kechuang.core.permissions import user_role
-from kechuang.core.roles import READ_ALL_ROLES, STAFF_ROLES
+from kechuang.core.access import HasCapability
 
 from ..models import Indicator, IndicatorSet, IndicatorValue, Target
 from ..selectors import indicator_table, ranking_summary, target_progress
@@ -25,15 +25,8 @@ from .serializers import (
     TargetSerializer,
 )
 
-
-class ReadLeaderWriteStaff(BasePermission):
-    """Reads: leader and bureau staff; writes: bureau staff only."""
-
-    def has_permission(self, request, view):
-        role = user_role(request.user)
-        if request.method in SAFE_METHODS:
-            return role in READ_ALL_ROLES
-        return role in STAFF_ROLES
+# Reads: leader and bureau staff; writes: bureau staff only (the access policy).
+CAPABILITY = {"get": "indicators.view", "*": "indicators.manage"}
 
 
 def _year(request) -> int:
@@ -44,19 +37,24 @@ def _year(request) -> int:
 
 
 class IndicatorViewSet(viewsets.ReadOnlyModelViewSet):
-    permission_classes = [ReadLeaderWriteStaff]
+    permission_classes = [HasCapability]
+    capability = CAPABILITY
     serializer_class = IndicatorSerializer
     queryset = Indicator.objects.order_by("sort_order", "code")
     lookup_field = "code"
 
 
 class IndicatorSetViewSet(viewsets.ReadOnlyModelViewSet):
-    permission_classes = [ReadLeaderWriteStaff]
+    permission_classes = [HasCapability]
+    capability = CAPABILITY
     serializer_class = IndicatorSetSerializer
     queryset = IndicatorSet.objects.prefetch_related("members__indicator").order_by("sort_order")
     lookup_field = "code"
 
-    @extend_schema(parameters=[OpenApiParameter("year", int, required=True)])
+    @extend_schema(
+        parameters=[OpenApiParameter("year", int, required=True)],
+        responses=OpenApiTypes.OBJECT,
+    )
     @action(detail=True, methods=["get"])
     def index(self, request, code=None):
         """The set's index table for ?year=: values, index, ranks, contributions per region."""
@@ -66,7 +64,8 @@ class IndicatorSetViewSet(viewsets.ReadOnlyModelViewSet):
 
 
 class IndicatorValueViewSet(viewsets.ModelViewSet):
-    permission_classes = [ReadLeaderWriteStaff]
+    permission_classes = [HasCapability]
+    capability = CAPABILITY
     serializer_class = IndicatorValueSerializer
     filterset_fields = {"year": ["exact"], "indicator__code": ["exact"], "region__code": ["exact"]}
 
@@ -83,12 +82,16 @@ class IndicatorValueViewSet(viewsets.ModelViewSet):
 
 
 class TargetViewSet(viewsets.ModelViewSet):
-    permission_classes = [ReadLeaderWriteStaff]
+    permission_classes = [HasCapability]
+    capability = CAPABILITY
     serializer_class = TargetSerializer
     queryset = Target.objects.select_related("indicator").order_by("year", "indicator__code")
     filterset_fields = ["year"]
 
-    @extend_schema(parameters=[OpenApiParameter("year", int, required=True)])
+    @extend_schema(
+        parameters=[OpenApiParameter("year", int, required=True)],
+        responses={200: build_array_type(build_basic_type(OpenApiTypes.OBJECT))},
+    )
     @action(detail=False, methods=["get"])
     def progress(self, request):
         """Progress towards the targets of ?year= (actual, progress %, pending, records)."""
@@ -96,9 +99,13 @@ class TargetViewSet(viewsets.ModelViewSet):
 
 
 class RankingViewSet(viewsets.ViewSet):
-    permission_classes = [ReadLeaderWriteStaff]
+    permission_classes = [HasCapability]
+    capability = CAPABILITY
 
-    @extend_schema(parameters=[OpenApiParameter("year", int, required=True)])
+    @extend_schema(
+        parameters=[OpenApiParameter("year", int, required=True)],
+        responses=OpenApiTypes.OBJECT,
+    )
     def list(self, request):
         """The home region's ranks, sensitivity and top contributors per ranked set."""
         return Response(ranking_summary(_year(request)))

@@ -9,14 +9,11 @@ from fractions import Fraction
 from django.db.models import Max
 from drf_spectacular.utils import OpenApiTypes, extend_schema
 from rest_framework import status, viewsets
-from rest_framework.decorators import api_view, parser_classes, permission_classes
-from rest_framework.exceptions import PermissionDenied
+from rest_framework.decorators import api_view, parser_classes
 from rest_framework.parsers import JSONParser
-from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
-from kechuang.core.permissions import user_role
-from kechuang.core.roles import STAFF_ROLES, Role
+from kechuang.core.access import HasCapability, api_capability
 
 from ..filters import AssessmentResultFilterSet
 from ..logic import evaluate_case
@@ -26,15 +23,15 @@ from .serializers import AssessmentResultSerializer, EvaluateInputSerializer
 
 __all__ = ["AssessmentResultViewSet", "evaluate"]
 
-EVALUATE_ROLES = STAFF_ROLES | {Role.ENTERPRISE}
-
 
 class AssessmentResultViewSet(viewsets.ReadOnlyModelViewSet):
     """Stored results of each year's newest run, scoped through the enterprise (``for_user``)."""
 
     serializer_class = AssessmentResultSerializer
     filterset_class = AssessmentResultFilterSet
-    permission_classes = [IsAuthenticated]
+    permission_classes = [HasCapability]
+    capability = "api.read"
+    lookup_value_regex = r"\d+"
 
     def get_queryset(self):
         newest = (
@@ -64,15 +61,13 @@ def _plain(value):
 
 @extend_schema(request=EvaluateInputSerializer, responses={200: OpenApiTypes.OBJECT})
 @api_view(["POST"])
-@permission_classes([IsAuthenticated])
+@api_capability("api.evaluate")
 @parser_classes([JSONParser])
 def evaluate(request):
     """Evaluate one §11 case (money in 万元) and answer the §11 result; nothing is stored.
 
     Bureau staff and enterprise users only. Bad input is a 400 with field errors, never a 500.
     """
-    if user_role(request.user) not in EVALUATE_ROLES:
-        raise PermissionDenied
     if not isinstance(request.data, dict):
         return Response(
             {"non_field_errors": ["The case must be a JSON object."]},

@@ -9,25 +9,22 @@ from __future__ import annotations
 from decimal import Decimal
 from fractions import Fraction
 
-from django.core.exceptions import PermissionDenied
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
 from rest_framework.exceptions import ValidationError
 from rest_framework.pagination import LimitOffsetPagination
-from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from kechuang.core.permissions import get_object_for_user, user_role
-from kechuang.core.roles import READ_ALL_ROLES
+from kechuang.core.access import HasCapability
+from kechuang.core.permissions import get_object_for_user
 from kechuang.core.years import default_year, parse_year, window_message
 from kechuang.enterprises.models import AnnualFigure, Enterprise
 
 from ..diagnosis import enterprise_diagnosis
 from ..logic.zero_rd import ZeroRdSpec
 from ..selectors import DEFINITIONS, SLICE_LABELS, rd_aggregates, rd_breakdown, zero_rd_enterprises
-from ..views import DIAGNOSIS_ROLES, LIST_ROLES
 
 __all__ = ["RdAggregatesView", "ZeroRdView", "DiagnosisView"]
 
@@ -58,11 +55,6 @@ def _year(request, required_years=None) -> int:
     return year
 
 
-def _require(request, roles):
-    if user_role(request.user) not in roles:
-        raise PermissionDenied
-
-
 YEAR = OpenApiParameter("year", OpenApiTypes.INT, description="Calendar year (default: latest)")
 
 
@@ -70,7 +62,8 @@ class RdAggregatesView(APIView):
     """Headline R&D figures of above-scale industrial enterprises for a year, with their
     definitions, and optionally one breakdown (`by`=town|division|revenue_band|tier)."""
 
-    permission_classes = [IsAuthenticated]
+    permission_classes = [HasCapability]
+    capability = "api.rnd_aggregates"
 
     @extend_schema(
         parameters=[
@@ -80,7 +73,6 @@ class RdAggregatesView(APIView):
         responses=OpenApiTypes.OBJECT,
     )
     def get(self, request):
-        _require(request, READ_ALL_ROLES)
         year = _year(request)
         by = request.query_params.get("by")
         if by and by not in SLICE_LABELS:
@@ -132,7 +124,8 @@ class ZeroRdView(APIView):
     """Above-scale enterprises declaring zero R&D (scoped to the user), contradictions first.
     Query: year, town, industry, contradiction_only; paginated with limit/offset."""
 
-    permission_classes = [IsAuthenticated]
+    permission_classes = [HasCapability]
+    capability = "rnd.list"
 
     @extend_schema(
         parameters=[
@@ -144,7 +137,6 @@ class ZeroRdView(APIView):
         responses=ZeroRdRowSerializer(many=True),
     )
     def get(self, request):
-        _require(request, LIST_ROLES)
         raw = {
             "year": _year(request),
             "town": request.query_params.get("town"),
@@ -167,11 +159,11 @@ class DiagnosisView(APIView):
     """The diagnosis of one enterprise for a year: findings, recommendations, the three R&D
     figures, peers, structure and the tax at stake (scoped like the page: 404 outside)."""
 
-    permission_classes = [IsAuthenticated]
+    permission_classes = [HasCapability]
+    capability = "rnd.diagnosis"
 
     @extend_schema(parameters=[YEAR], responses=OpenApiTypes.OBJECT)
     def get(self, request, pk: int):
-        _require(request, DIAGNOSIS_ROLES)
         enterprise = get_object_for_user(
             Enterprise.objects.select_related("town"), request.user, pk=pk
         )
