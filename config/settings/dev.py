@@ -5,6 +5,10 @@ Static files are served straight from static/ (no collectstatic step, no manifes
 """
 
 from .base import *  # noqa: F401,F403
+from .base import INSTALLED_APPS
+
+# The demo region (`kechuang demo`) exists only under these settings and the test settings.
+INSTALLED_APPS = [*INSTALLED_APPS, "kechuang.demo"]
 
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

@@ -1,6 +1,9 @@
 """Tests: fast password hashing, synchronous background tasks, in-memory email."""
 
 from .base import *  # noqa: F401,F403
+from .base import INSTALLED_APPS
+
+INSTALLED_APPS = [*INSTALLED_APPS, "kechuang.demo"]
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"

@@ -1,9 +1,11 @@
+"""`kechuang demo`: only exists where the demo app is installed (development and demo settings)."""
+
 import time
 
 from django.core.management import call_command
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 
-from kechuang.demo.services import DEMO_PASSWORD, DEMO_USERS, demo_build
+from kechuang.demo.services import DEMO_PASSWORD, DEMO_USERS, NotADemoDatabase, demo_build
 
 
 class Command(BaseCommand):
@@ -24,7 +26,10 @@ class Command(BaseCommand):
     def handle(self, *args, no_serve, enterprises, force, addr, **options):
         call_command("migrate", verbosity=0, interactive=False)
         started = time.perf_counter()
-        generated = demo_build(n_enterprises=enterprises, force=force)
+        try:
+            generated = demo_build(n_enterprises=enterprises, force=force)
+        except NotADemoDatabase as exc:
+            raise CommandError(str(exc)) from exc
         took = time.perf_counter() - started
         self.stdout.write(
             ("Generated" if generated else "Reused") + f" the demo region in {took:.1f} s."

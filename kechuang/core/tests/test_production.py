@@ -1,0 +1,123 @@
+"""The production path: deploy checks clean, no demo, security headers, a served login page.
+
+Each test runs the real commands in a subprocess under config.settings.prod, against a fresh
+SQLite database in a temporary folder (the operator's situation after installing).
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+import pytest
+
+ROOT = Path(__file__).resolve().parents[3]
+
+
+@pytest.fixture(scope="module")
+def prod_env(tmp_path_factory):
+    var = tmp_path_factory.mktemp("prod-var")
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "config.settings.prod",
+        "KECHUANG_VAR_DIR": str(var),
+        "STATIC_ROOT": str(var / "static"),
+        "ALLOWED_HOSTS": "127.0.0.1,kc.example.gov.cn",
+        "CSRF_TRUSTED_ORIGINS": "https://kc.example.gov.cn",
+        "BEHIND_TLS_PROXY": "1",
+    }
+    env.pop("DATABASE_URL", None)
+    return env
+
+
+def _manage(env, *args, check=True):
+    return subprocess.run(
+        [sys.executable, str(ROOT / "manage.py"), *args],
+        env=env,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=check,
+        timeout=300,
+    )
+
+
+def test_check_deploy_is_clean_once_installed(prod_env):
+    before = _manage(prod_env, "check", "--deploy", check=False)
+    assert "kechuang.E001" in before.stdout + before.stderr  # static files not collected yet
+    _manage(prod_env, "migrate", "--noinput")
+    _manage(prod_env, "collectstatic", "--noinput", "-v0")
+    after = _manage(prod_env, "check", "--deploy", "--fail-level", "WARNING")
+    assert "System check identified no issues" in after.stdout
+
+
+def test_demo_command_does_not_exist_in_production(prod_env):
+    result = _manage(prod_env, "demo", "--no-serve", check=False)
+    assert result.returncode != 0
+    assert "Unknown command: 'demo'" in result.stderr
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def test_serve_under_production_settings(prod_env, tmp_path):
+    _manage(prod_env, "migrate", "--noinput")
+    port = _free_port()
+    log = tmp_path / "access.log"
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "kechuang.cli",
+            "serve",
+            "--addr",
+            f"127.0.0.1:{port}",
+            "--workers",
+            "1",
+            "--no-worker",
+            "--access-log",
+            str(log),
+        ],
+        env=prod_env,
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
+    try:
+        base = f"http://127.0.0.1:{port}"
+        https = {"X-Forwarded-Proto": "https"}
+        for _ in range(120):
+            try:
+                httpx.get(base + "/accounts/login/", timeout=2)
+                break
+            except httpx.HTTPError:
+                time.sleep(0.5)
+        # Plain HTTP is redirected to HTTPS.
+        plain = httpx.get(base + "/accounts/login/")
+        assert plain.status_code == 301 and plain.headers["location"].startswith("https://")
+        page = httpx.get(base + "/accounts/login/", headers=https)
+        assert page.status_code == 200
+        assert "max-age=31536000" in page.headers["strict-transport-security"]
+        csp = page.headers["content-security-policy"]
+        assert "script-src 'self'" in csp and "unsafe-inline" not in csp.split("style-src-attr")[0]
+        assert "camera=()" in page.headers["permissions-policy"]
+        assert page.headers["x-frame-options"] == "DENY"
+        # The login page links hashed static files, and they are served.
+        css = [p for p in page.text.split('"') if p.startswith("/static/") and p.endswith(".css")]
+        assert css and all(httpx.get(base + p, headers=https).status_code == 200 for p in css)
+        # The demo does not exist: no demo login works.
+        assert "kechuang-demo" not in page.text
+        time.sleep(0.5)
+        assert "/accounts/login/" in log.read_text()
+    finally:
+        os.killpg(proc.pid, 15)
+        proc.wait(timeout=20)
