@@ -20,6 +20,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from kechuang.core.access import ScopeKind, role_scope
 from kechuang.core.models import ScopedQuerySet
 from kechuang.core.validators import validate_plain_text, validate_single_line
 from kechuang.enterprises.models import HighTechRdCategories, money_field
@@ -372,6 +373,17 @@ class EnterpriseContact(models.Model):
 
 
 
+class AgencyQuerySet(models.QuerySet):
+    def for_user(self, user):
+        """Agencies a user may see (access policy "agencies.view"): all, the user's own, none."""
+        kind = role_scope(user, "agencies.view")
+        if kind == ScopeKind.ALL:
+            return self
+        if kind == ScopeKind.OWN:
+            return self.filter(members__user=user)
+        return self.none()
+
+
 class Agency(models.Model):
     """A member of the S&T service alliance (科技服务联盟), e.g. an accounting agent."""
 
@@ -385,6 +397,8 @@ class Agency(models.Model):
         _("services offered"), max_length=2000, blank=True, validators=[validate_plain_text]
     )
     history = HistoricalRecords()
+
+    objects = AgencyQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]
@@ -455,6 +469,38 @@ class DelegationQuerySet(ScopedQuerySet):
     def active_on(self, date: dt.date):
         """Delegations in force on `date`: start ≤ date ≤ end and not ended."""
         return self.filter(status=DelegationStatus.ACTIVE, start_date__lte=date, end_date__gte=date)
+
+    def for_user(self, user):
+        """Delegations a user may see (access policy "delegations.view"): bureau staff all; an
+        enterprise its own; an agency its own agency's, only for enterprises it may still see
+        (past delegations stay listed)."""
+        kind = role_scope(user, "delegations.view")
+        if kind == ScopeKind.ALL:
+            return self
+        if kind != ScopeKind.OWN:
+            return self.none()
+        scoped = super().for_user(user)
+        if role_scope(user, "agencies.view") == ScopeKind.OWN:
+            return scoped.filter(agency__members__user=user)
+        return scoped
+
+
+class RDSubmissionQuerySet(ScopedQuerySet):
+    enterprise_path = "enterprise__"
+
+    def for_user(self, user):
+        """Submissions a user may see (access policy "submissions.view"): bureau staff all; an
+        enterprise those for it; an agency those it made for enterprises that still delegate
+        to it."""
+        kind = role_scope(user, "submissions.view")
+        if kind == ScopeKind.ALL:
+            return self
+        if kind == ScopeKind.NONE:
+            return self.none()
+        scoped = super().for_user(user)
+        if kind == ScopeKind.DELEGATED:
+            return scoped.filter(agency__members__user=user)
+        return scoped
 
 
 class Delegation(models.Model):
@@ -540,6 +586,8 @@ class RDSubmission(HighTechRdCategories):
     )
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
     history = HistoricalRecords()
+
+    objects = RDSubmissionQuerySet.as_manager()
 
     class Meta:
         ordering = ["-submitted_at", "-id"]

@@ -17,11 +17,10 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from kechuang.core.access import can, requires, scope_for
 from kechuang.core.filters import db_int_or_none
 from kechuang.core.lists import list_page
-from kechuang.core.permissions import get_object_for_user, is_staff_role, user_role
-from kechuang.core.roles import READ_ALL_ROLES, STAFF_ROLES, Role
-from kechuang.core.views import login_required
+from kechuang.core.permissions import get_object_for_user
 from kechuang.enterprises.constants import FIRST_REPORTING_YEAR, LAST_REPORTING_YEAR
 from kechuang.enterprises.models import AnnualFigure, Enterprise
 
@@ -44,18 +43,11 @@ from .logic.workflow import allowed_targets, default_due_date
 from .models import Agency, Campaign, VisitTask
 from .tables import STATE_BADGES, CampaignTable, VisitTaskTable
 
-WORK_ROLES = STAFF_ROLES | {Role.TOWN_OFFICER, Role.AGENCY}
-COVERAGE_ROLES = READ_ALL_ROLES | {Role.TOWN_OFFICER}
 # The campaign kind a saved filter suggests when a list posts it without one.
 KIND_FOR_TARGET = {
     TargetKind.ZERO_RD: CampaignKind.ZERO_DECLARATION,
     TargetKind.ABOVE_SCALE: CampaignKind.DIAGNOSIS,
 }
-
-
-def _require(request, roles) -> None:
-    if user_role(request.user) not in roles:
-        raise PermissionDenied
 
 
 def _form_errors(form, exc: ValidationError) -> None:
@@ -64,19 +56,18 @@ def _form_errors(form, exc: ValidationError) -> None:
 
 
 def _tabs(request, active: str) -> list[dict]:
-    role = user_role(request.user)
     tabs = [
-        ("campaign_list", _("Campaigns"), WORK_ROLES),
-        ("task_list", _("Visit tasks"), WORK_ROLES),
-        ("coverage", _("Coverage"), COVERAGE_ROLES),
-        ("agency_list", _("Service agencies"), STAFF_ROLES | {Role.AGENCY, Role.ENTERPRISE}),
-        ("delegation_list", _("Delegations"), STAFF_ROLES | {Role.AGENCY, Role.ENTERPRISE}),
-        ("submission_list", _("R&D submissions"), STAFF_ROLES | {Role.AGENCY, Role.ENTERPRISE}),
+        ("campaign_list", _("Campaigns"), "campaigns.work"),
+        ("task_list", _("Visit tasks"), "campaigns.work"),
+        ("coverage", _("Coverage"), "coverage.view"),
+        ("agency_list", _("Service agencies"), "agencies.view"),
+        ("delegation_list", _("Delegations"), "delegations.view"),
+        ("submission_list", _("R&D submissions"), "submissions.view"),
     ]
     return [
         {"url": reverse(f"campaigns:{name}"), "label": label, "active": name == active}
-        for name, label, roles in tabs
-        if role in roles
+        for name, label, capability in tabs
+        if can(request.user, capability)
     ]
 
 
@@ -87,14 +78,13 @@ def _render(request, template, context, active, status=200):
 # ------------------------------------------------------------------ campaigns
 
 
-@login_required
+@requires("campaigns.entry")
 def campaign_list(request):
-    role = user_role(request.user)
-    if role == Role.LEADER:
-        return redirect("campaigns:coverage")
-    if role == Role.ENTERPRISE:
+    if not can(request.user, "campaigns.work"):
+        # The leader follows the visits on the coverage page, an enterprise its delegations.
+        if can(request.user, "coverage.view"):
+            return redirect("campaigns:coverage")
         return redirect("campaigns:delegation_list")
-    _require(request, WORK_ROLES)
     return list_page(
         request,
         queryset=selectors.campaign_list(request.user),
@@ -103,14 +93,13 @@ def campaign_list(request):
         template="campaigns/campaign_list.html",
         extra_context={
             "tabs": _tabs(request, "campaign_list"),
-            "can_create": is_staff_role(request.user),
+            "can_create": can(request.user, "campaigns.manage"),
         },
     )
 
 
-@login_required
+@requires("campaigns.manage")
 def campaign_create(request):
-    _require(request, STAFF_ROLES)
     form = CampaignForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -141,13 +130,12 @@ def _created(request, campaign):
     return redirect(campaign)
 
 
-@login_required
+@requires("campaigns.manage")
 @require_POST
 def campaign_create_from_filter(request):
     """One step from a list (e.g. the zero-R&D list): the list posts its saved filter as form
     fields (kind, year, town, contradiction_only; optionally name, campaign_kind, due_date) and
     the campaign with its tasks is created at once."""
-    _require(request, STAFF_ROLES)
     try:
         spec = normalise_filter_spec(
             request.POST, first_year=FIRST_REPORTING_YEAR, last_year=LAST_REPORTING_YEAR
@@ -200,15 +188,12 @@ def _campaign_for_user(request, pk) -> Campaign:
     return campaign
 
 
-@login_required
+@requires("campaigns.work")
 def campaign_detail(request, pk: int):
-    _require(request, WORK_ROLES)
     campaign = _campaign_for_user(request, pk)
     tasks = selectors.task_list(request.user).filter(campaign=campaign)
     attendance_form = None
-    if campaign.kind == CampaignKind.TRAINING and user_role(request.user) in STAFF_ROLES | {
-        Role.TOWN_OFFICER
-    }:
+    if campaign.kind == CampaignKind.TRAINING and can(request.user, "campaigns.attendance"):
         attendance_form = AttendanceForm(
             enterprises=Enterprise.objects.for_user(request.user)
             .filter(visit_tasks__campaign=campaign)
@@ -240,10 +225,9 @@ def campaign_detail(request, pk: int):
     )
 
 
-@login_required
+@requires("campaigns.attendance")
 @require_POST
 def campaign_attendance(request, pk: int):
-    _require(request, STAFF_ROLES | {Role.TOWN_OFFICER})
     campaign = _campaign_for_user(request, pk)
     enterprises = Enterprise.objects.for_user(request.user).filter(visit_tasks__campaign=campaign)
     form = AttendanceForm(request.POST, enterprises=enterprises)
@@ -267,9 +251,8 @@ def campaign_attendance(request, pk: int):
 # ------------------------------------------------------------------ tasks
 
 
-@login_required
+@requires("campaigns.work")
 def task_list(request):
-    _require(request, WORK_ROLES)
     return list_page(
         request,
         queryset=selectors.task_list(request.user),
@@ -293,9 +276,8 @@ def _task_for_user(request, pk) -> VisitTask:
     )
 
 
-@login_required
+@requires("campaigns.work")
 def task_detail(request, pk: int, visit_form=None, reassign_form=None, status=200):
-    _require(request, WORK_ROLES)
     task = _task_for_user(request, pk)
     group = selectors.task_group(task, request.user)
     actors = services.task_actors(task, request.user)
@@ -303,7 +285,7 @@ def task_detail(request, pk: int, visit_form=None, reassign_form=None, status=20
     can_visit = bool(actors) and task.state != TaskState.CLOSED
     if visit_form is None and can_visit:
         visit_form = VisitRecordForm(siblings=workable)
-    if reassign_form is None and is_staff_role(request.user):
+    if reassign_form is None and can(request.user, "campaigns.manage"):
         reassign_form = ReassignForm(
             initial={"assignee": task.assignee_id, "due_date": task.due_date}
         )
@@ -326,10 +308,9 @@ def task_detail(request, pk: int, visit_form=None, reassign_form=None, status=20
     return _render(request, "campaigns/task_detail.html", context, "task_list", status=status)
 
 
-@login_required
+@requires("campaigns.work")
 @require_POST
 def task_visit(request, pk: int):
-    _require(request, WORK_ROLES)
     task = _task_for_user(request, pk)
     siblings = [
         t
@@ -362,10 +343,9 @@ def task_visit(request, pk: int):
     return task_detail(request, pk, visit_form=form, status=400)
 
 
-@login_required
+@requires("campaigns.work")
 @require_POST
 def task_transition(request, pk: int):
-    _require(request, WORK_ROLES)
     task = _task_for_user(request, pk)
     try:
         services.task_transition(
@@ -380,10 +360,9 @@ def task_transition(request, pk: int):
     return redirect(task)
 
 
-@login_required
+@requires("campaigns.manage")
 @require_POST
 def task_reassign(request, pk: int):
-    _require(request, STAFF_ROLES)
     task = _task_for_user(request, pk)
     form = ReassignForm(request.POST)
     if form.is_valid():
@@ -405,12 +384,11 @@ def task_reassign(request, pk: int):
 # ------------------------------------------------------------------ coverage
 
 
-@login_required
+@requires("coverage.view")
 def coverage(request):
-    _require(request, COVERAGE_ROLES)
     tasks = selectors.coverage_tasks(request.user)
     campaigns = Campaign.objects.order_by("-year", "-created_at")
-    if user_role(request.user) not in READ_ALL_ROLES:
+    if not scope_for(request.user, "coverage.view").all:
         campaigns = selectors.campaign_list(request.user)
     campaign_id = db_int_or_none(request.GET.get("campaign", ""))
     selected = None
@@ -456,26 +434,15 @@ def coverage(request):
 # ------------------------------------------------------------------ agencies
 
 
-def _agencies_for(user):
-    role = user_role(user)
-    if role in STAFF_ROLES or role == Role.ENTERPRISE:
-        return Agency.objects.all()
-    if role == Role.AGENCY:
-        return Agency.objects.filter(members__user=user)
-    return Agency.objects.none()
-
-
-@login_required
+@requires("agencies.view")
 def agency_list(request):
-    _require(request, STAFF_ROLES | {Role.AGENCY, Role.ENTERPRISE})
-    agencies = _agencies_for(request.user).prefetch_related("packages")
-    context = {"agencies": agencies, "can_create": is_staff_role(request.user)}
+    agencies = Agency.objects.for_user(request.user).prefetch_related("packages")
+    context = {"agencies": agencies, "can_create": can(request.user, "agencies.manage")}
     return _render(request, "campaigns/agency_list.html", context, "agency_list")
 
 
-@login_required
+@requires("agencies.manage")
 def agency_create(request):
-    _require(request, STAFF_ROLES)
     form = AgencyForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -488,11 +455,10 @@ def agency_create(request):
     return _render(request, "campaigns/simple_form.html", context, "agency_list")
 
 
-@login_required
+@requires("agencies.view")
 def agency_detail(request, pk: int):
-    _require(request, STAFF_ROLES | {Role.AGENCY, Role.ENTERPRISE})
-    agency = get_object_or_404(_agencies_for(request.user), pk=pk)
-    see_clients = is_staff_role(request.user) or user_role(request.user) == Role.AGENCY
+    agency = get_object_or_404(Agency.objects.for_user(request.user), pk=pk)
+    see_clients = can(request.user, "agencies.clients")
     context = {
         "agency": agency,
         "packages": agency.packages.all(),
@@ -500,15 +466,14 @@ def agency_detail(request, pk: int):
         "delegations": selectors.delegation_list(request.user).filter(agency=agency)
         if see_clients
         else None,
-        "package_form": ServicePackageForm() if is_staff_role(request.user) else None,
+        "package_form": ServicePackageForm() if can(request.user, "agencies.manage") else None,
     }
     return _render(request, "campaigns/agency_detail.html", context, "agency_list")
 
 
-@login_required
+@requires("agencies.manage")
 @require_POST
 def package_create(request, pk: int):
-    _require(request, STAFF_ROLES)
     agency = get_object_or_404(Agency, pk=pk)
     form = ServicePackageForm(request.POST)
     if form.is_valid():
@@ -526,12 +491,10 @@ def package_create(request, pk: int):
 # ------------------------------------------------------------------ delegations
 
 
-@login_required
+@requires("delegations.view", post="delegations.create")
 def delegation_list(request):
-    role = user_role(request.user)
-    _require(request, STAFF_ROLES | {Role.AGENCY, Role.ENTERPRISE})
     form = None
-    if role == Role.ENTERPRISE:
+    if can(request.user, "delegations.create"):
         form = DelegationForm(request.POST or None)
         if request.method == "POST" and form.is_valid():
             try:
@@ -547,15 +510,19 @@ def delegation_list(request):
     delegations = list(selectors.delegation_list(request.user))
     for d in delegations:
         d.active_now = d.is_active_on(today)
-    context = {"delegations": delegations, "form": form, "role": role}
+    context = {
+        "delegations": delegations,
+        "form": form,
+        "can_end": can(request.user, "delegations.manage"),
+        "can_submit": can(request.user, "submissions.create"),
+    }
     status = 400 if form is not None and form.is_bound and form.errors else 200
     return _render(request, "campaigns/delegation_list.html", context, "delegation_list", status)
 
 
-@login_required
+@requires("delegations.manage")
 @require_POST
 def delegation_end(request, pk: int):
-    _require(request, STAFF_ROLES | {Role.ENTERPRISE})
     delegation = get_object_or_404(selectors.delegation_list(request.user), pk=pk)
     services.delegation_end(delegation=delegation, user=request.user)
     messages.success(request, _("Delegation ended: the agency no longer sees your enterprise."))
@@ -565,25 +532,23 @@ def delegation_end(request, pk: int):
 # ------------------------------------------------------------------ R&D submissions
 
 
-@login_required
+@requires("submissions.view")
 def submission_list(request):
-    _require(request, STAFF_ROLES | {Role.AGENCY, Role.ENTERPRISE})
     submissions = selectors.submission_list(request.user)
     clients = None
-    if user_role(request.user) == Role.AGENCY:
+    if can(request.user, "submissions.create"):
         clients = Enterprise.objects.for_user(request.user).order_by("name")
     context = {
         "submissions": submissions,
         "clients": clients,
-        "can_decide": user_role(request.user) == Role.ENTERPRISE,
+        "can_decide": can(request.user, "submissions.decide"),
         "pending": SubmissionStatus.PENDING,
     }
     return _render(request, "campaigns/submission_list.html", context, "submission_list")
 
 
-@login_required
+@requires("submissions.create")
 def submission_create(request, enterprise_pk: int):
-    _require(request, {Role.AGENCY})
     enterprise = get_object_for_user(Enterprise.objects.all(), request.user, pk=enterprise_pk)
     form = RDSubmissionForm(request.POST or None, initial={"year": dt.date.today().year - 1})
     if request.method == "POST" and form.is_valid():
@@ -612,10 +577,9 @@ def submission_create(request, enterprise_pk: int):
     return _render(request, "campaigns/simple_form.html", context, "submission_list")
 
 
-@login_required
+@requires("submissions.decide")
 @require_POST
 def submission_decide(request, pk: int, decision: str):
-    _require(request, {Role.ENTERPRISE})
     submission = get_object_or_404(selectors.submission_list(request.user), pk=pk)
     service = {
         "confirm": services.rd_submission_confirm,

@@ -5,15 +5,68 @@ from __future__ import annotations
 import datetime as dt
 
 from django.db.models import Count, Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from .choices import UNICORN_TIERS, QualificationKind, QualificationStatus
 from .models import Qualification
 
-__all__ = ["enterprise_history", "ladder_counts", "valid_high_tech_series", "year_end"]
+__all__ = [
+    "change_reason_text",
+    "enterprise_history",
+    "ladder_counts",
+    "qualification_validity",
+    "valid_high_tech_series",
+    "validity_date",
+    "year_end",
+]
+
+# Titles held for their own year only (tech-SME registration numbers, growth titles).
+PER_YEAR_KINDS = {QualificationKind.NATIONAL_TECH_SME, *UNICORN_TIERS}
+HIGH_TECH_VALIDITY_YEARS = 3  # 国科发火〔2016〕32号 第九条: 自颁发证书之日起有效期为三年
 
 
 def year_end(year: int) -> dt.date:
     return dt.date(year, 12, 31)
+
+
+def validity_date(value: str | None = None) -> dt.date:
+    """The date validity is judged on: ``value`` (YYYY-MM-DD) when given and valid, else today."""
+    if value:
+        try:
+            return dt.date.fromisoformat(value)
+        except ValueError:
+            pass
+    return timezone.localdate()
+
+
+def qualification_validity(q, on: dt.date | None = None) -> str:
+    """Whether qualification ``q`` is in force on ``on`` (today by default): one of
+    ``valid``, ``expired``, ``revoked``, ``not_yet``. The one rule every page uses.
+
+    Issued on or before ``on``; not revoked by then (a revocation without a date counts from
+    the issue date); not past its last valid day: the stored expiry date, for a high-tech
+    certificate the day before the third anniversary of issue when none is stored (32号 第九条),
+    for a per-year title (tech-SME registration, growth titles) 31 December of its year.
+    """
+    on = on or timezone.localdate()
+    if q.revoked_date is not None and q.revoked_date <= on:
+        return "revoked"
+    if q.status == QualificationStatus.REVOKED and q.revoked_date is None:
+        return "revoked"
+    if q.issue_date > on:
+        return "not_yet"
+    last = q.expiry_date
+    if last is None and q.kind == QualificationKind.HIGH_TECH:
+        issue = q.issue_date
+        try:
+            last = issue.replace(year=issue.year + HIGH_TECH_VALIDITY_YEARS)
+        except ValueError:  # 29 February
+            last = dt.date(issue.year + HIGH_TECH_VALIDITY_YEARS, 3, 1)
+        last -= dt.timedelta(days=1)
+    if last is None and q.kind in PER_YEAR_KINDS:
+        last = year_end(q.year)
+    return "expired" if last is not None and on > last else "valid"
 
 
 def _valid_on(date: dt.date, prefix: str = "") -> Q:
@@ -61,9 +114,14 @@ def ladder_counts(year: int, queryset=None) -> dict[str, int]:
     return qs.aggregate(**aggregates)
 
 
-def valid_high_tech_series(years: list[int]) -> dict[int, int]:
-    """Valid high-tech enterprises at each year's 31 December (one query)."""
-    qs = Qualification.objects.filter(kind=QualificationKind.HIGH_TECH)
+def valid_high_tech_series(years: list[int], queryset=None) -> dict[int, int]:
+    """Valid high-tech enterprises at each year's 31 December (one query).
+
+    queryset: Qualification rows to count (default: all; pass a scoped queryset for a slice).
+    """
+    qs = (queryset if queryset is not None else Qualification.objects.all()).filter(
+        kind=QualificationKind.HIGH_TECH
+    )
     result = qs.aggregate(
         **{
             f"y{y}": Count("enterprise", distinct=True, filter=_valid_on(year_end(y)))
@@ -71,6 +129,24 @@ def valid_high_tech_series(years: list[int]) -> dict[int, int]:
         }
     )
     return {y: result[f"y{y}"] for y in years}
+
+
+def change_reason_text(reason: str | None) -> str:
+    """A history change reason as an officer reads it: ``import:<batch id>`` / ``import:<source>``
+    (written by the import service) become 导入批次 #12 / 演示数据生成 …; other reasons are
+    already written for people."""
+    from kechuang.core.models import DataSource
+
+    if not reason:
+        return ""
+    if reason.startswith("import:"):
+        ref = reason.split(":", 1)[1]
+        if ref.isdigit():
+            return _("Import batch #%(id)s") % {"id": ref}
+        if ref in DataSource.values:
+            return str(DataSource(ref).label)
+        return str(_("Import"))
+    return reason
 
 
 def enterprise_history(enterprise, *, limit: int = 50) -> list[dict]:
@@ -141,7 +217,7 @@ def enterprise_history(enterprise, *, limit: int = 50) -> list[dict]:
                     "action": record.get_history_type_display(),
                     "type": record.history_type,
                     "changes": changes,
-                    "reason": record.history_change_reason or "",
+                    "reason": change_reason_text(record.history_change_reason),
                 }
             )
     entries.sort(key=lambda e: e["date"], reverse=True)

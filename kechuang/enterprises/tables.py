@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from kechuang.core.templatetags.kc import pct, wan
 
 from .models import Enterprise, Qualification
+from .selectors import qualification_validity, validity_date
 
 
 class MoneyColumn(tables.Column):
@@ -95,6 +96,24 @@ class QualificationTable(tables.Table):
     )
     credit_code = tables.Column(verbose_name=_("Credit code"), accessor="enterprise__credit_code")
     town = tables.Column(verbose_name=_("Town/street"), accessor="enterprise__town__name")
+    status = tables.Column(verbose_name=_("Validity"), orderable=False, empty_values=())
+
+    VALIDITY = {
+        "valid": ("bg-green-lt", _("Valid")),
+        "expired": ("bg-secondary-lt", _("Expired")),
+        "revoked": ("bg-red-lt", _("Revoked")),
+        "not_yet": ("bg-azure-lt", _("Not yet in force")),
+    }
+
+    @property
+    def validity_on(self):
+        """The date validity is judged on: the list's ``valid_on`` filter, else today."""
+        request = getattr(self, "request", None)
+        return validity_date(request.GET.get("valid_on") if request is not None else None)
+
+    def render_status(self, record):
+        css, label = self.VALIDITY[qualification_validity(record, self.validity_on)]
+        return format_html('<span class="badge {}">{}</span>', css, label)
 
     class Meta:
         model = Qualification

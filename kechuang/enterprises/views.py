@@ -15,10 +15,10 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from kechuang.core.access import can, check, requires
 from kechuang.core.lists import list_page
-from kechuang.core.permissions import get_object_for_user, is_staff_role, user_role
+from kechuang.core.permissions import get_object_for_user, user_role
 from kechuang.core.roles import STAFF_ROLES, Role
-from kechuang.core.views import login_required
 from kechuang.core.years import data_years, in_window, parse_year, selected_year
 from kechuang.dashboard.charts import bar_line_chart
 from kechuang.imports.schemas import SCHEMAS
@@ -38,21 +38,13 @@ from .services import (
 )
 from .tables import EnterpriseTable, QualificationTable
 
-LIST_ROLES = {Role.BUREAU_ADMIN, Role.BUREAU_STAFF, Role.TOWN_OFFICER}
-
-
-def _require_list_role(request):
-    if user_role(request.user) not in LIST_ROLES:
-        raise PermissionDenied
-
 
 def _list_year(request) -> int:
     return selected_year(request, data_years())
 
 
-@login_required
+@requires("enterprise.list")
 def enterprise_list(request):
-    _require_list_role(request)
     year = _list_year(request)
     queryset = (
         Enterprise.objects.for_user(request.user)
@@ -117,9 +109,8 @@ class _TierLookup(dict):
         self.loaded = True
 
 
-@login_required
+@requires("qualification.list")
 def qualification_list(request):
-    _require_list_role(request)
     queryset = Qualification.objects.for_user(request.user).select_related(
         "enterprise", "enterprise__town"
     )
@@ -133,7 +124,7 @@ def qualification_list(request):
     )
 
 
-@login_required
+@requires("enterprise.view")
 def enterprise_detail(request, pk: int):
     enterprise = get_object_for_user(Enterprise.objects.select_related("town"), request.user, pk=pk)
     figures = list(enterprise.annual_figures.order_by("year"))
@@ -161,10 +152,8 @@ def enterprise_detail(request, pk: int):
         },
         line_unit="%",
     )
-    can_edit = is_staff_role(request.user) or (
-        user_role(request.user) == Role.ENTERPRISE
-        and request.user.profile.enterprise_id == enterprise.pk
-    )
+    # The enterprise is in the user's scope (404 otherwise); editing needs figures.change.
+    can_edit = can(request.user, "figures.change")
     context = {
         "enterprise": enterprise,
         "figures": figures,
@@ -192,13 +181,12 @@ def _wan(value):
     return float(round(value / Decimal(10000), 2)) if value is not None else None
 
 
-@login_required
+@requires("figures.change")
 def annual_figure_edit(request, pk: int, year: int):
     """Bureau staff edit one year's figures of the registry; the enterprise itself fills in a
     submission for that year instead (暂存 saves a draft, 提交 sends it for review)."""
     enterprise = get_object_for_user(Enterprise.objects.all(), request.user, pk=pk)
-    if not (is_staff_role(request.user) or user_role(request.user) == Role.ENTERPRISE):
-        raise PermissionDenied
+    check(request, "figures.change")
     if not in_window(year):
         raise Http404
     figure = enterprise.annual_figures.filter(year=year).first()
@@ -291,7 +279,7 @@ def _require_submission_role(request):
     return role
 
 
-@login_required
+@requires("figure_submissions.view")
 def submission_list(request):
     """/enterprises/submissions/?status=&year=: the yearly-figure submissions in the user's
     scope (staff default to those waiting for review)."""
@@ -338,7 +326,7 @@ def _comparison(submission, figure) -> list[dict]:
     return rows
 
 
-@login_required
+@requires("figure_submissions.view")
 def submission_detail(request, pk: int):
     """One submission: proposed values beside the registry's, its history, and for bureau
     staff the accept / return actions."""
@@ -373,8 +361,8 @@ def submission_detail(request, pk: int):
     )
 
 
+@requires("figure_submissions.review")
 @require_POST
-@login_required
 def submission_review(request, pk: int):
     """POST action=accept, or action=return with a reason (bureau staff)."""
     if user_role(request.user) not in STAFF_ROLES:

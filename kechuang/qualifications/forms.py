@@ -52,6 +52,33 @@ class WhatIfForm(forms.Form):
         decimal_places=6,
         required=False,
     )
+    rd_domestic = forms.DecimalField(
+        label=_("R&D expense incurred in China (10,000 yuan)"),
+        min_value=0,
+        max_digits=20,
+        decimal_places=6,
+        required=False,
+    )
+    rd_deduction = forms.DecimalField(
+        label=_("R&D expense, super-deduction scope (10,000 yuan)"),
+        min_value=0,
+        max_digits=20,
+        decimal_places=6,
+        required=False,
+    )
+    hightech_income = forms.DecimalField(
+        label=_("High-tech product (service) income (10,000 yuan)"),
+        min_value=0,
+        max_digits=20,
+        decimal_places=6,
+        required=False,
+    )
+    conversions = forms.IntegerField(
+        label=_("S&T results converted in the last three years (items)"),
+        min_value=0,
+        max_value=10000,
+        required=False,
+    )
     no_incidents = forms.ChoiceField(
         label=_("No major safety, quality, environmental or misconduct incident"),
         choices=ANSWERS,
@@ -81,7 +108,17 @@ class WhatIfForm(forms.Form):
         required=False,
     )
 
-    SLIDERS = ("rd", "tech_staff", "ip1", "ip2", "revenue")
+    SLIDERS = (
+        "rd",
+        "rd_domestic",
+        "rd_deduction",
+        "hightech_income",
+        "tech_staff",
+        "ip1",
+        "ip2",
+        "revenue",
+        "conversions",
+    )
     DECLARATIONS = (
         "no_incidents",
         "credit_clean",
@@ -102,11 +139,11 @@ class ReserveFilterForm(forms.Form):
         required=False,
     )
     town = forms.ModelChoiceField(
-        label=_("Town/street"), queryset=Town.objects.all(), required=False
+        label=_("Town/street"), queryset=Town.objects.all(), required=False, empty_label=_("All")
     )
     industry = forms.ChoiceField(
         label=_("Industry division"),
-        choices=[("", "—")] + INDUSTRY_DIVISION_CHOICES,
+        choices=[("", _("All"))] + INDUSTRY_DIVISION_CHOICES,
         required=False,
     )
     q = forms.CharField(label=_("Name or credit code"), required=False)
@@ -126,31 +163,49 @@ def text_to_value(text: str, current: Any) -> Any:
         if not _DECIMAL_RE.match(text):
             raise ValidationError(_("Enter a decimal number such as 0.10."))
         return text
+    if isinstance(current, int) and not isinstance(current, bool):
+        try:
+            return int(text)
+        except ValueError as exc:
+            raise ValidationError(_("Enter a whole number such as 365.")) from exc
     try:
         return json.loads(text, parse_float=lambda s: s)
     except json.JSONDecodeError as exc:
-        raise ValidationError(_("Not a valid value: %(error)s") % {"error": exc.msg}) from exc
+        raise ValidationError(_("Not a valid value.")) from exc
+
+
+def editable(value: Any) -> bool:
+    """Single thresholds are edited on the page; band tables and lists come with a rule-set
+    version (their shape is part of the rule)."""
+    if isinstance(value, bool):
+        return False
+    return isinstance(value, int) or (isinstance(value, str) and bool(_DECIMAL_RE.match(value)))
 
 
 class RuleSetForm(forms.Form):
-    """One value and one status field per rule item of a rule set."""
+    """One value field per single-valued rule item and one status field per item."""
 
     def __init__(self, *args, rule_set, **kwargs):
         super().__init__(*args, **kwargs)
         self.rule_set = rule_set
         self.items = rule_set.data["items"]
+        status_choices = [
+            ("CONFIRMED", _("confirmed")),
+            ("SECONDARY", _("third-party source")),
+            ("UNCONFIRMED", _("pending policy verification")),
+        ]
+        status_choices += [(s, s) for s in STATUSES if s not in dict(status_choices)]
         for key, item in self.items.items():
-            self.fields[f"v:{key}"] = forms.CharField(
-                label=item.get("label_zh") or key,
-                initial=value_to_text(item["value"]),
-                required=False,
-                widget=forms.TextInput(
-                    attrs={"class": "form-control form-control-sm font-monospace"}
-                ),
-            )
+            if editable(item["value"]):
+                self.fields[f"v:{key}"] = forms.CharField(
+                    label=item.get("label_zh") or key,
+                    initial=value_to_text(item["value"]),
+                    required=False,
+                    widget=forms.TextInput(attrs={"class": "form-control form-control-sm"}),
+                )
             self.fields[f"s:{key}"] = forms.ChoiceField(
-                label=_("status"),
-                choices=[(s, s) for s in STATUSES],
+                label=_("Verification"),
+                choices=status_choices,
                 initial=item["status"],
                 widget=forms.Select(attrs={"class": "form-select form-select-sm"}),
             )
@@ -159,17 +214,16 @@ class RuleSetForm(forms.Form):
         cleaned = super().clean()
         changes: dict[str, dict[str, Any]] = {}
         for key, item in self.items.items():
-            text = cleaned.get(f"v:{key}")
-            if text is None:
-                continue
-            try:
-                value = text_to_value(text, item["value"]) if text.strip() else item["value"]
-            except ValidationError as exc:
-                self.add_error(f"v:{key}", exc)
-                continue
             change = {}
-            if value != item["value"]:
-                change["value"] = value
+            text = cleaned.get(f"v:{key}")
+            if text is not None:
+                try:
+                    value = text_to_value(text, item["value"]) if text.strip() else item["value"]
+                except ValidationError as exc:
+                    self.add_error(f"v:{key}", exc)
+                    continue
+                if value != item["value"]:
+                    change["value"] = value
             if cleaned.get(f"s:{key}") and cleaned[f"s:{key}"] != item["status"]:
                 change["status"] = cleaned[f"s:{key}"]
             if change:
@@ -178,6 +232,7 @@ class RuleSetForm(forms.Form):
         return cleaned
 
     def rows(self):
-        """(key, item, value field, status field) for the template."""
+        """(key, item, value field or None, status field) for the template."""
         for key, item in self.items.items():
-            yield key, item, self[f"v:{key}"], self[f"s:{key}"]
+            value = self[f"v:{key}"] if f"v:{key}" in self.fields else None
+            yield key, item, value, self[f"s:{key}"]

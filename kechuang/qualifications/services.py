@@ -192,9 +192,13 @@ def ruleset_update(*, rule_set: RuleSet, user, changes: dict[str, dict[str, Any]
     if not errors and changed:
         try:
             evaluate_case(SAMPLE_CASE, ruleset=_parse_checked(data))
-        except Exception as exc:  # any failure means the engine cannot use these values
+        except Exception:  # any failure means the engine cannot use these values
+            log.warning("rule-set edit rejected: the worked example fails", exc_info=True)
             errors["__all__"] = [
-                _("The engine cannot evaluate with these values: %(error)s") % {"error": exc}
+                _(
+                    "With these values the rules can no longer be applied to the reference "
+                    "example; check the bands (highest first) and the thresholds."
+                )
             ]
     if errors:
         raise ValidationError(errors)
@@ -239,7 +243,7 @@ def results_from_batch(
         for tier, prefix, conds in STORED_TIERS:
             statuses = {c: r[index[f"{prefix}_{c}"]] for c in conds}
             gaps: list[dict[str, Any]] = []
-            rd_fen = staff = ip1 = ip2 = None
+            rd_fen = staff = ip1 = ip2 = income_fen = None
             score_min = score_max = None
             route = ""
             if prefix == "tsn":
@@ -344,6 +348,7 @@ def results_from_batch(
                         }
                     )
                 if h6 is not None:
+                    income_fen = h6
                     gaps.append(
                         {
                             "condition": "H6",
@@ -365,9 +370,10 @@ def results_from_batch(
                     rd_fen = (h5 or 0) + (h5b or 0)
             values = list(statuses.values())
             cost = None
-            if rd_fen or staff or ip1 or ip2:
+            if rd_fen or staff or ip1 or ip2 or income_fen:
+                # High-tech income is weighed like R&D: 万元 for 万元 (a ranking aid only).
                 cost = (
-                    Decimal(rd_fen or 0) / FEN_PER_WAN * w_rd
+                    Decimal((rd_fen or 0) + (income_fen or 0)) / FEN_PER_WAN * w_rd
                     + Decimal(str(staff or 0)) * w_staff
                     + Decimal(ip1 or 0) * w_ip1
                     + Decimal(ip2 or 0) * w_ip2

@@ -6,6 +6,7 @@ app_name = "qualifications"
 urlpatterns = [
     path("ladder/", views.ladder, name="ladder"),
     path("reserve/", views.reserve_pool, name="reserve_pool"),
+    path("results/", views.assessment_results, name="assessment_results"),
     path("risks/", views.risk_list, name="risk_list"),
     path("enterprise/<int:pk>/", views.enterprise_assessment, name="enterprise_assessment"),
     path("enterprise/<int:pk>/whatif/", views.enterprise_whatif, name="enterprise_whatif"),

@@ -17,10 +17,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from openpyxl import Workbook
 
+from kechuang.core.access import can, requires, scope_for
 from kechuang.core.excel import header_row, workbook_bytes
-from kechuang.core.permissions import get_object_for_user, user_role
-from kechuang.core.roles import READ_ALL_ROLES, STAFF_ROLES, Role
-from kechuang.core.views import login_required, xlsx_response
+from kechuang.core.permissions import get_object_for_user
+from kechuang.core.views import xlsx_response
 from kechuang.core.years import selected_year
 from kechuang.enterprises.choices import UNICORN_TIERS, QualificationKind
 from kechuang.enterprises.models import Enterprise, Qualification
@@ -50,7 +50,6 @@ from .services import ruleset_update
 from .tasks import assess_year
 from .whatif import apply_whatif, ip_counts, last_year_record
 
-LIST_ROLES = STAFF_ROLES | {Role.TOWN_OFFICER}
 TIER_RANK = Case(
     *[When(tier=key, then=Value(i)) for i, (key, _label) in enumerate(EVALUATED_TIERS)],
     default=Value(9),
@@ -66,11 +65,6 @@ STATUS_RANK = Case(
 
 
 # ------------------------------------------------------------------ shared helpers
-
-
-def _require(request, roles):
-    if user_role(request.user) not in roles:
-        raise PermissionDenied
 
 
 def _year(request) -> tuple[int, list[int]]:
@@ -93,7 +87,7 @@ def _run_context(request, year: int) -> dict:
         "run": run,
         "run_state": state,
         "active_run": newest if newest is not None and newest.status != RunStatus.DONE else None,
-        "can_rerun": user_role(request.user) in STAFF_ROLES,
+        "can_rerun": can(request.user, "assessment.run"),
         "rerun_next": request.get_full_path(),
         "year": year,
     }
@@ -102,7 +96,7 @@ def _run_context(request, year: int) -> dict:
 def _scoped_results(request, run):
     """Results of ``run`` the user may read: leaders read region-wide aggregates only."""
     qs = AssessmentResult.objects.filter(run=run)
-    if user_role(request.user) == Role.LEADER:
+    if scope_for(request.user, "ladder.view").all:
         return qs
     return qs.for_user(request.user)
 
@@ -110,12 +104,10 @@ def _scoped_results(request, run):
 # ------------------------------------------------------------------ ladder
 
 
-@login_required
+@requires("ladder.view")
 def ladder(request):
     """Per tier: held vs meets vs borderline; movement between tiers; valid high-tech trend."""
-    _require(request, READ_ALL_ROLES | {Role.TOWN_OFFICER})
-    role = user_role(request.user)
-    links = role != Role.LEADER
+    links = can(request.user, "reserve.view")
     year, years = _year(request)
     ctx = _run_context(request, year)
     run = ctx["run"]
@@ -190,7 +182,7 @@ def ladder(request):
 
     # Movement between tiers (highest rung held at each year end).
     scope_ids = None
-    if role == Role.TOWN_OFFICER:
+    if not scope_for(request.user, "ladder.view").all:
         scope_ids = list(Enterprise.objects.for_user(request.user).values_list("pk", flat=True))
     before = highest_tier_by_enterprise(year - 1, scope_ids)
     after = highest_tier_by_enterprise(year, scope_ids)
@@ -291,10 +283,9 @@ def _reserve_queryset(request, run, form):
     return qs, tier
 
 
-@login_required
+@requires("reserve.view")
 def reserve_pool(request):
     """Enterprises not holding a tier but passing or closest to it, ranked by gap size."""
-    _require(request, LIST_ROLES)
     year, years = _year(request)
     ctx = _run_context(request, year)
     form = ReserveFilterForm(request.GET or None)
@@ -367,10 +358,9 @@ def _reserve_export(qs, year: int, tier: str):
 # ------------------------------------------------------------------ risks
 
 
-@login_required
+@requires("reserve.view")
 def risk_list(request):
     """Holders that no longer meet their tier's rules; certificates expiring in 6/12 months."""
-    _require(request, LIST_ROLES)
     year, years = _year(request)
     ctx = _run_context(request, year)
     run = ctx["run"]
@@ -470,7 +460,7 @@ def _slider_max(value, floor: float) -> float:
     return float(max(floor, round(v * 3 + floor)))
 
 
-@login_required
+@requires("assessment.view")
 def enterprise_assessment(request, pk: int):
     """One enterprise's self-assessment: every tier, condition and gap, plus the what-if panel."""
     enterprise = _enterprise_for(request, pk)
@@ -546,13 +536,13 @@ def enterprise_assessment(request, pk: int):
             "last_year": last_year_record(case)[0],
             "stored": stored,
             "pending_label": pending_label(),
-            "is_list_role": user_role(request.user) in LIST_ROLES,
+            "is_list_role": can(request.user, "reserve.view"),
         }
     )
     return render(request, "qualifications/enterprise_assessment.html", ctx)
 
 
-@login_required
+@requires("assessment.view")
 def enterprise_whatif(request, pk: int):
     """htmx fragment: every tier re-evaluated with the what-if values (nothing is saved)."""
     enterprise = _enterprise_for(request, pk)
@@ -587,11 +577,10 @@ def enterprise_whatif(request, pk: int):
 # ------------------------------------------------------------------ re-run
 
 
-@login_required
+@requires("assessment.run")
 @require_POST
 def assessment_rerun(request):
     """Re-assess a year now (bureau staff); back to the page that asked."""
-    _require(request, STAFF_ROLES)
     try:
         year = int(request.POST.get("year", ""))
     except ValueError as exc:
@@ -617,9 +606,8 @@ def assessment_rerun(request):
 # ------------------------------------------------------------------ rule sets
 
 
-@login_required
+@requires("rules.view")
 def ruleset_list(request):
-    _require(request, LIST_ROLES | {Role.LEADER, Role.ENTERPRISE})
     return render(request, "qualifications/ruleset_list.html", {"rule_sets": ruleset_rows()})
 
 
@@ -657,13 +645,12 @@ def _history(rule_set: RuleSet) -> list[dict]:
     return list(reversed(out))
 
 
-@login_required
+@requires("rules.view", post="rules.change")
 def ruleset_detail(request, pk: int):
     """The rule items with clause and status; the bureau admin edits values and statuses."""
-    _require(request, LIST_ROLES | {Role.LEADER, Role.ENTERPRISE})
     ruleset_rows()
     rule_set = get_object_or_404(RuleSet, pk=pk)
-    can_edit = user_role(request.user) == Role.BUREAU_ADMIN
+    can_edit = can(request.user, "rules.change")
     if request.method == "POST":
         if not can_edit:
             raise PermissionDenied

@@ -14,7 +14,22 @@ from typing import Any
 
 from .logic.facts import _ip_facts, day
 
-__all__ = ["ip_counts", "last_year_record", "apply_whatif", "DECLARATIONS"]
+__all__ = ["ip_counts", "last_year_record", "apply_whatif", "DECLARATIONS", "GAP_INPUTS"]
+
+# Gap field of the engine (§11 ``gaps[].field``) → the what-if input that closes it. Every
+# numeric gap has one; only the wait since registration is not a figure one can change.
+GAP_INPUTS = {
+    "rd_expense_hnte": "rd",
+    "rd_expense_hnte_domestic": "rd_domestic",
+    "rd_expense_deduction_scope": "rd_deduction",
+    "hightech_income": "hightech_income",
+    "tech_staff": "tech_staff",
+    "tech_staff_avg": "tech_staff",
+    "ip_class1_count": "ip1",
+    "ip_class2_count": "ip2",
+    "ip_class2_unused_count": "ip2",
+    "innovation_score": "conversions",
+}
 
 # declaration field → (where it goes, value when the answer is "yes").
 DECLARATIONS = {
@@ -58,6 +73,10 @@ def apply_whatif(case: dict[str, Any], changes: dict[str, Any]) -> dict[str, Any
       part and to the super-deduction scope as well;
     * ``tech_staff`` (persons): year-end S&T staff; the difference is also added to the staff
       total and to both monthly averages (new hires raise the total, spec §11 H4 gap);
+    * ``rd_domestic`` / ``rd_deduction`` (万元): the last year's R&D incurred in China and its
+      super-deduction scope, when set explicitly;
+    * ``hightech_income`` (万元): the last year's high-tech product (service) income;
+    * ``conversions``: S&T results converted in the last three years;
     * ``revenue`` (万元): sales revenue of the last year (total income moves with it);
     * ``ip1`` / ``ip2``: Class I / unused Class II items on the evaluation date;
     * declarations: ``"yes"`` / ``"no"`` / None for the facts of :data:`DECLARATIONS`.
@@ -80,6 +99,18 @@ def apply_whatif(case: dict[str, Any], changes: dict[str, Any]) -> dict[str, Any
             rec["rd_expense_deduction_scope"] = value
         else:
             _add(rec, "rd_expense_deduction_scope", delta)
+    # Set after ``rd`` so that an explicit level wins over the moved-along part.
+    for field, key in (
+        ("rd_domestic", "rd_expense_hnte_domestic"),
+        ("rd_deduction", "rd_expense_deduction_scope"),
+        ("hightech_income", "hightech_income"),
+    ):
+        if changes.get(field) is not None:
+            rec[key] = Decimal(str(changes[field]))
+    if changes.get("conversions") is not None:
+        expert = dict(new.get("expert_inputs") or {})
+        expert["conversions_3y"] = int(changes["conversions"])
+        new["expert_inputs"] = expert
     if changes.get("tech_staff") is not None:
         value = int(changes["tech_staff"])
         old = int(rec.get("tech_staff") or 0)

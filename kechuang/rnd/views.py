@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 from decimal import Decimal
 
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import EmptyPage
 from django.db.models import Case, DecimalField, F, FilteredRelation, Q, When
 from django.http import HttpResponse
@@ -13,10 +12,10 @@ from django.shortcuts import render
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
 
+from kechuang.core.access import aggregate_queryset, can, requires
 from kechuang.core.lists import list_page
-from kechuang.core.permissions import get_object_for_user, user_role, user_scope
-from kechuang.core.roles import READ_ALL_ROLES, STAFF_ROLES, Role
-from kechuang.core.views import login_required, xlsx_response
+from kechuang.core.permissions import get_object_for_user, user_scope
+from kechuang.core.views import xlsx_response
 from kechuang.core.years import data_years, selected_year
 from kechuang.enterprises.logic.industry import DIVISIONS
 from kechuang.enterprises.models import AnnualFigure, Enterprise
@@ -40,18 +39,7 @@ from .selectors import (
 )
 from .tables import BREAKDOWN_COLUMNS, ZeroRdTable, sort_rows
 
-OVERVIEW_ROLES = READ_ALL_ROLES | {Role.TOWN_OFFICER}
-LIST_ROLES = STAFF_ROLES | {Role.TOWN_OFFICER}
-# Who may open a diagnosis (then scoped by `for_user`): the leader reads aggregates only.
-DIAGNOSIS_ROLES = STAFF_ROLES | {Role.TOWN_OFFICER, Role.ENTERPRISE, Role.AGENCY}
 TREND_YEARS = 6
-
-
-def _require(request, roles) -> Role:
-    role = user_role(request.user)
-    if role not in roles:
-        raise PermissionDenied
-    return role
 
 
 def _pick_year(request, years: list[int]) -> int:
@@ -62,9 +50,7 @@ def _scoped_figures(user):
     """None (whole region, served from the snapshot) or the user's scoped AnnualFigure rows.
 
     The leader reads region-wide aggregates (never the records behind them)."""
-    if user_scope(user).all or user_role(user) == Role.LEADER:
-        return None
-    return AnnualFigure.objects.for_user(user)
+    return aggregate_queryset(AnnualFigure.objects.all(), user, "rnd.view")
 
 
 def _wan(value) -> float | None:
@@ -129,11 +115,10 @@ def _stat_cards(rd: dict, year: int, links: bool) -> list[dict]:
     ]
 
 
-@login_required
+@requires("rnd.view")
 def rd_overview(request):
     """/rnd/?year=&by=&o=: headline figures with definitions, trends, and one slice breakdown."""
-    role = _require(request, OVERVIEW_ROLES)
-    links = role != Role.LEADER
+    links = can(request.user, "rnd.list")
     years = data_years()
     year = _pick_year(request, years)
     by = request.GET.get("by") if request.GET.get("by") in SLICE_LABELS else "town"
@@ -235,10 +220,9 @@ def rd_overview(request):
     return render(request, "rnd/rd_overview.html", context)
 
 
-@login_required
+@requires("rnd.list")
 def rd_enterprise_list(request):
     """The enterprise list with the R&D page's revenue-band filter (drill-down of that slice)."""
-    _require(request, LIST_ROLES)
     years = data_years()
     year = _pick_year(request, years)
     queryset = (
@@ -294,11 +278,10 @@ def _campaign_url() -> str | None:
         return None
 
 
-@login_required
+@requires("rnd.list")
 def zero_rd_list(request):
     """/rnd/zero/?year=&town=&industry=&contradiction_only=: zero-R&D declarations, contradictions
     first; `?export=xlsx` downloads the same rows; staff can turn them into visit tasks."""
-    role = _require(request, LIST_ROLES)
     years = data_years()
     year = _pick_year(request, years)
     spec = _zero_spec(request, year)
@@ -325,7 +308,7 @@ def zero_rd_list(request):
         "contradictions": contradictions,
         "towns": towns,
         "divisions": sorted(DIVISIONS.items()),
-        "campaign_url": _campaign_url() if role in STAFF_ROLES else None,
+        "campaign_url": _campaign_url() if can(request.user, "campaigns.manage") else None,
     }
     return render(request, "rnd/zero_rd_list.html", context)
 
@@ -341,7 +324,6 @@ def _page(request) -> int:
 
 
 def _diagnosis_for(request, pk: int) -> dict:
-    _require(request, DIAGNOSIS_ROLES)
     enterprise = get_object_for_user(Enterprise.objects.select_related("town"), request.user, pk=pk)
     years = list(enterprise.annual_figures.order_by("year").values_list("year", flat=True))
     year = _pick_year(request, years)
@@ -350,7 +332,7 @@ def _diagnosis_for(request, pk: int) -> dict:
     return d
 
 
-@login_required
+@requires("rnd.diagnosis")
 def diagnosis(request, pk: int):
     """/rnd/diagnosis/<pk>/?year=: the enterprise's R&D diagnosis (scoped like the enterprise)."""
     d = _diagnosis_for(request, pk)
@@ -393,7 +375,7 @@ def diagnosis(request, pk: int):
     return render(request, "rnd/diagnosis.html", d)
 
 
-@login_required
+@requires("rnd.diagnosis")
 def diagnosis_download(request, pk: int):
     """The diagnosis as a Word report (python-docx)."""
     d = _diagnosis_for(request, pk)
