@@ -112,7 +112,6 @@ class Campaign(models.Model):
             parts.append(str(_("only high-tech / tech-SME enterprises")))
         return " · ".join(p for p in parts if p)
 
-
     @property
     def target_reason(self) -> str:
         """Why an enterprise is on this campaign's list: the saved filter as a sentence."""
@@ -162,6 +161,7 @@ def describe_target_spec(spec: dict) -> str:
             % {"code": code, "name": DIVISIONS.get(code, "")}
         )
     return str(_("; ")).join(parts)
+
 
 # ------------------------------------------------------------------ VisitTask
 
@@ -369,8 +369,6 @@ class EnterpriseContact(models.Model):
 
     def __str__(self) -> str:
         return self.person
-
-
 
 
 class AgencyQuerySet(models.QuerySet):

@@ -15,7 +15,7 @@ from django.contrib.auth import get_user_model
 from django.db.models import Case, Count, Exists, F, OuterRef, Q, QuerySet, Value, When
 from django.db.models.functions import Coalesce, NullIf
 
-from kechuang.core.permissions import Scope, user_role, user_scope
+from kechuang.core.permissions import Scope, user_role
 from kechuang.core.roles import READ_ALL_ROLES, STAFF_ROLES, Role
 from kechuang.enterprises.choices import QualificationKind, QualificationStatus
 from kechuang.enterprises.models import AnnualFigure, Enterprise, Qualification
@@ -85,34 +85,13 @@ def agency_scope(user, role, scope: Scope) -> Scope:
 
 def delegation_list(user) -> QuerySet[Delegation]:
     """Delegations a user may see: staff all; an enterprise its own; an agency its own."""
-    qs = Delegation.objects.select_related("enterprise", "agency", "package")
-    role = user_role(user)
-    if role in STAFF_ROLES:
-        return qs
-    if role == Role.ENTERPRISE:
-        return qs.filter(enterprise_id=getattr(user.profile, "enterprise_id", None))
-    if role == Role.AGENCY:
-        # Past delegations stay listed for the agency, but only by the enterprises it may see.
-        return qs.filter(
-            agency__members__user=user, enterprise_id__in=user_scope(user).enterprise_ids
-        )
-    return qs.none()
+    return Delegation.objects.for_user(user).select_related("enterprise", "agency", "package")
 
 
 def submission_list(user) -> QuerySet[RDSubmission]:
     """R&D submissions a user may see: staff all; an enterprise those for it; an agency those
     it made for enterprises that still delegate to it."""
-    qs = RDSubmission.objects.select_related("enterprise", "agency")
-    role = user_role(user)
-    if role in STAFF_ROLES:
-        return qs
-    if role == Role.ENTERPRISE:
-        return qs.filter(enterprise_id=getattr(user.profile, "enterprise_id", None))
-    if role == Role.AGENCY:
-        return qs.filter(
-            agency__members__user=user, enterprise_id__in=user_scope(user).enterprise_ids
-        )
-    return qs.none()
+    return RDSubmission.objects.for_user(user).select_related("enterprise", "agency")
 
 
 def pending_submission_count(user) -> int:

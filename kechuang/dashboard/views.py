@@ -1,4 +1,8 @@
-"""The dashboard of the home region for a chosen year."""
+"""The dashboard of the home region for a chosen year.
+
+Every figure is computed on the scope the access policy gives the user for "dashboard.view":
+the whole region for bureau staff and leaders, the officer's town for a town officer, so each
+card equals the count of the list it links to (which applies the same scope)."""
 
 from __future__ import annotations
 
@@ -8,13 +12,12 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from kechuang.core.access import ScopeKind, aggregate_queryset, can, requires, role_scope
 from kechuang.core.datacache import memoised
-from kechuang.core.permissions import user_role
-from kechuang.core.roles import READ_ALL_ROLES, Role
-from kechuang.core.views import login_required
 from kechuang.core.years import data_years, selected_year
+from kechuang.enterprises.models import AnnualFigure, Qualification
 from kechuang.enterprises.selectors import ladder_counts, valid_high_tech_series, year_end
-from kechuang.platforms.models import InstitutionLevel
+from kechuang.platforms.models import InstitutionLevel, RDInstitution
 from kechuang.platforms.selectors import institution_counts
 from kechuang.rnd.selectors import DEFINITIONS, rd_aggregates, rd_breakdown, rd_series
 
@@ -33,31 +36,51 @@ def _delta(cur, prev):
     return cur - prev
 
 
-def _region_figures(year: int, trend_years: tuple[int, ...]):
-    """Everything the dashboard shows for the whole region (memoised per data version)."""
+def _figures(year: int, trend_years: tuple[int, ...], scoped=None):
+    """Everything the dashboard shows, for the whole region (scoped=None) or for the scoped
+    querysets (qualifications, yearly figures, institutions) of one user."""
+    quals, rows, institutions = scoped or (None, None, None)
     return (
-        ladder_counts(year),
-        ladder_counts(year - 1),
-        rd_aggregates(year),
-        institution_counts(year),
-        rd_series(list(trend_years)),
-        valid_high_tech_series(list(trend_years)),
-        rd_breakdown(year, "town"),
+        ladder_counts(year, quals),
+        ladder_counts(year - 1, quals),
+        rd_aggregates(year, rows),
+        institution_counts(year, institutions),
+        rd_series(list(trend_years), rows),
+        valid_high_tech_series(list(trend_years), quals),
+        rd_breakdown(year, "town", rows),
     )
 
 
-@login_required
+def _scoped_querysets(user):
+    """None for a region-wide scope, else the user's scoped rows of each aggregated model."""
+    rows = aggregate_queryset(AnnualFigure.objects.all(), user, "dashboard.view")
+    if rows is None:
+        return None
+    return (
+        aggregate_queryset(Qualification.objects.all(), user, "dashboard.view"),
+        rows,
+        aggregate_queryset(RDInstitution.objects.all(), user, "dashboard.view"),
+    )
+
+
+@requires("home.view")
 def home(request):
-    role = user_role(request.user)
-    if role == Role.ENTERPRISE and request.user.profile.enterprise_id:
-        return redirect("enterprises:enterprise_detail", pk=request.user.profile.enterprise_id)
-    if role not in READ_ALL_ROLES | {Role.TOWN_OFFICER}:
+    user = request.user
+    if role_scope(user, "enterprise.view") == ScopeKind.OWN and user.profile.enterprise_id:
+        return redirect("enterprises:enterprise_detail", pk=user.profile.enterprise_id)
+    if not can(user, "dashboard.view"):
         return render(request, "dashboard/no_dashboard.html")
     years = data_years()
     year = _year(request, years)
-    links = role != Role.LEADER  # the leader reads dashboards only, not the records behind them
+    # Cards link to the lists behind them for the roles that may read those lists (the leader
+    # reads the figures only).
+    links = can(user, "enterprise.list")
     trend_years = [y for y in years if y <= year][-TREND_YEARS:]
-    figures = memoised("dashboard", _region_figures, year, tuple(trend_years))
+    scoped = _scoped_querysets(user)
+    if scoped is None:
+        figures = memoised("dashboard", _figures, year, tuple(trend_years))
+    else:
+        figures = _figures(year, tuple(trend_years), scoped)
     ladder, ladder_prev, rd, institutions, series, valid_ht, towns = figures
 
     q = reverse("enterprises:qualification_list")
@@ -242,6 +265,7 @@ def home(request):
         "town_option": town_option,
         "towns": towns,
         "links": links,
+        "scoped": scoped is not None,
         "town_link_base": f"{above_url}&town=" if links else "",
     }
     return render(request, "dashboard/home.html", context)

@@ -107,7 +107,8 @@ def test_leader_reads_dashboard_without_drill_down(client, data):
     assert 'data-testid="stat-above_scale_industrial"' in html
     assert "/enterprises/?year=2024" not in html
     assert client.get("/enterprises/").status_code == 403
-    assert client.get(f"/enterprises/{Enterprise.objects.first().pk}/").status_code == 404
+    # The leader holds no right to enterprise records (access policy): refused outright.
+    assert client.get(f"/enterprises/{Enterprise.objects.first().pk}/").status_code == 403
 
 
 def test_enterprise_user_lands_on_its_own_page_only(client, data):
