@@ -3,7 +3,7 @@
 Every check reads this table: HTML views through `@requires("cap")`, API views through
 `HasCapability` (a view declares `capability = "cap"` or one per action), the navigation through
 `NAVIGATION`, templates through the `can` filter, and every aggregate through `scope_for` /
-`aggregate_queryset`. The roles are those of the role table (README "Users and roles"); a role
+`aggregate_queryset`. The roles are those of README's "Roles" paragraph; a role
 absent from a capability does not hold it (403), and a role that holds it sees only the objects
 of its scope (others answer 404, never revealing that they exist).
 
