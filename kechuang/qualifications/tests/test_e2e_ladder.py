@@ -1,0 +1,126 @@
+"""Browser test: the ladder's movement chart draws both years — every node of the option is
+laid out, each side in its own column, each node labelled with its tier — for every role
+that sees the ladder (Playwright in Debian's Chromium against pytest-django's live server)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+
+import pytest
+
+from kechuang.core.roles import Role
+from kechuang.enterprises.models import Qualification
+from kechuang.enterprises.tests.factories import make_enterprise, make_town, make_user
+from kechuang.qualifications.services import assessment_run_create
+
+from .builders import YEAR, figures
+
+os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+playwright = pytest.importorskip("playwright.sync_api")
+
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run"]  # fmt: skip
+PASSWORD = "pw-123456"
+NODES_JS = """() => {
+  const el = document.querySelector('[data-testid=sankey-chart]');
+  const chart = echarts.getInstanceByDom(el);
+  const option = chart.getOption().series[0];
+  const data = chart.getModel().getSeriesByIndex(0).getData();
+  const nodes = [];
+  for (let i = 0; i < data.count(); i++) {
+    const layout = data.getItemLayout(i);
+    const shape = data.getItemGraphicEl(i);
+    const label = shape && shape.getTextContent && shape.getTextContent();
+    nodes.push({name: data.getName(i), x: layout && layout.x, dy: layout && layout.dy,
+                label: label ? label.style.text : null, visible: !!(shape && !shape.invisible)});
+  }
+  return {names: option.data.map(n => n.name), nodes: nodes, width: el.clientWidth};
+}"""
+
+
+def _held(enterprise, kind, year, issue=None, expiry=None):
+    Qualification.objects.create(
+        enterprise=enterprise,
+        kind=kind,
+        year=year,
+        number=f"{kind}-{enterprise.pk}-{year}",
+        issue_date=issue or dt.date(year, 6, 1),
+        expiry_date=expiry or dt.date(year, 12, 31),
+    )
+
+
+@pytest.fixture
+def movers(transactional_db):
+    """Enterprises moving up, staying and dropping out between YEAR-1 and YEAR."""
+    town = make_town("流动镇")
+    other = make_town("别镇")
+    ents = [
+        make_enterprise(town=town if i % 3 else other, name=f"流动企业{i}",
+                        registration_date=dt.date(2012, 1, 1))
+        for i in range(9)
+    ]  # fmt: skip
+    for e in ents:
+        for y in (YEAR - 2, YEAR - 1, YEAR):
+            figures(e, y)
+    for e in ents[:3]:  # tech SME → high-tech
+        _held(e, "national_tech_sme", YEAR - 1)
+        _held(e, "high_tech", YEAR, expiry=dt.date(YEAR + 3, 5, 31))
+    for e in ents[3:6]:  # tech SME both years
+        _held(e, "national_tech_sme", YEAR - 1)
+        _held(e, "national_tech_sme", YEAR)
+    for e in ents[6:8]:  # high-tech lapsed
+        _held(e, "high_tech", YEAR - 3, expiry=dt.date(YEAR - 1, 12, 31))
+    _held(ents[8], "provincial_tech_sme", YEAR, expiry=dt.date(YEAR + 2, 12, 31))
+    assessment_run_create(year=YEAR)
+    return {
+        "staff": make_user(Role.BUREAU_STAFF, username="lad-staff", password=PASSWORD),
+        "town": make_user(Role.TOWN_OFFICER, town=town, username="lad-town", password=PASSWORD),
+        "leader": make_user(Role.LEADER, username="lad-leader", password=PASSWORD),
+    }
+
+
+@pytest.fixture
+def page():
+    with playwright.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+        page = browser.new_page(viewport={"width": 1440, "height": 1000}, locale="zh-CN")
+        page.set_default_timeout(15_000)
+        yield page
+        browser.close()
+
+
+@pytest.mark.parametrize("who", ["staff", "town", "leader"])
+def test_the_movement_chart_draws_both_years(page, live_server, movers, who):
+    base = live_server.url
+    page.goto(f"{base}/accounts/login/")
+    page.fill("input[name=username]", f"lad-{who}")
+    page.fill("input[name=password]", PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_load_state("networkidle")
+    page.goto(f"{base}/qualifications/ladder/?year={YEAR}")
+    page.wait_for_selector("[data-testid=sankey-chart][data-chart-ready]")
+    info = page.evaluate(NODES_JS)
+    names = info["names"]
+    assert len(names) == len(set(names)), names
+    left = [n for n in info["nodes"] if n["name"].startswith(f"{YEAR - 1}·")]
+    right = [n for n in info["nodes"] if n["name"].startswith(f"{YEAR}·")]
+    assert left and right and len(left) + len(right) == len(info["nodes"]) == len(names)
+    # The YEAR side has the tiers the enterprises moved to (and "no tier" for the lapsed).
+    assert {n["name"].split("·", 1)[1] for n in right} >= {"高新技术企业", "国家科技型中小企业"}
+    for n in info["nodes"]:
+        assert n["x"] is not None and n["dy"] > 0 and n["visible"], n
+        assert n["label"] == n["name"].split("·", 1)[1], n
+    assert max(n["x"] for n in left) < min(n["x"] for n in right)
+    assert max(n["x"] for n in right) < info["width"]
+    page.screenshot(path=str(_artifact(f"ladder-{who}.png")), full_page=True)
+
+
+def _artifact(name):
+    from pathlib import Path
+
+    from django.conf import settings
+
+    path = Path(settings.BASE_DIR) / "test-artifacts" / "screens"
+    path.mkdir(parents=True, exist_ok=True)
+    return path / f"qualifications-{name}"
