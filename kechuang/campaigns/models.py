@@ -35,8 +35,8 @@ __all__ = [
     "VisitRecord",
     "VisitAttachment",
     "TrainingAttendance",
-    "Agency",
     "EnterpriseContact",
+    "Agency",
     "ServicePackage",
     "AgencyMember",
     "Delegation",
@@ -333,7 +333,6 @@ class TrainingAttendance(models.Model):
         ]
 
 
-# ------------------------------------------------------------------ Agency
 # ------------------------------------------------------------------ EnterpriseContact
 
 
@@ -369,6 +368,9 @@ class EnterpriseContact(models.Model):
 
     def __str__(self) -> str:
         return self.person
+
+
+# ------------------------------------------------------------------ Agency
 
 
 class AgencyQuerySet(models.QuerySet):

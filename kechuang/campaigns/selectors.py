@@ -334,6 +334,27 @@ def rd_outcomes(*, year: int, user=None) -> dict:
         campaign__year=year,
         state__in=VISITED_STATES,
     )
+    declaring = AnnualFigure.objects.filter(
+        enterprise=OuterRef("pk"), year=year + 1, rd_expense_stat__gt=0
+    )
+    result = base.annotate(v=Exists(visited), d=Exists(declaring)).aggregate(
+        visited_n=Count("pk", filter=Q(v=True)),
+        visited_declaring=Count("pk", filter=Q(v=True, d=True)),
+        other_n=Count("pk", filter=Q(v=False)),
+        other_declaring=Count("pk", filter=Q(v=False, d=True)),
+    )
+    has_next = AnnualFigure.objects.filter(year=year + 1).exists()
+
+    def group(n, declaring):
+        return {"n": n, "declaring": declaring, "pct": 100 * declaring / n if n else None}
+
+    return {
+        "year": year,
+        "next_year": year + 1,
+        "has_next_year": has_next,
+        "visited": group(result["visited_n"], result["visited_declaring"]),
+        "not_visited": group(result["other_n"], result["other_declaring"]),
+    }
 
 
 # ------------------------------------------------------------------ campaign preview and task facts
@@ -395,24 +416,3 @@ def enterprise_rd_history(enterprise_id: int, *, last: int = 3) -> list[dict]:
             }
         )
     return out
-    declaring = AnnualFigure.objects.filter(
-        enterprise=OuterRef("pk"), year=year + 1, rd_expense_stat__gt=0
-    )
-    result = base.annotate(v=Exists(visited), d=Exists(declaring)).aggregate(
-        visited_n=Count("pk", filter=Q(v=True)),
-        visited_declaring=Count("pk", filter=Q(v=True, d=True)),
-        other_n=Count("pk", filter=Q(v=False)),
-        other_declaring=Count("pk", filter=Q(v=False, d=True)),
-    )
-    has_next = AnnualFigure.objects.filter(year=year + 1).exists()
-
-    def group(n, declaring):
-        return {"n": n, "declaring": declaring, "pct": 100 * declaring / n if n else None}
-
-    return {
-        "year": year,
-        "next_year": year + 1,
-        "has_next_year": has_next,
-        "visited": group(result["visited_n"], result["visited_declaring"]),
-        "not_visited": group(result["other_n"], result["other_declaring"]),
-    }

@@ -14,6 +14,7 @@ urlpatterns = [
     path("tasks/<int:pk>/visit/", views.task_visit, name="task_visit"),
     path("tasks/<int:pk>/transition/", views.task_transition, name="task_transition"),
     path("tasks/<int:pk>/reassign/", views.task_reassign, name="task_reassign"),
+    path("tasks/<int:pk>/contact/", views.task_contact, name="task_contact"),
     path("coverage/", views.coverage, name="coverage"),
     path("agencies/", views.agency_list, name="agency_list"),
     path("agencies/new/", views.agency_create, name="agency_create"),

@@ -8,12 +8,13 @@ outside the user's scope answer 404.
 from __future__ import annotations
 
 import datetime as dt
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -31,7 +32,9 @@ from .filters import CampaignFilterSet, VisitTaskFilterSet
 from .forms import (
     AgencyForm,
     AttendanceForm,
+    CampaignConfirmForm,
     CampaignForm,
+    ContactForm,
     DelegationForm,
     RDSubmissionForm,
     ReassignForm,
@@ -40,7 +43,7 @@ from .forms import (
 )
 from .logic.targets import FilterSpecError, normalise_filter_spec
 from .logic.workflow import allowed_targets, default_due_date
-from .models import Agency, Campaign, VisitTask
+from .models import Agency, Campaign, EnterpriseContact, VisitTask, describe_target_spec
 from .tables import STATE_BADGES, CampaignTable, VisitTaskTable
 
 # The campaign kind a saved filter suggests when a list posts it without one.
@@ -133,9 +136,11 @@ def _created(request, campaign):
 @requires("campaigns.manage")
 @require_POST
 def campaign_create_from_filter(request):
-    """One step from a list (e.g. the zero-R&D list): the list posts its saved filter as form
-    fields (kind, year, town, contradiction_only; optionally name, campaign_kind, due_date) and
-    the campaign with its tasks is created at once."""
+    """From a list (e.g. the zero-R&D list), in two steps. The list posts its saved filter as
+    form fields (kind, year, town, industry, contradiction_only): the answer is a confirm page
+    that asks for the campaign's name, kind, due date and description and shows how many tasks
+    it will create, per town and town officer. Posting that page with `confirm` creates the
+    campaign and its tasks."""
     try:
         spec = normalise_filter_spec(
             request.POST, first_year=FIRST_REPORTING_YEAR, last_year=LAST_REPORTING_YEAR
@@ -144,10 +149,91 @@ def campaign_create_from_filter(request):
         return _render(
             request,
             "campaigns/campaign_form.html",
-            {"form": CampaignForm(), "spec_errors": exc.errors},
+            {"form": CampaignForm(), "spec_errors": _spec_messages(exc.errors)},
             "campaign_list",
             status=400,
         )
+    if "confirm" in request.POST:
+        form = CampaignConfirmForm(request.POST)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                campaign = services.campaign_create(
+                    user=request.user,
+                    name=data["name"],
+                    kind=data["campaign_kind"],
+                    target_spec=spec,
+                    due_date=data["due_date"],
+                    description=data["description"],
+                )
+            except ValidationError as exc:
+                _form_errors(form, exc)
+            else:
+                return _created(request, campaign)
+    else:
+        form = CampaignConfirmForm(initial=_confirm_initial(request, spec))
+    context = {
+        "form": form,
+        "spec": spec,
+        "reason": describe_target_spec(spec),
+        "preview": selectors.campaign_preview(spec, request.user),
+        "back_url": _list_url(spec),
+        # Campaigns already on the same list: a second one would double every visit.
+        "same_list": list(
+            selectors.campaign_list(request.user)
+            .filter(target_spec=spec)
+            .order_by("-created_at")[:5]
+        ),
+    }
+    status = 400 if form.is_bound and form.errors else 200
+    return _render(request, "campaigns/campaign_confirm.html", context, "campaign_list", status)
+
+
+def _list_url(spec: dict) -> str:
+    """The list the saved filter came from (the zero-R&D list with its filter), else the
+    campaign list."""
+    if spec["kind"] != TargetKind.ZERO_RD:
+        return reverse("campaigns:campaign_list")
+    query = {k: spec[k] for k in ("year", "town", "industry") if spec.get(k)}
+    if spec.get("contradiction_only"):
+        query["contradiction_only"] = "true"
+    try:
+        return f"{reverse('rnd:zero_rd_list')}?{urlencode(query)}"
+    except NoReverseMatch:
+        return reverse("campaigns:campaign_list")
+
+
+def _spec_messages(errors: dict) -> dict:
+    """A saved filter's field errors in words: field label → message."""
+    labels = {
+        "kind": _("Target set"),
+        "year": _("Data year"),
+        "town": _("Town/street"),
+        "industry": _("Industry division"),
+        "contradiction_only": _("Contradictions only"),
+        "target_spec": _("Target set"),
+    }
+    known = {
+        "unknown target kind": _("not a known target set"),
+        "not a whole number": _("not a whole number"),
+        "required": _("required"),
+        "not true or false": _("neither yes nor no"),
+        "a 2-digit industry division code": _("not a two-digit industry division code"),
+    }
+    out = {}
+    for field, error in errors.items():
+        text = str(error[0] if isinstance(error, list) else error)
+        if text.startswith("must be between"):
+            detail = _("outside the years with figures")
+        else:
+            detail = known.get(text, _("cannot be used"))
+        out[labels.get(field, _("Target set"))] = detail
+    return out
+
+
+def _confirm_initial(request, spec: dict) -> dict:
+    """The confirm form's proposals: a name after the list, the kind the list suggests, the
+    default due date."""
     kind = request.POST.get("campaign_kind") or KIND_FOR_TARGET[spec["kind"]]
     if kind not in CampaignKind.values:
         kind = KIND_FOR_TARGET[spec["kind"]]
@@ -165,19 +251,7 @@ def campaign_create_from_filter(request):
         due = dt.date.fromisoformat(request.POST.get("due_date", ""))
     except ValueError:
         due = default_due_date(dt.date.today(), DEFAULT_DUE_DAYS)
-    try:
-        campaign = services.campaign_create(
-            user=request.user, name=name, kind=kind, target_spec=spec, due_date=due
-        )
-    except ValidationError as exc:
-        return _render(
-            request,
-            "campaigns/campaign_form.html",
-            {"form": CampaignForm(), "spec_errors": exc.message_dict},
-            "campaign_list",
-            status=400,
-        )
-    return _created(request, campaign)
+    return {"name": name, "campaign_kind": kind, "due_date": due}
 
 
 def _campaign_for_user(request, pk) -> Campaign:
@@ -277,7 +351,9 @@ def _task_for_user(request, pk) -> VisitTask:
 
 
 @requires("campaigns.work")
-def task_detail(request, pk: int, visit_form=None, reassign_form=None, status=200):
+def task_detail(
+    request, pk: int, visit_form=None, reassign_form=None, contact_form=None, status=200
+):
     task = _task_for_user(request, pk)
     group = selectors.task_group(task, request.user)
     actors = services.task_actors(task, request.user)
@@ -289,14 +365,29 @@ def task_detail(request, pk: int, visit_form=None, reassign_form=None, status=20
         reassign_form = ReassignForm(
             initial={"assignee": task.assignee_id, "due_date": task.due_date}
         )
-    records = (
+    records = list(
         task.enterprise.visit_records.filter(tasks__in=VisitTask.objects.for_user(request.user))
         .distinct()
         .prefetch_related("attachments", "tasks__campaign")
         .select_related("created_by")
     )
+    contact = EnterpriseContact.objects.filter(enterprise_id=task.enterprise_id).first()
+    if contact_form is None and actors:
+        contact_form = ContactForm(
+            initial={"person": contact.person, "position": contact.position, "phone": contact.phone}
+            if contact
+            else None
+        )
     context = {
         "task": task,
+        "contact": contact,
+        "contact_form": contact_form if actors else None,
+        "last_met": records[0].people_met if records else "",
+        "rd_history": selectors.enterprise_rd_history(task.enterprise_id),
+        "reason": task.campaign.target_reason,
+        "diagnosis_url": reverse("rnd:diagnosis", args=[task.enterprise_id])
+        if can(request.user, "rnd.diagnosis")
+        else None,
         "group": group,
         "state_badge": STATE_BADGES.get(task.state, ""),
         "moves": [(s, TaskState(s).label) for s in allowed_targets(task.state, actors)],
@@ -358,6 +449,23 @@ def task_transition(request, pk: int):
             request, _("Task moved to “%(state)s”.") % {"state": task.get_state_display()}
         )
     return redirect(task)
+
+
+@requires("campaigns.work")
+@require_POST
+def task_contact(request, pk: int):
+    """Record the enterprise's contact person from its task page."""
+    task = _task_for_user(request, pk)
+    form = ContactForm(request.POST)
+    if form.is_valid():
+        try:
+            services.enterprise_contact_set(task=task, user=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            _form_errors(form, exc)
+        else:
+            messages.success(request, _("Contact saved."))
+            return redirect(task)
+    return task_detail(request, pk, contact_form=form, status=400)
 
 
 @requires("campaigns.manage")
@@ -611,6 +719,7 @@ __all__ = [
     "task_detail",
     "task_visit",
     "task_transition",
+    "task_contact",
     "task_reassign",
     "coverage",
     "agency_list",

@@ -1,5 +1,5 @@
 """Browser story (Playwright in Debian's Chromium against the live server): bureau staff turn
-the zero-R&D list into a visit campaign in one click, the town officer records a visit, and the
+the zero-R&D list into a visit campaign (after a confirm step), the town officer records a visit, and the
 coverage page moves. Screenshots go to test-artifacts/screens/ for reviewing the pages by eye."""
 
 from __future__ import annotations
@@ -98,6 +98,13 @@ def test_zero_rd_list_to_campaign_to_visit_to_coverage(live_server, browser, tra
     staff.goto(f"/rnd/zero/?year={YEAR}", "zero-rd-list")
     with staff.page.expect_navigation():
         staff.page.get_by_test_id("create-visits").locator("button").click()
+    # The confirm step: nothing is created yet; it names the count and asks for the details.
+    staff.shot("campaign-confirm")
+    assert not Campaign.objects.exists()
+    confirm = staff.page.get_by_test_id("campaign-confirm-form")
+    confirm.locator("textarea[name=description]").fill("逐家上门，核实研发费用归集情况")
+    with staff.page.expect_navigation():
+        staff.page.get_by_test_id("confirm-create").click()
     staff.shot("campaign-created")
     campaign = Campaign.objects.get()
     assert staff.page.url.endswith(campaign.get_absolute_url())

@@ -4,6 +4,7 @@ a visit, agency access to enterprise pages and the enterprise's confirmation of 
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pytest
 from django.urls import reverse
@@ -61,18 +62,51 @@ def test_anonymous_is_sent_to_login(client, w):
     assert response.status_code == 302 and "/accounts/login/" in response["Location"]
 
 
-def test_create_from_filter_in_one_step(client, w):
+def test_create_from_filter_asks_first_and_shows_what_it_will_create(client, w):
+    """The list's button opens a confirm step: name, kind, due date and description, and how
+    many tasks for which towns and officers; nothing is created until it is confirmed."""
     _as(client, w.staff)
-    response = client.post(
-        reverse("campaigns:campaign_create_from_filter"),
-        {"kind": "zero_rd", "year": str(YEAR), "contradiction_only": "true"},
-    )
+    spec = {"kind": "zero_rd", "year": str(YEAR)}
+    response = client.post(reverse("campaigns:campaign_create_from_filter"), spec)
+    assert response.status_code == 200 and not Campaign.objects.exists()
+    html = response.content.decode()
+    for field in ("name", "campaign_kind", "due_date", "description"):
+        assert f'name="{field}"' in html, field
+    # A1 (甲镇, officer_a), B1 and B2 (乙镇, officer_b), C1 (丙镇, no officer)
+    preview = response.context["preview"]
+    assert preview["total"] == 4 and preview["unassigned"] == 1
+    assert [(r["town"], r["officer"], r["n"]) for r in preview["rows"]] == [
+        ("甲镇", "officer_a", 1), ("乙镇", "officer_b", 2), ("丙镇", None, 1),
+    ]  # fmt: skip
+    assert 'data-testid="preview-total"' in html and "4" in html
+    assert "研发费用为零" in html or "zero or empty" in html
+    confirm = client.post(reverse("campaigns:campaign_create_from_filter"), {
+        **spec, "contradiction_only": "true", "confirm": "1", "name": "矛盾企业走访",
+        "campaign_kind": "zero_declaration", "due_date": DUE.isoformat(),
+        "description": "先走访高企、科小",
+    })  # fmt: skip
     campaign = Campaign.objects.get()
-    assert response.status_code == 302 and response["Location"] == campaign.get_absolute_url()
+    assert confirm.status_code == 302 and confirm["Location"] == campaign.get_absolute_url()
+    assert (campaign.name, campaign.due_date, campaign.description) == (
+        "矛盾企业走访", DUE, "先走访高企、科小",
+    )  # fmt: skip
     assert campaign.kind == "zero_declaration" and campaign.target_spec["contradiction_only"]
     assert campaign.tasks.count() == 2
     page = client.get(campaign.get_absolute_url())
     assert page.status_code == 200 and "企业A1" in page.content.decode()
+
+
+def test_confirm_step_keeps_the_filter_and_reports_field_errors(client, w):
+    _as(client, w.staff)
+    response = client.post(reverse("campaigns:campaign_create_from_filter"), {
+        "kind": "zero_rd", "year": str(YEAR), "town": str(w.town_b.pk), "confirm": "1",
+        "name": "", "campaign_kind": "nope", "due_date": "2000-01-01",
+    })  # fmt: skip
+    assert response.status_code == 400 and not Campaign.objects.exists()
+    form = response.context["form"]
+    assert {"name", "campaign_kind", "due_date"} <= set(form.errors)
+    assert response.context["preview"]["total"] == 2  # B1, B2 of 乙镇
+    assert f'name="town" value="{w.town_b.pk}"' in response.content.decode()
 
 
 def test_create_from_filter_rejects_bad_specs_and_non_staff(client, w):
@@ -187,3 +221,45 @@ def test_leader_reads_coverage_only(client, w, campaign):
     assert page.status_code == 200 and 'data-testid="coverage-town"' in page.content.decode()
     assert client.get(reverse("campaigns:task_detail", args=[task.pk])).status_code == 403
     assert client.get(campaign.get_absolute_url()).status_code == 403
+
+
+def test_task_page_shows_contact_rd_history_reason_and_diagnosis(client, w, campaign):
+    from kechuang.campaigns.models import EnterpriseContact
+
+    task = campaign.tasks.get(enterprise=w.a1)
+    _as(client, w.officer_a)
+    html = client.get(reverse("campaigns:task_detail", args=[task.pk])).content.decode()
+    history = html.split('data-testid="task-rd-history"', 1)[1].split("</table>", 1)[0]
+    assert f">{YEAR + 1}<" in history and f">{YEAR}<" in history  # newest first
+    assert history.index(str(YEAR + 1)) < history.index(f">{YEAR}<")
+    assert "30.0" in history  # 300 000 yuan = 30.0 万元 in 2024
+    reason = html.split('data-testid="task-reason"', 1)[1].split("</div>\n    </div>", 1)[0]
+    assert str(YEAR) in reason and not re.search(r"zero_rd|\{", reason)
+    assert f'href="{reverse("rnd:diagnosis", args=[w.a1.pk])}"' in html
+    response = client.post(reverse("campaigns:task_contact", args=[task.pk]), {
+        "person": "王会计", "position": "财务负责人", "phone": "0574-63001234",
+    })  # fmt: skip
+    assert response.status_code == 302
+    contact = EnterpriseContact.objects.get(enterprise=w.a1)
+    assert contact.history.get().history_user == w.officer_a
+    html = client.get(reverse("campaigns:task_detail", args=[task.pk])).content.decode()
+    shown = html.split('data-testid="task-contact"', 1)[1].split("</dd>", 1)[0]
+    assert "王会计" in shown and "0574-63001234" in shown
+    bad = client.post(reverse("campaigns:task_contact", args=[task.pk]), {
+        "person": "王会计", "phone": "call me maybe",
+    })  # fmt: skip
+    assert bad.status_code == 400 and "is-invalid" in bad.content.decode()
+    other = campaign.tasks.get(enterprise=w.b1)
+    assert (
+        client.post(reverse("campaigns:task_contact", args=[other.pk]), {"person": "x"}).status_code
+        == 404
+    )
+
+
+def test_confirm_step_names_campaigns_already_on_the_same_list(client, w, campaign):
+    _as(client, w.staff)
+    response = client.post(
+        reverse("campaigns:campaign_create_from_filter"), {"kind": "zero_rd", "year": str(YEAR)}
+    )
+    assert [c.pk for c in response.context["same_list"]] == [campaign.pk]
+    assert 'data-testid="same-list"' in response.content.decode()
