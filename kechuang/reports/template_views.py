@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from kechuang.core.access import requires
 from kechuang.core.permissions import user_role
 from kechuang.core.roles import STAFF_ROLES
-from kechuang.dashboard.selectors import available_years
+from kechuang.core.years import data_years
 
 from .forms import ParagraphForm
 from .models import ReportParagraph
@@ -51,7 +51,7 @@ def paragraph_edit(request, key: str):
         raise Http404
     report_paragraphs_seed()
     paragraph = ReportParagraph.objects.get(key=key)
-    years = available_years()
+    years = data_years()
     year = years[-1] if years else None
     requested = request.POST.get("year") or request.GET.get("year")
     if requested and requested.isdigit() and int(requested) in years:
