@@ -256,19 +256,21 @@ def read_workbook(
         width = len(headers)
         if width > limits.columns:
             raise WorkbookRejected(too_large_message(name, limits))
-        row_numbers, body = [], []
+        # One list per named column (a repeated header: the last one wins), filled row by row,
+        # so no second copy of the sheet is ever held.
+        index = {header: j - len(pad) for j, header in enumerate(headers) if header}
+        row_numbers: list[int] = []
+        data: dict[str, list] = {ROW: row_numbers, **{h: [] for h in index}}
+        targets = [(data[h], j) for h, j in index.items()]
         for i, r in enumerate(rows):
             if i >= limits.rows:
                 raise WorkbookRejected(too_large_message(name, limits))
             if any(v is not None and v != "" for v in r):
-                r = [*pad, *r][:width]
                 row_numbers.append(i + 2)
-                body.append(r if len(r) >= width else [*r, *([None] * (width - len(r)))])
-        columns = list(zip(*body, strict=False)) if body else [()] * width
-        data = {ROW: row_numbers}
-        for j, header in enumerate(headers):
-            if header:
-                data[header] = [_cell_text(v) for v in columns[j]] if body else []
+                n = len(r)
+                for column, j in targets:
+                    column.append(_cell_text(r[j]) if 0 <= j < n else None)
+        del rows, sheet  # free the reader's copy of the sheet before building the frame
         sheets.append(
             (
                 name,

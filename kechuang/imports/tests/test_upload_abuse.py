@@ -469,3 +469,18 @@ def test_the_upload_page_still_checks_the_csrf_token():
     )
     assert response.status_code == 403
     assert not ImportBatch.objects.exists()
+
+
+@pytest.mark.django_db
+def test_streamed_rows_keep_their_columns_when_the_first_column_is_empty(tmp_path, town):
+    rows = [[None, *row] for row in enterprise_rows(town.name, [make_credit_code()])]
+    rows.insert(2, [None] * 9)  # an empty row keeps the row numbers of the next ones
+    rows.append([None, make_credit_code(), "乙", town.name])  # a short row: no industry code
+    path = workbook(tmp_path / "offset.xlsx", {ENT.sheet: rows})
+    result = import_file(path, dry_run=True, language="zh-hans")
+    assert [(e["row"], e["column"]) for e in result.errors] == [(4, "行业代码")]
+    rows[-1].append("3851")
+    path = workbook(tmp_path / "offset.xlsx", {ENT.sheet: rows})
+    result = import_file(path, dry_run=False)
+    assert result.errors == [] and result.summary()["created"] == 2
+    assert set(Enterprise.objects.values_list("name", flat=True)) == {"企业0", "乙"}
