@@ -55,7 +55,9 @@ class ImportBatch(models.Model):
 
     class Meta:
         ordering = ["-created_at"]
-        indexes = [models.Index(fields=["status", "heartbeat_at"], name="imports_batch_status_beat")]
+        indexes = [
+            models.Index(fields=["status", "heartbeat_at"], name="imports_batch_status_beat")
+        ]
         verbose_name = _("import batch")
         verbose_name_plural = _("import batches")
 
