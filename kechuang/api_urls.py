@@ -1,6 +1,21 @@
 """REST API v1: one include per app, mounted by config/urls.py at /api/v1/."""
 
-from django.urls import include, path
+from django.urls import include, path, re_path
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import extend_schema
+from rest_framework.decorators import api_view, authentication_classes, permission_classes
+from rest_framework.exceptions import NotFound
+
+
+@extend_schema(exclude=True)
+@api_view(["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"])
+@authentication_classes([])
+@permission_classes([])
+def not_found(request, rest=""):
+    """Any other URL under /api/v1/ (e.g. /enterprises/abc/ where an id is expected): the API's
+    JSON 404, never the HTML error page."""
+    raise NotFound(_("Not found."))
+
 
 urlpatterns = [
     path("enterprises/", include("kechuang.enterprises.api.urls")),
@@ -9,4 +24,5 @@ urlpatterns = [
     path("qualifications/", include("kechuang.qualifications.api.urls")),
     path("rnd/", include("kechuang.rnd.api.urls")),
     path("indicators/", include("kechuang.indicators.api.urls")),
+    re_path(r"^(?P<rest>.*)$", not_found),
 ]

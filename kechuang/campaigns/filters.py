@@ -78,7 +78,7 @@ class VisitTaskFilterSet(BaseFilterSet):
 
 class VisitRecordFilterSet(BaseFilterSet):
     enterprise = IdFilter(field_name="enterprise_id", label=_("enterprise"))
-    task = IdFilter(field_name="tasks__id", label=_("task"))
+    task = IdFilter(field_name="tasks__id", label=_("visit task"))
 
     class Meta:
         model = VisitRecord

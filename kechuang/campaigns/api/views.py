@@ -7,9 +7,8 @@ so input errors are field-level 400s and rights are checked in one place.
 from __future__ import annotations
 
 from django.db.models import Prefetch
-from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import extend_schema
-from rest_framework import mixins, status, viewsets
+from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
@@ -117,7 +116,11 @@ class VisitRecordViewSet(mixins.CreateModelMixin, _ReadViewSet):
         data = VisitRecordInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         values = dict(data.validated_data)
-        task = get_object_or_404(VisitTask.objects.for_user(request.user), pk=values.pop("task"))
+        task_id = values.pop("task")
+        task = VisitTask.objects.for_user(request.user).filter(pk=task_id).first()
+        if task is None:  # a body field: a field message, like any unknown related id
+            message = serializers.PrimaryKeyRelatedField.default_error_messages["does_not_exist"]
+            raise serializers.ValidationError({"task": [message.format(pk_value=task_id)]})
         with service_errors():
             record = services.visit_record_create(user=request.user, task=task, **values)
         return Response(VisitRecordSerializer(record).data, status=status.HTTP_201_CREATED)

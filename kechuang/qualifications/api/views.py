@@ -34,6 +34,8 @@ class AssessmentResultViewSet(viewsets.ReadOnlyModelViewSet):
     lookup_value_regex = r"\d+"
 
     def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):  # schema generation
+            return AssessmentResult.objects.none()
         newest = (
             AssessmentRun.objects.filter(status=RunStatus.DONE).values("year").annotate(m=Max("pk"))
         )

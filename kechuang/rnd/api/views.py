@@ -94,13 +94,25 @@ class ZeroRdRowSerializer(serializers.ModelSerializer):
     holds_high_tech = serializers.BooleanField()
     holds_tech_sme = serializers.BooleanField()
     operating_revenue = serializers.DecimalField(
-        source="fy_operating_revenue", max_digits=18, decimal_places=2, coerce_to_string=False
+        source="fy_operating_revenue",
+        max_digits=18,
+        decimal_places=2,
+        coerce_to_string=False,
+        allow_null=True,
     )
     rd_expense_stat = serializers.DecimalField(
-        source="fy_rd_expense_stat", max_digits=18, decimal_places=2, coerce_to_string=False
+        source="fy_rd_expense_stat",
+        max_digits=18,
+        decimal_places=2,
+        coerce_to_string=False,
+        allow_null=True,
     )
     rd_deduction_scope = serializers.DecimalField(
-        source="fy_rd_deduction_scope", max_digits=18, decimal_places=2, coerce_to_string=False
+        source="fy_rd_deduction_scope",
+        max_digits=18,
+        decimal_places=2,
+        coerce_to_string=False,
+        allow_null=True,
     )
 
     class Meta:
@@ -120,6 +132,16 @@ class ZeroRdRowSerializer(serializers.ModelSerializer):
         ]
 
 
+class ZeroRdPageSerializer(serializers.Serializer):
+    """One limit/offset page of the zero-R&D list, with the filter it was read with."""
+
+    count = serializers.IntegerField()
+    next = serializers.URLField(allow_null=True)
+    previous = serializers.URLField(allow_null=True)
+    results = ZeroRdRowSerializer(many=True)
+    filter_spec = serializers.DictField()
+
+
 class ZeroRdView(APIView):
     """Above-scale enterprises declaring zero R&D (scoped to the user), contradictions first.
     Query: year, town, industry, contradiction_only; paginated with limit/offset."""
@@ -133,8 +155,10 @@ class ZeroRdView(APIView):
             OpenApiParameter("town", OpenApiTypes.INT),
             OpenApiParameter("industry", OpenApiTypes.STR),
             OpenApiParameter("contradiction_only", OpenApiTypes.BOOL),
+            OpenApiParameter("limit", OpenApiTypes.INT, description="Rows per page"),
+            OpenApiParameter("offset", OpenApiTypes.INT, description="Rows to skip"),
         ],
-        responses=ZeroRdRowSerializer(many=True),
+        responses=ZeroRdPageSerializer,
     )
     def get(self, request):
         raw = {
