@@ -6,14 +6,13 @@ card equals the count of the list it links to (which applies the same scope)."""
 
 from __future__ import annotations
 
-from decimal import Decimal
-
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from kechuang.core.access import ScopeKind, aggregate_queryset, can, requires, role_scope
 from kechuang.core.datacache import memoised
+from kechuang.core.formatting import chart_value, chart_wan, chart_yi
 from kechuang.core.years import data_years, selected_year
 from kechuang.enterprises.models import AnnualFigure, Qualification
 from kechuang.enterprises.selectors import ladder_counts, valid_high_tech_series, year_end
@@ -210,8 +209,7 @@ def home(request):
         bars={_("Valid high-tech enterprises"): [valid_ht[y] for y in trend_years]},
         lines={
             _("R&D expense (100 million yuan)"): [
-                float(round(series[y]["rd_expense_above_scale_yuan"] / Decimal(10**8), 2))
-                for y in trend_years
+                chart_yi(series[y]["rd_expense_above_scale_yuan"], 2) for y in trend_years
             ]
         },
         bar_unit=_("enterprises"),
@@ -222,15 +220,12 @@ def home(request):
         categories=trend_years,
         bars={
             _("Share with R&D (%)"): [
-                series[y]["above_scale_with_rd_share_pct"]
-                and round(series[y]["above_scale_with_rd_share_pct"], 1)
-                for y in trend_years
+                chart_value(series[y]["above_scale_with_rd_share_pct"], 1) for y in trend_years
             ]
         },
         lines={
             _("R&D intensity (%)"): [
-                series[y]["rd_intensity_pct"] and round(series[y]["rd_intensity_pct"], 2)
-                for y in trend_years
+                chart_value(series[y]["rd_intensity_pct"], 2) for y in trend_years
             ]
         },
         bar_unit="%",
@@ -242,11 +237,12 @@ def home(request):
             {
                 "key": t["key"],
                 "label": t["label"],
-                "value": float(round(t["rd_expense_above_scale_yuan"] / 10000, 0)),
+                "value": chart_wan(t["rd_expense_above_scale_yuan"], 0),
             }
             for t in towns
         ],
         value_key="value",
+        unit=_("10,000 yuan"),
     )
     context = {
         "year": year,

@@ -4,7 +4,6 @@ the review of the enterprises' yearly-figure submissions."""
 from __future__ import annotations
 
 from collections import defaultdict
-from decimal import Decimal
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -16,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from kechuang.core.access import can, check, requires
+from kechuang.core.formatting import chart_value, chart_wan
 from kechuang.core.lists import list_page
 from kechuang.core.permissions import get_object_for_user, user_role
 from kechuang.core.roles import STAFF_ROLES, Role
@@ -144,9 +144,10 @@ def enterprise_detail(request, pk: int):
             _("Operating revenue"): [_wan(f.operating_revenue) for f in figures],
             _("R&D expense (statistical)"): [_wan(f.rd_expense_stat) for f in figures],
         },
+        bar_unit=_("10,000 yuan"),
         lines={
             _("R&D intensity (%)"): [
-                round(float(f.rd_intensity) * 100, 2) if f.rd_intensity is not None else None
+                chart_value(f.rd_intensity * 100, 2) if f.rd_intensity is not None else None
                 for f in figures
             ]
         },
@@ -178,7 +179,7 @@ def _next_year(figures) -> int | None:
 
 
 def _wan(value):
-    return float(round(value / Decimal(10000), 2)) if value is not None else None
+    return chart_wan(value, 2)
 
 
 @requires("figures.change")

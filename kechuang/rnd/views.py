@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from decimal import Decimal
 
 from django.core.paginator import EmptyPage
 from django.db.models import Case, DecimalField, F, FilteredRelation, Q, When
@@ -13,6 +12,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
 
 from kechuang.core.access import aggregate_queryset, can, requires
+from kechuang.core.formatting import chart_value, chart_wan, chart_yi
 from kechuang.core.lists import list_page
 from kechuang.core.permissions import get_object_for_user, user_scope
 from kechuang.core.views import xlsx_response
@@ -54,7 +54,7 @@ def _scoped_figures(user):
 
 
 def _wan(value) -> float | None:
-    return float(round(Decimal(value) / Decimal(10000), 0)) if value is not None else None
+    return chart_wan(value, 0)
 
 
 # ------------------------------------------------------------------ R&D page
@@ -135,14 +135,12 @@ def rd_overview(request):
         categories=trend_years,
         bars={
             _("R&D expense (100 million yuan)"): [
-                float(round(series[y]["rd_expense_above_scale_yuan"] / Decimal(10**8), 2))
-                for y in trend_years
+                chart_yi(series[y]["rd_expense_above_scale_yuan"], 2) for y in trend_years
             ]
         },
         lines={
             _("R&D intensity (%)"): [
-                series[y]["rd_intensity_pct"] and round(series[y]["rd_intensity_pct"], 2)
-                for y in trend_years
+                chart_value(series[y]["rd_intensity_pct"], 2) for y in trend_years
             ]
         },
         bar_unit=_("100 million yuan"),
@@ -157,9 +155,7 @@ def rd_overview(request):
         },
         lines={
             _("Share with R&D (%)"): [
-                series[y]["above_scale_with_rd_share_pct"]
-                and round(series[y]["above_scale_with_rd_share_pct"], 1)
-                for y in trend_years
+                chart_value(series[y]["above_scale_with_rd_share_pct"], 1) for y in trend_years
             ]
         },
         bar_unit=_("enterprises"),
@@ -179,6 +175,7 @@ def rd_overview(request):
             for r in sorted(rows, key=lambda r: -r["rd_expense_above_scale_yuan"])[:20]
         ],
         value_key="value",
+        unit=_("10,000 yuan"),
     )
     e = reverse("enterprises:enterprise_list")
     trend_rows = [
@@ -346,13 +343,9 @@ def diagnosis(request, pk: int):
             _("R&D (high-tech scope)"): [_wan(figures[y]["rd_hnte_total"]) for y in fyears],
             _("R&D (super-deduction)"): [_wan(figures[y]["rd_deduction_scope"]) for y in fyears],
         },
+        bar_unit=_("10,000 yuan"),
         lines={
-            _("R&D intensity (%)"): [
-                round(figures[y]["intensity_pct"], 2)
-                if figures[y]["intensity_pct"] is not None
-                else None
-                for y in fyears
-            ]
+            _("R&D intensity (%)"): [chart_value(figures[y]["intensity_pct"], 2) for y in fyears]
         },
         line_unit="%",
     )
@@ -361,13 +354,8 @@ def diagnosis(request, pk: int):
     d["structure_option"] = charts.structure_chart(
         title=_("R&D expense structure (high-tech scope), share %"),
         categories=[s["label"] for s in d["structure"]],
-        own=[
-            round(s["share_pct"], 1) if s["share_pct"] is not None else None for s in d["structure"]
-        ],
-        peers=[
-            round(s["peer_share_pct"], 1) if s["peer_share_pct"] is not None else None
-            for s in d["structure"]
-        ],
+        own=[chart_value(s["share_pct"], 1) for s in d["structure"]],
+        peers=[chart_value(s["peer_share_pct"], 1) for s in d["structure"]],
         own_name=_("This enterprise"),
         peer_name=_("Peer median"),
     )
