@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from kechuang.dashboard.charts import PALETTE, bar_line_chart
+from kechuang.dashboard.charts import AXIS_NAME_STYLE, PALETTE, bar_line_chart
 
 __all__ = ["sankey_chart", "ladder_bar_chart", "bar_line_chart"]
 
@@ -51,8 +51,13 @@ def sankey_chart(
     }
 
 
-def ladder_bar_chart(*, title: str, tiers: list[str], series: dict[str, list[int]]) -> dict:
-    """Grouped horizontal bars: for each tier, held / meets / borderline / pending / fails."""
+def ladder_bar_chart(
+    *, title: str, tiers: list[str], series: dict[str, list[int]], unit: str
+) -> dict:
+    """Grouped horizontal bars: for each tier, held / meets / borderline / pending / fails;
+    unit names the value axis (enterprises, 家)."""
+    if not str(unit).strip():
+        raise ValueError("the value axis needs a unit")
     return {
         "color": ["#1d4f91", "#2f9e77", "#e8833a", "#7a8ca3", "#d64550"],
         "title": {"text": title, "left": 0, "textStyle": {"fontSize": 14, "fontWeight": 600}},
@@ -60,7 +65,7 @@ def ladder_bar_chart(*, title: str, tiers: list[str], series: dict[str, list[int
         "legend": {"bottom": 0},
         "grid": {"left": 10, "right": 40, "top": 40, "bottom": 40, "containLabel": True},
         "textStyle": {"fontFamily": "Noto Sans CJK SC, Microsoft YaHei, sans-serif"},
-        "xAxis": {"type": "value"},
+        "xAxis": {"type": "value", "name": unit, "nameTextStyle": AXIS_NAME_STYLE},
         "yAxis": {"type": "category", "data": list(reversed(tiers))},
         "series": [
             {

@@ -175,6 +175,7 @@ def ladder(request):
                 _("Meets every condition on record"): [r["pending"] for r in rows],
                 _("Fails a condition"): [r["failing"] for r in rows],
             },
+            unit=_("enterprises"),
         )
         if rows
         else None
