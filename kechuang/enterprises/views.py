@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections import defaultdict
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Case, DecimalField, F, FilteredRelation, Q, When
 from django.http import Http404
@@ -14,11 +14,10 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from kechuang.core.access import can, check, requires
+from kechuang.core.access import ScopeKind, can, check, requires, role_scope
 from kechuang.core.formatting import chart_value, chart_wan
 from kechuang.core.lists import list_page
-from kechuang.core.permissions import get_object_for_user, user_role
-from kechuang.core.roles import STAFF_ROLES, Role
+from kechuang.core.permissions import get_object_for_user
 from kechuang.core.years import data_years, in_window, parse_year, selected_year
 from kechuang.dashboard.charts import bar_line_chart
 from kechuang.imports.schemas import SCHEMAS
@@ -167,7 +166,7 @@ def enterprise_detail(request, pk: int):
         "history": enterprise_history(enterprise, limit=50),
         "can_edit": can_edit,
         "next_year": _next_year(figures),
-        "show_submissions": user_role(request.user) in SUBMISSION_ROLES,
+        "show_submissions": can(request.user, "figure_submissions.view"),
     }
     return render(request, "enterprises/enterprise_detail.html", context)
 
@@ -191,7 +190,7 @@ def annual_figure_edit(request, pk: int, year: int):
     if not in_window(year):
         raise Http404
     figure = enterprise.annual_figures.filter(year=year).first()
-    if user_role(request.user) == Role.ENTERPRISE:
+    if not can(request.user, "enterprise.change"):  # the enterprise proposes a submission
         return _submission_edit(request, enterprise, year, figure)
     # Fields the role may not set are disabled (policy.py): their posted values are ignored.
     form = AnnualFigureForm(request.POST or None, instance=figure, user=request.user)
@@ -270,27 +269,16 @@ def _submission_edit(request, enterprise, year, figure):
 # ------------------------------------------------------------------ submission review
 
 # Bureau staff review every submission, a town officer reads its town's, an enterprise its own.
-SUBMISSION_ROLES = STAFF_ROLES | {Role.TOWN_OFFICER, Role.ENTERPRISE}
-
-
-def _require_submission_role(request):
-    role = user_role(request.user)
-    if role not in SUBMISSION_ROLES:
-        raise PermissionDenied
-    return role
-
-
 @requires("figure_submissions.view")
 def submission_list(request):
     """/enterprises/submissions/?status=&year=: the yearly-figure submissions in the user's
     scope (staff default to those waiting for review)."""
-    role = _require_submission_role(request)
     queryset = FigureSubmission.objects.for_user(request.user).select_related(
         "enterprise", "enterprise__town"
     )
     status = request.GET.get("status")
     if status not in SubmissionStatus.values and status != "all":
-        status = SubmissionStatus.SUBMITTED if role in STAFF_ROLES else "all"
+        status = SubmissionStatus.SUBMITTED if can(request.user, "figure_submissions.review") else "all"
     if status != "all":
         queryset = queryset.filter(status=status)
     year = parse_year(request.GET.get("year"))
@@ -306,7 +294,7 @@ def submission_list(request):
             "status": status,
             "year": year,
             "statuses": SubmissionStatus.choices,
-            "can_review": role in STAFF_ROLES,
+            "can_review": can(request.user, "figure_submissions.review"),
         },
     )
 
@@ -331,7 +319,6 @@ def _comparison(submission, figure) -> list[dict]:
 def submission_detail(request, pk: int):
     """One submission: proposed values beside the registry's, its history, and for bureau
     staff the accept / return actions."""
-    role = _require_submission_role(request)
     submission = get_object_for_user(
         FigureSubmission.objects.select_related("enterprise", "reviewer"), request.user, pk=pk
     )
@@ -354,8 +341,10 @@ def submission_detail(request, pk: int):
             "submission": submission,
             "figure": figure,
             "rows": _comparison(submission, figure),
-            "can_review": role in STAFF_ROLES and submission.status == SubmissionStatus.SUBMITTED,
-            "can_edit": role == Role.ENTERPRISE and submission.is_editable,
+            "can_review": can(request.user, "figure_submissions.review")
+            and submission.status == SubmissionStatus.SUBMITTED,
+            "can_edit": role_scope(request.user, "figure_submissions.view") == ScopeKind.OWN
+            and submission.is_editable,
             "return_form": SubmissionReturnForm(),
             "history": history,
         },
@@ -366,8 +355,6 @@ def submission_detail(request, pk: int):
 @require_POST
 def submission_review(request, pk: int):
     """POST action=accept, or action=return with a reason (bureau staff)."""
-    if user_role(request.user) not in STAFF_ROLES:
-        raise PermissionDenied
     submission = get_object_for_user(FigureSubmission.objects.all(), request.user, pk=pk)
     action = request.POST.get("action")
     if action not in ("accept", "return"):

@@ -8,10 +8,34 @@ __all__ = ["sankey_chart", "ladder_bar_chart", "bar_line_chart"]
 
 
 def sankey_chart(
-    *, title: str, nodes: list[str], links: list[dict], left_label: str, right_label: str
+    *, title: str, nodes: list[dict], links: list[dict], left_label: str, right_label: str
 ) -> dict:
-    """Movement between tiers: ``links`` = [{source, target, value}] with node names already
-    distinct per side (e.g. "2023 · 高企" → "2024 · 高企"); zero flows are dropped."""
+    """Movement between tiers.
+
+    ``nodes`` = [{name, label, depth}]: names unique across both sides (e.g. "2023·高企" and
+    "2024·高企"), the label shown next to the node, depth 0 (left) or 1 (right).
+    ``links`` = [{source, target, value}] between node names; zero flows are dropped, and so
+    are nodes left without a flow (ECharts lays out every node it is given).
+    """
+    links = [link for link in links if link["value"] > 0]
+    used = {link["source"] for link in links} | {link["target"] for link in links}
+    # One colour per tier on both sides; labels outside the two columns.
+    colours: dict[str, str] = {}
+    for n in nodes:
+        colours.setdefault(n["label"], PALETTE[len(colours) % len(PALETTE)])
+    data = [
+        {
+            "name": n["name"],
+            "depth": n["depth"],
+            "itemStyle": {"color": colours[n["label"]]},
+            "label": {
+                "formatter": n["label"],
+                "position": "left" if n["depth"] == 0 else "right",
+            },
+        }
+        for n in nodes
+        if n["name"] in used
+    ]
     return {
         "color": PALETTE,
         "title": {"text": title, "left": 0, "textStyle": {"fontSize": 14, "fontWeight": 600}},
@@ -36,16 +60,16 @@ def sankey_chart(
                 "type": "sankey",
                 "top": 55,
                 "bottom": 10,
-                "left": 10,
-                "right": 120,
+                "left": 150,
+                "right": 150,
                 "nodeWidth": 14,
                 "nodeGap": 12,
                 "layoutIterations": 0,
                 "emphasis": {"focus": "adjacency"},
                 "lineStyle": {"color": "gradient", "curveness": 0.5, "opacity": 0.35},
-                "label": {"fontSize": 11},
-                "data": [{"name": n} for n in nodes],
-                "links": [link for link in links if link["value"] > 0],
+                "label": {"fontSize": 12, "color": "#1f2d3d"},
+                "data": data,
+                "links": links,
             }
         ],
     }

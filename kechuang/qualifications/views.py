@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from decimal import Decimal
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Case, Count, F, IntegerField, Q, Value, When
+from django.db.models import Case, Exists, F, IntegerField, OuterRef, Q, Value, When
+from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -24,18 +25,35 @@ from kechuang.core.views import xlsx_response
 from kechuang.core.years import selected_year
 from kechuang.enterprises.choices import UNICORN_TIERS, QualificationKind
 from kechuang.enterprises.models import Enterprise, Qualification
-from kechuang.enterprises.selectors import valid_high_tech_series
+from kechuang.enterprises.selectors import (
+    qualification_validity,
+    valid_high_tech_series,
+    validity_date,
+)
 from kechuang.imports.recovery import sweep_stale_quietly
 
+from .cells import AT_RISK, CELLS, cell_counts
 from .charts import bar_line_chart, ladder_bar_chart, sankey_chart
-from .display import STATUS_BADGE, gap_text, pending_label, tier_cards
+from .display import (
+    EXPERT_CONDITIONS,
+    NUMERIC_CONDITIONS,
+    STATUS_BADGE,
+    basis_label,
+    condition_label,
+    gap_text,
+    official_clause,
+    pending_label,
+    rule_operator_text,
+    rule_unit_hint,
+    rule_value_text,
+    tier_cards,
+)
 from .forms import EVALUATED_TIERS, ReserveFilterForm, RuleSetForm, WhatIfForm
 from .logic import evaluate_case
-from .logic.certificates import add_months, add_years
+from .logic.certificates import add_months
 from .models import AssessmentResult, AssessmentRun, ResultStatus, RuleSet, RunStatus, Tier
 from .selectors import (
     LADDER,
-    TIER_KIND,
     available_assessment_years,
     enterprise_case,
     evaluation_date_for,
@@ -46,9 +64,9 @@ from .selectors import (
     ruleset_rows,
     run_state,
 )
-from .services import ruleset_update
+from .services import STORED_TIERS, ruleset_update
 from .tasks import assess_year
-from .whatif import apply_whatif, ip_counts, last_year_record
+from .whatif import GAP_INPUTS, apply_whatif, ip_counts, last_year_record
 
 TIER_RANK = Case(
     *[When(tier=key, then=Value(i)) for i, (key, _label) in enumerate(EVALUATED_TIERS)],
@@ -113,55 +131,26 @@ def ladder(request):
     run = ctx["run"]
     rows = []
     if run is not None:
-        pending = Q(status="unknown", failed_count=0)
-        agg = (
-            _scoped_results(request, run)
-            .values("tier")
-            .annotate(
-                n_held=Count("pk", filter=Q(held=True)),
-                passed=Count("pk", filter=Q(status="pass")),
-                borderline=Count("pk", filter=Q(status="borderline")),
-                pending=Count("pk", filter=pending),
-                failing=Count("pk", filter=Q(failed_count__gt=0)),
-                candidates=Count(
-                    "pk", filter=Q(held=False) & (Q(status__in=["pass", "borderline"]) | pending)
-                ),
-                at_risk=Count(
-                    "pk",
-                    filter=Q(held=True, failed_count__gt=0)
-                    & ~Q(tier=Tier.CULTIVATION, conditions__K0="fail"),
-                ),
-            )
-        )
-        by_tier = {a["tier"]: a for a in agg}
-        reserve = reverse("qualifications:reserve_pool")
+        by_tier = cell_counts(_scoped_results(request, run))
+        results_url = reverse("qualifications:assessment_results")
         risks = reverse("qualifications:risk_list")
-        quals = reverse("enterprises:qualification_list")
         for tier, label in EVALUATED_TIERS:
             a = by_tier.get(tier)
             if a is None:
                 continue
-            kind = TIER_KIND[tier]
-            held_url = (
-                f"{quals}?kind={kind}&year={year}"
-                if kind == QualificationKind.NATIONAL_TECH_SME
-                else f"{quals}?kind={kind}&valid_on={year}-12-31"
-            )
+            urls = {
+                key: f"{results_url}?year={year}&tier={tier}&cell={key}"
+                for key in CELLS
+                if key != "at_risk"
+            }
+            urls["at_risk"] = f"{risks}?year={year}&tier={tier}"
             rows.append(
                 {
                     "tier": tier,
                     "label": label,
                     **a,
-                    "urls": {
-                        "held": held_url,
-                        "passed": f"{reserve}?year={year}&tier={tier}&status=pass",
-                        "borderline": f"{reserve}?year={year}&tier={tier}&status=borderline",
-                        "pending": f"{reserve}?year={year}&tier={tier}&status=unknown",
-                        "candidates": f"{reserve}?year={year}&tier={tier}",
-                        "at_risk": f"{risks}?year={year}&tier={tier}",
-                    }
-                    if links
-                    else {},
+                    "n_held": a["held"],
+                    "urls": urls if links else {},
                 }
             )
     bar_option = (
@@ -197,15 +186,21 @@ def ladder(request):
         flows[key] = flows.get(key, 0) + 1
     order = list(dict.fromkeys([none_label] + [str(labels[k.value]) for k in LADDER]))
     flows = {(str(s), str(t)): v for (s, t), v in flows.items()}
-    # Right-hand nodes carry a zero-width space: same label, distinct node.
+
+    # Node names are unique across the two years ("2023·高企" / "2024·高企"); each side is
+    # pinned to its column (depth) and labelled with the tier alone.
+    def side(y: int, label: str) -> str:
+        return f"{y}·{label}"
+
     left = [n for n in order if any(s == n for s, _t in flows)]
-    right = [n + "\u200b" for n in order if any(t == n for _s, t in flows)]
+    right = [n for n in order if any(t == n for _s, t in flows)]
     sankey = sankey_chart(
         title=_("Movement between tiers, %(a)s → %(b)s (highest tier held at year end)")
         % {"a": year - 1, "b": year},
-        nodes=left + right,
+        nodes=[{"name": side(year - 1, n), "label": n, "depth": 0} for n in left]
+        + [{"name": side(year, n), "label": n, "depth": 1} for n in right],
         links=[
-            {"source": s, "target": t + "\u200b", "value": v}
+            {"source": side(year - 1, s), "target": side(year, t), "value": v}
             for (s, t), v in sorted(
                 flows.items(), key=lambda kv: (order.index(kv[0][0]), order.index(kv[0][1]))
             )
@@ -251,19 +246,33 @@ def ladder(request):
 # ------------------------------------------------------------------ reserve pool
 
 
+def reserve_rules() -> dict[str, int]:
+    """How the shortlist is drawn (settings ``KECHUANG_RESERVE_POOL_SIZE`` and
+    ``KECHUANG_RESERVE_MAX_GAPS``)."""
+    return {
+        "size": int(getattr(settings, "KECHUANG_RESERVE_POOL_SIZE", 100)),
+        "max_gaps": int(getattr(settings, "KECHUANG_RESERVE_MAX_GAPS", 2)),
+    }
+
+
 def _reserve_queryset(request, run, form):
+    """The shortlist: not held, failing only conditions the figures measure (at most
+    ``max_gaps`` of them), smallest gap first, at most ``size`` enterprises."""
     data = form.cleaned_data if form.is_valid() else {}
     tier = data.get("tier") or Tier.HIGH_TECH.value
+    rules = reserve_rules()
+    conds = next(c for t, _p, c in STORED_TIERS if t == tier)
     qs = (
         AssessmentResult.objects.for_user(request.user)
-        .filter(run=run, tier=tier, held=False)
+        .filter(run=run, tier=tier, held=False, failed_count__lte=rules["max_gaps"])
         .select_related("enterprise", "enterprise__town")
-        .annotate(rank=STATUS_RANK)
+        .annotate(rank=STATUS_RANK, gap_size=Coalesce("gap_cost_wan", Decimal(0)))
     )
+    for cid in conds:
+        if cid not in NUMERIC_CONDITIONS[tier]:
+            qs = qs.exclude(**{f"conditions__{cid}": "fail"})
     if data.get("status"):
         qs = qs.filter(status=data["status"])
-        if data["status"] == "unknown":
-            qs = qs.filter(failed_count=0)
     if data.get("town"):
         qs = qs.filter(enterprise__town=data["town"])
     if data.get("industry"):
@@ -273,15 +282,35 @@ def _reserve_queryset(request, run, form):
         qs = qs.filter(
             Q(enterprise__name__icontains=q) | Q(enterprise__credit_code__icontains=q.upper())
         )
-    # Closest first: passing, borderline, data pending; then fewest failed conditions, smallest gap.
+    eligible = qs.count()
+    # Ties (no gap) go to the higher score already secured by the figures.
     qs = qs.order_by(
-        "rank",
+        "gap_size",
         "failed_count",
-        F("gap_cost_wan").asc(nulls_first=True),
+        "rank",
+        F("score_min").desc(nulls_last=True),
         "unknown_count",
         "enterprise__name",
     )
-    return qs, tier
+    return qs[: rules["size"]], tier, eligible
+
+
+def _describe(r) -> None:
+    """Template-ready texts of one stored result: failed conditions, gaps, expert and
+    declaration notes (Chinese labels only)."""
+    r.badge = STATUS_BADGE.get(r.status, "")
+    r.failed = [condition_label(c) for c, s in r.conditions.items() if s == "fail"]
+    r.gap_texts = [gap_text(g) for g in r.gaps if g.get("condition") not in EXPERT_CONDITIONS]
+    r.expert = [
+        condition_label(c)
+        for c, s in r.conditions.items()
+        if c in EXPERT_CONDITIONS and s in ("unknown", "borderline")
+    ]
+    r.declare = [
+        condition_label(c)
+        for c, s in r.conditions.items()
+        if s == "unknown" and c not in EXPERT_CONDITIONS
+    ]
 
 
 @requires("reserve.view")
@@ -299,22 +328,30 @@ def reserve_pool(request):
         )
     run = ctx["run"]
     page = None
+    eligible = 0
     tier = request.GET.get("tier")
     tier = tier if tier in dict(EVALUATED_TIERS) else Tier.HIGH_TECH.value
     if run is not None:
-        qs, tier = _reserve_queryset(request, run, form)
+        qs, tier, eligible = _reserve_queryset(request, run, form)
         if request.GET.get("export") == "xlsx":
             return _reserve_export(qs, year, tier)
         page = Paginator(qs, 25).get_page(request.GET.get("page"))
         offset = page.start_index()
         for i, r in enumerate(page.object_list):
             r.position = offset + i
-            r.badge = STATUS_BADGE.get(r.status, "")
-            r.failed = [c for c, s in r.conditions.items() if s == "fail"]
-            r.missing = [c for c, s in r.conditions.items() if s == "unknown"]
-            r.gap_texts = [gap_text(g) for g in r.gaps]
+            _describe(r)
     ctx.update(
-        {"years": years, "form": form, "page": page, "tier": tier, "tier_label": Tier(tier).label}
+        {
+            "years": years,
+            "form": form,
+            "page": page,
+            "tier": tier,
+            "tier_label": Tier(tier).label,
+            "rules": reserve_rules(),
+            "eligible": eligible,
+            "candidates_url": f"{reverse('qualifications:assessment_results')}"
+            f"?year={year}&tier={tier}&cell=candidates",
+        }
     )
     return render(request, "qualifications/reserve_pool.html", ctx)
 
@@ -345,8 +382,8 @@ def _reserve_export(qs, year: int, tier: str):
                 r.enterprise.town.name,
                 r.enterprise.industry_code,
                 str(ResultStatus(r.status).label),
-                "、".join(c for c, s in r.conditions.items() if s == "fail"),
-                "、".join(c for c, s in r.conditions.items() if s == "unknown"),
+                "、".join(condition_label(c) for c, s in r.conditions.items() if s == "fail"),
+                "、".join(condition_label(c) for c, s in r.conditions.items() if s == "unknown"),
                 "；".join(gap_text(g) for g in r.gaps),
                 float(r.gap_cost_wan) if r.gap_cost_wan is not None else None,
             ]
@@ -354,6 +391,46 @@ def _reserve_export(qs, year: int, tier: str):
     return xlsx_response(
         workbook_bytes(wb), f"{_('Reserve pool')}-{str(Tier(tier).label)}-{year}.xlsx"
     )
+
+
+# ------------------------------------------------------------------ ladder cells
+
+
+@requires("reserve.view")
+def assessment_results(request):
+    """The results behind one cell of the ladder table (same filter, same scope)."""
+    year, years = _year(request)
+    ctx = _run_context(request, year)
+    tier = request.GET.get("tier")
+    tier = tier if tier in dict(EVALUATED_TIERS) else Tier.HIGH_TECH.value
+    cell = request.GET.get("cell")
+    cell = cell if cell in CELLS else "candidates"
+    page = None
+    if ctx["run"] is not None:
+        qs = (
+            _scoped_results(request, ctx["run"])
+            .filter(CELLS[cell][1], tier=tier)
+            .select_related("enterprise", "enterprise__town")
+            .annotate(rank=STATUS_RANK)
+            .order_by("rank", "failed_count", "enterprise__name", "pk")
+        )
+        page = Paginator(qs, 25).get_page(request.GET.get("page"))
+        offset = page.start_index()
+        for i, r in enumerate(page.object_list):
+            r.position = offset + i
+            _describe(r)
+    ctx.update(
+        {
+            "years": years,
+            "page": page,
+            "tier": tier,
+            "tier_label": Tier(tier).label,
+            "cell": cell,
+            "cell_label": CELLS[cell][0],
+            "tiers": EVALUATED_TIERS,
+        }
+    )
+    return render(request, "qualifications/result_list.html", ctx)
 
 
 # ------------------------------------------------------------------ risks
@@ -370,9 +447,7 @@ def risk_list(request):
     if run is not None:
         qs = (
             AssessmentResult.objects.for_user(request.user)
-            .filter(run=run, held=True, failed_count__gt=0)
-            # A cultivation enterprise failing K0 now holds a high-tech certificate: it moved up.
-            .exclude(tier=Tier.CULTIVATION, conditions__K0="fail")
+            .filter(AT_RISK, run=run)
             .select_related("enterprise", "enterprise__town")
             .annotate(tier_rank=TIER_RANK)
             .order_by("tier_rank", "-failed_count", F("gap_cost_wan").desc(nulls_last=True), "pk")
@@ -382,39 +457,34 @@ def risk_list(request):
         page = Paginator(qs, 25).get_page(request.GET.get("page"))
         for r in page.object_list:
             r.tier_label = Tier(r.tier).label
-            r.failed = [c for c, s in r.conditions.items() if s == "fail"]
-            r.gap_texts = [gap_text(g) for g in r.gaps]
+            _describe(r)
         holders = page
-    ref = evaluation_date_for(year)
-    years_valid = 3
-    certs = list(
-        Qualification.objects.for_user(request.user)
-        .filter(kind=QualificationKind.HIGH_TECH)
-        .select_related("enterprise", "enterprise__town")
-        .order_by("issue_date")
-    )
-    latest_issue: dict[int, dt.date] = {}
-    for c in certs:
-        latest_issue[c.enterprise_id] = max(
-            latest_issue.get(c.enterprise_id, c.issue_date), c.issue_date
-        )
-    expiring = []
+    # The countdown runs from the date the page states: today unless ?on=YYYY-MM-DD.
+    ref = validity_date(request.GET.get("on"))
     horizon6, horizon12 = add_months(ref, 6), add_months(ref, 12)
-    for c in certs:
-        end = add_years(c.issue_date, years_valid)
-        revoked = c.revoked_date is not None and c.revoked_date <= ref
-        if revoked or not (c.issue_date <= ref < end) or end > horizon12:
-            continue
-        if latest_issue[c.enterprise_id] > c.issue_date:
-            continue  # re-recognised already
-        expiring.append(
-            {
-                "q": c,
-                "end": end - dt.timedelta(days=1),
-                "days": (end - ref).days,
-                "window": 6 if end <= horizon6 else 12,
-            }
-        )
+    later = Qualification.objects.filter(
+        enterprise=OuterRef("enterprise"),
+        kind=QualificationKind.HIGH_TECH,
+        issue_date__gt=OuterRef("issue_date"),
+    )
+    certs = (
+        Qualification.objects.for_user(request.user)
+        .filter(kind=QualificationKind.HIGH_TECH, issue_date__lte=ref, expiry_date__lt=horizon12)
+        .exclude(expiry_date__lt=ref)
+        .annotate(renewed=Exists(later))
+        .filter(renewed=False)
+        .select_related("enterprise", "enterprise__town")
+    )
+    expiring = [
+        {
+            "q": c,
+            "end": c.expiry_date,
+            "days": (c.expiry_date - ref).days,
+            "window": 6 if c.expiry_date < horizon6 else 12,
+        }
+        for c in certs
+        if qualification_validity(c, ref) == "valid"
+    ]
     expiring.sort(key=lambda x: x["days"])
     ctx.update(
         {
@@ -443,13 +513,37 @@ def _enterprise_for(request, pk: int) -> Enterprise:
 def _whatif_initial(case) -> dict:
     key, rec = last_year_record(case)
     ip1, ip2 = ip_counts(case)
+
+    def money(field: str) -> Decimal:
+        return rec.get(field) if rec.get(field) is not None else Decimal(0)
+
+    conversions = (case.get("expert_inputs") or {}).get("conversions_3y")
     return {
-        "rd": rec.get("rd_expense_hnte") if rec.get("rd_expense_hnte") is not None else Decimal(0),
+        "rd": money("rd_expense_hnte"),
+        "rd_domestic": money("rd_expense_hnte_domestic"),
+        "rd_deduction": money("rd_expense_deduction_scope"),
+        "hightech_income": money("hightech_income"),
         "tech_staff": rec.get("tech_staff") or 0,
-        "revenue": rec.get("sales_revenue") if rec.get("sales_revenue") is not None else Decimal(0),
+        "revenue": money("sales_revenue"),
         "ip1": ip1,
         "ip2": ip2,
+        "conversions": conversions or 0,
     }
+
+
+# What-if inputs: one per condition with a numeric gap (name, slider floor, step, unit).
+WHATIF_INPUTS = [
+    ("rd", 100, "0.01", "wan"),
+    ("rd_domestic", 100, "0.01", "wan"),
+    ("rd_deduction", 100, "0.01", "wan"),
+    ("hightech_income", 1000, "0.01", "wan"),
+    ("revenue", 1000, "0.01", "wan"),
+    ("tech_staff", 20, "1", "persons"),
+    ("ip1", 5, "1", "items"),
+    ("ip2", 10, "1", "items"),
+    ("conversions", 10, "1", "items"),
+]
+MONEY_INPUTS = {name for name, _f, _s, unit in WHATIF_INPUTS if unit == "wan"}
 
 
 def _cents(value) -> Decimal:
@@ -473,50 +567,27 @@ def enterprise_assessment(request, pk: int):
     result = evaluate_case(case, ruleset=rs)
     initial = _whatif_initial(case)
     form = WhatIfForm(
-        initial={k: _cents(v) if k in ("rd", "revenue") else v for k, v in initial.items()}
+        initial={k: _cents(v) if k in MONEY_INPUTS else v for k, v in initial.items()}
     )
+    units = {"wan": _("10,000 yuan"), "persons": _("persons"), "items": _("items")}
     sliders = [
         {
-            "field": form["rd"],
-            "name": "rd",
+            "field": form[name],
+            "name": name,
             "min": 0,
-            "max": _slider_max(initial["rd"], 100),
-            "step": "0.01",
-            "unit": _("10,000 yuan"),
-        },
-        {
-            "field": form["tech_staff"],
-            "name": "tech_staff",
-            "min": 0,
-            "max": _slider_max(initial["tech_staff"], 20),
-            "step": "1",
-            "unit": _("persons"),
-        },
-        {
-            "field": form["ip1"],
-            "name": "ip1",
-            "min": 0,
-            "max": _slider_max(initial["ip1"], 5),
-            "step": "1",
-            "unit": _("items"),
-        },
-        {
-            "field": form["ip2"],
-            "name": "ip2",
-            "min": 0,
-            "max": _slider_max(initial["ip2"], 10),
-            "step": "1",
-            "unit": _("items"),
-        },
-        {
-            "field": form["revenue"],
-            "name": "revenue",
-            "min": 0,
-            "max": _slider_max(initial["revenue"], 1000),
-            "step": "0.01",
-            "unit": _("10,000 yuan"),
-        },
+            "max": _slider_max(initial[name], floor),
+            "step": step,
+            "unit": units[unit],
+        }
+        for name, floor, step, unit in WHATIF_INPUTS
     ]
+    gap_inputs = {
+        GAP_INPUTS.get(g.get("field"))
+        for tier in result["tiers"].values()
+        for g in tier.get("gaps") or []
+    }
+    for slider in sliders:
+        slider["gap"] = slider["name"] in gap_inputs
     ctx = _run_context(request, year)
     stored = None
     if ctx["run"] is not None:
@@ -625,12 +696,20 @@ def _history(rule_set: RuleSet) -> list[dict]:
                 old = old_items.get(key, {})
                 for field in ("value", "status"):
                     if old.get(field) != item.get(field):
+                        if field == "value":
+                            unit = item.get("unit", "")
+                            before = rule_value_text(old.get(field), unit)
+                            after = rule_value_text(item.get(field), unit)
+                        else:
+                            before = basis_label(old.get(field) or "")
+                            after = basis_label(item.get(field) or "")
                         changes.append(
                             {
                                 "key": key,
-                                "field": field,
-                                "before": old.get(field),
-                                "after": item.get(field),
+                                "label": item.get("label_zh") or key,
+                                "field": _("value") if field == "value" else _("verification"),
+                                "before": before,
+                                "after": after,
                             }
                         )
         out.append(
@@ -680,6 +759,22 @@ def ruleset_detail(request, pk: int):
         {
             "rule_set": rule_set,
             "form": form,
+            "rows": [
+                {
+                    "key": key,
+                    "label": item.get("label_zh") or key,
+                    "value_field": value_field,
+                    "value_text": rule_value_text(item["value"], item.get("unit", "")),
+                    "unit": rule_unit_hint(item.get("unit", "")) if value_field is not None else "",
+                    "op": rule_operator_text(item.get("op", "")),
+                    "clause": official_clause(item.get("clause", "")),
+                    "status": item["status"],
+                    "status_label": basis_label(item["status"]),
+                    "pending": item["status"] == "UNCONFIRMED",
+                    "status_field": status_field,
+                }
+                for key, item, value_field, status_field in form.rows()
+            ],
             "can_edit": can_edit,
             "history": _history(rule_set),
             "pending_label": pending_label(),
