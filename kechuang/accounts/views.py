@@ -10,16 +10,13 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import get_user_model, login, update_session_auth_hash
 from django.contrib.auth import views as auth_views
-from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from kechuang.core.access import requires
-from kechuang.core.permissions import user_role
-from kechuang.core.roles import STAFF_ROLES, Role
+from kechuang.core.access import can, requires
 
 from . import session_policy
 from .forms import LoginForm, OtpTokenForm, PasswordChangeStyledForm, TokenCreateForm
@@ -116,8 +113,8 @@ def security(request):
     context = {
         "password_changed_at": changed_at,
         "max_age_days": settings.KECHUANG_PASSWORD_MAX_AGE_DAYS,
-        "otp_allowed": user_role(user) in STAFF_ROLES,
-        "is_admin": user_role(user) == Role.BUREAU_ADMIN,
+        "otp_allowed": can(user, "account.two_factor"),
+        "is_admin": can(user, "accounts.lockouts"),
         "otp_enabled": TOTPDevice.objects.filter(user=user, confirmed=True).exists(),
         "active_tokens": ApiToken.objects.filter(user=user, revoked_at__isnull=True).count(),
         "events": AccountEvent.objects.filter(user=user).select_related("actor")[:20],
@@ -173,15 +170,9 @@ def token_revoke_view(request, pk: int):
 # ------------------------------------------------------------------ second factor
 
 
-def _require_otp_role(request):
-    if user_role(request.user) not in STAFF_ROLES:
-        raise PermissionDenied
-
-
 @requires("account.two_factor")
 def otp_setup(request):
     """Set up an authenticator app: scan the QR code, confirm with a code."""
-    _require_otp_role(request)
     user = request.user
     if TOTPDevice.objects.filter(user=user, confirmed=True).exists():
         return render(request, "accounts/otp_setup.html", {"enabled": True})
@@ -221,7 +212,6 @@ def _base32(key: bytes) -> str:
 @requires("account.two_factor")
 @require_POST
 def otp_remove(request):
-    _require_otp_role(request)
     if settings.KECHUANG_REQUIRE_2FA_FOR_STAFF:
         messages.error(request, _("Two-factor authentication is required for bureau staff."))
         return redirect("accounts:security")
@@ -233,14 +223,8 @@ def otp_remove(request):
 # ------------------------------------------------------------------ lockouts (bureau admin)
 
 
-def _require_admin(request):
-    if user_role(request.user) != Role.BUREAU_ADMIN:
-        raise PermissionDenied
-
-
 @requires("accounts.lockouts")
 def lockout_list(request):
-    _require_admin(request)
     context = {
         "locks": locked_accounts(),
         "failure_limit": settings.AXES_FAILURE_LIMIT,
@@ -253,7 +237,6 @@ def lockout_list(request):
 @requires("accounts.lockouts")
 @require_POST
 def lockout_release_view(request):
-    _require_admin(request)
     username = request.POST.get("username", "").strip()[:150]
     if not username:
         messages.error(request, _("Choose an account to release."))

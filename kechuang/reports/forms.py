@@ -7,6 +7,8 @@ from django import forms
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from kechuang.core.forms import StyledFormMixin
+
 from .paragraphs import PLACEHOLDERS, placeholder_problems
 
 __all__ = ["ParagraphForm", "placeholder_choices_text"]
@@ -19,7 +21,7 @@ def placeholder_choices_text() -> str:
     return "、".join(f"{{{p.name}}}（{p.label}）" for p in PLACEHOLDERS.values())
 
 
-class ParagraphForm(forms.Form):
+class ParagraphForm(StyledFormMixin, forms.Form):
     text = forms.CharField(
         label=gettext_lazy("Wording"),
         max_length=MAX_LENGTH,

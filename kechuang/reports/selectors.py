@@ -35,9 +35,11 @@ def paragraph_texts() -> dict[str, str]:
 
 def data_as_of(year: int) -> dt.date:
     """The date the report's data stand at: the latest day on which a record the report counts
-    (yearly figures of the year and the year before, qualifications, R&D institutions) or an
-    import was accepted into the register; today when there is none (one query per source)."""
-    from kechuang.enterprises.models import AnnualFigure, Qualification
+    (yearly figures of the year and the year before, qualifications, R&D institutions), an
+    enterprise's figure submission was accepted, or an import was committed; today when there is
+    none (one query per source)."""
+    from kechuang.enterprises.choices import SubmissionStatus
+    from kechuang.enterprises.models import AnnualFigure, FigureSubmission, Qualification
     from kechuang.imports.models import ImportBatch, ImportStatus
     from kechuang.platforms.models import RDInstitution
 
@@ -45,6 +47,9 @@ def data_as_of(year: int) -> dt.date:
         AnnualFigure.objects.filter(year__in=(year - 1, year)).aggregate(m=Max("updated_at"))["m"],
         Qualification.objects.aggregate(m=Max("updated_at"))["m"],
         RDInstitution.objects.aggregate(m=Max("updated_at"))["m"],
+        FigureSubmission.objects.filter(
+            status=SubmissionStatus.ACCEPTED, year__in=(year - 1, year)
+        ).aggregate(m=Max("reviewed_at"))["m"],
         ImportBatch.objects.filter(status=ImportStatus.COMMITTED, dry_run=False).aggregate(
             m=Max("finished_at")
         )["m"],

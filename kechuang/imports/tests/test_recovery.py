@@ -276,3 +276,27 @@ def test_worker_killed_mid_commit_leaves_nothing_and_the_batch_recovers(tmp_path
     assert recovered["status"] == "committed"
     assert recovered["enterprises"] == 40 and recovered["figures"] == 40
     assert recovered["enterprise_history"] == 40
+
+
+@pytest.mark.django_db
+def test_an_interrupted_assessment_shows_retry_on_the_ladder(client, settings):
+    from kechuang.qualifications.models import AssessmentRun, RunStatus
+    from kechuang.qualifications.selectors import available_assessment_years
+    from kechuang.qualifications.services import ruleset_seed
+
+    client.force_login(make_user(Role.BUREAU_STAFF))
+    from kechuang.enterprises.tests.factories import make_annual_figure
+
+    make_annual_figure(year=2024)
+    rule_set = ruleset_seed()[0]
+    year = max(available_assessment_years())
+    AssessmentRun.objects.create(
+        year=year,
+        evaluation_date=dt.date(year + 1, 1, 1),
+        rule_set=rule_set,
+        rule_set_version=rule_set.version,
+        status=RunStatus.INTERRUPTED,
+    )
+    html = client.get(reverse("qualifications:ladder"), {"year": year}).content.decode()
+    assert 'data-testid="run-interrupted"' in html
+    assert "已中断" in html and "重试" in html

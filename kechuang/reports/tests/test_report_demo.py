@@ -191,7 +191,7 @@ def test_report_is_dated_with_the_data_date_not_the_generation_date(demo, db):
 
     from django.utils import timezone
 
-    from kechuang.enterprises.models import AnnualFigure, Qualification
+    from kechuang.enterprises.models import AnnualFigure, FigureSubmission, Qualification
     from kechuang.imports.models import ImportBatch
     from kechuang.platforms.models import RDInstitution
     from kechuang.reports.content import DateLine, Signature
@@ -203,6 +203,7 @@ def test_report_is_dated_with_the_data_date_not_the_generation_date(demo, db):
         year=YEAR, pk=AnnualFigure.objects.filter(year=YEAR).first().pk
     ).update(updated_at=accepted)
     ImportBatch.objects.update(finished_at=accepted - dt.timedelta(days=5))
+    FigureSubmission.objects.update(reviewed_at=accepted - dt.timedelta(days=1))
     document = report_document(YEAR)
     assert document.as_of == dt.date(2025, 2, 10)
     lines = [b.text for b in document.blocks if isinstance(b, DateLine)]
