@@ -244,6 +244,13 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "SWAGGER_UI_SETTINGS": {"deepLinking": True, "validatorUrl": None},
     "COMPONENT_SPLIT_REQUEST": True,
+    # One name per shared choice set (fields called kind/source/outcome exist in several models).
+    "ENUM_NAME_OVERRIDES": {
+        "DataSourceEnum": "kechuang.core.models.DataSource",
+        "CampaignKindEnum": "kechuang.campaigns.choices.CampaignKind",
+        "TaskStateEnum": "kechuang.campaigns.choices.TaskState",
+        "VisitOutcomeEnum": [("visited", "visited"), ("follow_up", "follow_up"), ("closed", "closed")],
+    },
 }
 
 TASKS = {

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from kechuang.core.forms import StyledFormMixin, style_widgets
 from kechuang.core.roles import Role
+from kechuang.core.validators import validate_plausible_date
 from kechuang.enterprises.constants import FIRST_REPORTING_YEAR, LAST_REPORTING_YEAR
 from kechuang.regions.models import Town
 
@@ -162,7 +163,9 @@ class ContactForm(_Styled, forms.Form):
 
 
 class VisitRecordForm(_Styled, forms.Form):
-    visit_date = forms.DateField(label=_("Visit date"), widget=DATE)
+    visit_date = forms.DateField(
+        label=_("Visit date"), widget=DATE, validators=[validate_plausible_date]
+    )
     people_met = forms.CharField(label=_("People met"), max_length=255)
     findings = forms.CharField(label=_("Findings"), widget=forms.Textarea(attrs={"rows": 3}))
     agreed_actions = forms.CharField(

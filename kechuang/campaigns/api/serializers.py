@@ -6,6 +6,8 @@ import datetime as dt
 
 from rest_framework import serializers
 
+from kechuang.core.validators import validate_plausible_date
+
 from ..choices import CampaignKind, TaskState
 from ..models import Campaign, VisitRecord, VisitTask
 
@@ -129,7 +131,7 @@ class VisitRecordSerializer(serializers.ModelSerializer):
 
 class VisitRecordInputSerializer(serializers.Serializer):
     task = serializers.IntegerField(min_value=1)
-    visit_date = serializers.DateField()
+    visit_date = serializers.DateField(validators=[validate_plausible_date])
     people_met = serializers.CharField(max_length=255)
     findings = serializers.CharField()
     agreed_actions = serializers.CharField(required=False, allow_blank=True, default="")
