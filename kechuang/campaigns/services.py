@@ -23,8 +23,10 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 
 from kechuang.core.permissions import is_staff_role, user_role
 from kechuang.core.roles import STAFF_ROLES, Role
+from kechuang.enterprises.choices import SubmissionStatus as FigureStatus
 from kechuang.enterprises.constants import FIRST_REPORTING_YEAR, LAST_REPORTING_YEAR
-from kechuang.enterprises.models import AnnualFigure, Enterprise
+from kechuang.enterprises.models import AnnualFigure, Enterprise, FigureSubmission
+from kechuang.enterprises.services import submission_save
 
 from .choices import CampaignKind, DelegationStatus, SubmissionStatus, TaskState
 from .constants import RD_CATEGORY_FIELDS
@@ -450,27 +452,35 @@ def _decide(submission: RDSubmission, user) -> None:
 
 
 def rd_submission_confirm(*, submission: RDSubmission, user) -> RDSubmission:
-    """The enterprise confirms an agency's R&D figures: they are written to its yearly figures
-    (high-tech-scope categories, total = sum of the eight categories) through the registry's
-    services, which validate and record history. All or nothing."""
-    from kechuang.enterprises.services import annual_figure_create, annual_figure_update
-
+    """The enterprise confirms an agency's R&D figures. Like every figure an enterprise
+    declares, they reach the registry only through its reviewed yearly submission: the
+    categories (total = sum of the eight) go into that year's submission, which is sent to the
+    bureau; the registry changes when the bureau accepts it. All or nothing."""
     _decide(submission, user)
     fields = {n: v for n, v in submission.categories.items() if v is not None}
     with transaction.atomic():
         figure = AnnualFigure.objects.filter(
             enterprise_id=submission.enterprise_id, year=submission.year
         ).first()
-        merged = {n: getattr(figure, n) if figure else None for n in RD_CATEGORY_FIELDS}
+        open_submission = (
+            FigureSubmission.objects.filter(
+                enterprise_id=submission.enterprise_id, year=submission.year
+            )
+            .exclude(status=FigureStatus.ACCEPTED)
+            .first()
+        )
+        base = open_submission or figure
+        merged = {n: getattr(base, n) if base else None for n in RD_CATEGORY_FIELDS}
         merged.update(fields)
         present = [v for v in merged.values() if v is not None]
         fields["rd_hnte_total"] = sum(present)
-        if figure is None:
-            annual_figure_create(
-                user=user, enterprise=submission.enterprise, year=submission.year, **fields
-            )
-        else:
-            annual_figure_update(figure=figure, user=user, **fields)
+        submission_save(
+            user=user,
+            enterprise=submission.enterprise,
+            year=submission.year,
+            submit=True,
+            **fields,
+        )
         submission.status = SubmissionStatus.CONFIRMED
         submission.decided_by = user
         submission.decided_at = timezone.now()

@@ -27,7 +27,7 @@ from .choices import IP_CLASS_BY_KIND, IPClass, SubmissionStatus
 from .filters import EnterpriseFilterSet, QualificationFilterSet
 from .forms import AnnualFigureForm, FigureSubmissionForm, SubmissionReturnForm
 from .models import AnnualFigure, Enterprise, FigureSubmission, Qualification
-from .selectors import enterprise_history, year_end
+from .selectors import enterprise_history, qualification_validity, validity_date, year_end
 from .services import (
     annual_figure_create,
     annual_figure_update,
@@ -130,9 +130,9 @@ def enterprise_detail(request, pk: int):
     ip_assets = list(enterprise.ip_assets.all())
     qualifications = list(enterprise.qualifications.order_by("-issue_date"))
     institutions = list(enterprise.rd_institutions.order_by("-year_recognised"))
-    today_year = figures[-1].year if figures else None
+    validity_on = validity_date()
     for q in qualifications:
-        q.valid_now = q.is_valid_on(year_end(today_year)) if today_year else None
+        q.valid_now = qualification_validity(q, validity_on) == "valid"
     ip_counts = {IPClass.CLASS_I: 0, IPClass.CLASS_II: 0, IPClass.NONE: 0}
     for item in ip_assets:
         ip_counts[IP_CLASS_BY_KIND.get(item.kind, IPClass.NONE)] += 1
@@ -161,6 +161,7 @@ def enterprise_detail(request, pk: int):
         "ip_total": len(ip_assets),
         "ip_counts": ip_counts,
         "qualifications": qualifications,
+        "validity_on": validity_on,
         "institutions": institutions,
         "chart": chart,
         "history": enterprise_history(enterprise, limit=50),
@@ -268,6 +269,7 @@ def _submission_edit(request, enterprise, year, figure):
 
 # ------------------------------------------------------------------ submission review
 
+
 # Bureau staff review every submission, a town officer reads its town's, an enterprise its own.
 @requires("figure_submissions.view")
 def submission_list(request):
@@ -278,7 +280,9 @@ def submission_list(request):
     )
     status = request.GET.get("status")
     if status not in SubmissionStatus.values and status != "all":
-        status = SubmissionStatus.SUBMITTED if can(request.user, "figure_submissions.review") else "all"
+        status = (
+            SubmissionStatus.SUBMITTED if can(request.user, "figure_submissions.review") else "all"
+        )
     if status != "all":
         queryset = queryset.filter(status=status)
     year = parse_year(request.GET.get("year"))

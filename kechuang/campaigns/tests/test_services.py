@@ -14,7 +14,8 @@ from kechuang.campaigns import services
 from kechuang.campaigns.choices import DelegationStatus, SubmissionStatus, TaskState
 from kechuang.campaigns.models import Campaign, RDSubmission, VisitRecord, VisitTask
 from kechuang.core.permissions import user_scope
-from kechuang.enterprises.models import AnnualFigure, Enterprise
+from kechuang.enterprises.models import AnnualFigure, Enterprise, FigureSubmission
+from kechuang.enterprises.services import submission_accept
 
 from .factories import YEAR, make_delegation, make_world
 
@@ -258,11 +259,18 @@ def test_agency_submission_is_written_only_on_confirmation(w):
     with pytest.raises(PermissionDenied):  # the agency cannot confirm its own work
         services.rd_submission_confirm(submission=submission, user=w.agency_user)
     services.rd_submission_confirm(submission=submission, user=w.enterprise_user)
+    # Confirmed figures go to the bureau as the enterprise's yearly submission; the registry
+    # is unchanged until the bureau accepts it.
+    figure.refresh_from_db()
+    assert figure.rd_hnte_personnel is None
+    assert RDSubmission.objects.get().status == SubmissionStatus.CONFIRMED
+    yearly = FigureSubmission.objects.get(enterprise=w.a1, year=YEAR)
+    assert yearly.status == "submitted" and yearly.rd_hnte_total == Decimal("150000.50")
+    submission_accept(submission=yearly, user=w.staff)
     figure.refresh_from_db()
     assert figure.rd_hnte_personnel == Decimal("120000")
     assert figure.rd_hnte_total == Decimal("150000.50")
-    assert figure.history.first().history_user == w.enterprise_user
-    assert RDSubmission.objects.get().status == SubmissionStatus.CONFIRMED
+    assert figure.history.first().history_user == w.staff
     with pytest.raises(ValidationError):
         services.rd_submission_confirm(submission=submission, user=w.enterprise_user)
 

@@ -210,8 +210,10 @@ def test_enterprise_delegates_and_confirms_agency_figures(client, w):
     submission = RDSubmission.objects.get()
     _as(client, w.enterprise_user)
     client.post(reverse("campaigns:submission_decide", args=[submission.pk, "confirm"]))
-    assert w.a1.annual_figures.get(year=YEAR).rd_hnte_total == 100000
     assert RDSubmission.objects.get().status == "confirmed"
+    # The bureau reviews the resulting yearly submission before the registry changes.
+    yearly = w.a1.figure_submissions.get(year=YEAR)
+    assert yearly.status == "submitted" and yearly.rd_hnte_total == 100000
 
 
 def test_leader_reads_coverage_only(client, w, campaign):

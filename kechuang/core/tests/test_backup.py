@@ -25,7 +25,7 @@ def _rows(db: dict, table: str) -> list[tuple]:
     conn = _raw_connect(db)
     try:
         cursor = conn.cursor()
-        cursor.execute('SELECT * FROM "{}"'.format(table))
+        cursor.execute(f'SELECT * FROM "{table}"')
         return sorted((tuple(r) for r in cursor.fetchall()), key=repr)
     finally:
         conn.close()

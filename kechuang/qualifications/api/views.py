@@ -62,8 +62,8 @@ def _plain(value):
 
 
 @extend_schema(request=EvaluateInputSerializer, responses={200: OpenApiTypes.OBJECT})
-@api_view(["POST"])
 @api_capability("api.evaluate")
+@api_view(["POST"])
 @parser_classes([JSONParser])
 def evaluate(request):
     """Evaluate one §11 case (money in 万元) and answer the §11 result; nothing is stored.
