@@ -249,7 +249,11 @@ SPECTACULAR_SETTINGS = {
         "DataSourceEnum": "kechuang.core.models.DataSource",
         "CampaignKindEnum": "kechuang.campaigns.choices.CampaignKind",
         "TaskStateEnum": "kechuang.campaigns.choices.TaskState",
-        "VisitOutcomeEnum": [("visited", "visited"), ("follow_up", "follow_up"), ("closed", "closed")],
+        "VisitOutcomeEnum": [
+            ("visited", "visited"),
+            ("follow_up", "follow_up"),
+            ("closed", "closed"),
+        ],
     },
 }
 
