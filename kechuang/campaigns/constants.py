@@ -1,8 +1,8 @@
 """Plain constants of campaigns and agencies."""
 
-# Visit-record attachments: photos, scans and office documents up to 10 MB.
-ATTACHMENT_EXTENSIONS = ("pdf", "jpg", "jpeg", "png", "doc", "docx", "xls", "xlsx")
-ATTACHMENT_MAX_BYTES = 10 * 1024 * 1024
+# Visit-record attachments: photos, scans and Office Open XML documents; the size limit is the
+# setting KECHUANG_VISIT_ATTACHMENT_MAX_MB (kechuang.campaigns.attachments).
+ATTACHMENT_EXTENSIONS = ("pdf", "jpg", "jpeg", "png", "docx", "xlsx")
 
 # The eight R&D expense categories of the high-tech scope (AnnualFigure fields), in the order of
 # the 高新技术企业认定 R&D expense summary table.

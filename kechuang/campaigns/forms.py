@@ -14,8 +14,9 @@ from kechuang.core.validators import validate_plausible_date
 from kechuang.enterprises.constants import FIRST_REPORTING_YEAR, LAST_REPORTING_YEAR
 from kechuang.regions.models import Town
 
+from .attachments import check_attachment
 from .choices import CampaignKind, TargetKind, TaskState
-from .constants import ATTACHMENT_EXTENSIONS, ATTACHMENT_MAX_BYTES, RD_CATEGORY_FIELDS
+from .constants import RD_CATEGORY_FIELDS
 from .logic.workflow import default_due_date
 from .models import Agency, Delegation, RDSubmission, ServicePackage
 
@@ -61,17 +62,7 @@ class MultipleFileField(forms.FileField):
         files = data if isinstance(data, (list, tuple)) else ([data] if data else [])
         cleaned = [super(MultipleFileField, self).clean(f, initial) for f in files]
         for f in cleaned:
-            ext = f.name.rsplit(".", 1)[-1].lower() if "." in f.name else ""
-            if ext not in ATTACHMENT_EXTENSIONS:
-                raise forms.ValidationError(
-                    _("“%(name)s”: allowed file types are %(types)s."),
-                    params={"name": f.name, "types": ", ".join(ATTACHMENT_EXTENSIONS)},
-                )
-            if f.size > ATTACHMENT_MAX_BYTES:
-                raise forms.ValidationError(
-                    _("“%(name)s” is larger than %(mb)s MB."),
-                    params={"name": f.name, "mb": ATTACHMENT_MAX_BYTES // (1024 * 1024)},
-                )
+            check_attachment(f)
         return cleaned
 
 

@@ -12,7 +12,6 @@ from __future__ import annotations
 import datetime as dt
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.core.validators import FileExtensionValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Q
@@ -26,7 +25,7 @@ from kechuang.core.validators import validate_plain_text, validate_single_line
 from kechuang.enterprises.models import HighTechRdCategories, money_field
 
 from .choices import CampaignKind, DelegationStatus, SubmissionStatus, TaskState
-from .constants import ATTACHMENT_EXTENSIONS, ATTACHMENT_MAX_BYTES, RD_CATEGORY_FIELDS
+from .constants import ATTACHMENT_EXTENSIONS, RD_CATEGORY_FIELDS
 from .logic.workflow import is_overdue
 
 __all__ = [
@@ -45,12 +44,10 @@ __all__ = [
 
 
 def attachment_size_validator(file) -> None:
-    if file.size > ATTACHMENT_MAX_BYTES:
-        raise ValidationError(
-            _("A file may be at most %(mb)s MB."),
-            code="file_too_large",
-            params={"mb": ATTACHMENT_MAX_BYTES // (1024 * 1024)},
-        )
+    """Size (counted while reading) and content matching the extension."""
+    from .attachments import check_attachment
+
+    check_attachment(file)
 
 
 # ------------------------------------------------------------------ Campaign

@@ -15,6 +15,7 @@ urlpatterns = [
     path("tasks/<int:pk>/transition/", views.task_transition, name="task_transition"),
     path("tasks/<int:pk>/reassign/", views.task_reassign, name="task_reassign"),
     path("tasks/<int:pk>/contact/", views.task_contact, name="task_contact"),
+    path("attachments/<int:pk>/", views.attachment_download, name="attachment_download"),
     path("coverage/", views.coverage, name="coverage"),
     path("agencies/", views.agency_list, name="agency_list"),
     path("agencies/new/", views.agency_create, name="agency_create"),

@@ -12,7 +12,7 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
@@ -26,6 +26,7 @@ from kechuang.enterprises.constants import FIRST_REPORTING_YEAR, LAST_REPORTING_
 from kechuang.enterprises.models import AnnualFigure, Enterprise
 
 from . import selectors, services
+from .attachments import CONTENT_TYPES, extension
 from .choices import CampaignKind, SubmissionStatus, TargetKind, TaskState
 from .constants import DEFAULT_DUE_DAYS
 from .filters import CampaignFilterSet, VisitTaskFilterSet
@@ -43,7 +44,14 @@ from .forms import (
 )
 from .logic.targets import FilterSpecError, normalise_filter_spec
 from .logic.workflow import allowed_targets, default_due_date
-from .models import Agency, Campaign, EnterpriseContact, VisitTask, describe_target_spec
+from .models import (
+    Agency,
+    Campaign,
+    EnterpriseContact,
+    VisitAttachment,
+    VisitTask,
+    describe_target_spec,
+)
 from .tables import STATE_BADGES, CampaignTable, VisitTaskTable
 
 # The campaign kind a saved filter suggests when a list posts it without one.
@@ -432,6 +440,35 @@ def task_visit(request, pk: int):
             )
             return redirect(task)
     return task_detail(request, pk, visit_form=form, status=400)
+
+
+@requires("campaigns.attachment")
+def attachment_download(request, pk: int):
+    """One attachment of a visit record, for those who see one of the record's tasks (others
+    404). Always a download: never rendered by the browser, never cached."""
+    attachment = (
+        VisitAttachment.objects.filter(
+            pk=pk, record__tasks__in=VisitTask.objects.for_user(request.user)
+        )
+        .distinct()
+        .first()
+    )
+    if attachment is None or not attachment.file:
+        raise Http404
+    try:
+        handle = attachment.file.open("rb")
+    except OSError as exc:
+        raise Http404 from exc
+    ext = extension(attachment.name or attachment.file.name)
+    response = FileResponse(
+        handle,
+        as_attachment=True,
+        filename=attachment.name or attachment.file.name.rsplit("/", 1)[-1],
+        content_type=CONTENT_TYPES.get(ext, "application/octet-stream"),
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 @requires("campaigns.work")

@@ -127,6 +127,8 @@ POLICY: dict[str, dict[Role, ScopeKind]] = {
     "campaigns.work": {**_BUREAU_TOWN, AGENCY: DELEGATED},
     "campaigns.manage": _BUREAU,
     "campaigns.attendance": _BUREAU_TOWN,
+    # A visit record's attachment: whoever sees one of the record's tasks (others 404).
+    "campaigns.attachment": {**_BUREAU_TOWN, AGENCY: DELEGATED},
     "agencies.view": {**_BUREAU, ENTERPRISE: ALL, AGENCY: OWN},
     "agencies.manage": _BUREAU,
     "agencies.clients": {**_BUREAU, AGENCY: OWN},  # an agency's members and delegations
