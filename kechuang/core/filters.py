@@ -149,6 +149,27 @@ class BaseFilterSet(django_filters.FilterSet):
         super().__init__(*args, **kwargs)
         for f in self.filters.values():
             _bound(f)
+            _plain_labels(f)
+
+
+# "Any value" is 全部 in every select of a filter form (never "---------" or 未知).
+ANY_LABEL = _("All")
+
+
+def boolean_choices():
+    return [("", ANY_LABEL), ("true", _("Yes")), ("false", _("No"))]
+
+
+def _plain_labels(f) -> None:
+    """Selects say 全部 for "any"; a yes/no filter offers 全部 / 是 / 否; a year filter whose
+    `year_choices` is set offers those years (a picker instead of a free number)."""
+    if isinstance(f, (django_filters.ChoiceFilter, django_filters.ModelChoiceFilter)):
+        f.extra["empty_label"] = ANY_LABEL
+    elif isinstance(f, django_filters.BooleanFilter) and "widget" not in f.extra:
+        f.extra["widget"] = forms.Select(choices=boolean_choices())
+    years = getattr(f, "year_choices", None)
+    if years is not None and "widget" not in f.extra:
+        f.extra["widget"] = forms.Select(choices=[("", ANY_LABEL), *years()])
 
 
 def _bound(f) -> None:

@@ -4,10 +4,12 @@ or the same rows as an xlsx export with the entity's template headers."""
 from __future__ import annotations
 
 from django.shortcuts import render
+from django.utils.translation import gettext_lazy as _
 from django_tables2 import RequestConfig
 
 from kechuang.imports.exports import export_workbook
 
+from .excel import table_workbook
 from .forms import style_widgets
 from .views import xlsx_response
 
@@ -24,8 +26,11 @@ def list_page(
     table_kwargs=None,
     extra_context=None,
     per_page: int = 25,
+    title=None,
 ):
-    """Render a filtered, sortable, paginated list, or its xlsx export when `?export=xlsx`.
+    """Render a filtered, sortable, paginated list; `?export=xlsx` downloads the table as shown
+    (columns, order, units and sort of the page, every filtered row); `?export=import` the same
+    rows in the entity's import format (`export_schema`), which imports back unchanged.
 
     queryset must already be scoped to the user (`for_user`). `export_queryset(filtered)` may
     map the filtered rows to the export's model (e.g. enterprises → their yearly figures).
@@ -37,12 +42,22 @@ def list_page(
         if filterset.is_bound and filterset.is_valid()
         else (queryset if not filterset.is_bound else queryset.none())
     )
-    if request.GET.get("export") == "xlsx" and export_schema is not None:
+    if request.GET.get("export") == "import" and export_schema is not None:
         data = export_queryset(rows) if export_queryset else rows
         return xlsx_response(export_workbook(export_schema, data), f"{export_schema.sheet}.xlsx")
     table = table_class(
         rows, **(table_kwargs(rows) if callable(table_kwargs) else (table_kwargs or {}))
     )
+    if request.GET.get("export") == "xlsx":
+        RequestConfig(request, paginate=False).configure(table)
+        return xlsx_response(
+            table_workbook(table, title=str(title or _("List"))), f"{title or _('List')}.xlsx"
+        )
     RequestConfig(request, paginate={"per_page": per_page}).configure(table)
-    context = {"filter": filterset, "table": table, **(extra_context or {})}
+    context = {
+        "filter": filterset,
+        "table": table,
+        "import_export": export_schema is not None,
+        **(extra_context or {}),
+    }
     return render(request, template, context)

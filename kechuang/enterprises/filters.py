@@ -17,6 +17,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
 from kechuang.core.filters import BaseFilterSet, BoundedDateFilter, BoundedModelChoiceFilter
+from kechuang.core.years import year_choices
 from kechuang.regions.models import Town
 
 from .choices import (
@@ -49,11 +50,16 @@ INDUSTRY_DIVISION_CHOICES = [(code, f"{code} {name}") for code, name in sorted(D
 
 @extend_schema_field(OpenApiTypes.INT)
 class YearFilter(django_filters.NumberFilter):
-    """A calendar year within the reporting range (out-of-range input is a 400, not a 500)."""
+    """A calendar year within the reporting range (out-of-range input is a 400, not a 500).
+
+    In a filter form it is a select: the years with yearly figures (`data_years=True`, the
+    default), or every year of the reporting window.
+    """
 
     field_class = forms.IntegerField
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, data_years: bool = True, **kwargs):
+        self.year_choices = lambda: year_choices(with_data=data_years)
         kwargs.setdefault("min_value", FIRST_REPORTING_YEAR)
         kwargs.setdefault("max_value", LAST_REPORTING_YEAR)
         super().__init__(*args, **kwargs)

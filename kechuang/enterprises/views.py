@@ -83,6 +83,7 @@ def enterprise_list(request):
         export_queryset=figures_of if export == "annual_figures" else None,
         table_kwargs=tiers,
         extra_context={"year": year},
+        title=_("Enterprises"),
     )
 
 
@@ -120,6 +121,7 @@ def qualification_list(request):
         table_class=QualificationTable,
         template="enterprises/qualification_list.html",
         export_schema=SCHEMAS["qualifications"],
+        title=_("Qualifications"),
     )
 
 

@@ -17,10 +17,14 @@ class RDInstitutionFilterSet(BaseFilterSet):
     """R&D institution filters: level, year recognised, status, enterprise, town."""
 
     level = django_filters.ChoiceFilter(choices=InstitutionLevel.choices)
-    year_recognised = YearFilter(field_name="year_recognised", label=_("year recognised"))
+    year_recognised = YearFilter(
+        field_name="year_recognised", label=_("year recognised"), data_years=False
+    )
     status = django_filters.ChoiceFilter(choices=InstitutionStatus.choices)
     recognised_by = YearFilter(
-        method="filter_recognised_by", label=_("cumulative at the end of year")
+        method="filter_recognised_by",
+        label=_("cumulative at the end of year"),
+        data_years=False,
     )
     credit_code = CreditCodeFilter(field_name="enterprise__credit_code", label=_("credit code"))
     town = town_filter("enterprise__town")

@@ -172,8 +172,8 @@ def test_list_export_imports_back_unchanged(client, data):
 
     login(client, Role.BUREAU_STAFF)
     for url, entity in [
-        ("/enterprises/?export=xlsx", "enterprises"),
-        ("/enterprises/?year=2024&export=xlsx&export_entity=annual_figures", "annual_figures"),
+        ("/enterprises/?export=import", "enterprises"),
+        ("/enterprises/?year=2024&export=import&export_entity=annual_figures", "annual_figures"),
     ]:
         response = client.get(url)
         wb = load_workbook(io.BytesIO(response.content))
