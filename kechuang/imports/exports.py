@@ -62,10 +62,11 @@ def template_workbook(schema: EntitySchema) -> bytes:
                 "可填："
                 + "、".join(f"{label}（{value}）" for value, label in _zh_choices(c.choices))
             )
-        if c.min_value is not None and c.kind != "money":
-            notes.append(f"最小 {c.min_value:g}")
-        if c.max_value is not None and c.kind != "money":
-            notes.append(f"最大 {c.max_value:g}")
+        low, high = c.bounds()
+        if low is not None and c.kind != "money":
+            notes.append(f"最小 {low:g}")
+        if high is not None and c.kind != "money":
+            notes.append(f"最大 {high:g}")
         if c.max_length:
             notes.append(f"最多 {c.max_length} 字")
         info.append(

@@ -8,6 +8,7 @@ known credit codes, validators) are passed in.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
@@ -44,6 +45,8 @@ class ColumnSpec:
     max_length: int | None = None
     lookup: dict | None = None  # choice/town: accepted text -> stored value
     validator: Callable[[str], str | None] | None = None  # returns an error id or None
+    min_date: dt.date | None = None  # date: the plausible window, computed at check time
+    max_date: dt.date | None = None
 
 
 def _errors_where(
@@ -105,6 +108,17 @@ def parse_sheet(
                 errors += _errors_where(
                     tmp, pl.col("_n") > spec.max_value, spec, "above_max", (spec.max_value,)
                 )
+            if spec.kind == "money":
+                # Yuan with at most two decimals (fen): a third decimal is a unit slip or a
+                # formula result, never rounded away silently. Trailing zeros do not count.
+                decimals = (
+                    col.str.replace_all(",", "")
+                    .str.replace_all("，", "")
+                    .str.extract(r"^[+-]?\d*\.(\d*?)0*$", 1)
+                    .str.len_chars()
+                )
+                tmp2 = out.select(ROW, spec.field, decimals.alias("_p"))
+                errors += _errors_where(tmp2, pl.col("_p") > 2, spec, "too_many_decimals", (2,))
             if spec.kind == "int":
                 typed.append(num.round(0).cast(pl.Int64, strict=False).alias(spec.field))
             else:
@@ -119,6 +133,14 @@ def parse_sheet(
             errors += _errors_where(
                 tmp, pl.col(spec.field).is_not_null() & pl.col("_d").is_null(), spec, "not_date"
             )
+            if spec.min_date is not None:
+                errors += _errors_where(
+                    tmp, pl.col("_d") < spec.min_date, spec, "date_too_early", (spec.min_date,)
+                )
+            if spec.max_date is not None:
+                errors += _errors_where(
+                    tmp, pl.col("_d") > spec.max_date, spec, "date_too_late", (spec.max_date,)
+                )
             typed.append(parsed.alias(spec.field))
         elif spec.kind == "bool":
             low = col.str.to_lowercase()

@@ -38,6 +38,14 @@ class Column:
     max_length: int | None = None
     choices: type | None = None
     note: str = ""
+    # A reporting year: the bounds are the year window on the day of the check, not of start-up.
+    year_window: bool = False
+
+    def bounds(self) -> tuple[float | None, float | None]:
+        """(minimum, maximum) of a number column, computed now."""
+        if self.year_window:
+            return first_year(), last_year()
+        return self.min_value, self.max_value
 
 
 @dataclass(frozen=True)
@@ -68,14 +76,7 @@ CREDIT = Column(
     "credit_code", "统一社会信用代码", "credit_code", required=True, note="18位，GB 32100-2015"
 )
 # The reporting-year window (kechuang.core.years): KECHUANG_FIRST_YEAR … current year + 1.
-YEAR = Column(
-    "year",
-    "年度",
-    "int",
-    required=True,
-    min_value=first_year(),
-    max_value=last_year(),
-)
+YEAR = Column("year", "年度", "int", required=True, year_window=True)
 
 ENTERPRISES = EntitySchema(
     name="enterprises",

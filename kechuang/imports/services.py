@@ -22,6 +22,7 @@ from python_calamine import CalamineWorkbook
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from kechuang.core.hooks import data_changed
+from kechuang.core.validators import earliest_date, latest_date
 from kechuang.enterprises.constants import HIGH_TECH_VALIDITY_YEARS
 from kechuang.enterprises.logic.credit_code import CreditCodeError, validate_credit_code
 from kechuang.enterprises.logic.industry import IndustryCodeError, validate_industry_code
@@ -108,6 +109,15 @@ def error_message(message_id: str, params: tuple) -> str:
         "below_min": lambda: _("Must be at least %(min)s.") % {"min": _fmt(p[0])},
         "above_max": lambda: _("Must be at most %(max)s.") % {"max": _fmt(p[0])},
         "not_date": lambda: _("Not a date; write it as 2024-03-31."),
+        "too_many_decimals": lambda: (
+            _("At most %(n)s decimal places (yuan and fen).") % {"n": p[0]}
+        ),
+        "date_too_early": lambda: (
+            _("A date before %(date)s is not plausible.") % {"date": p[0].isoformat()}
+        ),
+        "date_too_late": lambda: (
+            _("A date after %(date)s is not plausible.") % {"date": p[0].isoformat()}
+        ),
         "not_bool": lambda: _("Write 是 (yes) or 否 (no)."),
         "unknown_choice": lambda: _("Unknown value; allowed: %(allowed)s.") % {"allowed": p[0]},
         "unknown_town": lambda: _("Not a town or street of this region."),
@@ -325,17 +335,20 @@ def column_specs(schema: EntitySchema) -> list[ColumnSpec]:
             validator = _credit_check
         elif c.kind == "industry":
             validator = _industry_check
+        low, high = c.bounds()
         specs.append(
             ColumnSpec(
                 c.field,
                 c.header,
                 c.kind,
                 c.required,
-                c.min_value,
-                c.max_value,
+                low,
+                high,
                 c.max_length,
                 lookup,
                 validator,
+                min_date=earliest_date() if c.kind == "date" else None,
+                max_date=latest_date() if c.kind == "date" else None,
             )
         )
     return specs

@@ -79,7 +79,7 @@ def test_services_and_model_refuse_out_of_window_years():
 def test_import_year_column_uses_the_window():
     for name in ("annual_figures", "qualifications"):
         column = SCHEMAS[name].column("year")
-        assert (column.min_value, column.max_value) == (years.first_year(), years.last_year())
+        assert column.bounds() == (years.first_year(), years.last_year())
 
 
 def test_default_year_ignores_a_stray_future_row_and_thin_years():
