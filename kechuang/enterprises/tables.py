@@ -67,8 +67,12 @@ class EnterpriseTable(tables.Table):
         self.tiers_by_enterprise = tiers_by_enterprise if tiers_by_enterprise is not None else {}
 
     def render_industry_code(self, record):
+        # The code with its division's name (GB/T 4754 门类), not a bare code.
+        name = record.industry_division_name
+        if not name:
+            return record.industry_code
         return format_html(
-            '<span title="{}">{}</span>', record.industry_division_name, record.industry_code
+            '{} <span class="text-secondary small">{}</span>', record.industry_code, name
         )
 
     def render_rd_intensity(self, value):

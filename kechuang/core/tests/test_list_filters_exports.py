@@ -105,3 +105,10 @@ def test_import_format_export_is_its_own_button(staff_client):
     from kechuang.imports.schemas import SCHEMAS
 
     assert [c.value for c in wb.active[1]] == SCHEMAS["enterprises"].headers
+
+
+def test_sortable_headers_have_arrows_and_one_pagination_style(staff_client):
+    html = staff_client.get("/enterprises/?sort=name").content.decode()
+    assert html.count('data-testid="sort"') >= 4
+    assert 'aria-sort="ascending"' in html and "▲" in html
+    assert "⇅" in html
