@@ -36,15 +36,20 @@ def prod_env(tmp_path_factory):
 
 
 def _manage(env, *args, check=True):
-    return subprocess.run(
+    result = subprocess.run(
         [sys.executable, str(ROOT / "manage.py"), *args],
         env=env,
         cwd=ROOT,
         capture_output=True,
         text=True,
-        check=check,
+        check=False,
         timeout=300,
     )
+    if check:
+        assert result.returncode == 0, (
+            f"manage.py {' '.join(args)}:\n{result.stdout}{result.stderr}"
+        )
+    return result
 
 
 def test_check_deploy_is_clean_once_installed(prod_env):
