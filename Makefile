@@ -52,9 +52,10 @@ vendor:
 	cp node_modules/echarts/dist/echarts.min.js static/vendor/echarts-5.6.0.min.js
 	cp node_modules/@tabler/core/dist/css/tabler.min.css static/vendor/tabler-1.6.1.min.css
 	cp node_modules/@tabler/core/dist/js/tabler.min.js static/vendor/tabler-1.6.1.min.js
+	cp node_modules/axe-core/axe.min.js tests/vendor/axe-4.14.1.min.js  # browser tests only
 	# Source maps are not vendored: drop the references so collectstatic's manifest stays valid.
 	sed -i 's|/\*# sourceMappingURL=[^*]*\*/||g' static/vendor/*.css
-	sed -i 's|^//# sourceMappingURL=.*$$||' static/vendor/*.js
+	sed -i 's|^//# sourceMappingURL=.*$$||' static/vendor/*.js tests/vendor/*.js
 
 bench-quick: install
 	for b in benchmarks/*_bench.py; do $(BIN)/python $$b --quick || exit 1; done

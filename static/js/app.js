@@ -38,8 +38,23 @@
       window.addEventListener("resize", function () { chart.resize(); });
     });
   }
-  document.addEventListener("DOMContentLoaded", function () { initCharts(document); });
-  document.addEventListener("htmx:afterSwap", function (e) { initCharts(e.target); });
+  // Tables wider than the screen scroll inside .table-responsive: the region takes keyboard
+  // focus and is named after the table's caption or the card's title (WCAG 2.1.1, 4.1.2).
+  function labelScrollRegions(root) {
+    root.querySelectorAll(".table-responsive:not([tabindex])").forEach(function (el) {
+      el.setAttribute("tabindex", "0");
+      el.setAttribute("role", "region");
+      if (el.hasAttribute("aria-label")) return;
+      var caption = el.querySelector("caption");
+      var card = el.closest(".card");
+      var title = card && card.querySelector(".card-title, .card-header, h2, h3");
+      var name = (caption && caption.textContent.trim()) || (title && title.textContent.trim()) ||
+        (document.querySelector("h1, .page-title") || {}).textContent || document.title;
+      el.setAttribute("aria-label", String(name).trim().replace(/\s+/g, " "));
+    });
+  }
+  document.addEventListener("DOMContentLoaded", function () { initCharts(document); labelScrollRegions(document); });
+  document.addEventListener("htmx:afterSwap", function (e) { initCharts(e.target); labelScrollRegions(e.target); });
   // Select boxes marked data-autosubmit submit their form (no inline handlers).
   document.addEventListener("change", function (e) {
     if (e.target.matches("[data-autosubmit]")) e.target.form.submit();
