@@ -13,6 +13,7 @@ member submits R&D figures for enterprises currently delegating to its agency.
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from collections.abc import Iterable
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -64,6 +65,8 @@ __all__ = [
     "rd_submission_confirm",
     "rd_submission_reject",
 ]
+
+logger = logging.getLogger(__name__)
 
 ASSIGNABLE_ROLES = STAFF_ROLES | {Role.TOWN_OFFICER, Role.AGENCY}
 
@@ -122,7 +125,10 @@ def campaign_create(
         try:
             targets = list(campaign_targets(spec, user).order_by("pk").values_list("pk", "town_id"))
         except ValueError as exc:  # the R&D app's own spec checks
-            raise ValidationError({"target_spec": [str(exc)]}) from exc
+            logger.info("Refused campaign target set %r: %s", spec, exc)
+            raise ValidationError(
+                {"target_spec": [_("The target set is not valid; choose it again.")]}
+            ) from exc
         tasks = [
             VisitTask(
                 campaign=campaign,

@@ -31,8 +31,18 @@ def exception_handler(exc, context):
         )
         return Response(detail, status=status.HTTP_400_BAD_REQUEST)
     if isinstance(exc, IntegrityError):
+        # The database's own text names tables and constraints: logged, never shown.
+        logger.warning("Integrity error in %r: %s", context.get("view"), exc)
         return Response(
-            {"non_field_errors": [str(exc).splitlines()[0]]}, status=status.HTTP_400_BAD_REQUEST
+            {
+                "non_field_errors": [
+                    _(
+                        "The record conflicts with an existing one (a duplicate, or changed by "
+                        "someone else at the same time); reload and try again."
+                    )
+                ]
+            },
+            status=status.HTTP_400_BAD_REQUEST,
         )
     if isinstance(exc, (DataError, OverflowError)):
         view = context.get("view")
@@ -90,6 +100,10 @@ class AutoSchema(SpectacularAutoSchema):
         if self.method in _BODY_METHODS or has_query:
             responses.setdefault(
                 "400", _error(_("Invalid input (messages per field)."), _FIELD_ERRORS)
+            )
+        if self.method in _BODY_METHODS:
+            responses.setdefault(
+                "415", _error(_("The request body's media type is not accepted."), _DETAIL)
             )
         if not self._allows_anyone():
             if self._challenges():

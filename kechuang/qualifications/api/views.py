@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import json
+import logging
 from decimal import Decimal
 from fractions import Fraction
 
 from django.db.models import Max
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiTypes, extend_schema
 from rest_framework import status, viewsets
 from rest_framework.decorators import api_view, parser_classes
@@ -20,6 +22,8 @@ from ..logic import evaluate_case
 from ..models import AssessmentResult, AssessmentRun, RunStatus
 from ..selectors import logic_ruleset, ruleset_in_force
 from .serializers import AssessmentResultSerializer, EvaluateInputSerializer
+
+logger = logging.getLogger(__name__)
 
 __all__ = ["AssessmentResultViewSet", "evaluate"]
 
@@ -72,7 +76,7 @@ def evaluate(request):
     """
     if not isinstance(request.data, dict):
         return Response(
-            {"non_field_errors": ["The case must be a JSON object."]},
+            {"non_field_errors": [_("The case must be a JSON object.")]},
             status=status.HTTP_400_BAD_REQUEST,
         )
     serializer = EvaluateInputSerializer(data=request.data)
@@ -85,8 +89,20 @@ def evaluate(request):
     try:
         rs = logic_ruleset(ruleset_in_force(serializer.validated_data["application_date"]))
         result = evaluate_case(case, ruleset=rs)
-    except LookupError as exc:
-        return Response({"application_date": [str(exc)]}, status=status.HTTP_400_BAD_REQUEST)
-    except (ValueError, TypeError, KeyError, AttributeError, ArithmeticError) as exc:
-        return Response({"non_field_errors": [f"{exc}"]}, status=status.HTTP_400_BAD_REQUEST)
+    except LookupError:
+        logger.info("No rule set for an evaluation", exc_info=True)
+        return Response(
+            {"application_date": [_("No rule set is in force on this application date.")]},
+            status=status.HTTP_400_BAD_REQUEST,
+        )
+    except (ValueError, TypeError, KeyError, AttributeError, ArithmeticError):
+        logger.warning("An evaluation case could not be evaluated", exc_info=True)
+        return Response(
+            {
+                "non_field_errors": [
+                    _("The case could not be evaluated; check its figures and dates.")
+                ]
+            },
+            status=status.HTTP_400_BAD_REQUEST,
+        )
     return Response(_plain(result))

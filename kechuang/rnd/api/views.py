@@ -6,9 +6,11 @@ Money is a number of yuan (two decimals), percentages numbers of percent.
 
 from __future__ import annotations
 
+import logging
 from decimal import Decimal
 from fractions import Fraction
 
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
@@ -25,6 +27,8 @@ from kechuang.enterprises.models import AnnualFigure, Enterprise
 from ..diagnosis import enterprise_diagnosis
 from ..logic.zero_rd import ZeroRdSpec
 from ..selectors import DEFINITIONS, SLICE_LABELS, rd_aggregates, rd_breakdown, zero_rd_enterprises
+
+logger = logging.getLogger(__name__)
 
 __all__ = ["RdAggregatesView", "ZeroRdView", "DiagnosisView"]
 
@@ -170,7 +174,17 @@ class ZeroRdView(APIView):
         try:
             spec = ZeroRdSpec.from_dict(raw)
         except ValueError as exc:
-            raise ValidationError({"filter": str(exc)}) from exc
+            logger.info("Refused zero-R&D filter %r: %s", raw, exc)
+            raise ValidationError(
+                {
+                    "filter": [
+                        _(
+                            "The filter is not valid: the town must be a town of this region "
+                            "and the industry a two-digit division code (GB/T 4754-2017)."
+                        )
+                    ]
+                }
+            ) from exc
         rows = zero_rd_enterprises(spec, request.user)
         paginator = LimitOffsetPagination()
         page = paginator.paginate_queryset(rows, request, view=self)
