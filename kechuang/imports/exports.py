@@ -84,7 +84,111 @@ def template_workbook(schema: EntitySchema) -> bytes:
     info.append(["", "", "", "金额单位为元，最多两位小数（多于两位为错误，不会四舍五入）；空单元格表示未知。"])
     for col in "ABCD":
         info.column_dimensions[col].width = 30 if col != "D" else 90
+    _example_block(info, schema)
+    _validations(ws, info, schema)
     return _save(wb)
+
+
+# Lists behind the drop-downs: hidden columns of the instruction sheet, which the importer
+# never reads (an extra sheet would be read as data).
+LIST_COLUMNS = {"town": "H", "bool": "I", "division": "J"}
+DATA_ROWS = 10000  # rows of the data sheet that carry the drop-downs
+
+
+def _example_value(c):
+    if c.kind == "credit_code":
+        return "91330282MA2XXXXXXX"
+    if c.kind == "town":
+        from kechuang.regions.models import Town
+
+        town = Town.objects.order_by("sort_order", "code").values_list("name", flat=True).first()
+        return town or "某某镇"
+    if c.kind == "industry":
+        return "3411"
+    if c.kind == "int":
+        low, high = c.bounds()
+        return int(high - 1) if c.year_window else int(low or 0) + 10
+    if c.kind in ("money", "decimal"):
+        return "1234567.89" if c.kind == "money" else "12.5"
+    if c.kind == "date":
+        return "2024-06-30"
+    if c.kind == "bool":
+        return "是"
+    if c.kind == "choice" and c.choices is not None:
+        return _zh_choices(c.choices)[0][1]
+    return "（示例）"
+
+
+def _example_block(info, schema: EntitySchema) -> None:
+    """An example row, on the instruction sheet (never imported), under the data sheet's headers."""
+    info.append([])
+    info.append(["示例（仅供参考，不会导入；请在“" + schema.sheet + "”工作表填写）"])
+    start = info.max_row + 1
+    for offset, c in enumerate(schema.columns):
+        info.cell(row=start + offset, column=1, value=c.header)
+        info.cell(row=start + offset, column=4, value=_example_value(c))
+
+
+def _validations(ws, info, schema: EntitySchema) -> None:
+    """Drop-downs on the data sheet: towns and 是/否 from lists, choice columns from their
+    labels; the industry code must be 4 digits of a GB/T 4754-2017 division."""
+    from openpyxl.utils import get_column_letter
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    from kechuang.enterprises.logic.industry import DIVISIONS
+    from kechuang.regions.models import Town
+
+    lists = {
+        "town": list(Town.objects.order_by("sort_order", "code").values_list("name", flat=True)),
+        "bool": ["是", "否"],
+        "division": sorted(DIVISIONS),
+    }
+    heads = {"town": "镇街道", "bool": "是/否", "division": "行业大类代码"}
+    for key, col in LIST_COLUMNS.items():
+        info[f"{col}1"] = heads[key]
+        for i, value in enumerate(lists[key], start=2):
+            info[f"{col}{i}"] = value
+        info.column_dimensions[col].hidden = True
+    # The division names next to their codes (visible for reference).
+    info["K1"] = "行业大类名称"
+    for i, code in enumerate(lists["division"], start=2):
+        info[f"K{i}"] = DIVISIONS[code]
+    info.column_dimensions["K"].hidden = True
+
+    def ref(key):
+        col = LIST_COLUMNS[key]
+        return f"'{INSTRUCTIONS_SHEET}'!${col}$2:${col}${max(2, len(lists[key]) + 1)}"
+
+    for j, c in enumerate(schema.columns, start=1):
+        letter = get_column_letter(j)
+        cells = f"{letter}2:{letter}{DATA_ROWS + 1}"
+        if c.kind == "town" and lists["town"]:
+            dv = DataValidation(type="list", formula1=ref("town"), allow_blank=not c.required)
+        elif c.kind == "bool":
+            dv = DataValidation(type="list", formula1=ref("bool"), allow_blank=True)
+        elif c.kind == "choice" and c.choices is not None:
+            labels = [label for _, label in _zh_choices(c.choices)]
+            joined = ",".join(labels)
+            if len(joined) > 250 or '"' in joined:
+                continue
+            dv = DataValidation(type="list", formula1=f'"{joined}"', allow_blank=True)
+        elif c.kind == "industry":
+            first = f"{letter}2"
+            dv = DataValidation(
+                type="custom",
+                formula1=f"AND(LEN({first})=4,ISNUMBER(MATCH(LEFT({first},2),{ref('division')},0)))",
+                allow_blank=not c.required,
+            )
+            dv.error = "行业代码应为 GB/T 4754-2017 四位代码，前两位为行业大类"
+            dv.prompt = "四位行业代码，如 3411；大类见“填写说明”"
+            dv.showInputMessage = True
+        else:
+            continue
+        dv.errorTitle = c.header
+        dv.error = dv.error or "请从下拉列表中选择"
+        dv.showErrorMessage = True
+        ws.add_data_validation(dv)
+        dv.add(cells)
 
 
 def _zh_choices(choices):

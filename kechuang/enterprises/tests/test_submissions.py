@@ -272,7 +272,7 @@ def test_enterprise_form_saves_a_draft_then_submits(client, world):
     submission = FigureSubmission.objects.get(enterprise=world["ea"], year=2025)
     assert submission.status == SubmissionStatus.DRAFT
     assert not AnnualFigure.objects.filter(enterprise=world["ea"], year=2025).exists()
-    sent = client.post(url, {"operating_revenue": "1200", "submit": "1"})
+    sent = client.post(url, {"operating_revenue": "0.12", "submit": "1"})  # 万元
     assert sent.status_code == 302
     submission.refresh_from_db()
     assert submission.status == SubmissionStatus.SUBMITTED

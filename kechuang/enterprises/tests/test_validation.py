@@ -153,7 +153,8 @@ def test_money_with_too_many_decimals_is_a_field_error_not_rounded(api):
         F, {"enterprise": e.credit_code, "year": 2024, "rd_expense_stat": "100.005"}, format="json"
     )
     assert response.status_code == 400 and "rd_expense_stat" in response.json()
-    form = AnnualFigureForm({"rd_expense_stat": "100.005"})
+    # The form takes 万元: a fraction of a fen is a seventh decimal there.
+    form = AnnualFigureForm({"rd_expense_stat": "100.0000005"})
     assert not form.is_valid() and "rd_expense_stat" in form.errors
     staff = make_user(Role.BUREAU_STAFF)
     with pytest.raises(ValidationError) as exc:
