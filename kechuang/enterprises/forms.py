@@ -137,7 +137,9 @@ class WanFiguresMixin:
             self.money_fields.append(name)
             yuan = self.initial.get(name)
             if yuan is not None:
-                self.initial[name] = (Decimal(yuan) / WAN).normalize()
+                self.initial[name] = format(
+                    (Decimal(yuan) / WAN).normalize(), "f"
+                )  # "5000", not "5E+3"
 
     def sections(self):
         """(title, [bound fields]) for each section with at least one field of this form."""

@@ -32,7 +32,10 @@ def test_amounts_are_entered_in_wan_and_saved_as_exact_yuan():
 def test_stored_yuan_is_shown_in_wan():
     figure = make_annual_figure(make_enterprise(), 2024, operating_revenue=Decimal("55461234.56"))
     form = AnnualFigureForm(instance=figure, user=make_user(Role.BUREAU_STAFF))
-    assert Decimal(str(form["operating_revenue"].value())) == Decimal("5546.123456")
+    assert str(form["operating_revenue"].value()) == "5546.123456"
+    whole = make_annual_figure(make_enterprise(), 2023, operating_revenue=Decimal("50000000"))
+    shown = AnnualFigureForm(instance=whole, user=make_user(Role.BUREAU_STAFF, username="s3"))
+    assert str(shown["operating_revenue"].value()) == "5000"  # never "5E+3"
 
 
 def test_more_than_six_decimals_of_wan_is_a_field_error():
