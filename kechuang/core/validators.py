@@ -74,8 +74,18 @@ def earliest_date() -> dt.date:
     return dt.date.fromisoformat(value) if isinstance(value, str) else value
 
 
-def latest_date(today: dt.date | None = None) -> dt.date:
-    years = int(getattr(settings, "KECHUANG_MAX_FUTURE_YEARS", DEFAULT_FUTURE_YEARS))
+# Expiry dates lie further ahead: an invention patent runs 20 years from filing (专利法 第四十二条)
+# and a legal person's software copyright 50 years from first publication (计算机软件保护条例
+# 第十四条), so a term that starts today may end 50 years from now.
+EXPIRY_FUTURE_YEARS = 60
+
+
+def latest_date(today: dt.date | None = None, *, future_years: int | None = None) -> dt.date:
+    years = (
+        future_years
+        if future_years is not None
+        else int(getattr(settings, "KECHUANG_MAX_FUTURE_YEARS", DEFAULT_FUTURE_YEARS))
+    )
     today = today or dt.date.today()
     try:
         return today.replace(year=today.year + years)
@@ -90,12 +100,15 @@ class PlausibleDateValidator:
 
     code = "implausible_date"
 
+    def __init__(self, future_years: int | None = None):
+        self.future_years = future_years
+
     def __call__(self, value) -> None:
         if not isinstance(value, dt.date):
             return
         if isinstance(value, dt.datetime):
             value = value.date()
-        first, last = earliest_date(), latest_date()
+        first, last = earliest_date(), latest_date(future_years=self.future_years)
         if not first <= value <= last:
             raise ValidationError(
                 _("The date must be between %(first)s and %(last)s."),
@@ -104,13 +117,15 @@ class PlausibleDateValidator:
             )
 
     def __eq__(self, other) -> bool:
-        return isinstance(other, PlausibleDateValidator)
+        return isinstance(other, PlausibleDateValidator) and other.future_years == self.future_years
 
     def __hash__(self) -> int:
-        return hash(self.code)
+        return hash((self.code, self.future_years))
 
 
 validate_plausible_date = PlausibleDateValidator()
+# Expiry and validity-end dates (see EXPIRY_FUTURE_YEARS).
+validate_plausible_expiry = PlausibleDateValidator(future_years=EXPIRY_FUTURE_YEARS)
 
 
 def decimal_places_error(value, places: int) -> str | None:

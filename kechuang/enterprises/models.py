@@ -16,6 +16,7 @@ from kechuang.core.models import ProvenanceMixin, ScopedQuerySet
 from kechuang.core.validators import (
     validate_plain_text,
     validate_plausible_date,
+    validate_plausible_expiry,
     validate_single_line,
 )
 from kechuang.core.years import validate_year
@@ -335,7 +336,7 @@ class IntellectualProperty(ProvenanceMixin, models.Model):
         _("grant date"), null=True, blank=True, validators=[validate_plausible_date]
     )
     expiry_date = models.DateField(
-        _("expiry date"), null=True, blank=True, validators=[validate_plausible_date]
+        _("expiry date"), null=True, blank=True, validators=[validate_plausible_expiry]
     )
     status = models.CharField(
         _("status"), max_length=16, choices=IPStatus.choices, default=IPStatus.GRANTED
@@ -410,7 +411,7 @@ class Qualification(ProvenanceMixin, models.Model):
     )
     issue_date = models.DateField(_("issue date"), validators=[validate_plausible_date])
     expiry_date = models.DateField(
-        _("valid until"), null=True, blank=True, validators=[validate_plausible_date]
+        _("valid until"), null=True, blank=True, validators=[validate_plausible_expiry]
     )
     revoked_date = models.DateField(
         _("revoked on"), null=True, blank=True, validators=[validate_plausible_date]

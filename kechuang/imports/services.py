@@ -22,7 +22,7 @@ from python_calamine import CalamineWorkbook
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from kechuang.core.hooks import data_changed
-from kechuang.core.validators import earliest_date, latest_date
+from kechuang.core.validators import EXPIRY_FUTURE_YEARS, earliest_date, latest_date
 from kechuang.enterprises.constants import HIGH_TECH_VALIDITY_YEARS
 from kechuang.enterprises.logic.credit_code import CreditCodeError, validate_credit_code
 from kechuang.enterprises.logic.industry import IndustryCodeError, validate_industry_code
@@ -348,7 +348,13 @@ def column_specs(schema: EntitySchema) -> list[ColumnSpec]:
                 lookup,
                 validator,
                 min_date=earliest_date() if c.kind == "date" else None,
-                max_date=latest_date() if c.kind == "date" else None,
+                max_date=(
+                    latest_date(
+                        future_years=EXPIRY_FUTURE_YEARS if c.field == "expiry_date" else None
+                    )
+                    if c.kind == "date"
+                    else None
+                ),
             )
         )
     return specs
