@@ -81,7 +81,14 @@ def template_workbook(schema: EntitySchema) -> bytes:
             f"按“{'、'.join(c.header for c in schema.columns if c.field in schema.key)}”匹配已有记录：存在则更新，不存在则新增；导入前先做校验，全部无误才写入，任何一行有错都不写入。",
         ]
     )
-    info.append(["", "", "", "金额单位为元，最多两位小数（多于两位为错误，不会四舍五入）；空单元格表示未知。"])
+    info.append(
+        [
+            "",
+            "",
+            "",
+            "金额单位为元，最多两位小数（多于两位为错误，不会四舍五入）；空单元格表示未知。",
+        ]
+    )
     for col in "ABCD":
         info.column_dimensions[col].width = 30 if col != "D" else 90
     _example_block(info, schema)

@@ -58,6 +58,8 @@ class SheetResult:
     updated: int = 0
     unchanged: int = 0
     errors: list[dict] = field(default_factory=list)
+    # The first PREVIEW_CHANGES updated rows: sheet row, key and each changed column (before → after).
+    changes: list[dict] = field(default_factory=list)
 
 
 @dataclass
@@ -90,6 +92,7 @@ class ImportResult:
                     "updated": s.updated,
                     "unchanged": s.unchanged,
                     "errors": len(s.errors),
+                    "changes": s.changes,
                 }
                 for s in self.sheets
             ],
@@ -386,6 +389,23 @@ def _existing(
     return rows
 
 
+# How many updated rows the dry run lists with their before → after values.
+PREVIEW_CHANGES = 200
+
+
+def _display(value) -> str:
+    """A cell value as the preview shows it (JSON-safe text)."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    if isinstance(value, Decimal):
+        return format(value.normalize(), "f") if value == value.to_integral() else str(value)
+    if isinstance(value, (dt.date, dt.datetime)):
+        return value.isoformat()
+    return str(value)
+
+
 def _normalise(value):
     if isinstance(value, Decimal):
         return float(value)
@@ -435,6 +455,7 @@ def _plan_and_write(schema, frame, *, sheet_result, dry_run, code_to_id, batch, 
     credit_codes = (
         frame.get_column("credit_code").to_list() if schema.name != "enterprises" else None
     )
+    headers = {("town_id" if c.field == "town" else c.field): c.header for c in schema.columns}
     qualification_rows = schema.name == "qualifications"
     if qualification_rows:
         kinds, issues = (
@@ -479,6 +500,21 @@ def _plan_and_write(schema, frame, *, sheet_result, dry_run, code_to_id, batch, 
             sheet_result.unchanged += 1
             continue
         changed_fields.update(diff)
+        if len(sheet_result.changes) < PREVIEW_CHANGES:
+            sheet_result.changes.append(
+                {
+                    "row": row_numbers[i],
+                    "key": " / ".join(_display(k) for k in key),
+                    "fields": [
+                        {
+                            "column": headers.get(k, k),
+                            "before": _display(old.get(k)),
+                            "after": _display(values[k]),
+                        }
+                        for k in diff
+                    ],
+                }
+            )
         merged = {k: v for k, v in old.items() if k in fields or k.endswith("_id")}
         merged.update(values)
         merged.update(provenance)

@@ -293,3 +293,35 @@ def test_export_of_no_rows_is_an_empty_workbook(entity):
     model = apps.get_model(SCHEMAS[entity].model_label)
     ws = load_workbook(io.BytesIO(export_workbook(SCHEMAS[entity], model.objects.none()))).active
     assert [c.value for c in ws[1]] == SCHEMAS[entity].headers and ws.max_row == 1
+
+
+def test_dry_run_lists_each_changed_cell_before_and_after(tmp_path, town, client):
+    from kechuang.enterprises.tests.factories import make_user
+    from kechuang.imports.models import ImportBatch
+
+    enterprise = make_enterprise(town=town)
+    AnnualFigure.objects.create(
+        enterprise=enterprise, year=2024, operating_revenue=50_000_000, rd_expense_stat=2
+    )
+    path = workbook(
+        tmp_path / "diff.xlsx",
+        {AF.sheet: [AF.headers, figure_row(enterprise.credit_code, rd=1_500_000.55)]},
+    )
+    result = import_file(path, dry_run=True)
+    (sheet,) = result.summary()["sheets"]
+    (change,) = sheet["changes"]
+    assert change["row"] == 2 and enterprise.credit_code in change["key"]
+    by_column = {f["column"]: (f["before"], f["after"]) for f in change["fields"]}
+    assert by_column["研发费用-统计口径（元）"] == ("2", "1500000.55")
+    assert "营业收入（元）" not in by_column  # unchanged columns are not listed
+    assert AnnualFigure.objects.get().rd_expense_stat == Decimal("2.00")  # nothing written
+    # The import page shows the same diff.
+    staff = make_user("bureau_staff")
+    batch = ImportBatch.objects.create(
+        entity="annual_figures", file_name="diff.xlsx", dry_run=True, status="validated",
+        summary=result.summary(), created_by=staff,
+    )  # fmt: skip
+    client.force_login(staff)
+    html = client.get(f"/imports/{batch.pk}/").content.decode()
+    table = html.split('data-testid="change-table"', 1)[1].split("</table>", 1)[0]
+    assert "1500000.55" in table and "研发费用-统计口径（元）" in table
