@@ -342,6 +342,7 @@ def test_enterprise_export_neutralises_and_reimports_unchanged(tmp_path, town):
     assert enterprise.name == EVIL and enterprise.address == "-3"
 
 
+@pytest.mark.django_db  # the templates' drop-downs list the towns
 def test_error_report_and_templates_have_no_formulas():
     values = _no_formula(
         errors_workbook([{"sheet": "=1", "row": 2, "column": "+A", "value": EVIL, "message": "@x"}])
@@ -422,8 +423,8 @@ def test_every_workbook_the_product_writes_goes_through_core_excel():
     `workbook_bytes` (or writes rows with `append_row`), never with a bare `wb.save`."""
     offenders = []
     for path in (ROOT / "kechuang").rglob("*.py"):
-        if "tests" in path.parts:
-            continue
+        if "tests" in path.parts or path == ROOT / "kechuang" / "core" / "excel.py":
+            continue  # core.excel is where `workbook_bytes` itself saves
         text = path.read_text(encoding="utf-8")
         if "Workbook(" not in text:
             continue
