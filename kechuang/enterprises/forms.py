@@ -15,37 +15,11 @@ from kechuang.core.validators import validate_plain_text
 from . import policy
 from .models import AnnualFigure, FigureSubmission
 
+# The staff form: what an enterprise declares, plus the two figures set from official sources.
 FIGURE_FIELDS = [
     "is_above_scale_industrial",
-    "operating_revenue",
-    "sales_revenue",
-    "main_business_revenue",
-    "total_income",
-    "non_taxable_income",
-    "total_assets",
-    "total_liabilities",
-    "total_cost_expense",
-    "hightech_income",
-    "employees_avg",
-    "employees_year_end",
-    "tech_staff_avg",
-    "tech_staff_year_end",
-    "rd_expense_stat",
-    "rd_hnte_total",
-    "rd_hnte_domestic",
-    "rd_hnte_personnel",
-    "rd_hnte_direct",
-    "rd_hnte_depreciation",
-    "rd_hnte_intangible",
-    "rd_hnte_design",
-    "rd_hnte_equipment_trial",
-    "rd_hnte_commissioned",
-    "rd_hnte_other",
-    "rd_deduction_scope",
-    "incident_reported",
+    *policy.ENTERPRISE_FIGURE_FIELDS,
     "credit_listed",
-    "in_restricted_catalogue",
-    "core_tech_in_supported_fields",
 ]
 
 
