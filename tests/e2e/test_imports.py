@@ -239,7 +239,7 @@ def test_import_of_a_correct_file_commits_and_counts_the_new_rows(open_session, 
 def test_exported_lists_import_back_unchanged(open_session):
     s = open_session("staff")
     s.goto("/enterprises/", "enterprise-list")
-    enterprises_xlsx = _download(s, s.page.get_by_test_id("export"))
+    enterprises_xlsx = _download(s, s.page.get_by_test_id("export-import"))
     figures_xlsx = _download(s, s.page.locator("a[href*='export_entity=annual_figures']"))
 
     total = Enterprise.objects.count()

@@ -92,7 +92,7 @@ def test_town_officer_filtering_another_town_gets_an_empty_list_and_export(
 
     # Fetched with the page's cookies rather than clicked: a 500 is then a quick failure, not
     # a 15-second wait for a download that never starts.
-    href = urljoin(s.page.url, s.page.get_by_test_id("export").get_attribute("href"))
+    href = urljoin(s.page.url, s.page.get_by_test_id("export-import").get_attribute("href"))
     response = s.page.request.get(href)
     assert response.status == 200, f"export {href}: {response.status}"
     assert response.headers["content-type"] == XLSX

@@ -32,6 +32,8 @@ def prod_env(tmp_path_factory):
         "BEHIND_TLS_PROXY": "1",
     }
     env.pop("DATABASE_URL", None)
+    # Set by the browser tests for their live server; never part of a deployment.
+    env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
     return env
 
 
