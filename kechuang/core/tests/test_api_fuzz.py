@@ -42,7 +42,7 @@ from .test_bad_input import world  # noqa: F401  (the module-scoped region fixtu
 
 pytestmark = pytest.mark.django_db
 
-FUZZ_EXAMPLES = int(os.environ.get("KECHUANG_FUZZ_EXAMPLES", "8"))
+FUZZ_EXAMPLES = int(os.environ.get("KECHUANG_FUZZ_EXAMPLES", "5"))
 CHECKS = [
     not_a_server_error,
     status_code_conformance,
