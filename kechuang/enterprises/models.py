@@ -255,7 +255,7 @@ class EnterpriseOwnedQuerySet(ScopedQuerySet):
 class AnnualFigure(ProvenanceMixin, DeclaredFigures, models.Model):
     """One enterprise's figures for one fiscal year (calendar year), money in yuan.
 
-    The three R&D figures of qualification-rules.md §3 are separate fields and are never mixed:
+    The three R&D figures (statistical, high-tech and tax-deduction scopes) are separate fields and are never mixed:
     the statistical R&D expense (统计口径, what regional R&D totals sum), the high-tech scope
     (高企口径: total, domestic, and its 8 categories) and the super-deduction scope (加计扣除口径).
     """

@@ -4,7 +4,7 @@ The HTML forms disable the fields a role may not set, the API serializers refuse
 field message (400) and the services check them again, so the same table decides for the form,
 the API and the import. The import is a bureau tool: only bureau admin/staff may run it.
 
-Who writes what (the role table of docs/domain.md):
+Who writes what, by role:
 - Bureau admin and bureau staff set every field of every registry model.
 - An enterprise account never writes the registry directly. It proposes its yearly figures
   through a reviewed submission (`FigureSubmission`), and only the fields it declares itself:
