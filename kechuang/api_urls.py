@@ -24,5 +24,9 @@ urlpatterns = [
     path("qualifications/", include("kechuang.qualifications.api.urls")),
     path("rnd/", include("kechuang.rnd.api.urls")),
     path("indicators/", include("kechuang.indicators.api.urls")),
+    path("experts/", include("kechuang.experts.api.urls")),
+    path("notices/", include("kechuang.notices.api.urls")),
+    path("programmes/", include("kechuang.programmes.api.urls")),
+    path("cooperation/", include("kechuang.cooperation.api.urls")),
     re_path(r"^(?P<rest>.*)$", not_found),
 ]

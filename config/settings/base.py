@@ -88,6 +88,10 @@ LOCAL_APPS = [
     "kechuang.rnd",
     "kechuang.campaigns",
     "kechuang.indicators",
+    "kechuang.experts",
+    "kechuang.notices",
+    "kechuang.programmes",
+    "kechuang.cooperation",
     "kechuang.reports",
     "kechuang.dashboard",
 ]

@@ -11,15 +11,11 @@ class CampaignsConfig(AppConfig):
         from kechuang.core.context_processors import NAVIGATION
         from kechuang.core.permissions import SCOPE_PROVIDERS
         from kechuang.core.roles import Role
-        from kechuang.demo.services import DEMO_EXTENSIONS
 
-        from .demo import campaigns_demo
         from .selectors import agency_scope
 
         if agency_scope not in SCOPE_PROVIDERS:
             SCOPE_PROVIDERS.append(agency_scope)
-        if campaigns_demo not in DEMO_EXTENSIONS:
-            DEMO_EXTENSIONS.append(campaigns_demo)
         # The enterprise reaches its delegations and the leader the coverage page (the shared
         # "Visits and services" entry is for the roles that work on tasks).
         for entry in (

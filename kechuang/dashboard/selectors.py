@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from kechuang.core.figures import provided_figures
 from kechuang.enterprises.selectors import ladder_counts
 from kechuang.platforms.selectors import institution_counts
 from kechuang.rnd.selectors import rd_aggregates
@@ -32,6 +33,7 @@ def headline_figures(year: int) -> dict:
     )
     for provider in HEADLINE_PROVIDERS:
         figures.update(provider(year))
+    figures.update(provided_figures(year))
     return figures
 
 

@@ -7,6 +7,7 @@ import polars as pl
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.db import transaction
+from django.utils.module_loading import import_string
 
 from kechuang.accounts.services import user_create
 from kechuang.core.models import DataSource
@@ -47,10 +48,15 @@ def is_demo_database() -> bool:
     return total > 0 and generated >= 0.9 * total
 
 
-# Later capabilities add their demo data (e.g. 2025 targets, visit tasks) by registering a
-# callable `extension(*, generated: bool) -> None` in their AppConfig.ready(). Each must be
-# idempotent: a second `make demo` must not duplicate anything.
-DEMO_EXTENSIONS: list = []
+# The demo steps of the other apps, in the order they run (a step may read what an earlier one
+# built). Each is `step(*, generated: bool) -> object` and idempotent: a second `make demo`
+# duplicates nothing. The demo app sits at the top of the layer order, so it names the steps;
+# the apps never import the demo.
+DEMO_EXTENSIONS: list[str] = [
+    "kechuang.qualifications.demo.qualifications_demo",
+    "kechuang.campaigns.demo.campaigns_demo",
+    "kechuang.indicators.demo.indicators_demo",
+]
 
 # Meets the password rules of AUTH_PASSWORD_VALIDATORS (length, three character classes).
 DEMO_PASSWORD = "Kechuang-Demo-2024"
@@ -147,6 +153,6 @@ def demo_build(*, n_enterprises: int = 5200, force: bool = False, stdout=None) -
             display_name=f"{other.name}经发办",
             town=other,
         )
-    for extension in DEMO_EXTENSIONS:
-        extension(generated=generated)
+    for dotted in DEMO_EXTENSIONS:
+        import_string(dotted)(generated=generated)
     return generated

@@ -9,14 +9,10 @@ class IndicatorsConfig(AppConfig):
 
     def ready(self):
         from kechuang.dashboard.selectors import HEADLINE_PROVIDERS
-        from kechuang.demo.services import DEMO_EXTENSIONS
 
         from .computed import register_platform_indicators
-        from .demo import indicators_demo
         from .selectors import rank_headline_figures
 
         register_platform_indicators()
         if rank_headline_figures not in HEADLINE_PROVIDERS:
             HEADLINE_PROVIDERS.append(rank_headline_figures)
-        if indicators_demo not in DEMO_EXTENSIONS:
-            DEMO_EXTENSIONS.append(indicators_demo)
