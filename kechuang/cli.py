@@ -1,7 +1,8 @@
 """The `kechuang` console script: Django management commands, plus database-free commands.
 
 `kechuang rules evaluate --input X --output Y` runs the qualification engine on a JSONL file with
-no database and no Django set-up (qualification-rules.md §11). Everything else is a management
+no database and no Django set-up (qualification-rules.md §11); `kechuang platforms evaluate`
+does the same for platform cases (docs/platforms.md#offline-interface). Everything else is a management
 command: `kechuang demo`, `kechuang stats`, `kechuang import`, `kechuang template`, `kechuang serve`,
 `kechuang assess`, … (see `kechuang help`).
 """
@@ -25,6 +26,10 @@ def main(argv: list[str] | None = None) -> int:
         parser.add_argument("--output", required=True)
         args = parser.parse_args(argv[2:])
         return evaluate_jsonl(args.input, args.output)
+    if argv[:2] == ["platforms", "evaluate"]:
+        from kechuang.platforms.offline import main as platforms_evaluate
+
+        return platforms_evaluate(argv[2:])
     # Run from the checkout so the default SQLite file and var/ are where `make demo` put them.
     root = Path(__file__).resolve().parent.parent
     if (root / "manage.py").exists():
