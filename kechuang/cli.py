@@ -30,7 +30,19 @@ def main(argv: list[str] | None = None) -> int:
         from kechuang.platforms.offline import main as platforms_evaluate
 
         return platforms_evaluate(argv[2:])
-    if argv[:1] == ["match"]:  # demands → ranked achievements, JSONL (docs/matching.md), no database
+    if argv[:2] == ["index", "compute"]:  # docs/indicators.md#offline, no database
+        import argparse
+
+        from kechuang.indicators.logic.offline import compute
+
+        parser = argparse.ArgumentParser(prog="kechuang index compute")
+        for option in ("--meta", "--data", "--method", "--output"):
+            parser.add_argument(option, required=True)
+        args = parser.parse_args(argv[2:])
+        return compute(args.meta, args.data, args.method, args.output)
+    if argv[:1] == [
+        "match"
+    ]:  # demands → ranked achievements, JSONL (docs/matching.md), no database
         from kechuang.matching.offline import main as match_main
 
         return match_main(argv[1:])
