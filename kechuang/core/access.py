@@ -143,6 +143,49 @@ POLICY: dict[str, dict[Role, ScopeKind]] = {
     "indicators.manage": _BUREAU,
     "reports.view": _READ_ALL,
     "reports.generate": _BUREAU,
+    # Expert pool (docs/experts.md): the pool list and its export for the bureau; an expert
+    # reads and declares on their own record, a university user its organisation's experts.
+    "experts.list": _BUREAU,
+    "experts.view": {**_BUREAU, EXPERT: OWN, UNIVERSITY: OWN},
+    "experts.manage": _BUREAU,
+    "experts.declare": {**_BUREAU, EXPERT: OWN},
+    "organisations.view": {**_BUREAU, EXPERT: OWN, UNIVERSITY: OWN},
+    "organisations.manage": _BUREAU,
+    # Public notices (docs/notices.md): read and objected to without signing in; the bureau
+    # manages notices and handles objections.
+    "notices.manage": _BUREAU,
+    # Cooperation (docs/cooperation.md): demands and achievements in each role's own scope, the
+    # bureau's office registers technical contracts, events and competitions are bureau work.
+    "cooperation.demands": {
+        **_BUREAU_TOWN,
+        ENTERPRISE: OWN,
+        AGENCY: DELEGATED,
+        UNIVERSITY: OWN,
+    },
+    "cooperation.demand_post": {**_BUREAU_TOWN, ENTERPRISE: OWN},
+    "cooperation.achievements": {
+        **_BUREAU_TOWN,
+        UNIVERSITY: OWN,
+        ENTERPRISE: OWN,
+        AGENCY: DELEGATED,
+    },
+    "cooperation.achievement_post": {**_BUREAU, UNIVERSITY: OWN},
+    "cooperation.search": {**_BUREAU_TOWN, ENTERPRISE: OWN, UNIVERSITY: OWN, AGENCY: DELEGATED},
+    "cooperation.brokering": {
+        **_BUREAU_TOWN,
+        ENTERPRISE: OWN,
+        UNIVERSITY: OWN,
+        AGENCY: DELEGATED,
+    },
+    "cooperation.broker": {**_BUREAU_TOWN, AGENCY: DELEGATED},
+    "cooperation.statistics": _READ_ALL_TOWN,
+    "cooperation.events": _BUREAU_TOWN,
+    "cooperation.events_manage": _BUREAU,
+    "contracts.view": {**_BUREAU_TOWN, ENTERPRISE: OWN, UNIVERSITY: OWN, AGENCY: DELEGATED},
+    "contracts.apply": {**_BUREAU, ENTERPRISE: OWN, UNIVERSITY: OWN},
+    "contracts.decide": _BUREAU,
+    "competitions.view": _BUREAU_TOWN,
+    "competitions.manage": _BUREAU,
     # The user's own account: password, API tokens, security settings.
     "account.self": _EVERYONE,
     "account.two_factor": _BUREAU,
@@ -156,6 +199,17 @@ POLICY: dict[str, dict[Role, ScopeKind]] = {
     "records.write": {**_BUREAU, ENTERPRISE: OWN},
     "api.evaluate": {**_BUREAU, ENTERPRISE: OWN},
     "api.rnd_aggregates": _READ_ALL,  # the whole region's figures only
+    # Programmes (kechuang/programmes): the enterprise applies and reports, bureau staff run
+    # the formal check, review, decisions and funding, experts score their declared seats, the
+    # town follows its enterprises, the leader reads the portfolio's aggregates.
+    "programmes.view": {**_READ_ALL_TOWN, ENTERPRISE: OWN, EXPERT: NONE},
+    "programmes.apply": {ENTERPRISE: OWN},
+    "programmes.applications": {**_BUREAU_TOWN, ENTERPRISE: OWN},
+    "programmes.check": _BUREAU,
+    "programmes.manage": _BUREAU,
+    "programmes.review": {EXPERT: NONE},  # the expert's own seats only
+    "programmes.portfolio": _READ_ALL_TOWN,
+    "programmes.notifications": {**_EVERYONE, EXPERT: NONE},
 }
 
 # URL names open without a capability (sign-in, sign-out, language, API schema and docs).
@@ -167,6 +221,11 @@ PUBLIC = frozenset(
         "set_language",
         "api_schema",
         "api_docs",
+        "notices:notice_list",  # public notices and the objection form
+        "notices:notice_detail",
+        "notices:objection_receipt",
+        "programmes:call_list",  # the public call list and call pages
+        "programmes:call_detail",
     }
 )
 
