@@ -15,6 +15,7 @@ indicators); loops run over years, indicators or tree levels only, never over un
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
@@ -42,6 +43,7 @@ __all__ = [
     "rank_desc",
     "rank_by_year",
     "run",
+    "rerun",
     "rank_changes_on_rounding",
 ]
 
@@ -110,9 +112,23 @@ def kurtosis(x: np.ndarray) -> np.ndarray:
         return ((n + 1) * (r - 3) + 6) * (n - 1) / ((n - 2) * (n - 3))
 
 
+def _moments(v: np.ndarray) -> tuple[float, float]:
+    """Skewness and kurtosis of a 1-D array without missing values (the formulas above)."""
+    n = len(v)
+    d = v - v.mean()
+    d2 = d * d
+    m2 = float(d2.sum())
+    if n < 4 or m2 == 0.0:
+        return float("nan"), float("nan")
+    m3, m4 = float(d2 @ d), float(d2 @ d2)
+    s = np.sqrt(n) * m3 / m2**1.5 * np.sqrt(n * (n - 1)) / (n - 2)
+    r = n * m4 / m2**2
+    return float(s), float(((n + 1) * (r - 3) + 6) * (n - 1) / ((n - 2) * (n - 3)))
+
+
 def _passes(x: np.ndarray, spec: Treat) -> bool:
     """|skew| < threshold OR kurtosis < threshold (COINr `check_SkewKurt`)."""
-    s, k = float(skewness(x)), float(kurtosis(x))
+    s, k = _moments(x)
     if np.isnan(s) or np.isnan(k):  # constant column: nothing to treat
         return True
     return bool(abs(s) < spec.skew or k < spec.kurtosis)
@@ -188,7 +204,7 @@ def _winsorise(v: np.ndarray, spec: Treat) -> tuple[np.ndarray, np.ndarray]:
     nwin = 0
     passing = _passes(x, spec)
     while not passing and nwin < spec.winmax:
-        if float(skewness(x)) >= 0:
+        if _moments(x)[0] >= 0:
             imax = np.flatnonzero(x == x.max())
             rest = np.delete(x, imax)
             if not len(rest):
@@ -245,8 +261,13 @@ def treat(values: np.ndarray, spec: Treat, years: np.ndarray) -> tuple[np.ndarra
         return out, flags
     for year in np.unique(years):
         rows = np.flatnonzero(years == year)
-        for j in range(values.shape[1]):
-            out[rows, j], flags[rows, j] = treat_column(values[rows, j], spec)
+        block = values[rows]
+        # the skew/kurtosis test for every column at once; only failing columns are treated
+        s, k = skewness(block), kurtosis(block)
+        n = (~np.isnan(block)).sum(axis=0)
+        fails = (n >= 4) & (np.abs(s) >= spec.skew) & (k >= spec.kurtosis)
+        for j in np.flatnonzero(fails):
+            out[rows, j], flags[rows, j] = treat_column(block[:, j], spec)
     return out, flags
 
 
@@ -465,6 +486,27 @@ def run(tree: Tree, method: Methodology, panel: Panel) -> PipelineResult:
         normalised=norm,
         scores=scores,
         ranks=rank_by_year(scores, k_years),
+    )
+
+
+def rerun(result: PipelineResult, method: Methodology, panel: Panel) -> PipelineResult:
+    """`run(tree, method, panel)`, reusing `result`'s treated data when `method` differs from
+    the one that produced it only in normalisation or aggregation (same data steps)."""
+    old = result.methodology
+    same = all(
+        getattr(old, f) == getattr(method, f)
+        for f in ("denominate", "impute", "screen", "treat", "exclude", "weights")
+    )
+    if not same:
+        return run(result.tree, method, panel)
+    norm = normalise(result.treated, result.tree, method.normalise, result.years)
+    scores = aggregate_tree(norm, result.tree, method)
+    return dataclasses.replace(
+        result,
+        methodology=method,
+        normalised=norm,
+        scores=scores,
+        ranks=rank_by_year(scores, result.years),
     )
 
 

@@ -23,12 +23,14 @@ from itertools import product
 import numpy as np
 
 from .methodology import Methodology
-from .pipeline import Panel, PipelineResult, aggregate, rank_by_year, run
+from .pipeline import Panel, PipelineResult, aggregate, rank_by_year, rerun, run
 from .tree import Tree
 
 __all__ = [
     "NOISE_FACTOR",
+    "noise_factors",
     "noisy_weights",
+    "rank_draws",
     "UncertaintyResult",
     "uncertainty",
     "remove_one",
@@ -44,6 +46,21 @@ def default_levels(tree: Tree) -> list[int]:
     return list(range(2, len(tree.levels))) or [1]
 
 
+def noise_factors(
+    tree: Tree,
+    rng: np.random.Generator,
+    draws: int,
+    *,
+    factor: float = NOISE_FACTOR,
+    levels: Sequence[int] | None = None,
+) -> dict[int, np.ndarray]:
+    """Per perturbed level, draws × nodes of the level: the factors 1 + U(−factor, factor)."""
+    return {
+        lvl: 1.0 + rng.uniform(-factor, factor, (draws, len(tree.levels[lvl - 1])))
+        for lvl in (levels or default_levels(tree))
+    }
+
+
 def noisy_weights(
     tree: Tree,
     rng: np.random.Generator,
@@ -53,11 +70,14 @@ def noisy_weights(
     levels: Sequence[int] | None = None,
 ) -> list[dict[str, float]]:
     """`draws` weight sets: w·(1 + U(−factor, factor)) for every node of `levels`."""
-    codes = [c for lvl in (levels or default_levels(tree)) for c in tree.levels[lvl - 1]]
-    base = np.array([tree.nodes[c].weight for c in codes])
-    u = rng.uniform(-factor, factor, (draws, len(codes)))
-    w = base * (1.0 + u)
-    return [dict(zip(codes, row.tolist(), strict=True)) for row in w]
+    f = noise_factors(tree, rng, draws, factor=factor, levels=levels)
+    out: list[dict[str, float]] = [{} for _ in range(draws)]
+    for lvl, arr in f.items():
+        codes = tree.levels[lvl - 1]
+        base = np.array([tree.nodes[c].weight for c in codes])
+        for k, row in enumerate(arr * base):
+            out[k].update(zip(codes, row.tolist(), strict=True))
+    return out
 
 
 @dataclass(frozen=True)
@@ -91,17 +111,51 @@ def _variants(method: Methodology, alternatives: Mapping[str, Sequence[object]])
 
 
 def _aggregate_draws(
-    norm: np.ndarray, tree: Tree, method: Methodology, weight_sets: Sequence[Mapping[str, float]]
+    norm: np.ndarray,
+    tree: Tree,
+    method: Methodology,
+    factors: Mapping[int, np.ndarray],
+    chunk: int = 200,
 ) -> np.ndarray:
-    """Index of every row for every weight set (draws × rows)."""
-    out = np.empty((len(weight_sets), norm.shape[0]))
-    for k, w in enumerate(weight_sets):
-        current = norm
-        for level in range(1, len(tree.levels)):
-            current = aggregate(
-                current, tree.weight_matrix(level, w), method.aggregation_for(level)
-            )
-        out[k] = current[:, 0]
+    """Index of every row under every draw's weights (draws × rows), all draws of a chunk in
+    one matrix product per level."""
+    draws = next(iter(factors.values())).shape[0]
+    out = np.empty((draws, norm.shape[0]))
+    mats = [tree.weight_matrix(level) for level in range(1, len(tree.levels))]
+    for lo in range(0, draws, chunk):
+        hi = min(lo + chunk, draws)
+        cur = norm[None]
+        for level, w in enumerate(mats, start=1):
+            wd = w[None] * factors[level][lo:hi, :, None] if level in factors else w[None]
+            how = method.aggregation_for(level)
+            ok = ~np.isnan(cur)
+            den = np.matmul(ok.astype(float), wd)
+            with np.errstate(invalid="ignore", divide="ignore"):
+                if how == "arithmetic":
+                    y = np.matmul(np.where(ok, cur, 0.0), wd) / den
+                else:
+                    if (cur[ok] <= 0).any():
+                        raise ValueError(f"{how} aggregation needs positive scores")
+                    safe = np.where(ok, cur, 1.0)
+                    if how == "geometric":
+                        y = np.exp(np.matmul(np.where(ok, np.log(safe), 0.0), wd) / den)
+                    else:
+                        y = den / np.matmul(np.where(ok, 1.0 / safe, 0.0), wd)
+            cur = np.where(den > 0, y, np.nan)
+        out[lo:hi] = cur[..., 0]
+    return out
+
+
+def rank_draws(index: np.ndarray, years: np.ndarray, chunk: int = 100) -> np.ndarray:
+    """Competition ranks (1 = best) of every draw's index within each year (draws × rows)."""
+    out = np.empty(index.shape)
+    x = np.round(index, 9)
+    for year in np.unique(years):
+        rows = np.flatnonzero(years == year)
+        v = x[:, rows]
+        for lo in range(0, v.shape[0], chunk):
+            b = v[lo : lo + chunk]
+            out[lo : lo + chunk, rows] = 1 + (b[:, None, :] > b[:, :, None]).sum(axis=2)
     return out
 
 
@@ -125,14 +179,14 @@ def uncertainty(
     rng = np.random.default_rng(seed)
     nominal = run(tree, method, panel)
     variants = list(_variants(method, alternatives or {})) or [({}, method)]
-    runs: list[PipelineResult] = [run(tree, m, panel) for _c, m in variants]
+    runs: list[PipelineResult] = [rerun(nominal, m, panel) for _c, m in variants]
     keys = list(zip(nominal.units.tolist(), nominal.years.tolist(), strict=True))
     common = set(keys)
     for r in runs:
         common &= set(zip(r.units.tolist(), r.years.tolist(), strict=True))
     rows = [i for i, k in enumerate(keys) if k in common]
     t = nominal.tree
-    weight_sets = noisy_weights(t, rng, draws, factor=factor, levels=levels)
+    factors = noise_factors(t, rng, draws, factor=factor, levels=levels)
     pick = rng.integers(len(runs), size=draws)
     index = np.empty((draws, len(rows)))
     for v, r in enumerate(runs):
@@ -142,10 +196,10 @@ def uncertainty(
         pos = {k: i for i, k in enumerate(zip(r.units.tolist(), r.years.tolist(), strict=True))}
         take = [pos[keys[i]] for i in rows]
         index[sel] = _aggregate_draws(
-            r.normalised[take], r.tree, r.methodology, [weight_sets[k] for k in sel]
+            r.normalised[take], r.tree, r.methodology, {k: f[sel] for k, f in factors.items()}
         )
     years = nominal.years[rows]
-    ranks = rank_by_year(index.T, years).T  # (draws × units), ranks within each year
+    ranks = rank_draws(index, years)
     tail = (1.0 - coverage) / 2.0
     return UncertaintyResult(
         units=nominal.units[rows],
