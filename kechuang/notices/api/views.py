@@ -1,0 +1,64 @@
+"""API of notices and objections, mounted at /api/v1/notices/.
+
+Notices: every signed-in user reads what the public page shows (bureau staff also drafts).
+Objections: bureau staff only; `handle` takes one handling step through the service.
+"""
+
+from __future__ import annotations
+
+from drf_spectacular.utils import extend_schema
+from rest_framework import mixins, viewsets
+from rest_framework.decorators import action
+from rest_framework.response import Response
+
+from kechuang.core.access import HasCapability, can
+from kechuang.enterprises.api.views import service_errors
+
+from .. import services
+from ..filters import NoticeFilterSet, ObjectionFilterSet
+from ..models import Notice, Objection
+from .serializers import HandleInputSerializer, NoticeSerializer, ObjectionSerializer
+
+__all__ = ["NoticeViewSet", "ObjectionViewSet"]
+
+
+class _ReadViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    lookup_value_regex = r"\d+"
+    permission_classes = [HasCapability]
+
+
+class NoticeViewSet(_ReadViewSet):
+    serializer_class = NoticeSerializer
+    filterset_class = NoticeFilterSet
+    capability = "api.read"
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return Notice.objects.none()
+        rows = (
+            Notice.objects.all()
+            if can(self.request.user, "notices.manage")
+            else Notice.objects.public()
+        )
+        return rows.prefetch_related("items").order_by("-published_at", "-pk")
+
+
+class ObjectionViewSet(_ReadViewSet):
+    serializer_class = ObjectionSerializer
+    filterset_class = ObjectionFilterSet
+    capability = "notices.manage"
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return Objection.objects.none()
+        return Objection.objects.prefetch_related("events").order_by("-received_at", "-pk")
+
+    @extend_schema(request=HandleInputSerializer, responses=ObjectionSerializer)
+    @action(detail=True, methods=["post"], serializer_class=HandleInputSerializer)
+    def handle(self, request, pk=None):
+        objection = self.get_object()
+        data = HandleInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        with service_errors():
+            services.objection_handle(objection=objection, user=request.user, **data.validated_data)
+        return Response(ObjectionSerializer(self.get_queryset().get(pk=objection.pk)).data)
