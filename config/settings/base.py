@@ -133,6 +133,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "kechuang.core.context_processors.navigation",
+                "kechuang.regions.context_processors.home_region_name",
             ],
         },
     },

@@ -23,12 +23,4 @@ def navigation(request):
         "nav_items": items,
         "user_role": role,
         "is_staff_role": bool(role) and can(user, "enterprise.change"),
-        "home_region_name": _home_region_name(),
     }
-
-
-def _home_region_name() -> str:
-    from kechuang.regions.selectors import home_region
-
-    region = home_region()
-    return region.name if region else ""

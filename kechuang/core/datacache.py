@@ -16,23 +16,27 @@ from collections import OrderedDict
 from django.conf import settings
 from django.db import connection
 
-__all__ = ["data_version", "memoised"]
+__all__ = ["SOURCE_MODELS", "data_version", "memoised", "register_source_models"]
 
 _LOCK = threading.Lock()
 _MEMO: OrderedDict = OrderedDict()
 _MAX_ENTRIES = 64
 
 
-def _source_models():
-    from kechuang.enterprises.models import (
-        AnnualFigure,
-        Enterprise,
-        IntellectualProperty,
-        Qualification,
-    )
-    from kechuang.platforms.models import RDInstitution
+# The tables derived figures are computed from, registered by the apps that own them from their
+# AppConfig.ready() (docs/architecture.md#registries): core never imports a domain app.
+SOURCE_MODELS: list = []
 
-    return (AnnualFigure, Enterprise, Qualification, IntellectualProperty, RDInstitution)
+
+def register_source_models(*models) -> None:
+    """Add history-tracked models whose changes invalidate the memo (idempotent)."""
+    for model in models:
+        if model not in SOURCE_MODELS:
+            SOURCE_MODELS.append(model)
+
+
+def _source_models() -> tuple:
+    return tuple(SOURCE_MODELS)
 
 
 def data_version() -> tuple:
@@ -44,6 +48,8 @@ def data_version() -> tuple:
             f"(SELECT MAX({q('history_id')}) FROM {q(model.history.model._meta.db_table)})"
         )
         parts.append(f"(SELECT MAX({q('id')}) FROM {q(model._meta.db_table)})")
+    if not parts:
+        return (connection.alias, connection.settings_dict["NAME"])
     with connection.cursor() as cursor:
         cursor.execute("SELECT " + ", ".join(parts))
         return (connection.alias, connection.settings_dict["NAME"], *cursor.fetchone())

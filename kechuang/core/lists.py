@@ -3,15 +3,21 @@ or the same rows as an xlsx export with the entity's template headers."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 from django_tables2 import RequestConfig
 
-from kechuang.imports.exports import export_workbook
-
 from .excel import table_workbook
 from .forms import style_widgets
 from .views import xlsx_response
+
+# Import-format exports by entity name (`"enterprises"`, `"annual_figures"`, …):
+# `(name, queryset) -> (xlsx bytes, sheet name)`, registered by the imports app from its
+# AppConfig.ready() (docs/architecture.md#registries).
+IMPORT_FORMAT_EXPORTERS: list[Callable[[str, Any], tuple[bytes, str]]] = []
 
 
 def list_page(
@@ -21,7 +27,7 @@ def list_page(
     filterset_class,
     table_class,
     template: str,
-    export_schema=None,
+    export_schema: str | None = None,
     export_queryset=None,
     table_kwargs=None,
     extra_context=None,
@@ -30,7 +36,7 @@ def list_page(
 ):
     """Render a filtered, sortable, paginated list; `?export=xlsx` downloads the table as shown
     (columns, order, units and sort of the page, every filtered row); `?export=import` the same
-    rows in the entity's import format (`export_schema`), which imports back unchanged.
+    rows in the import format of the entity named `export_schema`, which imports back unchanged.
 
     queryset must already be scoped to the user (`for_user`). `export_queryset(filtered)` may
     map the filtered rows to the export's model (e.g. enterprises → their yearly figures).
@@ -44,7 +50,9 @@ def list_page(
     )
     if request.GET.get("export") == "import" and export_schema is not None:
         data = export_queryset(rows) if export_queryset else rows
-        return xlsx_response(export_workbook(export_schema, data), f"{export_schema.sheet}.xlsx")
+        name = export_schema if isinstance(export_schema, str) else export_schema.name
+        content, sheet = IMPORT_FORMAT_EXPORTERS[0](name, data)
+        return xlsx_response(content, f"{sheet}.xlsx")
     table = table_class(
         rows, **(table_kwargs(rows) if callable(table_kwargs) else (table_kwargs or {}))
     )

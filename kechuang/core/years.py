@@ -10,10 +10,10 @@ every dashboard to an empty year.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db.models import Count
 from django.utils.deconstruct import deconstructible
 from django.utils.translation import gettext_lazy as _
 
@@ -24,6 +24,7 @@ __all__ = [
     "validate_year",
     "YearWindowValidator",
     "data_years",
+    "register_year_counts",
     "default_year",
     "year_choices",
     "selected_year",
@@ -81,10 +82,23 @@ class YearWindowValidator:
 validate_year = YearWindowValidator()
 
 
-def _count_by_year() -> dict[int, int]:
-    from kechuang.enterprises.models import AnnualFigure
+# `() -> {year: rows}` for the yearly figures, registered by the app that owns them from its
+# AppConfig.ready() (docs/architecture.md#registries); core never imports a domain app.
+YEAR_COUNTS: list[Callable[[], dict[int, int]]] = []
 
-    return dict(AnnualFigure.objects.order_by().values_list("year").annotate(n=Count("id")))
+
+def register_year_counts(counter: Callable[[], dict[int, int]]) -> None:
+    """Set the function counting yearly-figure rows per year (idempotent)."""
+    if counter not in YEAR_COUNTS:
+        YEAR_COUNTS.append(counter)
+
+
+def _count_by_year() -> dict[int, int]:
+    counts: dict[int, int] = {}
+    for counter in YEAR_COUNTS:
+        for year, n in counter().items():
+            counts[year] = counts.get(year, 0) + n
+    return counts
 
 
 def data_years(min_count: int | None = None) -> list[int]:

@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from kechuang.core.access import ScopeKind, aggregate_queryset, can, requires, role_scope
+from kechuang.core.charts import bar_line_chart, ranked_bar_chart
 from kechuang.core.datacache import memoised
 from kechuang.core.formatting import chart_value, chart_wan, chart_yi
 from kechuang.core.years import data_years, selected_year
@@ -19,8 +20,6 @@ from kechuang.enterprises.selectors import ladder_counts, valid_high_tech_series
 from kechuang.platforms.models import InstitutionLevel, RDInstitution
 from kechuang.platforms.selectors import institution_counts
 from kechuang.rnd.selectors import DEFINITIONS, rd_aggregates, rd_breakdown, rd_series
-
-from .charts import bar_line_chart, ranked_bar_chart
 
 TREND_YEARS = 6
 

@@ -6,3 +6,14 @@ class EnterprisesConfig(AppConfig):
     name = "kechuang.enterprises"
     label = "enterprises"
     verbose_name = _("Enterprises")
+
+    def ready(self):
+        # Registries of core filled by the app that owns the data (docs/architecture.md#registries).
+        from kechuang.core.datacache import register_source_models
+        from kechuang.core.years import register_year_counts
+
+        from .models import AnnualFigure, Enterprise, IntellectualProperty, Qualification
+        from .selectors import annual_figure_counts
+
+        register_source_models(AnnualFigure, Enterprise, Qualification, IntellectualProperty)
+        register_year_counts(annual_figure_counts)

@@ -9,9 +9,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from .choices import UNICORN_TIERS, QualificationKind, QualificationStatus
-from .models import Qualification
+from .models import AnnualFigure, Enterprise, IntellectualProperty, Qualification
 
 __all__ = [
+    "HISTORY_SOURCES",
+    "annual_figure_counts",
     "change_reason_text",
     "enterprise_history",
     "ladder_counts",
@@ -149,6 +151,19 @@ def change_reason_text(reason: str | None) -> str:
     return reason
 
 
+def annual_figure_counts() -> dict[int, int]:
+    """Rows of yearly figures per year (one grouped query); core.years reads it for the
+    default year of every page."""
+    rows = AnnualFigure.objects.order_by().values_list("year").annotate(n=Count("id"))
+    return {int(year): int(n) for year, n in rows}
+
+
+# Other history-tracked models with an `enterprise` foreign key whose changes belong in an
+# enterprise's history; higher apps add theirs from AppConfig.ready()
+# (docs/architecture.md#registries).
+HISTORY_SOURCES: list = []
+
+
 def enterprise_history(enterprise, *, limit: int = 50) -> list[dict]:
     """The change history of an enterprise and everything it owns, newest first.
 
@@ -156,16 +171,12 @@ def enterprise_history(enterprise, *, limit: int = 50) -> list[dict]:
     reason}. One query per model (no per-record queries): consecutive historical records of the
     same object are compared in Python.
     """
-    from kechuang.platforms.models import RDInstitution
-
-    from .models import AnnualFigure, Enterprise, IntellectualProperty
-
     sources = [
         (Enterprise, {"id": enterprise.pk}),
         (AnnualFigure, {"enterprise_id": enterprise.pk}),
         (IntellectualProperty, {"enterprise_id": enterprise.pk}),
         (Qualification, {"enterprise_id": enterprise.pk}),
-        (RDInstitution, {"enterprise_id": enterprise.pk}),
+        *((model, {"enterprise_id": enterprise.pk}) for model in HISTORY_SOURCES),
     ]
     skip = {
         "history_id",

@@ -15,12 +15,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from kechuang.core.access import ScopeKind, can, check, requires, role_scope
+from kechuang.core.charts import bar_line_chart
 from kechuang.core.formatting import chart_value, chart_wan
 from kechuang.core.lists import list_page
 from kechuang.core.permissions import get_object_for_user
 from kechuang.core.years import data_years, in_window, parse_year, selected_year
-from kechuang.dashboard.charts import bar_line_chart
-from kechuang.imports.schemas import SCHEMAS
 
 from . import policy
 from .choices import IP_CLASS_BY_KIND, IPClass, SubmissionStatus
@@ -77,9 +76,7 @@ def enterprise_list(request):
         filterset_class=EnterpriseFilterSet,
         table_class=EnterpriseTable,
         template="enterprises/enterprise_list.html",
-        export_schema=SCHEMAS["annual_figures"]
-        if export == "annual_figures"
-        else SCHEMAS["enterprises"],
+        export_schema="annual_figures" if export == "annual_figures" else "enterprises",
         export_queryset=figures_of if export == "annual_figures" else None,
         table_kwargs=tiers,
         extra_context={"year": year},
@@ -120,7 +117,7 @@ def qualification_list(request):
         filterset_class=QualificationFilterSet,
         table_class=QualificationTable,
         template="enterprises/qualification_list.html",
-        export_schema=SCHEMAS["qualifications"],
+        export_schema="qualifications",
         title=_("Qualifications"),
     )
 

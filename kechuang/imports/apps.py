@@ -10,7 +10,17 @@ class ImportsConfig(AppConfig):
     def ready(self):
         from django_tasks.signals import task_started
 
-        from .recovery import on_task_started
+        from kechuang.core.lists import IMPORT_FORMAT_EXPORTERS
+
+        from .exports import export_by_name
+        from .recovery import BATCH_RUNNERS, on_task_started
+        from .tasks import enqueue_import_batch_run
 
         # A (re)started worker marks the work of a dead one interrupted before its first task.
         task_started.connect(on_task_started, dispatch_uid="kechuang.imports.sweep")
+        # List pages download their rows in the import format (docs/architecture.md#registries).
+        if export_by_name not in IMPORT_FORMAT_EXPORTERS:
+            IMPORT_FORMAT_EXPORTERS.append(export_by_name)
+        # Stored batches run in the background (tasks import services, never the reverse).
+        if enqueue_import_batch_run not in BATCH_RUNNERS:
+            BATCH_RUNNERS.append(enqueue_import_batch_run)

@@ -13,7 +13,13 @@ from kechuang.core.excel import HEADER_FILL, HEADER_FONT, append_row, header_row
 from .schemas import SCHEMAS, EntitySchema
 from .services import INSTRUCTIONS_SHEET
 
-__all__ = ["template_workbook", "export_workbook", "errors_workbook", "export_rows"]
+__all__ = [
+    "template_workbook",
+    "export_workbook",
+    "export_by_name",
+    "errors_workbook",
+    "export_rows",
+]
 
 __all__ += ["HEADER_FILL", "HEADER_FONT"]  # re-exported for older callers
 # Column types of an export frame: explicit, so an empty or all-blank column keeps its type.
@@ -253,6 +259,12 @@ def export_workbook(schema: EntitySchema, queryset) -> bytes:
     for row in frame.iter_rows():
         append_row(ws, [float(v) if hasattr(v, "as_tuple") else v for v in row])
     return _save(wb)
+
+
+def export_by_name(name: str, queryset) -> tuple[bytes, str]:
+    """`export_workbook` for the entity `name`, and its sheet name (core.lists' exporter)."""
+    schema = SCHEMAS[name]
+    return export_workbook(schema, queryset), schema.sheet
 
 
 def errors_workbook(errors: list[dict]) -> bytes:

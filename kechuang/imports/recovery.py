@@ -17,9 +17,10 @@ import datetime as dt
 import logging
 import threading
 import time
+from collections.abc import Callable
 
 from django.conf import settings
-from django.db import DatabaseError, connection
+from django.db import DatabaseError, connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -28,8 +29,12 @@ from django.utils.translation import override
 from .models import ImportBatch, ImportStatus
 
 __all__ = [
+    "BATCH_RUNNERS",
     "Heartbeat",
+    "STALE_SWEEPERS",
+    "enqueue_batch_run",
     "import_batch_retry",
+    "stale_rows",
     "purge_uploads",
     "sweep",
     "sweep_stale",
@@ -37,6 +42,20 @@ __all__ = [
 
 log = logging.getLogger(__name__)
 _last_sweep = 0.0
+
+# Registries filled from AppConfig.ready() (docs/architecture.md#registries):
+# `batch_id -> None` queues the background run of a stored batch (imports.tasks: tasks import
+# services and this module, never the reverse, docs/architecture.md#services-and-tasks);
+# `(cutoff, message) -> {name: n}` marks the stale running work of a higher app interrupted
+# (the qualification engine's assessment runs).
+BATCH_RUNNERS: list[Callable[[int], None]] = []
+STALE_SWEEPERS: list[Callable[[dt.datetime, str], dict[str, int]]] = []
+
+
+def enqueue_batch_run(batch_id: int) -> None:
+    """Queue the background run of batch `batch_id` (call it inside `transaction.on_commit`)."""
+    for run in BATCH_RUNNERS:
+        run(batch_id)
 
 
 def heartbeat_seconds() -> float:
@@ -103,7 +122,8 @@ def interrupted_message() -> str:
     )
 
 
-def _stale(qs, cutoff):
+def stale_rows(qs, cutoff: dt.datetime):
+    """The rows of `qs` whose heartbeat (or, never beaten, creation) is older than `cutoff`."""
     return qs.filter(
         Q(heartbeat_at__lt=cutoff) | Q(heartbeat_at__isnull=True, created_at__lt=cutoff)
     )
@@ -115,24 +135,21 @@ def sweep_stale(now: dt.datetime | None = None) -> dict[str, int]:
     Reads first and writes only when something is stale (a page load never waits for a
     database write lock). Returns {"imports": n, "runs": n}.
     """
-    from kechuang.qualifications.models import AssessmentRun, RunStatus
-
     now = now or timezone.now()
     cutoff = now - stale_after()
     with override(getattr(settings, "LANGUAGE_CODE", "zh-hans")):
         message = interrupted_message()
-    counts = {"imports": 0, "runs": 0}
-    batches = _stale(ImportBatch.objects.filter(status=ImportStatus.RUNNING), cutoff)
+    counts = {"imports": 0}
+    batches = stale_rows(ImportBatch.objects.filter(status=ImportStatus.RUNNING), cutoff)
     if batches.exists():
         counts["imports"] = batches.update(
             status=ImportStatus.INTERRUPTED,
             finished_at=now,
             errors=[{"sheet": "", "row": None, "column": "", "value": None, "message": message}],
         )
-    runs = _stale(AssessmentRun.objects.filter(status=RunStatus.RUNNING), cutoff)
-    if runs.exists():
-        counts["runs"] = runs.update(status=RunStatus.INTERRUPTED, error=message)
-    if counts["imports"] or counts["runs"]:
+    for sweeper in STALE_SWEEPERS:
+        counts.update(sweeper(cutoff, message))
+    if any(counts.values()):
         log.warning("marked interrupted: %s", counts)
     return counts
 
@@ -161,8 +178,6 @@ def on_task_started(sender=None, **kwargs) -> None:
 def import_batch_retry(batch: ImportBatch, *, user=None) -> bool:
     """Queue an interrupted batch again (the same file, dry run or commit); False if it is not
     interrupted any more (someone else retried it) or its file is gone."""
-    from .tasks import import_batch_run
-
     if not batch.file or batch.file_removed_at is not None:
         return False
     claimed = ImportBatch.objects.filter(pk=batch.pk, status=ImportStatus.INTERRUPTED).update(
@@ -176,9 +191,7 @@ def import_batch_retry(batch: ImportBatch, *, user=None) -> bool:
     if not claimed:
         return False
     log.info("import batch %s retried by %s", batch.pk, getattr(user, "pk", None))
-    from django.db import transaction
-
-    transaction.on_commit(lambda: import_batch_run.enqueue(batch.pk))
+    transaction.on_commit(lambda: enqueue_batch_run(batch.pk))
     return True
 
 

@@ -31,6 +31,7 @@ from kechuang.regions.selectors import home_towns
 from .guard import Limits, WorkbookRejected, check_workbook, too_large_message
 from .logic import ROW, CellError, ColumnSpec, parse_sheet
 from .models import ImportBatch, ImportStatus
+from .recovery import enqueue_batch_run
 from .schemas import EntitySchema, schema_for_headers
 
 __all__ = [
@@ -973,8 +974,6 @@ def import_batch_create(
     """
     from kechuang.enterprises.policy import require_import
 
-    from .tasks import import_batch_run
-
     require_import(user)
 
     if source_batch is not None:
@@ -1013,5 +1012,5 @@ def import_batch_create(
         )
         batch.file.save(uploaded_file.name, uploaded_file, save=False)
         batch.save()
-    transaction.on_commit(lambda: import_batch_run.enqueue(batch.pk))
+    transaction.on_commit(lambda: enqueue_batch_run(batch.pk))
     return batch

@@ -66,3 +66,8 @@ def import_batch_run(batch_id: int) -> dict:
             )
             raise
     return batch.summary
+
+
+def enqueue_import_batch_run(batch_id: int) -> None:
+    """`recovery.BATCH_RUNNERS` entry: queue `import_batch_run` for the batch."""
+    import_batch_run.enqueue(batch_id)

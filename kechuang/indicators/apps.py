@@ -8,11 +8,10 @@ class IndicatorsConfig(AppConfig):
     verbose_name = _("Indicators, index and targets")
 
     def ready(self):
-        from kechuang.dashboard.selectors import HEADLINE_PROVIDERS
+        from kechuang.core.figures import register_figures
 
         from .computed import register_platform_indicators
         from .selectors import rank_headline_figures
 
         register_platform_indicators()
-        if rank_headline_figures not in HEADLINE_PROVIDERS:
-            HEADLINE_PROVIDERS.append(rank_headline_figures)
+        register_figures(rank_headline_figures)

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from kechuang.core.charts import AXIS_NAME_STYLE, PALETTE, _base
 from kechuang.core.formatting import chart_value
-from kechuang.dashboard.charts import AXIS_NAME_STYLE, PALETTE, _base
 
 __all__ = ["rank_history_chart", "contribution_chart"]
 

@@ -6,3 +6,15 @@ class PlatformsConfig(AppConfig):
     name = "kechuang.platforms"
     label = "platforms"
     verbose_name = _("Platforms")
+
+    def ready(self):
+        # Registries of lower layers (docs/architecture.md#registries): R&D institutions count
+        # in the derived-figure memo and in their enterprise's change history.
+        from kechuang.core.datacache import register_source_models
+        from kechuang.enterprises.selectors import HISTORY_SOURCES
+
+        from .models import RDInstitution
+
+        register_source_models(RDInstitution)
+        if RDInstitution not in HISTORY_SOURCES:
+            HISTORY_SOURCES.append(RDInstitution)

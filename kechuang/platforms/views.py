@@ -2,7 +2,6 @@
 
 from kechuang.core.access import requires
 from kechuang.core.lists import list_page
-from kechuang.imports.schemas import SCHEMAS
 
 from .filters import RDInstitutionFilterSet
 from .models import RDInstitution
@@ -20,5 +19,5 @@ def institution_list(request):
         filterset_class=RDInstitutionFilterSet,
         table_class=RDInstitutionTable,
         template="platforms/institution_list.html",
-        export_schema=SCHEMAS["institutions"],
+        export_schema="institutions",
     )

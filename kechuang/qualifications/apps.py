@@ -8,9 +8,19 @@ class QualificationsConfig(AppConfig):
     verbose_name = _("Qualification engine")
 
     def ready(self):
-        from kechuang.core.hooks import DATA_CHANGED_HANDLERS
+        from django.db.models.signals import post_migrate
 
-        from .services import on_data_changed
+        from kechuang.core.hooks import DATA_CHANGED_HANDLERS
+        from kechuang.imports.recovery import STALE_SWEEPERS
+
+        from .services import ruleset_seed_after_migrate, sweep_stale_runs
+        from .tasks import on_data_changed
 
         if on_data_changed not in DATA_CHANGED_HANDLERS:
             DATA_CHANGED_HANDLERS.append(on_data_changed)
+        if sweep_stale_runs not in STALE_SWEEPERS:
+            STALE_SWEEPERS.append(sweep_stale_runs)
+        # The shipped rule sets are copied into the database after every migrate.
+        post_migrate.connect(
+            ruleset_seed_after_migrate, sender=self, dispatch_uid="kechuang.qualifications.seed"
+        )

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from kechuang.dashboard.charts import AXIS_NAME_STYLE, PALETTE, bar_line_chart
+from kechuang.core.charts import AXIS_NAME_STYLE, PALETTE, bar_line_chart
 
 __all__ = ["sankey_chart", "ladder_bar_chart", "bar_line_chart"]
 

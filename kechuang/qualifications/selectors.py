@@ -40,7 +40,6 @@ from .logic import RuleSet as LogicRuleSet
 from .logic.batch import INPUT_SCHEMA, PERSON_AVG_SCALE
 from .logic.certificates import add_years
 from .logic.rulesets import _parse as parse_ruleset_data
-from .logic.rulesets import load_rulesets
 from .models import AssessmentResult, AssessmentRun, RuleSet, RunStatus
 
 __all__ = [
@@ -114,15 +113,9 @@ def evaluation_date_for(year: int) -> dt.date:
 
 
 def ruleset_rows() -> list[RuleSet]:
-    """All rule-set rows, copying any shipped ``logic/rulesets/*.json`` not yet in the DB."""
-    rows = {rs.version: rs for rs in RuleSet.objects.all()}
-    missing = [rs for rs in load_rulesets() if rs.version not in rows]
-    if missing:
-        from .services import ruleset_seed
-
-        ruleset_seed()
-        rows = {rs.version: rs for rs in RuleSet.objects.all()}
-    return sorted(rows.values(), key=lambda r: r.effective_from, reverse=True)
+    """All rule-set rows, newest first (a read only: the shipped ``logic/rulesets/*.json`` are
+    copied into the database by ``services.ruleset_seed`` after every ``migrate``)."""
+    return list(RuleSet.objects.order_by("-effective_from"))
 
 
 def ruleset_in_force(on: dt.date) -> RuleSet:

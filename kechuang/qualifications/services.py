@@ -18,14 +18,14 @@ from fractions import Fraction
 from typing import Any
 
 import polars as pl
-from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import connections, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kechuang.core.permissions import user_role
 from kechuang.core.roles import Role
+from kechuang.imports.recovery import Heartbeat, stale_rows
 
 from .logic import evaluate_batch, evaluate_case
 from .logic.rulesets import _DECIMAL_RE, RULESET_DIR, STATUSES
@@ -46,7 +46,8 @@ __all__ = [
     "assessment_run_create",
     "assessment_runs_mark_stale",
     "results_from_batch",
-    "on_data_changed",
+    "ruleset_seed_after_migrate",
+    "sweep_stale_runs",
     "SAMPLE_CASE",
 ]
 
@@ -92,6 +93,13 @@ SAMPLE_CASE: dict[str, Any] = {
 
 
 # ------------------------------------------------------------------ rule sets
+
+
+def ruleset_seed_after_migrate(sender=None, using: str = "default", **kwargs: Any) -> None:
+    """``post_migrate`` receiver: the shipped rule sets exist after every ``migrate`` (and after
+    a test database is flushed), so reading them never writes."""
+    if RuleSet._meta.db_table in connections[using].introspection.table_names():
+        ruleset_seed()
 
 
 def ruleset_seed() -> list[RuleSet]:
@@ -436,7 +444,6 @@ def assessment_run_create(
         data_as_of=stamp,
         heartbeat_at=timezone.now(),
     )
-    from kechuang.imports.recovery import Heartbeat  # beats while the run works (crash recovery)
 
     beat = Heartbeat(AssessmentRun.objects.filter(pk=run.pk, status=RunStatus.RUNNING))
     beat.__enter__()
@@ -473,6 +480,15 @@ def affected_years(years: set[int] | None) -> set[int] | None:
     return {y + k for y in years for k in (0, 1, 2)}
 
 
+def sweep_stale_runs(cutoff: dt.datetime, message: str) -> dict[str, int]:
+    """``imports.recovery.STALE_SWEEPERS`` entry: running assessment runs without a heartbeat
+    since ``cutoff`` become interrupted (writes only when there is one)."""
+    runs = stale_rows(AssessmentRun.objects.filter(status=RunStatus.RUNNING), cutoff)
+    if not runs.exists():
+        return {"runs": 0}
+    return {"runs": runs.update(status=RunStatus.INTERRUPTED, error=message)}
+
+
 def assessment_runs_mark_stale(years: set[int] | None) -> list[int]:
     """Mark current runs of the affected assessment years stale; return those years."""
     qs = AssessmentRun.objects.filter(stale_at__isnull=True, status=RunStatus.DONE)
@@ -482,18 +498,3 @@ def assessment_runs_mark_stale(years: set[int] | None) -> list[int]:
     marked = sorted(set(qs.values_list("year", flat=True)))
     qs.update(stale_at=timezone.now())
     return marked
-
-
-def on_data_changed(years: set[int] | None) -> None:
-    """``core.hooks.data_changed`` handler: runs depending on the data become stale, and a
-    background re-assessment is scheduled for each of their years."""
-    marked = assessment_runs_mark_stale(years)
-    if not marked or not getattr(settings, "KECHUANG_AUTO_ASSESS", True):
-        return
-    from .tasks import assess_year
-
-    for year in marked:
-        try:
-            assess_year.enqueue(year=year)
-        except Exception:  # the stale banner still tells users; never break the writer
-            log.exception("could not schedule the re-assessment of %s", year)

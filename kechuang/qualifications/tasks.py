@@ -1,13 +1,23 @@
 """Background work of the qualification engine (django-tasks): re-assess after data changes,
-and the re-assessment asked for from a page (never run inside the request)."""
+and the re-assessment asked for from a page (never run inside the request).
 
+Tasks import services, never the reverse (docs/architecture.md#services-and-tasks).
+"""
+
+from __future__ import annotations
+
+import logging
+
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django_tasks import task
 
 from kechuang.imports.recovery import sweep_stale_quietly
 
 from .selectors import latest_run, run_is_current
-from .services import assessment_run_create
+from .services import assessment_run_create, assessment_runs_mark_stale
+
+log = logging.getLogger(__name__)
 
 
 @task()
@@ -25,3 +35,16 @@ def assess_year(year: int, force: bool = False, user_id: int | None = None) -> d
     user = get_user_model().objects.filter(pk=user_id).first() if user_id else None
     run = assessment_run_create(year=year, user=user)
     return {"year": year, "run": run.pk, "enterprises": run.enterprise_count}
+
+
+def on_data_changed(years: set[int] | None) -> None:
+    """``core.hooks.data_changed`` handler: runs depending on the data become stale, and a
+    background re-assessment is scheduled for each of their years."""
+    marked = assessment_runs_mark_stale(years)
+    if not marked or not getattr(settings, "KECHUANG_AUTO_ASSESS", True):
+        return
+    for year in marked:
+        try:
+            assess_year.enqueue(year=year)
+        except Exception:  # the stale banner still tells users; never break the writer
+            log.exception("could not schedule the re-assessment of %s", year)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from kechuang.dashboard.charts import (
+from kechuang.core.charts import (
     AXIS_NAME_STYLE,
     PALETTE,
     bar_line_chart,

@@ -9,10 +9,10 @@ import inspect
 
 import pytest
 
-from kechuang.dashboard.charts import series_colours, value_axes
+from kechuang.core.charts import series_colours, value_axes
 
 CHART_MODULES = [
-    "kechuang.dashboard.charts",
+    "kechuang.core.charts",
     "kechuang.rnd.charts",
     "kechuang.qualifications.charts",
     "kechuang.indicators.charts",

@@ -66,10 +66,10 @@ def test_sweeper_marks_only_batches_without_a_recent_heartbeat(settings):
 @pytest.mark.django_db
 def test_sweeper_marks_dead_assessment_runs(settings):
     from kechuang.qualifications.models import AssessmentRun, RunStatus
-    from kechuang.qualifications.services import ruleset_seed
+    from kechuang.qualifications.selectors import ruleset_rows
 
     settings.KECHUANG_STALE_AFTER_SECONDS = 60
-    rule_set = ruleset_seed()[0]
+    rule_set = ruleset_rows()[0]
     run = AssessmentRun.objects.create(
         year=2024,
         evaluation_date=dt.date(2025, 1, 1),
@@ -281,14 +281,13 @@ def test_worker_killed_mid_commit_leaves_nothing_and_the_batch_recovers(tmp_path
 @pytest.mark.django_db
 def test_an_interrupted_assessment_shows_retry_on_the_ladder(client, settings):
     from kechuang.qualifications.models import AssessmentRun, RunStatus
-    from kechuang.qualifications.selectors import available_assessment_years
-    from kechuang.qualifications.services import ruleset_seed
+    from kechuang.qualifications.selectors import available_assessment_years, ruleset_rows
 
     client.force_login(make_user(Role.BUREAU_STAFF))
     from kechuang.enterprises.tests.factories import make_annual_figure
 
     make_annual_figure(year=2024)
-    rule_set = ruleset_seed()[0]
+    rule_set = ruleset_rows()[0]
     year = max(available_assessment_years())
     AssessmentRun.objects.create(
         year=year,
