@@ -21,3 +21,15 @@ def pytest_collection_finish(session):
             "sudo apt-get install -y chromium fonts-noto-cjk   (or run `make test` as root)",
             returncode=1,
         )
+
+
+def pytest_collection_modifyitems(config, items):
+    """With pytest-xdist (`make test` runs `-n auto --dist loadgroup`), keep each module's tests
+    on one worker, so a module- or package-scoped region is built once, not once per worker; the
+    packages whose tests share one package-scoped region (the browser tests, the reports) go
+    to one worker as a whole."""
+    shared_packages = ("tests/e2e/", "kechuang/reports/tests/")
+    for item in items:
+        path = item.nodeid.split("::", 1)[0]
+        group = next((p for p in shared_packages if path.startswith(p)), path)
+        item.add_marker(pytest.mark.xdist_group(name=group))
