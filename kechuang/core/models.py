@@ -31,7 +31,10 @@ class ScopedQuerySet(models.QuerySet):
     enterprise_path = ""
 
     def for_user(self, user):
-        scope = user_scope(user)
+        return self.in_scope(user_scope(user))
+
+    def in_scope(self, scope):
+        """The rows of the enterprises of `scope` (a `kechuang.core.permissions.Scope`)."""
         if scope.all:
             return self
         if scope.none:

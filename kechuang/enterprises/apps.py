@@ -17,3 +17,10 @@ class EnterprisesConfig(AppConfig):
 
         register_source_models(AnnualFigure, Enterprise, Qualification, IntellectualProperty)
         register_year_counts(annual_figure_counts)
+
+        from kechuang.core.figures import register_figures
+
+        from .figures import LADDER_FIGURES
+        from .selectors import ladder_figures
+
+        register_figures(ladder_figures, *LADDER_FIGURES, scoped=True)

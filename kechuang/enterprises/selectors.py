@@ -8,6 +8,9 @@ from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from kechuang.core.permissions import Scope
+
+from . import figures as fig
 from .choices import UNICORN_TIERS, QualificationKind, QualificationStatus
 from .models import AnnualFigure, Enterprise, IntellectualProperty, Qualification
 
@@ -17,6 +20,7 @@ __all__ = [
     "change_reason_text",
     "enterprise_history",
     "ladder_counts",
+    "ladder_figures",
     "qualification_validity",
     "valid_high_tech_series",
     "validity_date",
@@ -82,24 +86,26 @@ def _valid_on(date: dt.date, prefix: str = "") -> Q:
 def ladder_filters(year: int) -> dict[str, Q]:
     """The filter behind each ladder figure for `year` (also used to build drill-down links).
 
-    - tech SMEs are counted per evaluation year (qualification-rules.md §1.7), never as a stock;
+    - tech SMEs are counted per evaluation year (docs/qualification-rules.md#registration-per-year), never as a stock;
     - provincial tech SMEs and cultivation enterprises by the year they entered / were recognised;
-    - valid high-tech enterprises on 31 December (§2.8: issue ≤ t ≤ expiry, not revoked);
+    - valid high-tech enterprises on 31 December (docs/qualification-rules.md#counting-valid-high-tech-enterprises);
     - unicorn-type tiers held in the year.
     """
     end = year_end(year)
     not_revoked = ~Q(status=QualificationStatus.REVOKED) | Q(revoked_date__gt=end)
     filters = {
-        "tech_sme_national_filed": Q(kind=QualificationKind.NATIONAL_TECH_SME, year=year)
+        fig.TECH_SME_NATIONAL_FILED: Q(kind=QualificationKind.NATIONAL_TECH_SME, year=year)
         & not_revoked,
-        "tech_sme_provincial_entered": Q(kind=QualificationKind.PROVINCIAL_TECH_SME, year=year),
-        "cultivation_recognised": Q(kind=QualificationKind.MUNICIPAL_CULTIVATION, year=year),
-        "high_tech_recognised": Q(kind=QualificationKind.HIGH_TECH, year=year),
-        "high_tech_first_batch_recognised": Q(kind=QualificationKind.HIGH_TECH, batch=f"{year}-1"),
-        "high_tech_valid_end_of_year": Q(kind=QualificationKind.HIGH_TECH) & _valid_on(end),
+        fig.TECH_SME_PROVINCIAL_ENTERED: Q(kind=QualificationKind.PROVINCIAL_TECH_SME, year=year),
+        fig.CULTIVATION_RECOGNISED: Q(kind=QualificationKind.MUNICIPAL_CULTIVATION, year=year),
+        fig.HIGH_TECH_RECOGNISED: Q(kind=QualificationKind.HIGH_TECH, year=year),
+        fig.HIGH_TECH_FIRST_BATCH_RECOGNISED: Q(
+            kind=QualificationKind.HIGH_TECH, batch=f"{year}-1"
+        ),
+        fig.HIGH_TECH_VALID: Q(kind=QualificationKind.HIGH_TECH) & _valid_on(end),
     }
-    for tier in UNICORN_TIERS:
-        filters[f"{tier.value}_held"] = Q(kind=tier, year=year) & not_revoked
+    for tier, key in fig.TIER_HELD.items():
+        filters[key] = Q(kind=tier, year=year) & not_revoked
     return filters
 
 
@@ -114,6 +120,13 @@ def ladder_counts(year: int, queryset=None) -> dict[str, int]:
         for key, condition in ladder_filters(year).items()
     }
     return qs.aggregate(**aggregates)
+
+
+def ladder_figures(year: int, scope: Scope | None = None) -> dict[str, int]:
+    """Catalogue provider of the ladder figures for `year`: the whole region (scope None) or
+    the enterprises of `scope`."""
+    queryset = None if scope is None else Qualification.objects.all().in_scope(scope)
+    return ladder_counts(year, queryset)
 
 
 def valid_high_tech_series(years: list[int], queryset=None) -> dict[int, int]:

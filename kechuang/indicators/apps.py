@@ -11,7 +11,8 @@ class IndicatorsConfig(AppConfig):
         from kechuang.core.figures import register_figures
 
         from .computed import register_platform_indicators
+        from .figures import RANK_FIGURES
         from .selectors import rank_headline_figures
 
         register_platform_indicators()
-        register_figures(rank_headline_figures)
+        register_figures(rank_headline_figures, *RANK_FIGURES)

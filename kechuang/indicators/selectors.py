@@ -51,6 +51,7 @@ from django.utils.translation import gettext as _
 from kechuang.regions.models import Region
 from kechuang.regions.selectors import home_region
 
+from .figures import RANK_KEYS
 from .logic.compute import composite_index, rank_intervals, ranks, sensitivity_draws
 from .models import (
     Indicator,
@@ -408,15 +409,12 @@ def target_progress(year: int) -> list[dict]:
 
 # ------------------------------------------------------------------ headline figures
 
-# Headline keys of demo-region.md per ranked set code.
-HEADLINE_KEYS = {
-    "innovation": ("innovation_index_rank_province", "innovation_index_rank_ningbo"),
-    "transformation": ("transformation_index_rank_province", "transformation_index_rank_ningbo"),
-}
+# Catalogue keys per ranked set code (kechuang/indicators/figures.py).
+HEADLINE_KEYS = RANK_KEYS
 
 
 def rank_headline_figures(year: int) -> dict:
-    """HEADLINE_PROVIDERS entry: the home region's ranks (no sensitivity draws, so `kechuang
+    """Catalogue provider: the home region's ranks (no sensitivity draws, so `kechuang
     stats` stays fast); a rank that cannot be computed is simply absent."""
     figures = {}
     for code, summary in ranking_summary(year, draws=0).items():

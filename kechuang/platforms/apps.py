@@ -18,3 +18,10 @@ class PlatformsConfig(AppConfig):
         register_source_models(RDInstitution)
         if RDInstitution not in HISTORY_SOURCES:
             HISTORY_SOURCES.append(RDInstitution)
+
+        from kechuang.core.figures import register_figures
+
+        from .figures import INSTITUTION_FIGURES
+        from .selectors import institution_figures
+
+        register_figures(institution_figures, *INSTITUTION_FIGURES, scoped=True)

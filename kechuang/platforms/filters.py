@@ -8,7 +8,9 @@ from django.utils.translation import gettext_lazy as _
 from kechuang.core.filters import BaseFilterSet
 from kechuang.enterprises.filters import CreditCodeFilter, YearFilter, town_filter
 
+from .figures import RD_INSTITUTIONS_TOTAL
 from .models import InstitutionLevel, InstitutionStatus, RDInstitution
+from .selectors import institution_filters
 
 __all__ = ["RDInstitutionFilterSet"]
 
@@ -36,6 +38,4 @@ class RDInstitutionFilterSet(BaseFilterSet):
     def filter_recognised_by(self, queryset, name, value):
         """Institutions counted in the cumulative total at the end of `value` (same filter as
         platforms.selectors.institution_filters)."""
-        from .selectors import institution_filters
-
-        return queryset.filter(institution_filters(value)["rd_institutions_total"])
+        return queryset.filter(institution_filters(value)[RD_INSTITUTIONS_TOTAL])

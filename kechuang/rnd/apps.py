@@ -14,3 +14,10 @@ class RndConfig(AppConfig):
 
         if snapshot_clear not in DATA_CHANGED_HANDLERS:
             DATA_CHANGED_HANDLERS.append(snapshot_clear)
+
+        from kechuang.core.figures import register_figures
+
+        from .figures import RD_FIGURES
+        from .selectors import rd_figures
+
+        register_figures(rd_figures, *RD_FIGURES, scoped=True)

@@ -34,12 +34,19 @@ from django.db.models import (
 from django.db.models.functions import Cast, Round, Substr
 from django.utils.translation import gettext_lazy as _
 
+from kechuang.core.access import scope_for
 from kechuang.core.datacache import data_version
+from kechuang.core.figures import figure_values, figures_in
+from kechuang.core.permissions import Scope, user_scope
 from kechuang.enterprises.choices import QualificationKind
 from kechuang.enterprises.logic.industry import DIVISIONS
 from kechuang.enterprises.models import AnnualFigure, Enterprise, Qualification
+from kechuang.platforms.figures import RD_INSTITUTIONS_TOTAL
+from kechuang.platforms.models import RDInstitution
+from kechuang.platforms.selectors import institution_counts
 from kechuang.regions.models import Town
 
+from .figures import DEFINITIONS, INSTITUTIONS_PER_ABOVE_SCALE
 from .logic import aggregates as agg
 from .logic.zero_rd import ZeroRdSpec
 
@@ -48,6 +55,9 @@ __all__ = [
     "SLICE_LABELS",
     "REVENUE_BAND_LABELS",
     "rd_aggregates",
+    "rd_figures",
+    "rd_page_figures",
+    "visible_towns",
     "rd_series",
     "rd_breakdown",
     "rd_frames",
@@ -56,14 +66,6 @@ __all__ = [
     "CONTRADICTION_KINDS",
 ]
 
-DEFINITIONS = {
-    "above_scale_industrial": "规上工业企业：年主营业务收入2000万元及以上的工业法人单位（按年度标记）",
-    "above_scale_with_rd": "有研发活动：统计口径研发费用大于0的规上工业企业",
-    "above_scale_with_rd_share_pct": "有研发活动企业数 ÷ 规上工业企业数",
-    "rd_expense_above_scale_yuan": "规上工业企业研发费用（统计口径）合计",
-    "rd_expense_growth_pct": "（本年研发费用 − 上年研发费用）÷ 上年研发费用，两年各按当年规上范围",
-    "rd_intensity_pct": "规上工业企业研发费用 ÷ 规上工业企业营业收入",
-}
 SLICE_LABELS = {
     "town": _("Town/street"),
     "division": _("Industry division"),
@@ -181,18 +183,19 @@ def _yuan(fen: int) -> Decimal:
 
 
 def _public(figures: dict) -> dict:
-    """Logic figures (fen) → the public keys (yuan as Decimal), as demo-region.md names them."""
+    """Logic figures (fen) → the public keys (yuan as Decimal), as `kechuang stats` names them
+    (docs/demo.md#seed-figures)."""
     out = dict(figures)
-    out["rd_expense_above_scale_yuan"] = _yuan(out.pop("rd_expense_fen"))
-    out["operating_revenue_above_scale_yuan"] = _yuan(out.pop("operating_revenue_fen"))
+    out[agg.RD_EXPENSE] = _yuan(out.pop(agg.RD_EXPENSE_FEN))
+    out[agg.REVENUE] = _yuan(out.pop(agg.REVENUE_FEN))
     order = [
-        "above_scale_industrial",
-        "above_scale_with_rd",
-        "above_scale_with_rd_share_pct",
-        "rd_expense_above_scale_yuan",
-        "rd_expense_growth_pct",
-        "rd_intensity_pct",
-        "operating_revenue_above_scale_yuan",
+        agg.ABOVE_SCALE,
+        agg.WITH_RD,
+        agg.WITH_RD_SHARE,
+        agg.RD_EXPENSE,
+        agg.RD_GROWTH,
+        agg.RD_INTENSITY,
+        agg.REVENUE,
     ]
     return {k: out[k] for k in order}
 
@@ -205,6 +208,47 @@ def rd_aggregates(year: int, queryset: QuerySet | None = None) -> dict:
     Growth compares with the previous year's above-scale set, as official statistics do.
     """
     return rd_series([year], queryset)[year]
+
+
+def rd_figures(year: int, scope: Scope | None = None) -> dict:
+    """Catalogue provider of the R&D figures and the institutions ratio for `year`: the whole
+    region (scope None) or the enterprises of `scope`."""
+    if scope is None:
+        rd = rd_aggregates(year)
+        institutions = institution_counts(year)
+    else:
+        rd = rd_aggregates(year, AnnualFigure.objects.all().in_scope(scope))
+        institutions = institution_counts(year, RDInstitution.objects.all().in_scope(scope))
+    above = rd[agg.ABOVE_SCALE]
+    ratio = round(100 * institutions[RD_INSTITUTIONS_TOTAL] / above, 2) if above else None
+    return {**rd, INSTITUTIONS_PER_ABOVE_SCALE: ratio}
+
+
+TREND_YEARS = 6
+
+
+def rd_page_figures(user, year: int, years: list[int], by: str) -> dict:
+    """What the R&D page shows for `user`: the catalogue's R&D figures of `year`, the trend of
+    the last TREND_YEARS years with data and the breakdown `by` slice, all on the user's scope
+    for "rnd.view" (the region for bureau staff and leaders, the town for a town officer)."""
+    scope = scope_for(user, "rnd.view")
+    queryset = None if scope.all else AnnualFigure.objects.all().in_scope(scope)
+    trend_years = [y for y in years if y <= year][-TREND_YEARS:]
+    keys = [f.key for f in figures_in("rd")]
+    return {
+        "values": figure_values(year, scope=scope, keys=keys),
+        "trend_years": trend_years,
+        "series": rd_series(trend_years, queryset),
+        "rows": rd_breakdown(year, by, queryset),
+        "scoped": not scope.all,
+    }
+
+
+def visible_towns(user) -> QuerySet:
+    """The towns whose enterprises `user` may see (a filter's choices)."""
+    scope = user_scope(user)
+    towns = Town.objects.all()
+    return towns if scope.all else towns.filter(pk__in=scope.town_ids)
 
 
 def rd_series(years: list[int], queryset: QuerySet | None = None) -> dict[int, dict]:

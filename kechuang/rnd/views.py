@@ -11,46 +11,37 @@ from django.shortcuts import render
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
 
-from kechuang.core.access import aggregate_queryset, can, requires
+from kechuang.core.access import can, requires
+from kechuang.core.figures import figure_cards
 from kechuang.core.formatting import chart_value, chart_wan, chart_yi
 from kechuang.core.lists import list_page
-from kechuang.core.permissions import get_object_for_user, user_scope
+from kechuang.core.permissions import get_object_for_user
 from kechuang.core.views import xlsx_response
 from kechuang.core.years import data_years, selected_year
 from kechuang.enterprises.logic.industry import DIVISIONS
-from kechuang.enterprises.models import AnnualFigure, Enterprise
+from kechuang.enterprises.models import Enterprise
 from kechuang.enterprises.tables import EnterpriseTable
 from kechuang.enterprises.views import _TierLookup
 from kechuang.imports.schemas import SCHEMAS
-from kechuang.regions.models import Town
 
 from . import charts
 from .diagnosis import enterprise_diagnosis
 from .exports import diagnosis_docx, zero_rd_workbook
+from .figures import above_scale_url
 from .filters import RdEnterpriseFilterSet
+from .logic import aggregates as agg
 from .logic.zero_rd import ZeroRdSpec
 from .selectors import (
-    DEFINITIONS,
     SLICE_LABELS,
-    rd_aggregates,
-    rd_breakdown,
-    rd_series,
+    rd_page_figures,
+    visible_towns,
     zero_rd_enterprises,
 )
 from .tables import BREAKDOWN_COLUMNS, ZeroRdTable, sort_rows
 
-TREND_YEARS = 6
-
 
 def _pick_year(request, years: list[int]) -> int:
     return selected_year(request, years)
-
-
-def _scoped_figures(user):
-    """None (whole region, served from the snapshot) or the user's scoped AnnualFigure rows.
-
-    The leader reads region-wide aggregates (never the records behind them)."""
-    return aggregate_queryset(AnnualFigure.objects.all(), user, "rnd.view")
 
 
 def _wan(value) -> float | None:
@@ -73,74 +64,20 @@ def _slice_link(by: str, key, year: int) -> str | None:
     return f"{reverse('rnd:rd_enterprise_list')}{base}&revenue_band={key}"
 
 
-def _stat_cards(rd: dict, year: int, links: bool) -> list[dict]:
-    above = f"{reverse('enterprises:enterprise_list')}?year={year}&above_scale=true"
-    cards = [
-        (
-            "above_scale_industrial",
-            _("Above-scale industrial enterprises"),
-            _("enterprises"),
-            "int",
-            above,
-        ),
-        (
-            "above_scale_with_rd",
-            _("of which with R&D expense"),
-            _("enterprises"),
-            "int",
-            f"{above}&has_rd=true",
-        ),
-        ("above_scale_with_rd_share_pct", _("Share with R&D"), "%", "pct1", f"{above}&has_rd=true"),
-        (
-            "rd_expense_above_scale_yuan",
-            _("R&D expense"),
-            _("100 million yuan"),
-            "yi",
-            f"{above}&has_rd=true&sort=-rd_expense_stat",
-        ),
-        ("rd_expense_growth_pct", _("Growth on last year"), "%", "pct1", f"{above}&has_rd=true"),
-        ("rd_intensity_pct", _("R&D intensity"), "%", "pct2", above),
-    ]
-    return [
-        {
-            "key": key,
-            "label": label,
-            "unit": unit,
-            "kind": kind,
-            "value": rd[key],
-            "url": url if links else None,
-            "definition": DEFINITIONS[key],
-        }
-        for key, label, unit, kind, url in cards
-    ]
-
-
-@requires("rnd.view")
-def rd_overview(request):
-    """/rnd/?year=&by=&o=: headline figures with definitions, trends, and one slice breakdown."""
-    links = can(request.user, "rnd.list")
-    years = data_years()
-    year = _pick_year(request, years)
-    by = request.GET.get("by") if request.GET.get("by") in SLICE_LABELS else "town"
-    queryset = _scoped_figures(request.user)
-    rd = rd_aggregates(year, queryset)
-    trend_years = [y for y in years if y <= year][-TREND_YEARS:]
-    series = rd_series(trend_years, queryset)
-    rows, order = sort_rows(rd_breakdown(year, by, queryset), request.GET.get("o"))
-    for r in rows:
-        r["url"] = _slice_link(by, r["key"], year) if links else None
+def _overview_charts(trend_years: list[int], series: dict, rows: list[dict], by: str) -> dict:
+    """The R&D page's three charts: expense and intensity, enterprises with R&D, the slice."""
     span = f"{trend_years[0]}–{trend_years[-1]}" if trend_years else ""
     trend_option = charts.bar_line_chart(
         title=_("R&D expense and intensity, %(span)s") % {"span": span},
         categories=trend_years,
         bars={
             _("R&D expense (100 million yuan)"): [
-                chart_yi(series[y]["rd_expense_above_scale_yuan"], 2) for y in trend_years
+                chart_yi(series[y][agg.RD_EXPENSE], 2) for y in trend_years
             ]
         },
         lines={
             _("R&D intensity (%)"): [
-                chart_value(series[y]["rd_intensity_pct"], 2) for y in trend_years
+                chart_value(series[y][agg.RD_INTENSITY], 2) for y in trend_years
             ]
         },
         bar_unit=_("100 million yuan"),
@@ -150,12 +87,12 @@ def rd_overview(request):
         title=_("Enterprises with R&D and their share, %(span)s") % {"span": span},
         categories=trend_years,
         bars={
-            _("Above-scale"): [series[y]["above_scale_industrial"] for y in trend_years],
-            _("With R&D"): [series[y]["above_scale_with_rd"] for y in trend_years],
+            _("Above-scale"): [series[y][agg.ABOVE_SCALE] for y in trend_years],
+            _("With R&D"): [series[y][agg.WITH_RD] for y in trend_years],
         },
         lines={
             _("Share with R&D (%)"): [
-                chart_value(series[y]["above_scale_with_rd_share_pct"], 1) for y in trend_years
+                chart_value(series[y][agg.WITH_RD_SHARE], 1) for y in trend_years
             ]
         },
         bar_unit=_("enterprises"),
@@ -167,26 +104,22 @@ def rd_overview(request):
     slice_option = charts.ranked_bar_chart(
         title=_("R&D expense by %(slice)s (10,000 yuan)") % {"slice": SLICE_LABELS[by]},
         items=[
-            {
-                "key": r["key"],
-                "label": str(r["label"]),
-                "value": _wan(r["rd_expense_above_scale_yuan"]),
-            }
-            for r in sorted(rows, key=lambda r: -r["rd_expense_above_scale_yuan"])[:20]
+            {"key": r["key"], "label": str(r["label"]), "value": _wan(r[agg.RD_EXPENSE])}
+            for r in sorted(rows, key=lambda r: -r[agg.RD_EXPENSE])[:20]
         ],
         value_key="value",
         unit=_("10,000 yuan"),
     )
-    e = reverse("enterprises:enterprise_list")
-    trend_rows = [
-        {
-            "year": y,
-            **series[y],
-            "url": f"{e}?year={y}&above_scale=true" if links else None,
-        }
-        for y in reversed(trend_years)
-    ]
-    headers = [
+    return {
+        "trend_option": trend_option,
+        "share_option": share_option,
+        "slice_option": slice_option,
+        "span": span,
+    }
+
+
+def _headers(by: str, order: str) -> list[dict]:
+    return [
         {
             "label": label,
             "key": key,
@@ -197,22 +130,35 @@ def rd_overview(request):
         }
         for key, label, kind in [("label", SLICE_LABELS[by], "text"), *BREAKDOWN_COLUMNS]
     ]
+
+
+@requires("rnd.view")
+def rd_overview(request):
+    """/rnd/?year=&by=&o=: headline figures with definitions, trends, and one slice breakdown."""
+    links = can(request.user, "rnd.list")
+    years = data_years()
+    year = _pick_year(request, years)
+    by = request.GET.get("by") if request.GET.get("by") in SLICE_LABELS else "town"
+    page = rd_page_figures(request.user, year, years, by)
+    rows, order = sort_rows(page["rows"], request.GET.get("o"))
+    for r in rows:
+        r["url"] = _slice_link(by, r["key"], year) if links else None
     context = {
         "year": year,
         "years": years,
         "by": by,
         "slices": SLICE_LABELS,
         "order": order,
-        "stats": _stat_cards(rd, year, links),
-        "trend_option": trend_option,
-        "share_option": share_option,
-        "slice_option": slice_option,
-        "trend_rows": trend_rows,
+        "stats": figure_cards("rd", year, page["values"], links=links),
+        **_overview_charts(page["trend_years"], page["series"], rows, by),
+        "trend_rows": [
+            {**page["series"][y], "year": y, "url": above_scale_url(y) if links else None}
+            for y in reversed(page["trend_years"])
+        ],
         "rows": rows,
-        "headers": headers,
+        "headers": _headers(by, order),
         "links": links,
-        "scoped": queryset is not None,
-        "span": span,
+        "scoped": page["scoped"],
     }
     return render(request, "rnd/rd_overview.html", context)
 
@@ -292,9 +238,7 @@ def zero_rd_list(request):
         table.paginate(page=_page(request), per_page=25)
     except EmptyPage:  # past the end: the last page
         table.paginate(page=table.paginator.num_pages, per_page=25)
-    towns = Town.objects.all()
-    if not user_scope(request.user).all:
-        towns = towns.filter(pk__in=user_scope(request.user).town_ids)
+    towns = visible_towns(request.user)
     context = {
         "year": year,
         "years": years,

@@ -5,7 +5,7 @@ rows) with the columns of FRAME_SCHEMA; money is in integer fen (cents) so sums 
 Every regional figure of the platform — dashboard, R&D page, lists, API, annual report,
 `kechuang stats` — comes out of `totals()` + `figures()` here.
 
-Definitions (domain.md §3, qualification-rules.md §3.3):
+Definitions (docs/rnd.md#regional-figures):
 
 * above-scale industrial enterprises: rows flagged above-scale industrial for the year;
 * with R&D: of them, statistical R&D expense > 0 (a missing figure counts as none);
@@ -24,7 +24,25 @@ from collections.abc import Iterable
 
 import polars as pl
 
+# The keys of the regional R&D figures (the figure catalogue's keys, spelled here only).
+ABOVE_SCALE = "above_scale_industrial"
+WITH_RD = "above_scale_with_rd"
+WITH_RD_SHARE = "above_scale_with_rd_share_pct"
+RD_EXPENSE = "rd_expense_above_scale_yuan"
+RD_GROWTH = "rd_expense_growth_pct"
+RD_INTENSITY = "rd_intensity_pct"
+REVENUE = "operating_revenue_above_scale_yuan"
+RD_EXPENSE_FEN = "rd_expense_fen"
+REVENUE_FEN = "operating_revenue_fen"
+
 __all__ = [
+    "ABOVE_SCALE",
+    "WITH_RD",
+    "WITH_RD_SHARE",
+    "RD_EXPENSE",
+    "RD_GROWTH",
+    "RD_INTENSITY",
+    "REVENUE",
     "FRAME_SCHEMA",
     "QUAL_SCHEMA",
     "REVENUE_BANDS",
@@ -113,17 +131,15 @@ def figures(
     (no enterprises, no revenue, no previous-year R&D).
     """
     return {
-        "above_scale_industrial": above_scale,
-        "above_scale_with_rd": with_rd,
-        "above_scale_with_rd_share_pct": round(100 * with_rd / above_scale, 4)
-        if above_scale
-        else None,
-        "rd_expense_fen": rd_total,
-        "rd_expense_growth_pct": round(100 * (rd_total - prev_rd_total) / prev_rd_total, 4)
+        ABOVE_SCALE: above_scale,
+        WITH_RD: with_rd,
+        WITH_RD_SHARE: round(100 * with_rd / above_scale, 4) if above_scale else None,
+        RD_EXPENSE_FEN: rd_total,
+        RD_GROWTH: round(100 * (rd_total - prev_rd_total) / prev_rd_total, 4)
         if prev_rd_total
         else None,
-        "rd_intensity_pct": round(100 * rd_total / revenue, 4) if revenue else None,
-        "operating_revenue_fen": revenue,
+        RD_INTENSITY: round(100 * rd_total / revenue, 4) if revenue else None,
+        REVENUE_FEN: revenue,
     }
 
 
@@ -199,7 +215,7 @@ def breakdown(
         for r in grouped
         if r["year"] == year
     ]
-    return sorted(out, key=lambda r: (-r["rd_expense_fen"], str(r["key"])))
+    return sorted(out, key=lambda r: (-r[RD_EXPENSE_FEN], str(r["key"])))
 
 
 def percentile_rank(value: float | None, peers: Iterable[float | None]) -> float | None:
