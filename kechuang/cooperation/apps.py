@@ -59,7 +59,9 @@ class CooperationConfig(AppConfig):
             Figure(
                 "competition_entrants",
                 _("Entrants of the year's innovation competition"),
-                definition=_("Enterprises entered in the year's China Innovation and Entrepreneurship Competition."),
+                definition=_(
+                    "Enterprises entered in the year's China Innovation and Entrepreneurship Competition."
+                ),
                 source=source,
                 drill_down=competition(),
                 app="cooperation",
@@ -97,7 +99,9 @@ class CooperationConfig(AppConfig):
                 "technical_transaction_amount_yuan",
                 _("Technical transaction amount of registered technical contracts"),
                 unit="yuan",
-                definition=_("Contract total minus non-technical costs, as verified at registration."),
+                definition=_(
+                    "Contract total minus non-technical costs, as verified at registration."
+                ),
                 source=_("技术合同认定规则（国科发政字〔2001〕253号）"),
                 drill_down=url("contract_list", "?status=registered&year={year}"),
                 app="cooperation",

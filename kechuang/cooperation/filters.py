@@ -51,7 +51,9 @@ class DemandFilterSet(BaseFilterSet):
     mode = django_filters.ChoiceFilter(choices=CooperationMode.choices, label=_("cooperation mode"))
     town = town_filter("enterprise__town")
     matched_at_events = YearFilter(
-        method="filter_matched_at_events", label=_("matched at the year's 千企百校万里行 events"), data_years=False
+        method="filter_matched_at_events",
+        label=_("matched at the year's 千企百校万里行 events"),
+        data_years=False,
     )
 
     class Meta:
@@ -69,7 +71,9 @@ class DemandFilterSet(BaseFilterSet):
 
 class AchievementFilterSet(BaseFilterSet):
     q = django_filters.CharFilter(method="filter_q", label=_("title or keyword contains"))
-    organisation = BoundedModelChoiceFilter(queryset=Organisation.objects.all(), label=_("institution"))
+    organisation = BoundedModelChoiceFilter(
+        queryset=Organisation.objects.all(), label=_("institution")
+    )
     maturity = django_filters.ChoiceFilter(choices=Maturity.choices, label=_("maturity"))
     active = django_filters.BooleanFilter(label=_("offered"))
 
@@ -94,7 +98,9 @@ class BrokeringFilterSet(BaseFilterSet):
 class ContractFilterSet(BaseFilterSet):
     q = django_filters.CharFilter(method="filter_q", label=_("title, seller or buyer contains"))
     status = django_filters.ChoiceFilter(choices=RegistrationStatus.choices, label=_("status"))
-    registered_type = django_filters.ChoiceFilter(choices=ContractType.choices, label=_("type registered"))
+    registered_type = django_filters.ChoiceFilter(
+        choices=ContractType.choices, label=_("type registered")
+    )
     year = YearFilter(field_name="decided_on__year", label=_("year registered"), data_years=False)
     town = town_filter("town")
     overdue = django_filters.BooleanFilter(method="filter_overdue", label=_("overdue"))

@@ -90,7 +90,9 @@ class DemandForm(StyledFormMixin, forms.ModelForm):
 
 
 class DemandCloseForm(StyledFormMixin, forms.Form):
-    reason = forms.CharField(label=_("reason for closing"), max_length=300, validators=[validate_single_line])
+    reason = forms.CharField(
+        label=_("reason for closing"), max_length=300, validators=[validate_single_line]
+    )
 
 
 class AchievementForm(StyledFormMixin, forms.ModelForm):
@@ -108,7 +110,10 @@ class AchievementForm(StyledFormMixin, forms.ModelForm):
             "contact_expert",
             "active",
         ]
-        field_classes = {"organisation": SafeModelChoiceField, "contact_expert": SafeModelChoiceField}
+        field_classes = {
+            "organisation": SafeModelChoiceField,
+            "contact_expert": SafeModelChoiceField,
+        }
         widgets = {"summary": forms.Textarea(attrs={"rows": 5})}
 
     def __init__(self, *args, user=None, **kwargs):
@@ -118,7 +123,9 @@ class AchievementForm(StyledFormMixin, forms.ModelForm):
 
 
 class SearchForm(StyledFormMixin, forms.Form):
-    q = forms.CharField(label=_("What is the problem or technology?"), max_length=200, required=False)
+    q = forms.CharField(
+        label=_("What is the problem or technology?"), max_length=200, required=False
+    )
 
 
 class BrokeringStartForm(StyledFormMixin, forms.Form):
@@ -133,7 +140,9 @@ class BrokeringStartForm(StyledFormMixin, forms.Form):
         queryset=CooperationEvent.objects.all(), label=_("matched at event"), required=False
     )
     started_on = _date(_("date"), initial=dt.date.today)
-    notes = forms.CharField(label=_("notes"), max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    notes = forms.CharField(
+        label=_("notes"), max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
 
     def __init__(self, *args, demand=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -158,10 +167,17 @@ class BrokeringMoveForm(StyledFormMixin, forms.Form):
         ],
     )
     date = _date(_("date"), initial=dt.date.today)
-    people = forms.CharField(label=_("people"), max_length=255, required=False, validators=[validate_single_line])
-    notes = forms.CharField(label=_("notes"), max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    people = forms.CharField(
+        label=_("people"), max_length=255, required=False, validators=[validate_single_line]
+    )
+    notes = forms.CharField(
+        label=_("notes"), max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
     reason = forms.CharField(
-        label=_("reason for closing"), max_length=300, required=False, validators=[validate_single_line]
+        label=_("reason for closing"),
+        max_length=300,
+        required=False,
+        validators=[validate_single_line],
     )
 
 
@@ -237,5 +253,14 @@ class ContractRefuseForm(StyledFormMixin, forms.Form):
 class EventForm(StyledFormMixin, forms.ModelForm):
     class Meta:
         model = CooperationEvent
-        fields = ["name", "kind", "date", "organisations", "disciplines", "enterprises", "experts", "follow_ups"]
+        fields = [
+            "name",
+            "kind",
+            "date",
+            "organisations",
+            "disciplines",
+            "enterprises",
+            "experts",
+            "follow_ups",
+        ]
         widgets = {"date": DATE, "follow_ups": forms.Textarea(attrs={"rows": 3})}

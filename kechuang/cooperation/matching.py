@@ -45,9 +45,9 @@ def engine_available() -> bool:
 
 
 def _achievement_items(queryset=None) -> list[tuple[str, str, str]]:
-    rows = (queryset if queryset is not None else Achievement.objects.filter(active=True)).values_list(
-        "pk", "title", "summary", "keywords", "field"
-    )
+    rows = (
+        queryset if queryset is not None else Achievement.objects.filter(active=True)
+    ).values_list("pk", "title", "summary", "keywords", "field")
     return [(str(pk), f"{t}。{s}。{k}", f or "") for pk, t, s, k, f in rows]
 
 

@@ -91,13 +91,19 @@ class CooperationEvent(models.Model):
         verbose_name=_("universities / institutes visited"),
     )
     disciplines = models.CharField(
-        _("disciplines and platforms"), max_length=500, blank=True, validators=[validate_single_line]
+        _("disciplines and platforms"),
+        max_length=500,
+        blank=True,
+        validators=[validate_single_line],
     )
     enterprises = models.ManyToManyField(
         "enterprises.Enterprise", blank=True, related_name="+", verbose_name=_("enterprises")
     )
     experts = models.ManyToManyField(
-        "experts.Expert", blank=True, related_name="cooperation_events", verbose_name=_("experts met")
+        "experts.Expert",
+        blank=True,
+        related_name="cooperation_events",
+        verbose_name=_("experts met"),
     )
     follow_ups = models.TextField(
         _("follow-ups"), max_length=4000, blank=True, validators=[validate_plain_text]
@@ -165,9 +171,7 @@ class TechDemand(ProvenanceMixin):
         validators=[validate_single_line],
         help_text=_("Shown to everyone who may see the demand."),
     )
-    description = models.TextField(
-        _("details"), max_length=4000, validators=[validate_plain_text]
-    )
+    description = models.TextField(_("details"), max_length=4000, validators=[validate_plain_text])
     industry_code = models.CharField(
         _("industry code"), max_length=4, blank=True, validators=[industry_code_validator]
     )
@@ -499,7 +503,9 @@ class BrokeringStep(models.Model):
     people = models.CharField(
         _("people"), max_length=255, blank=True, validators=[validate_single_line]
     )
-    notes = models.TextField(_("notes"), max_length=2000, blank=True, validators=[validate_plain_text])
+    notes = models.TextField(
+        _("notes"), max_length=2000, blank=True, validators=[validate_plain_text]
+    )
     history = HistoricalRecords()
 
     class Meta:
@@ -791,7 +797,9 @@ def _score_field(label):
 class CompetitionResult(models.Model):
     """An entrant's result at one stage: scores on the five dimensions, advancement, award."""
 
-    entrant = models.ForeignKey(CompetitionEntrant, on_delete=models.CASCADE, related_name="results")
+    entrant = models.ForeignKey(
+        CompetitionEntrant, on_delete=models.CASCADE, related_name="results"
+    )
     stage = models.CharField(_("stage"), max_length=24, choices=CompetitionStage.choices)
     score_technology = _score_field(_("technology and product"))
     score_business = _score_field(_("business model and plan"))
@@ -799,7 +807,9 @@ class CompetitionResult(models.Model):
     score_team = _score_field(_("team"))
     score_finance = _score_field(_("finance"))
     advanced = models.BooleanField(_("advanced"), default=False)
-    award = models.CharField(_("award"), max_length=64, blank=True, validators=[validate_single_line])
+    award = models.CharField(
+        _("award"), max_length=64, blank=True, validators=[validate_single_line]
+    )
     history = HistoricalRecords()
 
     class Meta:

@@ -85,7 +85,9 @@ def workday_checker() -> Callable[[dt.date], bool] | None:
 
 
 def demand_list(user) -> QuerySet[TechDemand]:
-    return TechDemand.objects.for_user(user).select_related("enterprise", "enterprise__town", "event")
+    return TechDemand.objects.for_user(user).select_related(
+        "enterprise", "enterprise__town", "event"
+    )
 
 
 def demand_get(user, pk) -> TechDemand:
@@ -143,7 +145,13 @@ def achievement_matches(user, achievement: Achievement) -> QuerySet[DemandMatch]
 
 def brokering_list(user) -> QuerySet[BrokeringRecord]:
     return BrokeringRecord.objects.for_user(user).select_related(
-        "demand", "demand__enterprise", "achievement", "supplier", "expert", "event", "officer",
+        "demand",
+        "demand__enterprise",
+        "achievement",
+        "supplier",
+        "expert",
+        "event",
+        "officer",
         "agency",
     )
 
@@ -235,7 +243,9 @@ def contract_statistics(queryset: QuerySet[TechContract], by: str) -> list[dict[
         merged: dict[str, dict[str, Any]] = {}
         for r in out:
             code = STATISTICAL_TYPE.get(r["key"], "")
-            m = merged.setdefault(code, {"key": code, "n": 0, "total": Decimal(0), "technical": Decimal(0)})
+            m = merged.setdefault(
+                code, {"key": code, "n": 0, "total": Decimal(0), "technical": Decimal(0)}
+            )
             m["n"] += r["n"]
             m["total"] += r["total"] or 0
             m["technical"] += r["technical"] or 0
@@ -277,7 +287,9 @@ def event_figures(event: CooperationEvent) -> dict[str, Any]:
     contracts = TechContract.objects.filter(
         brokering__event=event, status=RegistrationStatus.REGISTERED
     )
-    agg = contracts.aggregate(n=Count("pk"), total=Sum("total_amount"), tech=Sum("technical_amount"))
+    agg = contracts.aggregate(
+        n=Count("pk"), total=Sum("total_amount"), tech=Sum("technical_amount")
+    )
     return {
         "enterprises": event.enterprises.count(),
         "demands": event.demands.count(),

@@ -106,9 +106,7 @@ def demand_save(
     _check_demand_owner(user, demand.enterprise)
     if demand.visit_record_id:
         if demand.visit_record.enterprise_id != demand.enterprise_id:
-            raise ValidationError(
-                {"visit_record": _("The visit record is of another enterprise.")}
-            )
+            raise ValidationError({"visit_record": _("The visit record is of another enterprise.")})
         demand.origin = DemandSource.VISIT
     elif demand.event_id and instance is None:
         demand.origin = DemandSource.EVENT
@@ -289,7 +287,9 @@ def brokering_start(
         supplier = achievement.organisation
         expert = expert or achievement.contact_expert
     if supplier is None:
-        raise ValidationError({"supplier": _("Name the supplier: an achievement or an institution.")})
+        raise ValidationError(
+            {"supplier": _("Name the supplier: an achievement or an institution.")}
+        )
     if expert is not None and expert.organisation_id != supplier.pk:
         raise ValidationError({"expert": _("The expert works for another institution.")})
     started_on = started_on or dt.date.today()
@@ -308,7 +308,14 @@ def brokering_start(
         stage_on=started_on,
     )
     _save(record, user=user)
-    _step(record, user=user, stage=BrokeringStage.CANDIDATE, date=started_on, agency=record.agency, notes=notes)
+    _step(
+        record,
+        user=user,
+        stage=BrokeringStage.CANDIDATE,
+        date=started_on,
+        agency=record.agency,
+        notes=notes,
+    )
     _sync_demand(user, demand)
     return record
 
@@ -332,8 +339,12 @@ def brokering_move(
         raise ValidationError(
             {
                 "stage": _("A record at “%(current)s” cannot move to “%(target)s”.")
-                % {"current": record.get_stage_display(), "target": BrokeringStage(stage).label
-                   if stage in BrokeringStage.values else stage}
+                % {
+                    "current": record.get_stage_display(),
+                    "target": BrokeringStage(stage).label
+                    if stage in BrokeringStage.values
+                    else stage,
+                }
             }
         )
     if date is None or date < record.stage_on:
@@ -349,7 +360,15 @@ def brokering_move(
     if stage == BrokeringStage.CLOSED:
         record.close_reason = reason.strip()
     _save(record, user=user)
-    _step(record, user=user, stage=stage, date=date, agency=_user_agency(user), people=people, notes=notes or reason)
+    _step(
+        record,
+        user=user,
+        stage=stage,
+        date=date,
+        agency=_user_agency(user),
+        people=people,
+        notes=notes or reason,
+    )
     _sync_demand(user, record.demand)
     return record
 
@@ -375,13 +394,19 @@ def contract_apply(*, user, data: dict[str, Any]) -> TechContract:
     contract = TechContract(**data)
     if not contract.written_contract:
         raise ValidationError(
-            {"written_contract": _("Attach the complete written contract; oral contracts are not registered.")}
+            {
+                "written_contract": _(
+                    "Attach the complete written contract; oral contracts are not registered."
+                )
+            }
         )
     role = user_role(user)
     if role == Role.ENTERPRISE and contract.seller_enterprise_id != user.profile.enterprise_id:
         raise ValidationError({"seller_enterprise": _("Your enterprise must be the seller side.")})
     if role == Role.UNIVERSITY and contract.seller_organisation_id not in _organisation_ids(user):
-        raise ValidationError({"seller_organisation": _("Your institution must be the seller side.")})
+        raise ValidationError(
+            {"seller_organisation": _("Your institution must be the seller side.")}
+        )
     if contract.seller_enterprise_id and not contract.town_id:
         contract.town_id = contract.seller_enterprise.town_id
     if contract.seller_enterprise_id and not contract.industry_code:
@@ -400,7 +425,10 @@ def contract_apply(*, user, data: dict[str, Any]) -> TechContract:
 def _pending(contract: TechContract, *statuses: str) -> None:
     if contract.status not in statuses:
         raise ValidationError(
-            {"status": _("This application is already %(status)s.") % {"status": contract.get_status_display()}}
+            {
+                "status": _("This application is already %(status)s.")
+                % {"status": contract.get_status_display()}
+            }
         )
 
 
@@ -431,13 +459,17 @@ def contract_register(
     from a brokering record closes that record as contracted."""
     _require(user, "contracts.decide")
     _pending(contract, RegistrationStatus.ACCEPTED)
-    deductions = _money(non_technical_costs if non_technical_costs not in (None, "") else 0, "non_technical_costs")
+    deductions = _money(
+        non_technical_costs if non_technical_costs not in (None, "") else 0, "non_technical_costs"
+    )
     try:
         amount = contract_rules.technical_amount(contract.total_amount, deductions)
     except contract_rules.AmountError as exc:
         message = {
             "total_amount": _("The contract total must be positive."),
-            "non_technical_costs": _("Non-technical costs must lie between zero and the contract total."),
+            "non_technical_costs": _(
+                "Non-technical costs must lie between zero and the contract total."
+            ),
         }[exc.field]
         raise ValidationError({exc.field: message}) from exc
     if not (certificate_number or "").strip():
@@ -455,7 +487,9 @@ def contract_register(
         with transaction.atomic():
             _save(contract, user=user)
     except IntegrityError as exc:
-        raise ValidationError({"certificate_number": _("This registration number is already used.")}) from exc
+        raise ValidationError(
+            {"certificate_number": _("This registration number is already used.")}
+        ) from exc
     record = contract.brokering
     if record is not None and record.stage == BrokeringStage.NEGOTIATION:
         record.stage = BrokeringStage.CONTRACTED
@@ -466,19 +500,24 @@ def contract_register(
             user=user,
             stage=BrokeringStage.CONTRACTED,
             date=decided_on,
-            notes=_("Technical contract registered: %(number)s") % {"number": contract.certificate_number},
+            notes=_("Technical contract registered: %(number)s")
+            % {"number": contract.certificate_number},
         )
         _sync_demand(user, record.demand)
     return contract
 
 
 @transaction.atomic
-def contract_refuse(*, user, contract: TechContract, reason: str, decided_on: dt.date) -> TechContract:
+def contract_refuse(
+    *, user, contract: TechContract, reason: str, decided_on: dt.date
+) -> TechContract:
     """Refuse (未予登记) and return the application with the reason."""
     _require(user, "contracts.decide")
     _pending(contract, RegistrationStatus.APPLIED, RegistrationStatus.ACCEPTED)
     if not (reason or "").strip():
-        raise ValidationError({"refusal_reason": _("Give the reason the contract is not registered.")})
+        raise ValidationError(
+            {"refusal_reason": _("Give the reason the contract is not registered.")}
+        )
     if decided_on < (contract.accepted_on or contract.applied_on):
         raise ValidationError({"decided_on": _("The decision cannot precede the application.")})
     contract.status = RegistrationStatus.REFUSED
@@ -506,7 +545,9 @@ def event_save(
 
 
 @transaction.atomic
-def result_record(*, user, entrant: CompetitionEntrant, stage: str, data: dict[str, Any]) -> CompetitionResult:
+def result_record(
+    *, user, entrant: CompetitionEntrant, stage: str, data: dict[str, Any]
+) -> CompetitionResult:
     """Record an entrant's result at a stage of its division's chain: the previous stage must
     have been passed (advanced)."""
     _require(user, "competitions.manage")
@@ -517,13 +558,18 @@ def result_record(*, user, entrant: CompetitionEntrant, stage: str, data: dict[s
         raise ValidationError({"stage": _("This stage is not on the division's chain.")}) from exc
     if previous and not entrant.results.filter(stage=previous, advanced=True).exists():
         raise ValidationError({"stage": _("The entrant did not advance from the previous stage.")})
-    result = entrant.results.filter(stage=stage).first() or CompetitionResult(entrant=entrant, stage=stage)
+    result = entrant.results.filter(stage=stage).first() or CompetitionResult(
+        entrant=entrant, stage=stage
+    )
     for name, value in data.items():
         setattr(result, name, value)
     _save(result, user=user)
     chain = competition_rules.STAGE_CHAIN[division]
-    if chain.index(stage) > chain.index(entrant.furthest_stage) if entrant.furthest_stage in chain else True:
+    if (
+        chain.index(stage) > chain.index(entrant.furthest_stage)
+        if entrant.furthest_stage in chain
+        else True
+    ):
         entrant.furthest_stage = stage
         _save(entrant, user=user)
     return result
-

@@ -97,7 +97,11 @@ class AchievementTable(tables.Table):
 
 
 class BrokeringTable(tables.Table):
-    demand = tables.Column(verbose_name=_("Demand"), accessor="demand__title", linkify=lambda record: record.get_absolute_url())
+    demand = tables.Column(
+        verbose_name=_("Demand"),
+        accessor="demand__title",
+        linkify=lambda record: record.get_absolute_url(),
+    )
     enterprise = tables.Column(verbose_name=_("Enterprise"), accessor="demand__enterprise__name")
     supplier = tables.Column(verbose_name=_("Supplier"), accessor="supplier__name")
     event = tables.Column(verbose_name=_("Event"), accessor="event__name", default="—")

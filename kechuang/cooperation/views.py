@@ -101,7 +101,11 @@ def _form_page(request, form, title, active, *, hint="", multipart=False, status
 
 @requires("cooperation.demands")
 def demand_list(request):
-    new = reverse("cooperation:demand_create") if can(request.user, "cooperation.demand_post") else None
+    new = (
+        reverse("cooperation:demand_create")
+        if can(request.user, "cooperation.demand_post")
+        else None
+    )
     return _list(
         request,
         queryset=selectors.demand_list(request.user),
@@ -124,7 +128,9 @@ def demand_create(request):
             _form_errors(form, exc)
         else:
             return redirect(demand)
-    hint = _("Say what goes wrong in your own words; we look for universities and institutes that solve it.")
+    hint = _(
+        "Say what goes wrong in your own words; we look for universities and institutes that solve it."
+    )
     return _form_page(request, form, _("Post a technology demand"), "demand_list", hint=hint)
 
 
@@ -181,7 +187,9 @@ def demand_close(request, pk: int):
     form = DemandCloseForm(request.POST)
     if form.is_valid():
         try:
-            services.demand_close(user=request.user, demand=demand, reason=form.cleaned_data["reason"])
+            services.demand_close(
+                user=request.user, demand=demand, reason=form.cleaned_data["reason"]
+            )
         except ValidationError as exc:
             _form_errors(form, exc)
         else:
@@ -262,7 +270,11 @@ def search(request):
     if form.is_valid() and form.cleaned_data["q"]:
         hits = matching.search(form.cleaned_data["q"])
         rows = selectors.achievement_rows([h.pk for h in hits])
-        visible = set(selectors.achievement_list(request.user).filter(pk__in=rows).values_list("pk", flat=True))
+        visible = set(
+            selectors.achievement_list(request.user)
+            .filter(pk__in=rows)
+            .values_list("pk", flat=True)
+        )
         results = [(h, rows[h.pk], h.pk in visible) for h in hits if h.pk in rows]
     context = {"form": form, "results": results}
     return _render(request, "cooperation/search.html", context, "search")
@@ -314,7 +326,9 @@ def brokering_detail(request, pk: int):
         "badge": STATUS_BADGES.get(record.stage, ""),
     }
     status = 400 if request.method == "POST" else 200
-    return _render(request, "cooperation/brokering_detail.html", context, "brokering_list", status=status)
+    return _render(
+        request, "cooperation/brokering_detail.html", context, "brokering_list", status=status
+    )
 
 
 # ------------------------------------------------------------------ technical contracts
@@ -348,7 +362,9 @@ def contract_apply(request):
         record = selectors.brokering_for_contract(request.user, request.GET["brokering"])
         if record is not None:
             initial = selectors.contract_initial(record)
-    form = ContractApplyForm(request.POST or None, request.FILES or None, initial=initial, user=request.user)
+    form = ContractApplyForm(
+        request.POST or None, request.FILES or None, initial=initial, user=request.user
+    )
     if request.method == "POST" and form.is_valid():
         try:
             contract = services.contract_apply(user=request.user, data=form.cleaned_data)
@@ -361,7 +377,15 @@ def contract_apply(request):
         "applies once, with the complete written contract; oral contracts are not registered."
     )
     status = 400 if request.method == "POST" else 200
-    return _form_page(request, form, _("Apply for technical contract registration"), "contract_list", hint=hint, multipart=True, status=status)
+    return _form_page(
+        request,
+        form,
+        _("Apply for technical contract registration"),
+        "contract_list",
+        hint=hint,
+        multipart=True,
+        status=status,
+    )
 
 
 DECISIONS = {
@@ -394,15 +418,21 @@ def contract_detail(request, pk: int):
     context = {
         "contract": contract,
         "badge": STATUS_BADGES.get(contract.status, ""),
-        "accept_form": forms["accept"] if decide and contract.status == RegistrationStatus.APPLIED else None,
-        "register_form": forms["register"] if decide and contract.status == RegistrationStatus.ACCEPTED else None,
+        "accept_form": forms["accept"]
+        if decide and contract.status == RegistrationStatus.APPLIED
+        else None,
+        "register_form": forms["register"]
+        if decide and contract.status == RegistrationStatus.ACCEPTED
+        else None,
         "refuse_form": forms["refuse"]
         if decide and contract.status in (RegistrationStatus.APPLIED, RegistrationStatus.ACCEPTED)
         else None,
         "overdue": contract.is_overdue(),
         "today": dt.date.today(),
     }
-    return _render(request, "cooperation/contract_detail.html", context, "contract_list", status=status)
+    return _render(
+        request, "cooperation/contract_detail.html", context, "contract_list", status=status
+    )
 
 
 @requires("contracts.view")
@@ -417,7 +447,11 @@ def contract_file(request, pk: int):
 @requires("cooperation.statistics")
 def contract_statistics(request):
     queryset = selectors.contract_list(request.user)
-    by = request.GET.get("by") if request.GET.get("by") in {"type", "statistical", "year", "town", "industry"} else "statistical"
+    by = (
+        request.GET.get("by")
+        if request.GET.get("by") in {"type", "statistical", "year", "town", "industry"}
+        else "statistical"
+    )
     context = {
         "rows": selectors.contract_statistics(queryset, by),
         "by": by,
@@ -437,7 +471,11 @@ def contract_statistics(request):
 
 @requires("cooperation.events")
 def event_list(request):
-    new = reverse("cooperation:event_create") if can(request.user, "cooperation.events_manage") else None
+    new = (
+        reverse("cooperation:event_create")
+        if can(request.user, "cooperation.events_manage")
+        else None
+    )
     return _list(
         request,
         queryset=selectors.event_list(request.user),

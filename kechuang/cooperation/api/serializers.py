@@ -169,10 +169,28 @@ class ContractSerializer(serializers.ModelSerializer):
 class EventSerializer(serializers.ModelSerializer):
     class Meta:
         model = CooperationEvent
-        fields = ["id", "name", "kind", "date", "organisations", "disciplines", "enterprises", "experts"]
+        fields = [
+            "id",
+            "name",
+            "kind",
+            "date",
+            "organisations",
+            "disciplines",
+            "enterprises",
+            "experts",
+        ]
 
 
 class EntrantSerializer(serializers.ModelSerializer):
     class Meta:
         model = CompetitionEntrant
-        fields = ["id", "competition", "enterprise", "project", "group", "track", "furthest_stage", "follow_on_support"]
+        fields = [
+            "id",
+            "competition",
+            "enterprise",
+            "project",
+            "group",
+            "track",
+            "furthest_stage",
+            "follow_on_support",
+        ]

@@ -31,7 +31,13 @@ STAGE_CHAIN: dict[str, tuple[str, ...]] = {
 }
 
 # 技术及产品, 商业模式及执行计划, 行业及市场, 团队, 财务 (weights equal here; the total is the sum).
-SCORE_DIMENSIONS = ("score_technology", "score_business", "score_market", "score_team", "score_finance")
+SCORE_DIMENSIONS = (
+    "score_technology",
+    "score_business",
+    "score_market",
+    "score_team",
+    "score_finance",
+)
 
 
 def stage_index(division: str, stage: str) -> int:

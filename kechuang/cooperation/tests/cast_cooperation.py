@@ -21,13 +21,18 @@ def build_cooperation_cast(users: dict, objects: dict) -> dict:
     achievement = make_achievements(staff, organisation)[0]
     event = CooperationEvent.objects.create(name="千企百校万里行·宁波站", date=dt.date.today())
     demand = make_demand(staff, objects["enterprise"], event=event)
-    record = services.brokering_start(user=staff, demand=demand, achievement=achievement, event=event)
+    record = services.brokering_start(
+        user=staff, demand=demand, achievement=achievement, event=event
+    )
     today = dt.date.today()
     services.brokering_move(user=staff, record=record, stage="contacted", date=today)
     services.brokering_move(user=staff, record=record, stage="meeting", date=today, people="张工")
     services.brokering_move(user=staff, record=record, stage="negotiation", date=today)
     contract = make_contract(
-        staff, brokering=record, seller_organisation=organisation, buyer_enterprise=objects["enterprise"],
+        staff,
+        brokering=record,
+        seller_organisation=organisation,
+        buyer_enterprise=objects["enterprise"],
         seller_enterprise=objects["enterprise"],
     )
     competition = Competition.objects.create(name="第十三届中国创新创业大赛", edition=13, year=2024)

@@ -16,9 +16,24 @@ from ..models import Achievement, TechContract, TechDemand
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 ACHIEVEMENTS = [
-    ("高强度紧固件氢脆控制与无铬钝化工艺", "针对电镀锌高强度螺栓的氢脆断裂，采用除氢烘烤与无铬钝化，螺栓镀锌后不再延迟断裂。", "材料", "氢脆,镀锌,螺栓,钝化"),
-    ("小家电电机降噪与振动抑制技术", "通过转子动平衡与机壳阻尼，降低小家电电机噪声与振动。", "电子信息", "电机,噪声,振动"),
-    ("注塑件翘曲变形仿真优化", "基于模流分析优化浇口与冷却，减少注塑件翘曲与缩痕。", "先进制造", "注塑,翘曲,模流"),
+    (
+        "高强度紧固件氢脆控制与无铬钝化工艺",
+        "针对电镀锌高强度螺栓的氢脆断裂，采用除氢烘烤与无铬钝化，螺栓镀锌后不再延迟断裂。",
+        "材料",
+        "氢脆,镀锌,螺栓,钝化",
+    ),
+    (
+        "小家电电机降噪与振动抑制技术",
+        "通过转子动平衡与机壳阻尼，降低小家电电机噪声与振动。",
+        "电子信息",
+        "电机,噪声,振动",
+    ),
+    (
+        "注塑件翘曲变形仿真优化",
+        "基于模流分析优化浇口与冷却，减少注塑件翘曲与缩痕。",
+        "先进制造",
+        "注塑,翘曲,模流",
+    ),
 ]
 
 
@@ -71,7 +86,9 @@ def contract_file(name="合同.pdf", content=PDF) -> SimpleUploadedFile:
     return SimpleUploadedFile(name, content, content_type="application/pdf")
 
 
-def make_contract(user, *, total="1000000", brokering=None, seller_organisation=None, **extra) -> TechContract:
+def make_contract(
+    user, *, total="1000000", brokering=None, seller_organisation=None, **extra
+) -> TechContract:
     data = {
         "title": "螺栓氢脆控制技术开发合同",
         "declared_type": "dev_commissioned",

@@ -17,7 +17,10 @@ def test_brokering_table_allows_only_forward_steps_and_closing():
     assert workflow.can_move(t, "negotiation", "contracted")
     assert not workflow.can_move(t, "candidate", "negotiation")
     assert not workflow.can_move(t, "contracted", "closed")
-    assert all(workflow.can_move(t, s, "closed") for s in ("candidate", "contacted", "meeting", "negotiation"))
+    assert all(
+        workflow.can_move(t, s, "closed")
+        for s in ("candidate", "contacted", "meeting", "negotiation")
+    )
 
 
 def test_demand_status_follows_the_furthest_brokering_record():
@@ -47,7 +50,11 @@ def test_technical_amount_is_total_minus_non_technical_costs(total, deduct, expe
 
 @pytest.mark.parametrize(
     ("total", "deduct", "field"),
-    [("0", "0", "total_amount"), ("100", "-1", "non_technical_costs"), ("100", "100.01", "non_technical_costs")],
+    [
+        ("0", "0", "total_amount"),
+        ("100", "-1", "non_technical_costs"),
+        ("100", "100.01", "non_technical_costs"),
+    ],
 )
 def test_technical_amount_refuses_impossible_figures(total, deduct, field):
     with pytest.raises(contracts.AmountError) as info:

@@ -36,10 +36,14 @@ def world():
 
 def _negotiating(w, demand=None):
     demand = demand or make_demand(w.enterprise_user, w.a1)
-    record = services.brokering_start(user=w.officer_a, demand=demand, achievement=w.achievements[0])
+    record = services.brokering_start(
+        user=w.officer_a, demand=demand, achievement=w.achievements[0]
+    )
     today = dt.date.today()
     services.brokering_move(user=w.officer_a, record=record, stage="contacted", date=today)
-    services.brokering_move(user=w.officer_a, record=record, stage="meeting", date=today, people="李工、王教授")
+    services.brokering_move(
+        user=w.officer_a, record=record, stage="meeting", date=today, people="李工、王教授"
+    )
     services.brokering_move(user=w.officer_a, record=record, stage="negotiation", date=today)
     return record
 
@@ -47,7 +51,9 @@ def _negotiating(w, demand=None):
 def test_enterprise_posts_for_its_own_enterprise_and_gets_ranked_suppliers(world):
     demand = make_demand(world.enterprise_user, world.b1)  # b1 is ignored: own enterprise
     assert demand.enterprise == world.a1
-    assert demand.history.count() == 1 and demand.history.first().history_user == world.enterprise_user
+    assert (
+        demand.history.count() == 1 and demand.history.first().history_user == world.enterprise_user
+    )
     matches = list(selectors.demand_matches(demand))
     assert matches[0].achievement == world.achievements[0]
     assert matches[0].why["terms"]
@@ -63,7 +69,11 @@ def test_demand_from_a_visit_must_be_of_the_visited_enterprise(world):
     from kechuang.campaigns.models import VisitRecord
 
     visit = VisitRecord.objects.create(
-        enterprise=world.a2, visit_date=dt.date.today(), people_met="厂长", findings="走访", created_by=world.officer_a
+        enterprise=world.a2,
+        visit_date=dt.date.today(),
+        people_met="厂长",
+        findings="走访",
+        created_by=world.officer_a,
     )
     with pytest.raises(ValidationError):
         make_demand(world.officer_a, world.a1, visit_record=visit)
@@ -97,25 +107,39 @@ def test_brokering_to_registered_contract_closes_the_record(world):
 
 def test_transitions_outside_the_table_are_refused(world):
     demand = make_demand(world.enterprise_user, world.a1)
-    record = services.brokering_start(user=world.staff, demand=demand, achievement=world.achievements[0])
+    record = services.brokering_start(
+        user=world.staff, demand=demand, achievement=world.achievements[0]
+    )
     with pytest.raises(ValidationError) as info:
-        services.brokering_move(user=world.staff, record=record, stage="negotiation", date=dt.date.today())
+        services.brokering_move(
+            user=world.staff, record=record, stage="negotiation", date=dt.date.today()
+        )
     assert "stage" in info.value.message_dict
     with pytest.raises(ValidationError):
-        services.brokering_move(user=world.staff, record=record, stage="contracted", date=dt.date.today())
+        services.brokering_move(
+            user=world.staff, record=record, stage="contracted", date=dt.date.today()
+        )
     with pytest.raises(ValidationError) as info:
-        services.brokering_move(user=world.staff, record=record, stage="closed", date=dt.date.today())
+        services.brokering_move(
+            user=world.staff, record=record, stage="closed", date=dt.date.today()
+        )
     assert "reason" in info.value.message_dict
-    services.brokering_move(user=world.staff, record=record, stage="closed", date=dt.date.today(), reason="企业自行解决")
+    services.brokering_move(
+        user=world.staff, record=record, stage="closed", date=dt.date.today(), reason="企业自行解决"
+    )
     with pytest.raises(PermissionDenied):
-        services.brokering_start(user=world.enterprise_user, demand=demand, achievement=world.achievements[1])
+        services.brokering_start(
+            user=world.enterprise_user, demand=demand, achievement=world.achievements[1]
+        )
 
 
 def test_expert_must_belong_to_the_supplier(world):
     demand = make_demand(world.enterprise_user, world.a1)
     stranger = make_expert(make_organisation("宁波大学"))
     with pytest.raises(ValidationError) as info:
-        services.brokering_start(user=world.staff, demand=demand, supplier=world.org, expert=stranger)
+        services.brokering_start(
+            user=world.staff, demand=demand, supplier=world.org, expert=stranger
+        )
     assert "expert" in info.value.message_dict
 
 
@@ -126,12 +150,18 @@ def test_registration_refuses_impossible_amounts_and_duplicate_numbers(world):
         services.contract_accept(user=world.staff, contract=c, accepted_on=dt.date.today())
     kwargs = {"user": world.staff, "registered_type": "service", "decided_on": dt.date.today()}
     with pytest.raises(ValidationError) as info:
-        services.contract_register(contract=first, non_technical_costs="100000.01", certificate_number="N1", **kwargs)
+        services.contract_register(
+            contract=first, non_technical_costs="100000.01", certificate_number="N1", **kwargs
+        )
     assert "non_technical_costs" in info.value.message_dict
-    services.contract_register(contract=first, non_technical_costs="", certificate_number="N1", **kwargs)
+    services.contract_register(
+        contract=first, non_technical_costs="", certificate_number="N1", **kwargs
+    )
     assert TechContract.objects.get(pk=first.pk).technical_amount == Decimal("100000")
     with pytest.raises(ValidationError) as info:
-        services.contract_register(contract=second, non_technical_costs="0", certificate_number="N1", **kwargs)
+        services.contract_register(
+            contract=second, non_technical_costs="0", certificate_number="N1", **kwargs
+        )
     assert "certificate_number" in info.value.message_dict
 
 
@@ -143,11 +173,20 @@ def test_an_oral_contract_is_not_accepted_and_a_refusal_needs_a_reason(world):
         make_contract(world.staff, written_contract=contract_file("合同.pdf", b"not a pdf"))
     contract = make_contract(world.staff)
     with pytest.raises(ValidationError):
-        services.contract_refuse(user=world.staff, contract=contract, reason=" ", decided_on=dt.date.today())
-    services.contract_refuse(user=world.staff, contract=contract, reason="属于设备买卖，不是技术合同", decided_on=dt.date.today())
+        services.contract_refuse(
+            user=world.staff, contract=contract, reason=" ", decided_on=dt.date.today()
+        )
+    services.contract_refuse(
+        user=world.staff,
+        contract=contract,
+        reason="属于设备买卖，不是技术合同",
+        decided_on=dt.date.today(),
+    )
     assert TechContract.objects.get(pk=contract.pk).status == "refused"
     with pytest.raises(PermissionDenied):
-        services.contract_accept(user=world.enterprise_user, contract=contract, accepted_on=dt.date.today())
+        services.contract_accept(
+            user=world.enterprise_user, contract=contract, accepted_on=dt.date.today()
+        )
 
 
 @pytest.mark.parametrize(("days", "late"), [(30, False), (31, True)])
@@ -155,7 +194,9 @@ def test_overdue_list_day_30_vs_31(world, days, late):
     contract = make_contract(world.staff)
     contract.applied_on = dt.date.today() - dt.timedelta(days=days + 1)
     contract.save()
-    services.contract_accept(user=world.staff, contract=contract, accepted_on=dt.date.today() - dt.timedelta(days=days))
+    services.contract_accept(
+        user=world.staff, contract=contract, accepted_on=dt.date.today() - dt.timedelta(days=days)
+    )
     overdue = selectors.contracts_overdue(TechContract.objects.all(), dt.date.today())
     assert (contract in overdue) is late
 
@@ -214,7 +255,9 @@ def test_university_posts_only_for_its_own_organisation(world):
     )
     assert achievement.organisation == world.org  # its only organisation
     with pytest.raises(ValidationError):
-        services.achievement_save(user=university, data={"organisation": other}, instance=achievement)
+        services.achievement_save(
+            user=university, data={"organisation": other}, instance=achievement
+        )
 
 
 def test_cooperation_conflict_source(world):
@@ -226,4 +269,6 @@ def test_cooperation_conflict_source(world):
     assert any(c.kind == "brokered_cooperation" for c in found[expert.pk])
     record.started_on = dt.date.today() - dt.timedelta(days=365 * 6)
     record.save()
-    assert "brokered_cooperation" not in {c.kind for c in conflicts_for([expert.pk], world.a1.pk).get(expert.pk, [])}
+    assert "brokered_cooperation" not in {
+        c.kind for c in conflicts_for([expert.pk], world.a1.pk).get(expert.pk, [])
+    }
