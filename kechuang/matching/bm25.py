@@ -1,7 +1,8 @@
 """Incremental BM25 index over token lists (docs/matching.md#lexical-retrieval).
 
 Scores are those of bm25s's default ("lucene" variant, k1=1.5, b=0.75): idf = ln(1 + (N − df +
-0.5)/(df + 0.5)), term weight tf·(k1+1)/(tf + k1·(1 − b + b·|d|/avgdl)). Unlike bm25s the index
+0.5)/(df + 0.5)), term weight tf/(tf + k1·(1 − b + b·|d|/avgdl)) (Lucene drops the constant
+k1 + 1). Unlike bm25s the index
 accepts additions and removals without a rebuild: postings are append-only per term, removed
 slots are masked and ``df``/``N``/``avgdl`` follow the live documents.
 """
@@ -105,7 +106,7 @@ class BM25Index:
             if tid is None or self.df[tid] <= 0:
                 continue
             docs, tf = self._postings(tid)
-            out[docs] += weight * self.idf(tid) * tf * (self.k1 + 1.0) / (tf + norm[docs])
+            out[docs] += weight * self.idf(tid) * tf / (tf + norm[docs])
         out[:n_slots] *= self.alive[:n_slots]
         return out
 

@@ -42,6 +42,14 @@ class Encoder:
             return np.zeros((0, DIM), dtype=np.float32)
         return np.asarray(self._model.passage(list(texts)), dtype=np.float32).reshape(-1, DIM)
 
+    def encode(self, texts: list[str], as_query: bool = False) -> np.ndarray:
+        """Vectors of ``texts`` with e5's "query: " prefix (``as_query``) or "passage: "."""
+        if not as_query:
+            return self.passages(texts)
+        if not texts:
+            return np.zeros((0, DIM), dtype=np.float32)
+        return np.asarray(self._model.query(list(texts)), dtype=np.float32).reshape(-1, DIM)
+
     def query(self, text: str) -> np.ndarray:
         return np.asarray(self._model.query(text), dtype=np.float32).reshape(DIM)
 

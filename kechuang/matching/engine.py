@@ -24,14 +24,16 @@ class Weights:
     docs/matching.md#fusion)."""
 
     dense: float = 0.6
-    lexical: float = 0.3
-    field: float = 0.05
-    industry: float = 0.05
-    expansion: float = 0.4  # weight of a lexicon-related term in the lexical query
+    lexical: float = 0.4
+    field: float = 0.1
+    industry: float = 0.1
+    expansion: float = 0.6  # weight of a lexicon-related term in the lexical query
     title_boost: int = 2  # title and keyword tokens count this many times
-    dense_floor: float = 0.5  # quantile of the candidates' cosines mapped to 0
+    dense_floor: float = 0.3  # quantile of the candidates' cosines mapped to 0
     passage_chars: int = 200
     query_chars: int = 160
+    dense_related: int = 12  # lexicon-related terms appended to the text the encoder sees
+    symmetric: bool = True  # encode indexed items with e5's "query: " prefix too
 
 
 LEXICAL_ONLY_NOTE = "语义模型未加载，本次仅按关键词匹配"
@@ -75,6 +77,7 @@ class Engine:
             self.notice = "" if self.encoder is not None else LEXICAL_ONLY_NOTE
         self.mode = "hybrid" if self.encoder is not None else "lexical"
         self._lock = threading.RLock()
+        self._encode_lock = threading.Lock()  # the e5 model is not re-entrant
         self._bm25 = BM25Index()
         self._dense = DenseIndex()
         self._ids: list[str] = []
@@ -84,6 +87,7 @@ class Engine:
         self._field = np.zeros(0, dtype=np.int32)
         self._industry = np.zeros(0, dtype=np.int32)
         self._codes: dict[str, int] = {}
+        self._qcache: dict[str, np.ndarray] = {}
         self._exp_tokens = {
             key: [_expansion_tokens(v) for v in vals] for key, vals in EXPANSIONS.items()
         }
@@ -115,11 +119,12 @@ class Engine:
         if not items:
             return
         tokens = [self.doc_tokens(d) for d in items]
-        vectors = (
-            self.encoder.passages([self.passage_text(d) for d in items])
-            if self.encoder is not None
-            else None
-        )
+        vectors = None
+        if self.encoder is not None:
+            with self._encode_lock:
+                vectors = self.encoder.encode(
+                    [self.passage_text(d) for d in items], as_query=self.weights.symmetric
+                )
         with self._lock:
             self.remove([d.id for d in items])
             start = len(self._ids)
@@ -184,9 +189,9 @@ class Engine:
         qweights: dict[str, float] = {t: float(c) for t, c in own.items()}
         for t in related:
             qweights[t] = w.expansion
-        qvec = (
-            self.encoder.query(raw[: w.query_chars]) if self.encoder is not None and raw else None
-        )
+        qvec = None
+        if self.encoder is not None:
+            qvec = self._query_vector(self.dense_query_text(raw))
         with self._lock:
             n = len(self._ids)
             if not n or not self._slot:
@@ -248,6 +253,37 @@ class Engine:
                     )
                 )
             return out
+
+    def dense_query_text(self, raw: str) -> str:
+        """What the encoder sees for a query: its text, then the mechanism terms the lexicon
+        relates to its symptoms (docs/matching.md#dense-retrieval)."""
+        w = self.weights
+        terms: list[str] = []
+        if w.dense_related:
+            seen = set()
+            for key, values in EXPANSIONS.items():
+                if key in raw:
+                    for v in values:
+                        if v not in seen and v not in raw:
+                            seen.add(v)
+                            terms.append(v)
+        text = raw[: w.query_chars]
+        return (
+            f"{text}。{'、'.join(terms[: w.dense_related])}" if terms[: w.dense_related] else text
+        )
+
+    def _query_vector(self, text: str) -> np.ndarray | None:
+        """e5 query vector, remembered for the last few hundred query texts."""
+        if not text or self.encoder is None:
+            return None
+        vec = self._qcache.get(text)
+        if vec is None:
+            with self._encode_lock:
+                vec = self.encoder.query(text)
+            self._qcache[text] = vec
+            if len(self._qcache) > 512:
+                self._qcache.pop(next(iter(self._qcache)))
+        return vec
 
     def _signals(self, q: Doc, n: int) -> tuple[np.ndarray, np.ndarray]:
         fields = self._field[:n]
