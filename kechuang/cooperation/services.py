@@ -184,10 +184,9 @@ def matches_refresh(demands: Iterable[TechDemand], *, top: int = constants.MATCH
     demands = list(demands)
     if not demands:
         return 0
-    items = matching._achievement_items()
     rows = []
     for demand in demands:
-        for rank, hit in enumerate(matching.match_demand(demand, top=top, items=items), start=1):
+        for rank, hit in enumerate(matching.match_demand(demand, top=top), start=1):
             rows.append(
                 DemandMatch(
                     demand=demand, achievement_id=hit.pk, rank=rank, score=hit.score, why=hit.why

@@ -120,7 +120,10 @@ def demand_list(request):
 
 @requires("cooperation.demand_post")
 def demand_create(request):
-    form = DemandForm(request.POST or None, user=request.user)
+    initial = {
+        k: request.GET[k] for k in ("visit_record", "enterprise", "event") if request.GET.get(k)
+    }
+    form = DemandForm(request.POST or None, user=request.user, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             demand = services.demand_save(user=request.user, data=form.cleaned_data)
@@ -231,7 +234,6 @@ def achievement_list(request):
         active="achievement_list",
         new_url=new,
         new_label=_("Post an achievement"),
-        import_url=reverse("imports:import_list") if can(request.user, "imports.manage") else None,
     )
 
 

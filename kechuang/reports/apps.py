@@ -10,3 +10,4 @@ class ReportsConfig(AppConfig):
     def ready(self):
         # Registers this app's report sections (opening, ladder and R&D, institutions, plan).
         from . import sections  # noqa: F401
+        from . import sections_cooperation  # noqa: F401

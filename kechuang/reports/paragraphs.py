@@ -133,6 +133,24 @@ PARAGRAPHS: tuple[ParagraphSpec, ...] = (
         "年度目标：完成情况",
         "{year}年主要目标完成情况：{targets_progress}。",
     ),
+    # Cooperation (kechuang/reports/sections_cooperation.py): brokering, competition, contracts.
+    ParagraphSpec(
+        "cooperation_lead",
+        PROGRESS,
+        "产学研合作：标题句",
+        "聚焦科技成果转化，推动产学研深度融合",
+        lead=True,
+    ),
+    ParagraphSpec(
+        "cooperation",
+        PROGRESS,
+        "产学研合作：活动、大赛与技术合同",
+        "深化“千企百校万里行”品牌活动，带着企业技术需求走进高校优势学科和平台，全年开展活动"
+        "{cooperation_events}，精准对接企业需求{cooperation_demands_matched}。承办第十三届中国创新"
+        "创业大赛，参赛企业{competition_entrants}，{competition_ningbo_finalists}进入宁波赛区决赛，"
+        "{competition_national_finalists}入围全国赛。认定登记技术合同{technical_contracts_registered}，"
+        "合同成交额{technical_contract_amount}，其中技术交易额{technical_transaction_amount}。",
+    ),
     ParagraphSpec(
         "plan_intro",
         PLAN,

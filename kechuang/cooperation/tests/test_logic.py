@@ -7,7 +7,7 @@ from decimal import Decimal
 
 import pytest
 
-from kechuang.cooperation.logic import competition, contracts, lexical, workflow
+from kechuang.cooperation.logic import competition, contracts, workflow
 
 
 def test_brokering_table_allows_only_forward_steps_and_closing():
@@ -103,10 +103,3 @@ def test_stage_chain_of_each_division():
     assert competition.previous_stage("ningbo", "county") is None
     with pytest.raises(ValueError):
         competition.stage_index("ningbo", "zj_preliminary")
-
-
-def test_lexical_ranking_explains_shared_terms():
-    items = [("1", "螺栓镀锌氢脆", "材料"), ("2", "电机噪声", "电子")]
-    hits = lexical.rank("镀锌螺栓断裂", items, field="材料")
-    assert [h.id for h in hits] == ["1"]
-    assert "镀锌" in hits[0].shared and hits[0].same_field

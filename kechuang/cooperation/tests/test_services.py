@@ -56,7 +56,7 @@ def test_enterprise_posts_for_its_own_enterprise_and_gets_ranked_suppliers(world
     )
     matches = list(selectors.demand_matches(demand))
     assert matches[0].achievement == world.achievements[0]
-    assert matches[0].why["terms"]
+    assert matches[0].why["reasons"]
 
 
 def test_officer_may_not_post_for_another_town(world):

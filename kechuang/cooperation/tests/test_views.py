@@ -6,12 +6,13 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.test import Client
 from django.urls import reverse
 
-from kechuang.core.figures import FIGURES
 from kechuang.cooperation import selectors
 from kechuang.cooperation.models import CompetitionEntrant, CompetitionResult
+from kechuang.core.figures import FIGURES
 
 from .test_services import _negotiating, world  # noqa: F401  (fixture)
 
@@ -181,7 +182,7 @@ def test_figures_equal_their_drill_down_lists(world):  # noqa: F811
         services.result_record(
             user=world.staff, entrant=entrants[0], stage=stage, data={"advanced": True}
         )
-    with pytest.raises(Exception):
+    with pytest.raises(ValidationError):
         services.result_record(user=world.staff, entrant=entrants[1], stage="nb_final", data={})
     figures = selectors.headline_figures(year)
     assert figures["cooperation_events"] == 1
