@@ -56,6 +56,7 @@ DEMO_EXTENSIONS: list[str] = [
     "kechuang.qualifications.demo.qualifications_demo",
     "kechuang.campaigns.demo.campaigns_demo",
     "kechuang.indicators.demo.indicators_demo",
+    "kechuang.cooperation.demo.cooperation_demo",  # after campaigns (visits) and experts
 ]
 
 # Meets the password rules of AUTH_PASSWORD_VALIDATORS (length, three character classes).
