@@ -1,7 +1,7 @@
 """The `kechuang` console script: Django management commands, plus database-free commands.
 
 `kechuang rules evaluate --input X --output Y` runs the qualification engine on a JSONL file with
-no database and no Django set-up (qualification-rules.md §11); `kechuang platforms evaluate`
+no database and no Django set-up (docs/qualification-rules.md#offline-evaluation); `kechuang platforms evaluate`
 does the same for platform cases (docs/platforms.md#offline-interface). Everything else is a management
 command: `kechuang demo`, `kechuang stats`, `kechuang import`, `kechuang template`, `kechuang serve`,
 `kechuang assess`, … (see `kechuang help`).

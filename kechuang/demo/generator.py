@@ -291,7 +291,8 @@ def generate(
         if y == last:
             off[list(slipped | zero_rd)] = True
         ratio = rd_ratio * rng.lognormal(0, 0.08, n)
-        # ≥ 5.5 % clears every high-tech band (§2.3 H5) and the tech-SME 5 % band (§1.4 b1).
+        # ≥ 5.5 % clears every high-tech band (H5, docs/qualification-rules.md#basic-conditions) and the
+        # tech-SME 5 % band (docs/qualification-rules.md#scoring).
         ratio = np.where(ht_y | sme_y, np.maximum(ratio, rng.uniform(0.058, 0.085, n)), ratio)
         if y == last:
             ratio[list(slipped)] = rng.uniform(0.008, 0.015, len(slipped))

@@ -2,7 +2,7 @@
 
 HOME_REGION = ("330282", "慈溪市", "浙江省", "宁波市")
 
-# (name, is_street) in the order of demo-region.md.
+# (name, is_street) in the order of docs/demo.md#towns.
 TOWNS = [
     ("浒山街道", True), ("白沙路街道", True), ("古塘街道", True), ("坎墩街道", True), ("宗汉街道", True),
     ("周巷镇", False), ("长河镇", False), ("庵东镇", False), ("崇寿镇", False), ("新浦镇", False),

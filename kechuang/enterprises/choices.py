@@ -25,7 +25,7 @@ class IPClass(models.TextChoices):
 
 
 class IPKind(models.TextChoices):
-    """IP kinds; the values match the offline interface of qualification-rules.md §11."""
+    """IP kinds; the values match the offline interface (docs/qualification-rules.md#offline-evaluation)."""
 
     INVENTION_PATENT = "invention_patent", _("Invention patent")
     PLANT_VARIETY = "plant_variety", _("New plant variety")

@@ -167,7 +167,7 @@ class Enterprise(models.Model):
 
 class HighTechRdCategories(models.Model):
     """The 8 R&D expense categories of the high-tech scope (国科发火〔2016〕195号 §三(六);
-    qualification-rules.md §3.2), in yuan. Shared by the yearly figures and the agencies'
+    docs/rnd.md#high-tech-scope), in yuan. Shared by the yearly figures and the agencies'
     collected-expense submissions so both describe the categories the same way."""
 
     rd_hnte_personnel = money_field(_("high-tech scope: personnel (yuan)"))
@@ -225,8 +225,8 @@ class DeclaredFigures(HighTechRdCategories):
     rd_hnte_domestic = money_field(_("R&D expense, high-tech scope, in China (yuan)"))
     rd_deduction_scope = money_field(_("R&D expense, super-deduction scope (yuan)"))
 
-    # Declarations for the year that the qualification rules need (qualification-rules.md §1.3
-    # C3-C4, §2.3 H3 and H8). Null = not declared, which the rules treat as unknown, never "no".
+    # Declarations for the year that the qualification rules need (C3-C4 of
+    # docs/qualification-rules.md#entry-conditions, H3 and H8 of docs/qualification-rules.md#basic-conditions). Null = not declared, which the rules treat as unknown, never "no".
     incident_reported = models.BooleanField(
         _("major safety/quality accident, serious environmental violation or research misconduct"),
         null=True,
@@ -384,7 +384,8 @@ class Qualification(ProvenanceMixin, models.Model):
 
     `expiry_date` is the last day of validity (inclusive). For a high-tech enterprise it is the
     day before the third anniversary of the issue date (valid_on(t) := issue <= t < issue + 3y,
-    qualification-rules.md §2.8). Tech-SME registrations are per evaluation `year` (§1.7).
+    docs/qualification-rules.md#certificate-validity). Tech-SME registrations are per evaluation `year`
+    (docs/qualification-rules.md#registration-per-year).
     """
 
     enterprise = models.ForeignKey(

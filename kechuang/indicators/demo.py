@@ -2,7 +2,7 @@
 region's reported figures, peer regions' values and the targets of the 2024 summary and 2025 plan.
 
 DEMO CONFIGURATION, NOT OFFICIAL. Zhejiang's county-level indicator list, its weights and the
-composition of the "6+2" system are unconfirmed (qualification-rules.md §3.4); the sets below are
+composition of the "6+2" system are unconfirmed (docs/rnd.md#county-indicator-system); the sets below are
 illustrative, so the bureau can replace them with the official list as data.
 
 Peer values are synthetic and deterministic (fixed seed). They are generated around the home

@@ -12,7 +12,7 @@ __all__ = ["InstitutionLevel", "InstitutionStatus", "RDInstitution"]
 
 
 class InstitutionLevel(models.TextChoices):
-    """Levels of enterprise R&D institutions, lowest first (domain.md §4)."""
+    """Levels of enterprise R&D institutions, lowest first (docs/qualification-rules.md#rd-institutions)."""
 
     MUNICIPAL_RD_CENTRE = "municipal_enterprise_rd_centre", _("Municipal enterprise R&D centre")
     NINGBO_KEY_INSTITUTE = (

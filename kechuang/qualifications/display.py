@@ -161,7 +161,7 @@ def _num(value: Any, places: int = 2) -> str:
 
 
 def fmt_value(cid: str, value: Any) -> str:
-    """A condition value or threshold for display (rounded only here, §0.3)."""
+    """A condition value or threshold for display (rounded only here, docs/qualification-rules.md#exact-numbers)."""
     if value is None:
         return "—"
     if isinstance(value, bool):
@@ -190,7 +190,7 @@ def fmt_value(cid: str, value: Any) -> str:
 
 
 def gap_text(gap: dict[str, Any]) -> str:
-    """One gap of §11 in plain Chinese, e.g. 还需增加研发费用 12.30 万元."""
+    """One gap of the engine's result in plain Chinese, e.g. 还需增加研发费用 12.30 万元."""
     field, n = gap.get("field"), gap.get("additional")
     if n is None:
         return _("Not reachable by the figures alone")
@@ -222,7 +222,7 @@ def gap_text(gap: dict[str, Any]) -> str:
 def tier_cards(
     result: dict[str, Any], ruleset, baseline: dict[str, Any] | None = None
 ) -> list[dict]:
-    """Template-ready cards for every tier of a §11 result (with the baseline's status when a
+    """Template-ready cards for every tier of an engine result (with the baseline's status when a
     what-if changed it)."""
     cards = []
     for key, tier in result["tiers"].items():

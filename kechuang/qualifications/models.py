@@ -29,7 +29,7 @@ __all__ = [
 
 
 class Tier(models.TextChoices):
-    """The tiers the engine evaluates (keys of the §11 ``tiers`` object)."""
+    """The tiers the engine evaluates (keys of the result's ``tiers`` object)."""
 
     TECH_SME_NATIONAL = "tech_sme_national", _("National tech SME")
     HIGH_TECH = "high_tech", _("High-tech enterprise")
@@ -40,7 +40,7 @@ class Tier(models.TextChoices):
 
 
 class ResultStatus(models.TextChoices):
-    """Outcome of a tier for one enterprise (spec §11 ``status``)."""
+    """Outcome of a tier for one enterprise (``status``, docs/qualification-rules.md#unknown-is-not-zero)."""
 
     PASS = "pass", _("Meets the rules")
     BORDERLINE = "borderline", _("Borderline")
@@ -154,7 +154,7 @@ class AssessmentResultQuerySet(ScopedQuerySet):
 class AssessmentResult(models.Model):
     """One enterprise's outcome for one tier in one run.
 
-    ``conditions`` maps condition id → status; ``gaps`` is the §11 gap list (money in 万元).
+    ``conditions`` maps condition id → status; ``gaps`` is the engine's gap list (money in 万元).
     The primary gap numbers are also columns so lists can rank by them in SQL.
     """
 

@@ -1,6 +1,6 @@
-"""Offline evaluation interface of spec §11: ``kechuang rules evaluate --input X --output Y``.
+"""Offline evaluation interface (docs/qualification-rules.md#offline-evaluation): ``kechuang rules evaluate --input X --output Y``.
 
-No database: each input line is one JSON case; each output line is the §11 result object for
+No database: each input line is one JSON case; each output line is the result object for
 that case (same ``id``, same order).  A malformed line produces ``{"id": ..., "error": "..."}``
 and the run goes on; the exit status is 1 if any line had an error, else 0.
 
@@ -32,7 +32,7 @@ def evaluate_line(line: str) -> tuple[dict, bool]:
         if isinstance(case, dict):
             case_id = case.get("id")
         return evaluate_case(case), True
-    except Exception as exc:  # any malformed line → error object, keep going (§11)
+    except Exception as exc:  # any malformed line → error object, keep going
         return {"id": case_id, "error": f"{type(exc).__name__}: {exc}"}, False
 
 

@@ -5,11 +5,11 @@ Both faces of the engine read the same registry data:
 * :func:`assessment_frame` builds the Polars batch frame of a year in a few bulk queries
   (``values_list``), converting yuan ``Decimal`` → Int64 fen exactly and average headcounts
   into the engine's units of 1/5,544,000 person;
-* :func:`enterprise_case` builds the §11 case (money in 万元) of one enterprise for the
+* :func:`enterprise_case` builds the offline-interface case (money in 万元) of one enterprise for the
   assessment page and the what-if panel.
 
 What the registry does not hold (incidents, credit lists, catalogue and field flags, awards,
-standards, expert points, conversions) stays absent = unknown (spec §11), never zero.
+standards, expert points, conversions) stays absent = unknown (docs/qualification-rules.md#unknown-is-not-zero), never zero.
 """
 
 from __future__ import annotations
@@ -91,7 +91,7 @@ TIER_KIND = {
     "tech_sme_provincial": QualificationKind.PROVINCIAL_TECH_SME,
     "cultivation": QualificationKind.MUNICIPAL_CULTIVATION,
 }
-# The ladder, lowest rung first (spec §9 step 5, then the growth titles).
+# The ladder, lowest rung first (docs/qualification-rules.md#ladder-and-evaluation-order).
 LADDER = [
     QualificationKind.PROVINCIAL_TECH_SME,
     QualificationKind.NATIONAL_TECH_SME,
@@ -231,7 +231,7 @@ def _declarations_frame(year: int, enterprise_ids=None) -> pl.DataFrame:
     """The base year's declarations as engine columns (one query).
 
     An incident declared for the base year falls both in "the previous and the current year"
-    (§1.3 C4) and in "the 365 days before the application" (§2.3 H8) of an evaluation on
+    (C4, 115号 第六条) and in "the 365 days before the application" (H8, 32号 第十一条(八)) of an evaluation on
     1 January of the next year; the credit-list declaration covers both lists.
     """
     rows = list(_declarations(year, enterprise_ids))
@@ -266,7 +266,7 @@ def _declarations_frame(year: int, enterprise_ids=None) -> pl.DataFrame:
 
 
 def _case_declarations(year: int, enterprise_id: int) -> dict[str, Any]:
-    """The same declarations in the §11 case shape (keys omitted when not declared)."""
+    """The same declarations in the case shape (keys omitted when not declared)."""
     rows = list(_declarations(year, [enterprise_id]))
     if not rows:
         return {}
@@ -458,7 +458,7 @@ def enterprise_case(
     evaluation_date: dt.date | None = None,
     ruleset: LogicRuleSet | None = None,
 ) -> dict[str, Any]:
-    """The §11 case of one enterprise for assessment year ``year`` (money in 万元, Decimal).
+    """The case of one enterprise for assessment year ``year`` (money in 万元, Decimal).
 
     Built from the same registry data as :func:`assessment_frame`, so both faces agree.
     """
@@ -527,7 +527,7 @@ def enterprise_case(
 def held_tiers(year: int, enterprise_ids=None) -> dict[str, set[int]]:
     """Enterprises holding each ladder kind at the end of ``year`` (one query).
 
-    National tech-SME registrations count for their own year only (spec §1.7); the other
+    National tech-SME registrations count for their own year only (docs/qualification-rules.md#registration-per-year); the other
     kinds count when in force on 31 December (issued, not expired, not revoked).
     """
     end = dt.date(year, 12, 31)

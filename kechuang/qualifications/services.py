@@ -63,7 +63,7 @@ STORED_TIERS = [
 FEN_PER_WAN = 1_000_000
 FEN_PER_YUAN = 100
 
-# The worked example of spec §11: every rule-set edit must still evaluate it.
+# The worked example of docs/qualification-rules.md#offline-evaluation: every rule-set edit must still evaluate it.
 SAMPLE_CASE: dict[str, Any] = {
     "id": "case-17",
     "application_date": "2026-05-01",
@@ -167,7 +167,7 @@ def ruleset_update(*, rule_set: RuleSet, user, changes: dict[str, dict[str, Any]
     ``changes`` maps item key → ``{"value": ..., "status": ...}`` (either may be absent).
     Raises ``PermissionDenied`` for other roles and ``ValidationError`` keyed by item when a
     value does not keep the item's shape, a ratio is negative, a status is unknown, or the
-    engine cannot evaluate the spec's worked example with the new data.
+    engine cannot evaluate the worked example with the new data.
     """
     if user_role(user) != Role.BUREAU_ADMIN:
         raise PermissionDenied

@@ -1,4 +1,4 @@
-"""What-if changes to a §11 case (pure: a new case dict out, nothing is saved).
+"""What-if changes to a case (pure: a new case dict out, nothing is saved).
 
 The what-if panel sets *levels* for the last fiscal year before the evaluation date (R&D
 expense, S&T staff, sales revenue, IP counts) and the enterprise's own declarations for facts
@@ -16,7 +16,7 @@ from .logic.facts import _ip_facts, day
 
 __all__ = ["ip_counts", "last_year_record", "apply_whatif", "DECLARATIONS", "GAP_INPUTS"]
 
-# Gap field of the engine (§11 ``gaps[].field``) → the what-if input that closes it. Every
+# Gap field of the engine (``gaps[].field``) → the what-if input that closes it. Every
 # numeric gap has one; only the wait since registration is not a figure one can change.
 GAP_INPUTS = {
     "rd_expense_hnte": "rd",
@@ -72,7 +72,7 @@ def apply_whatif(case: dict[str, Any], changes: dict[str, Any]) -> dict[str, Any
     * ``rd`` (万元): 高企-scope R&D of the last year; the difference is added to the domestic
       part and to the super-deduction scope as well;
     * ``tech_staff`` (persons): year-end S&T staff; the difference is also added to the staff
-      total and to both monthly averages (new hires raise the total, spec §11 H4 gap);
+      total and to both monthly averages (new hires raise the total, docs/qualification-rules.md#gaps);
     * ``rd_domestic`` / ``rd_deduction`` (万元): the last year's R&D incurred in China and its
       super-deduction scope, when set explicitly;
     * ``hightech_income`` (万元): the last year's high-tech product (service) income;

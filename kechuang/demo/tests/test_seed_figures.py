@@ -1,5 +1,5 @@
 """The demo region reproduces the seed document's 2024 figures, computed by the same functions
-the dashboard and `kechuang stats` use (demo-region.md). Built once for the module."""
+the dashboard and `kechuang stats` use (docs/demo.md#seed-figures). Built once for the module."""
 
 import json
 from decimal import Decimal

@@ -1,4 +1,5 @@
-"""Serializers of the qualification API: stored results, and the §11 evaluation input."""
+"""Serializers of the qualification API: stored results, and the evaluation input of
+docs/qualification-rules.md#offline-evaluation."""
 
 from __future__ import annotations
 
@@ -41,7 +42,7 @@ class AssessmentResultSerializer(serializers.ModelSerializer):
 
 
 class EvaluateInputSerializer(serializers.Serializer):
-    """The §11 case: the fields checked here get field-level errors; the engine checks the rest
+    """The offline-interface case: the fields checked here get field-level errors; the engine checks the rest
     (absent = unknown, never zero)."""
 
     id = serializers.JSONField(required=False, allow_null=True)

@@ -1,4 +1,5 @@
-"""API of the qualification engine: stored results (scoped), and ad-hoc §11 evaluation."""
+"""API of the qualification engine: stored results (scoped), and ad-hoc evaluation
+(docs/qualification-rules.md#offline-evaluation)."""
 
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ from rest_framework.response import Response
 
 from kechuang.core.access import HasCapability, api_capability
 
+from ..pages import newest_results
 from ..filters import AssessmentResultFilterSet
 from ..logic import evaluate_case
 from ..models import AssessmentResult, AssessmentRun, RunStatus
@@ -38,18 +40,10 @@ class AssessmentResultViewSet(viewsets.ReadOnlyModelViewSet):
     lookup_value_regex = r"\d+"
 
     def get_queryset(self):
+        results = newest_results(self.request.user)
         if getattr(self, "swagger_fake_view", False):  # schema generation
-            return AssessmentResult.objects.none()
-        newest = (
-            AssessmentRun.objects.filter(status=RunStatus.DONE).values("year").annotate(m=Max("pk"))
-        )
-        run_ids = [r["m"] for r in newest]
-        return (
-            AssessmentResult.objects.for_user(self.request.user)
-            .filter(run_id__in=run_ids)
-            .select_related("run", "run__rule_set", "enterprise")
-            .order_by("-run__year", "enterprise_id", "tier")
-        )
+            return results.none()
+        return results
 
 
 def _plain(value):
@@ -70,7 +64,7 @@ def _plain(value):
 @api_view(["POST"])
 @parser_classes([JSONParser])
 def evaluate(request):
-    """Evaluate one §11 case (money in 万元) and answer the §11 result; nothing is stored.
+    """Evaluate one case (money in 万元) and answer its result (offline-interface shapes); nothing is stored.
 
     Bureau staff and enterprise users only. Bad input is a 400 with field errors, never a 500.
     """

@@ -3,7 +3,7 @@
 The batch computes exactly what :func:`evaluate.evaluate_case` computes (the tests check the
 two faces agree on thousands of generated enterprises), but column-wise: no per-row Python.
 
-Exactness (spec §0.3): money is carried as **Int64 fen** (1 万元 = 1,000,000 fen) and average
+Exactness (docs/qualification-rules.md#exact-numbers): money is carried as **Int64 fen** (1 万元 = 1,000,000 fen) and average
 headcounts as **Int64 units of 1/5,544,000 person** (exact for 2-dp decimals and for any monthly
 average over 1–12 months); every ratio test is a cross-multiplication of integers (Int128 for
 the growth products), so "exactly 5,000 万元" or "exactly 10 %" behave as in the single face.
@@ -34,7 +34,7 @@ hnte_cert_valid                                 Boolean    valid 高企 certific
 incident_c4, incident_h8                        Boolean    incidents in prev+current year / 365 days
 credit_abnormal_operation,                      Boolean    credit lists
 credit_serious_dishonesty
-product_in_prohibited_catalogue,                Boolean    flags of §11 ``flags``
+product_in_prohibited_catalogue,                Boolean    flags of the case's ``flags``
 core_tech_in_supported_fields,
 national_st_award_top3_within_5y,
 has_recognised_provincial_or_ministerial_rd_institution,
@@ -117,7 +117,7 @@ INPUT_SCHEMA: dict[str, Any] = {
 }
 
 
-# --- conversion from a §11 case --------------------------------------------------------------
+# --- conversion from a case --------------------------------------------------------------------
 
 
 def _scaled(value: Fraction | None, scale: int, name: str) -> int | None:
@@ -146,7 +146,7 @@ def facts_to_row(f: dict[str, Any], case_id: Any = None) -> dict[str, Any]:
 
 
 def case_to_row(case: dict[str, Any], *, ruleset: RuleSet | None = None) -> dict[str, Any]:
-    """Convert a §11 case dict into one batch row (same facts as the single face uses)."""
+    """Convert a case dict into one batch row (same facts as the single face uses)."""
     from .facts import day
 
     rs = ruleset or get_ruleset(day(case.get("application_date")))

@@ -1,14 +1,16 @@
-"""Certificate and registration validity (spec §1.7, §2.7, §2.8).
+"""Certificate and registration validity (docs/qualification-rules.md#certificate-validity,
+docs/qualification-rules.md#registration-per-year).
 
 High-tech enterprise certificates are valid for three years from the issue date
-(国科发火〔2016〕32号 第九条).  The engine uses the half-open rule of spec §2.8::
+(国科发火〔2016〕32号 第九条).  The engine uses the half-open rule of
+docs/qualification-rules.md#certificate-validity::
 
     valid_on(t) := issue_date <= t < issue_date + 3 years  and not revoked on or before t
 
 ``issue_date + 3 years`` keeps month and day; an issue date of 29 February maps to
 28 February (the month's last day, 民法典 第二百零三条 convention).
 
-National tech-SME registration numbers are counted **per evaluation year** (spec §1.7,
+National tech-SME registration numbers are counted **per evaluation year** (docs/qualification-rules.md#registration-per-year;
 UNCONFIRMED expiry semantics): a registration for year Y counts for year Y only, unless
 revoked in that year.
 """
@@ -76,7 +78,7 @@ class Certificate:
         return add_years(self.issue_date, self.validity_years)
 
     def valid_on(self, t: date) -> bool:
-        """spec §2.8: ``issue <= t < issue + 3 years`` and not revoked on or before ``t``."""
+        """``issue <= t < issue + 3 years`` and not revoked on or before ``t``."""
         if self.revoked_date is not None and self.revoked_date <= t:
             return False
         return self.issue_date <= t < self.end_exclusive
@@ -87,7 +89,7 @@ class Certificate:
 
 
 def valid_on(cert: Certificate, t: date) -> bool:
-    """Functional form of :meth:`Certificate.valid_on` (spec §2.8)."""
+    """Functional form of :meth:`Certificate.valid_on` (docs/qualification-rules.md#certificate-validity)."""
     return cert.valid_on(t)
 
 
@@ -97,18 +99,19 @@ def expiring_within(cert: Certificate, t: date, months: int) -> bool:
 
 
 def has_valid(certs: Iterable[Certificate], t: date, kind: str = HIGH_TECH_KIND) -> bool:
-    """True when any certificate of ``kind`` is valid on ``t`` (tech-SME direct route §1.5(1))."""
+    """True when any certificate of ``kind`` is valid on ``t`` (tech-SME direct route 1, docs/qualification-rules.md#direct-routes)."""
     return any(c.kind == kind and c.valid_on(t) for c in certs)
 
 
 def stock(certs_by_enterprise: Mapping[str, Iterable[Certificate]], year: int) -> int:
-    """spec §2.8 ``stock(Y)``: enterprises with a certificate valid on Y-12-31."""
+    """``stock(Y)`` enterprises with a certificate valid on Y-12-31."""
     ref = date(year, 12, 31)
     return sum(1 for certs in certs_by_enterprise.values() if has_valid(certs, ref))
 
 
 def recognition_kind(certs: Iterable[Certificate], new_cert: Certificate) -> str:
-    """Classify a certificate issued in year Y (spec §2.8).
+    """Classify a certificate issued in year Y
+    (docs/qualification-rules.md#counting-valid-high-tech-enterprises).
 
     * ``first_time`` – no valid certificate on (Y-1)-12-31 (counts in ``new(Y)``, 新增);
     * ``re_recognised`` – the previous certificate expired in Y (重新认定);
@@ -142,7 +145,7 @@ def new_and_re_recognised(
     return out
 
 
-# --- national tech-SME registration (spec §1.7) -------------------------------------------
+# --- national tech-SME registration (docs/qualification-rules.md#registration-per-year)-------------------------------------
 
 
 @dataclass(frozen=True)

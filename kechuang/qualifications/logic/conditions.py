@@ -1,11 +1,12 @@
-"""Three-valued condition helpers shared by every tier (spec §0.1, §0.3, §11).
+"""Three-valued condition helpers shared by every tier (docs/qualification-rules.md#boundary-words,
+docs/qualification-rules.md#exact-numbers, docs/qualification-rules.md#unknown-is-not-zero).
 
 A condition result is ``True`` (pass), ``False`` (fail) or ``None`` (unknown: the data that
 could decide it is missing).  Combination follows Kleene logic, which is also what Polars
 does with nullable booleans, so the single and batch faces agree by construction.
 
 Comparisons are exact: values are :class:`fractions.Fraction` and thresholds come from the
-rule set as Fractions, so "exactly 10 %" is exactly 10 % (§0.3: never round before comparing).
+rule set as Fractions, so "exactly 10 %" is exactly 10 % (never round before comparing).
 """
 
 from __future__ import annotations
@@ -29,7 +30,7 @@ STATUS = {True: "pass", False: "fail", None: "unknown"}
 
 
 def compare(value: Fraction | int | None, op: str, threshold: Fraction | int) -> bool | None:
-    """Exact comparison per the boundary words of §0.1; unknown value → None."""
+    """Exact comparison per the boundary words (docs/qualification-rules.md#boundary-words); unknown value → None."""
     if value is None:
         return None
     return OPS[op](value, threshold)
@@ -109,7 +110,7 @@ def cond(
 
 
 def tier_status(conditions: list[dict[str, Any]]) -> str:
-    """§11: fail if any condition fails; else unknown if any unknown; else borderline; else pass."""
+    """docs/qualification-rules.md#unknown-is-not-zero: fail if any condition fails; else unknown if any unknown; else borderline; else pass."""
     statuses = {c["status"] for c in conditions}
     for s in ("fail", "unknown", "borderline"):
         if s in statuses:

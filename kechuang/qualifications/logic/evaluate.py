@@ -1,4 +1,5 @@
-"""Single-enterprise face: ``evaluate_case`` (spec §11 input object → §11 output object)."""
+"""Single-enterprise face: ``evaluate_case`` (input object → output object,
+docs/qualification-rules.md#offline-evaluation)."""
 
 from __future__ import annotations
 
@@ -41,7 +42,7 @@ def evaluate_facts(f: dict[str, Any], rs: RuleSet) -> dict[str, dict[str, Any]]:
 
 
 def evaluate_case(case: Mapping[str, Any], *, ruleset: RuleSet | None = None) -> dict[str, Any]:
-    """Evaluate one §11 case (money in 万元, ratios decimals, absent = unknown).
+    """Evaluate one case (money in 万元, ratios decimals, absent = unknown).
 
     Returns ``{"id", "rule_set_version", "tiers": {tier_key: {...}}}``.  Raises ``ValueError``
     for a malformed case.  ``ruleset`` defaults to the one in force on ``application_date``.

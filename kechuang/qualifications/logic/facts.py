@@ -1,11 +1,11 @@
-"""Normalise a §11 case into flat, exact facts shared by the single and batch faces.
+"""Normalise a case into flat, exact facts shared by the single and batch faces.
 
 A *fact* is a plain value: ``Fraction`` for money (万元) and average headcounts, ``int`` for
 headcounts and counts, ``bool`` for flags, ``date`` for dates, and ``None`` for unknown
-(spec §11: an absent field is unknown, never zero).  The batch frame of
+(an absent field is unknown, never zero: docs/qualification-rules.md#unknown-is-not-zero).  The batch frame of
 :mod:`kechuang.qualifications.logic.batch` has one column per fact (money scaled to fen).
 
-Period conventions (spec §0.2, §1.2, §2.2): application/evaluation date ``t``, application
+Period conventions (docs/qualification-rules.md#periods): application/evaluation date ``t``, application
 year ``A = t.year``; tech-SME base year ``A + tsn.base_year_offset`` (default A-1,
 UNCONFIRMED); high-tech years ``Y1..Y3 = A-3..A-1`` (国科发火〔2016〕195号 §三(一)).
 """
@@ -118,7 +118,7 @@ def monthly_average(pairs: Any) -> Fraction | None:
     """Annual monthly average (195号 §三(五)): Σ((start+end)/2) / months.
 
     With 12 pairs this is the official formula; fewer pairs (mid-year opening) divide by the
-    months given (UNCONFIRMED arithmetic, spec §2.5).
+    months given (UNCONFIRMED arithmetic, docs/qualification-rules.md#headcount).
     """
     if pairs is None:
         return None
@@ -244,7 +244,7 @@ def _region_in_zhejiang(case: Mapping[str, Any], flags: Mapping[str, Any]) -> bo
 
 
 def normalise(case: Mapping[str, Any], rs: RuleSet) -> dict[str, Any]:
-    """Turn one §11 case into facts (raises ``ValueError`` on malformed input)."""
+    """Turn one case into facts (raises ``ValueError`` on malformed input)."""
     if not isinstance(case, Mapping):
         raise ValueError("case must be a JSON object")
     t = day(case.get("application_date"))

@@ -1,4 +1,4 @@
-"""Gap ("reachable") analysis, spec §9 step 4 and §11 ``gaps``.
+"""Gap ("reachable") analysis (docs/qualification-rules.md#gaps).
 
 Closed forms (all exact; money gaps are rounded **up** to the whole fen, so applying the gap
 always makes the condition pass — rounding happens only after the comparison logic):
@@ -6,7 +6,7 @@ always makes the condition pass — rounding happens only after the comparison l
 * H5 – extra 高企-scope R&D over the three years at current sales:
   ``band · ΣS − ΣRD`` (国科发火〔2016〕32号 第十一条(五)).
 * H5b – extra domestic R&D ``d`` with ``(D + d)/(R + d) >= 0.60``: ``(0.6R − D)/0.4``.
-* H4 – new S&T staff ``x`` with ``(T + x)/(E + x) >= 0.10``: ``x = (0.10·E − T)/0.9`` (§11).
+* H4 – new S&T staff ``x`` with ``(T + x)/(E + x) >= 0.10``: ``x = (0.10·E − T)/0.9``.
 * H6 – new high-tech income ``h`` with ``(H + h)/(I + h) >= 0.60``: ``(0.6I − H)/0.4``.
 * C5 (tech-SME score < 60 or tech-staff score 0) – the cheapest set of band moves that
   reaches 60 points with a non-zero staff score (115号 第六条(五), 第七条).  "Cheapest" uses the

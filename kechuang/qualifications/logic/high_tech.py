@@ -1,4 +1,4 @@
-"""High-tech enterprise recognition (高新技术企业认定), spec §2.
+"""High-tech enterprise recognition (高新技术企业认定), docs/qualification-rules.md#high-tech-enterprise.
 
 Sources: 《高新技术企业认定管理办法》 国科发火〔2016〕32号 第十一条 (conditions H1–H8) and
 《高新技术企业认定管理工作指引》 国科发火〔2016〕195号 §三 (definitions, headcount method,
@@ -22,7 +22,7 @@ ZERO_DEN = "zero denominator: manual review"
 
 
 def operated_years(f: dict[str, Any]) -> list[int]:
-    """Indices (1..3) of Y1..Y3 the enterprise operated in (spec §2.9 (2)).
+    """Indices (1..3) of Y1..Y3 the enterprise operated in (docs/qualification-rules.md#basic-conditions: sums over the years operated).
 
     Year ``Yi`` counts when the registration year is <= Yi; with an unknown registration date a
     year counts when its sales figure is present.
@@ -72,7 +72,7 @@ def growth(values: list[Fraction | None]) -> tuple[str, Fraction | None]:
     Returns ``("rate", g)``, ``("zero", None)`` (the item scores 0 by rule), or
     ``("unknown", None)``.  Three years: ``½(X2/X1 + X3/X2) − 1``; X1 <= 0 → ``X3/X2 − 1``;
     X2 <= 0 → 0 points.  Two years: ``Xb/Xa − 1`` (UNCONFIRMED); one year: 0 points.
-    Negative year-1/2 values are treated like zero (UNCONFIRMED, spec §2.6.4).
+    Negative year-1/2 values are treated like zero (UNCONFIRMED, docs/qualification-rules.md#growth).
     """
     if len(values) <= 1:
         return "zero", None

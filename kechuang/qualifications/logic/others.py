@@ -1,12 +1,13 @@
-"""Provincial tech-SME, cultivation screen, R&D-institution and unicorn tiers (spec §4–§7).
+"""Provincial tech-SME, cultivation screen, R&D-institution and unicorn tiers
+(docs/qualification-rules.md#zhejiang-tech-sme and the three sections after it).
 
-* ``tech_sme_provincial`` – 浙江省科技型中小企业, 浙科发高〔2016〕88号 (SECONDARY, spec §4).
-* ``cultivation`` – Ningbo/Cixi 高企培育库: **no official criteria were found** (spec §5); the
-  engine applies the spec's recommended *provisional local screen*, every value of which is
+* ``tech_sme_provincial`` – 浙江省科技型中小企业, 浙科发高〔2016〕88号 (SECONDARY, docs/qualification-rules.md#zhejiang-tech-sme).
+* ``cultivation`` – Ningbo/Cixi 高企培育库: **no official criteria were found** (docs/qualification-rules.md#local-cultivation-screen);
+  the engine applies a *provisional local screen*, every value of which is
   UNCONFIRMED configuration (``cult.*``) and flagged 待政策核实.
-* ``rd_institution`` – provincial/Ningbo R&D institutions (spec §6): thresholds UNCONFIRMED or
+* ``rd_institution`` – provincial/Ningbo R&D institutions (docs/qualification-rules.md#rd-institutions): thresholds UNCONFIRMED or
   only third-party → status ``unknown`` with the reason.
-* ``unicorn`` – unicorn/quasi/potential/gazelle (spec §7): thresholds UNCONFIRMED → ``unknown``
+* ``unicorn`` – unicorn/quasi/potential/gazelle (docs/qualification-rules.md#unicorn-tiers): thresholds UNCONFIRMED → ``unknown``
   until the bureau configures ``uni.thresholds``.
 """
 
@@ -97,7 +98,7 @@ def sales_growth_rate(f: dict[str, Any]) -> Fraction | None:
 def evaluate_cultivation(
     f: dict[str, Any], rs: RuleSet, tsn_status: str, h: dict[str, bool | None]
 ) -> dict[str, Any]:
-    """Provisional local screen (spec §5, all thresholds UNCONFIRMED).
+    """Provisional local screen (docs/qualification-rules.md#local-cultivation-screen, all thresholds UNCONFIRMED).
 
     K0 no valid 高企 certificate; K1 national tech-SME passes this year; K2 the non-gap 高企
     conditions H1, H3, H5b, H8 pass; K3 at most ``cult.max_gap_conditions`` of
@@ -132,7 +133,7 @@ def evaluate_cultivation(
             False,
             None,
             "尚未持有有效高新技术企业证书",
-            clause="spec §5 推荐的本地临时筛选（非官方）",
+            clause="本地临时筛选口径（未找到官方认定条件）",
         ),
         cond(
             "K1",
@@ -142,7 +143,7 @@ def evaluate_cultivation(
             "pass",
             None,
             "当年已评价入库国家科技型中小企业",
-            clause="spec §5 推荐的本地临时筛选（非官方）",
+            clause="本地临时筛选口径（未找到官方认定条件）",
         ),
         cond(
             "K2",
@@ -152,7 +153,7 @@ def evaluate_cultivation(
             True,
             None,
             "高企基本条件 H1、H3、H5b、H8 均满足",
-            clause="spec §5 推荐的本地临时筛选（非官方）",
+            clause="本地临时筛选口径（未找到官方认定条件）",
         ),
         cond("K3", k3, n_fail, "<=", max_gaps, it["cult.max_gap_conditions"]),
         cond(
@@ -190,7 +191,7 @@ UNICORN_LEVELS = ("potential", "quasi", "unicorn", "gazelle")
 
 
 def evaluate_rd_institution(f: dict[str, Any], rs: RuleSet) -> dict[str, Any]:
-    """R&D-institution tiers (spec §6): thresholds not confirmed → ``unknown`` with the reason."""
+    """R&D-institution tiers (docs/qualification-rules.md#rd-institutions): thresholds not confirmed → ``unknown`` with the reason."""
     levels = {}
     for level, key in RD_INSTITUTION_LEVELS.items():
         item = rs[key]
@@ -201,7 +202,7 @@ def evaluate_rd_institution(f: dict[str, Any], rs: RuleSet) -> dict[str, Any]:
         }
     return {
         "status": "unknown",
-        "reason": "R&D institution criteria are UNCONFIRMED/SECONDARY (spec §6.1–6.3); not evaluated",
+        "reason": "R&D institution criteria are UNCONFIRMED/SECONDARY (no official criteria read); not evaluated",
         "levels": levels,
         "conditions": [],
         "gaps": [],
@@ -211,12 +212,12 @@ def evaluate_rd_institution(f: dict[str, Any], rs: RuleSet) -> dict[str, Any]:
 
 
 def evaluate_unicorn(f: dict[str, Any], rs: RuleSet) -> dict[str, Any]:
-    """Unicorn-type tiers (spec §7): ``unknown`` while ``uni.thresholds`` are not configured."""
+    """Unicorn-type tiers (docs/qualification-rules.md#unicorn-tiers): ``unknown`` while ``uni.thresholds`` are not configured."""
     item = rs["uni.thresholds"]
     levels = {
         lv: {
             "status": "unknown",
-            "reason": "threshold not configured (UNCONFIRMED, spec §7)",
+            "reason": "threshold not configured (UNCONFIRMED)",
             "label_zh": "门槛未核实（待政策核实）",
         }
         for lv in UNICORN_LEVELS
@@ -224,7 +225,7 @@ def evaluate_unicorn(f: dict[str, Any], rs: RuleSet) -> dict[str, Any]:
     }
     return {
         "status": "unknown",
-        "reason": "unicorn/quasi/potential/gazelle thresholds are UNCONFIRMED (spec §7)",
+        "reason": "unicorn/quasi/potential/gazelle thresholds are UNCONFIRMED (no local standard found)",
         "levels": levels,
         "conditions": [],
         "gaps": [],

@@ -1,4 +1,4 @@
-"""National technology-based SME evaluation (国家科技型中小企业评价), spec §1.
+"""National technology-based SME evaluation (国家科技型中小企业评价), docs/qualification-rules.md#national-tech-sme.
 
 Source: 《科技型中小企业评价办法》 国科发政〔2017〕115号 (MOST, MOF, SAT) — 第六条 entry
 conditions, 第七条 scoring table, 第八条 direct qualification.  The 2022 revision
@@ -37,7 +37,7 @@ def _ratio_interval(rd, den, bands) -> tuple[int, int] | None:
     if rd is None or den is None:
         return 0, 50
     if den == 0:
-        return None  # undefined: this ratio is not used (115号 第七条(二), spec §1.4)
+        return None  # undefined: this ratio is not used (115号 第七条(二))
     p = band_points(rd / den, bands)
     return p, p
 
@@ -68,7 +68,7 @@ def ip_interval(f: dict[str, Any], rs: RuleSet) -> tuple[int, int]:
 
 
 def evaluate_tech_sme_national(f: dict[str, Any], rs: RuleSet) -> dict[str, Any]:
-    """Tier ``tech_sme_national``: C1–C4 and (a §1.5 direct route or C5 scoring)."""
+    """Tier ``tech_sme_national``: C1–C4 and (a 第八条 direct route or C5 scoring)."""
     e, t = f["base_employees_total"], f["base_tech_staff"]
     sales, assets = f["base_sales_revenue"], f["base_total_assets"]
     c1 = f["is_resident_enterprise"]

@@ -85,7 +85,7 @@ CASE_17: dict[str, Any] = {
 
 
 def case17(**changes: Any) -> dict[str, Any]:
-    """A deep copy of the §11 case-17 with top-level keys replaced."""
+    """A deep copy of case-17 (docs/qualification-rules.md#offline-evaluation) with top-level keys replaced."""
     case = copy.deepcopy(CASE_17)
     case.update(changes)
     return case
@@ -104,7 +104,7 @@ def tsme_case(
     year=2025,
     **extra,
 ) -> dict[str, Any]:
-    """The §1.9 worked example (base year 2025, evaluated 2026-03-01), with overrides."""
+    """The worked example of docs/qualification-rules.md#tech-sme-worked-example (base year 2025, evaluated 2026-03-01), with overrides."""
     ip = [{"kind": "invention_patent"}] * class1 + [{"kind": "utility_model"}] * class2
     case = {
         "id": "tsme",
@@ -179,7 +179,7 @@ def _maybe(r: random.Random, value: Any, p_missing: float = 0.08) -> Any:
 
 
 def random_case(r: random.Random, idx: int = 0) -> dict[str, Any]:
-    """A random §11 case; every value is exact to the fen so both faces can represent it."""
+    """A random case; every value is exact to the fen so both faces can represent it."""
     app_year = r.choice([2024, 2025, 2026])
     app = f"{app_year}-{r.randint(1, 12):02d}-{r.randint(1, 28):02d}"
     reg_year = r.choice([app_year - 8, app_year - 3, app_year - 2, app_year - 1, app_year])

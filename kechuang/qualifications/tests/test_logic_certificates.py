@@ -1,4 +1,5 @@
-"""Certificate validity (spec §2.7–2.8) and tech-SME registration per year (spec §1.7)."""
+"""Certificate validity (docs/qualification-rules.md#certificate-validity) and tech-SME
+registration per year (docs/qualification-rules.md#registration-per-year)."""
 
 from __future__ import annotations
 

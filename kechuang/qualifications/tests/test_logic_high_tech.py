@@ -1,4 +1,4 @@
-"""High-tech enterprise rules (spec §2): case-17, band edges, short histories, IP once, growth."""
+"""High-tech enterprise rules (docs/qualification-rules.md#high-tech-enterprise): case-17, band edges, short histories, IP once, growth."""
 
 from __future__ import annotations
 
@@ -99,7 +99,7 @@ def test_h4_gap_formula():
 
 
 def test_h4_monthly_average_method():
-    # spec §2.10: 40 start Jan–Jun, 44 Jul–Dec; month-end 40 Jan–May, 44 Jun–Dec → 42.17
+    # docs/qualification-rules.md#high-tech-worked-example: 40 start Jan–Jun, 44 Jul–Dec; month-end 40 Jan–May, 44 Jun–Dec → 42.17
     staff = [[40, 40]] * 5 + [[40, 44]] + [[44, 44]] * 6
     tech = [[5, 5]] * 5 + [[5, 6]] + [[6, 6]] * 6
     c = case17()

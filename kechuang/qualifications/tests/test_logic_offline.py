@@ -1,4 +1,4 @@
-"""Offline JSONL interface (spec §11)."""
+"""Offline JSONL interface (docs/qualification-rules.md#offline-evaluation)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""National tech-SME rules (spec §1): worked example, band edges, direct routes, gaps."""
+"""National tech-SME rules (docs/qualification-rules.md#national-tech-sme): worked example, band edges, direct routes, gaps."""
 
 from __future__ import annotations
 
@@ -71,7 +71,7 @@ def test_rd_sales_bands(rd, sales, points):
     [(30, 100, 50), (25, 100, 40), (20, 100, 30), (15, 100, 20), (10, 100, 10), (9.99, 100, 0)],
 )
 def test_rd_cost_bands_with_zero_sales(rd, cost, points):
-    """sales == 0 → b1 undefined, b2 only (spec §1.4)."""
+    """sales == 0 → b1 undefined, b2 only (docs/qualification-rules.md#scoring)."""
     assert tsn(tsme_case(rd=rd, sales=0, cost=cost))["subscores"]["rd"] == points
 
 

@@ -101,6 +101,6 @@ def test_every_page_is_in_chinese_without_code_identifiers(pages):
 
 def test_the_scan_catches_developer_text():
     for sample in ["tech_staff 20", "direct:high_tech_certificate", "pass == pass",
-                   "import:generator", "employees_avg = 10", "spec §5", "UNCONFIRMED",
+                   "import:generator", "employees_avg = 10", "spec \u00a75", "UNCONFIRMED",
                    '{"a": 1}', "缺少数据：H7"]:  # fmt: skip
         assert problems(sample), sample

@@ -1,12 +1,12 @@
 """The Word file, laid out as a Chinese official document (GB/T 9704-2012 党政机关公文格式).
 
-- A4; type area 156 × 225 mm: top margin 37 mm, left 28 mm, right 26 mm, bottom 35 mm (§5.2.1);
+- A4; type area 156 × 225 mm: top margin 37 mm, left 28 mm, right 26 mm, bottom 35 mm (GB/T 9704 §5.2.1);
 - body 3号仿宋_GB2312 (16 pt), 22 lines of 28 characters (§5.2.2): a document grid of lines and
   characters (line pitch 28.95 pt, character pitch 156 mm ÷ 28) and exact 28.95 pt line spacing;
 - title 2号方正小标宋简体 (22 pt), centred (§7.2.3);
 - level-1 headings 黑体 "一、", level-2 楷体_GB2312 "（一）" (§7.3.3), indented two characters;
 - page numbers 4号 (14 pt) 宋体 Arabic numerals with an em dash each side, "— 1 —", centred in the
-  footer, about 7 mm below the type area (§7.5).
+  footer, about 7 mm below the type area (GB/T 9704 §7.5).
 
 East Asian font names go into w:rFonts/@w:eastAsia (python-docx's `font.name` only sets the
 Latin slots), and the theme-font attributes of the built-in styles are removed, since Word

@@ -1,5 +1,5 @@
 """The demo region's 2024 annual report: every seed figure the platform covers appears in it,
-computed (demo-region.md); the Word file follows GB/T 9704-2012; the PDF has a sensible page
+computed (docs/demo.md#seed-figures); the Word file follows GB/T 9704-2012; the PDF has a sensible page
 count; the workbook holds the statistical tables; the appendix lists every figure with a link
 that opens the records behind it."""
 

@@ -6,7 +6,7 @@ tax saved = additional deduction × CIT rate (25 %, or 15 % for a valid high-tec
 
 The 100 % extra-deduction rate for all eligible enterprises from 1 January 2023 follows
 财政部 税务总局公告2023年第7号 — title seen, rate from general knowledge: UNCONFIRMED
-(qualification-rules.md §3.1). Rates are configuration, not code: the Django side merges
+(docs/rnd.md#tax-at-stake). Rates are configuration, not code: the Django side merges
 `settings.KECHUANG_RND_TAX_RATES` over DEFAULT_RATES.
 """
 
