@@ -31,6 +31,7 @@ test: system-deps install
 	$(BIN)/ruff check .
 	DJANGO_SETTINGS_MODULE=config.settings.test $(BIN)/python manage.py check
 	DJANGO_SETTINGS_MODULE=config.settings.test $(BIN)/python manage.py makemigrations --check --dry-run
+	$(BIN)/mypy
 	$(BIN)/pytest -q -n $(TEST_WORKERS) --dist loadgroup
 
 lint: install

@@ -88,6 +88,7 @@ _EVERYONE = {
     EXPERT: NONE,
     UNIVERSITY: NONE,
     AGENCY: DELEGATED,
+    Role.PLATFORM_OPERATOR: NONE,  # a platform operator's records are its platform's
 }
 
 POLICY: dict[str, dict[Role, ScopeKind]] = {
@@ -210,6 +211,12 @@ POLICY: dict[str, dict[Role, ScopeKind]] = {
     "records.write": {**_BUREAU, ENTERPRISE: OWN},
     "api.evaluate": {**_BUREAU, ENTERPRISE: OWN},
     "api.rnd_aggregates": _READ_ALL,  # the whole region's figures only
+    # Innovation platforms (kechuang/platforms): bureau staff keep the registry, run the
+    # reporting round, evaluate and publish; a town officer reads its town's platforms; a
+    # platform operator sees only its own platform and fills its yearly report.
+    "platforms.view": {**_BUREAU_TOWN, Role.PLATFORM_OPERATOR: OWN},
+    "platforms.manage": _BUREAU,
+    "platforms.report": {**_BUREAU, Role.PLATFORM_OPERATOR: OWN},
     # Programmes (kechuang/programmes): the enterprise applies and reports, bureau staff run
     # the formal check, review, decisions and funding, experts score their declared seats, the
     # town follows its enterprises, the leader reads the portfolio's aggregates.

@@ -163,7 +163,7 @@ def table_workbook(table, *, title: str, sample: int = 500) -> bytes:
     columns = [c for c in table.columns if c.visible]
     headers = [str(c.header) for c in columns]
     widths = [_display_width(h) for h in headers]
-    rows = []
+    rows: list[list] = []
     for row in table.rows:
         values = []
         for i, column in enumerate(columns):

@@ -8,6 +8,7 @@ register a handler in their AppConfig.ready().
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from functools import partial
 
 from django.db import transaction
 
@@ -27,5 +28,6 @@ def data_changed(*, years: Iterable[int] | None = None) -> None:
         years = {int(y) for y in years if y is not None}
         if not years:
             return
+    changed: set[int] | None = years if years is None else set(years)
     for handler in DATA_CHANGED_HANDLERS:
-        transaction.on_commit(lambda h=handler: h(years))
+        transaction.on_commit(partial(handler, changed))

@@ -8,6 +8,7 @@ enterprise, and `get_object_for_user()` answers 404 for rows outside the scope.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import cast
 
 from django.http import Http404
 
@@ -22,7 +23,8 @@ def user_role(user) -> Role | None:
         return None
     cached = getattr(user, "_kechuang_role", False)
     if cached is not False:
-        return cached
+        return cast("Role | None", cached)
+    role: Role | None
     if user.is_superuser:
         role = Role.BUREAU_ADMIN
     else:

@@ -95,7 +95,7 @@ SAMPLE_CASE: dict[str, Any] = {
 # ------------------------------------------------------------------ rule sets
 
 
-def ruleset_seed_after_migrate(sender=None, using: str = "default", **kwargs: Any) -> None:
+def ruleset_seed_after_migrate(sender: Any = None, using: str = "default", **kwargs: Any) -> None:
     """``post_migrate`` receiver: the shipped rule sets exist after every ``migrate`` (and after
     a test database is flushed), so reading them never writes."""
     if RuleSet._meta.db_table in connections[using].introspection.table_names():
@@ -161,7 +161,7 @@ def _non_negative(value: Any) -> bool:
     return True
 
 
-def ruleset_update(*, rule_set: RuleSet, user, changes: dict[str, dict[str, Any]]) -> RuleSet:
+def ruleset_update(*, rule_set: RuleSet, user: Any, changes: dict[str, dict[str, Any]]) -> RuleSet:
     """Change item values/statuses of ``rule_set`` (bureau admin only), with history.
 
     ``changes`` maps item key → ``{"value": ..., "status": ...}`` (either may be absent).
@@ -216,12 +216,12 @@ def ruleset_update(*, rule_set: RuleSet, user, changes: dict[str, dict[str, Any]
         rule_set.data = data
         rule_set.revision += 1
         rule_set.updated_by = user
-        rule_set._history_user = user
+        rule_set._history_user = user  # type: ignore[attr-defined]  # simple-history's hook
         rule_set.save()
     return rule_set
 
 
-def _parse_checked(data: dict):
+def _parse_checked(data: dict) -> Any:
     from .logic.rulesets import _parse
 
     return _parse(data)
@@ -235,7 +235,7 @@ def _ceil2(value: float | Fraction) -> Decimal:
 
 
 def results_from_batch(
-    out: pl.DataFrame, *, run: AssessmentRun, held: dict[str, set[int]], ruleset
+    out: pl.DataFrame, *, run: AssessmentRun, held: dict[str, set[int]], ruleset: Any
 ) -> list[AssessmentResult]:
     """Turn the batch output into unsaved result rows (one per enterprise and stored tier)."""
     w = ruleset.v("gap.cost_weights")
@@ -419,7 +419,7 @@ def _summary(out: pl.DataFrame) -> dict[str, dict[str, int]]:
 
 
 def assessment_run_create(
-    *, year: int, user=None, evaluation_date: dt.date | None = None
+    *, year: int, user: Any = None, evaluation_date: dt.date | None = None
 ) -> AssessmentRun:
     """Assess every enterprise for ``year`` and store the results (one transaction).
 

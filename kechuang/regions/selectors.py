@@ -1,6 +1,7 @@
 """Reads of regions and towns."""
 
 from django.conf import settings
+from django.db.models import QuerySet
 
 from .models import Region, RegionKind, Town
 
@@ -15,6 +16,6 @@ def home_region() -> Region | None:
     )
 
 
-def home_towns():
+def home_towns() -> QuerySet[Town]:
     """Towns/streets of the home region, in display order."""
     return Town.objects.filter(region__kind=RegionKind.HOME).order_by("sort_order", "code")

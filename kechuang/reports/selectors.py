@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db.models import Max
+from django.db.models import Max, QuerySet
 from django.utils import timezone
 
 from .models import Report, ReportParagraph
@@ -13,7 +13,7 @@ from .models import Report, ReportParagraph
 __all__ = ["report_list", "latest_report", "paragraph_texts", "data_as_of"]
 
 
-def report_list(*, limit: int = 50):
+def report_list(*, limit: int = 50) -> QuerySet[Report]:
     """Stored reports, newest first, without their file content (one query)."""
     return Report.objects.defer("content").select_related("generated_by__profile")[:limit]
 
