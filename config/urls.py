@@ -10,6 +10,7 @@ urlpatterns = [
     path("accounts/", include("kechuang.accounts.urls")),
     path("enterprises/", include("kechuang.enterprises.urls")),
     path("institutions/", include("kechuang.platforms.urls")),
+    path("platforms/", include("kechuang.platforms.platform_urls")),
     path("imports/", include("kechuang.imports.urls")),
     path("qualifications/", include("kechuang.qualifications.urls")),
     path("rnd/", include("kechuang.rnd.urls")),

@@ -15,6 +15,7 @@ class Role(models.TextChoices):
     EXPERT = "expert", _("Expert")
     UNIVERSITY = "university", _("University / institute")
     AGENCY = "agency", _("Service agency")
+    PLATFORM_OPERATOR = "platform_operator", _("Platform operator")
 
 
 # Roles that see and work on every enterprise record.

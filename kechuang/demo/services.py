@@ -56,6 +56,7 @@ DEMO_EXTENSIONS: list[str] = [
     "kechuang.qualifications.demo.qualifications_demo",
     "kechuang.campaigns.demo.campaigns_demo",
     "kechuang.indicators.demo.indicators_demo",
+    "kechuang.platforms.demo.platforms_demo",  # after the experts step (partner universities)
     "kechuang.cooperation.demo.cooperation_demo",  # after campaigns (visits) and experts
 ]
 
@@ -71,6 +72,7 @@ DEMO_USERS = [
     ("expert", Role.EXPERT, "评审专家"),
     ("university", Role.UNIVERSITY, "高校院所"),
     ("agency", Role.AGENCY, "服务机构"),
+    ("operator", Role.PLATFORM_OPERATOR, "孵化器运营方"),
 ]
 
 

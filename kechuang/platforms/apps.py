@@ -25,3 +25,17 @@ class PlatformsConfig(AppConfig):
         from .selectors import institution_figures
 
         register_figures(institution_figures, *INSTITUTION_FIGURES, scoped=True)
+
+        # Innovation platforms (docs/platforms.md): their tables feed the memo, their figures
+        # the catalogue, their pages the navigation.
+        from kechuang.core.access import NAVIGATION
+
+        from .models import Platform, PlatformEvent, ThreeReturns
+        from .platform_figures import PLATFORM_FIGURES
+        from .platform_selectors import platform_figures
+
+        register_source_models(Platform, PlatformEvent, ThreeReturns)
+        register_figures(platform_figures, *PLATFORM_FIGURES, scoped=True)
+        entry = ("platform_pages:platform_list", _("Platforms"), "platforms.view")
+        if entry not in NAVIGATION:
+            NAVIGATION.insert(4, entry)
