@@ -2,8 +2,7 @@
 
 Target sets: a campaign's saved filter is resolved by `campaign_targets` through
 `TARGET_RESOLVERS` (kind → function returning an Enterprise queryset). The zero-R&D kind uses
-`kechuang.rnd.selectors.zero_rd_enterprises` when that app provides it, and the local SQL
-definition below until then.
+`kechuang.rnd.selectors.zero_rd_enterprises`, the one definition of the list.
 """
 
 from __future__ import annotations
@@ -17,8 +16,8 @@ from django.db.models.functions import Coalesce, NullIf
 
 from kechuang.core.permissions import Scope, user_role
 from kechuang.core.roles import READ_ALL_ROLES, STAFF_ROLES, Role
-from kechuang.enterprises.choices import QualificationKind, QualificationStatus
-from kechuang.enterprises.models import AnnualFigure, Enterprise, Qualification
+from kechuang.enterprises.models import AnnualFigure, Enterprise
+from kechuang.rnd.selectors import zero_rd_enterprises
 
 from .choices import CampaignKind, SubmissionStatus, TaskState
 from .logic.workflow import due_month
@@ -121,53 +120,10 @@ def above_scale_targets(spec: dict, user) -> QuerySet[Enterprise]:
     return _common_filters(qs, spec)
 
 
-def zero_rd_targets_local(spec: dict, user) -> QuerySet[Enterprise]:
-    """Above-scale industrial enterprises of spec["year"] whose statistical R&D expense is empty
-    or zero. With contradiction_only: only those that also held a valid high-tech enterprise
-    certificate on 31 December of the year, or filed as a national tech SME that year."""
-    year = spec["year"]
-    zero = _above_scale(year).filter(Q(rd_expense_stat__isnull=True) | Q(rd_expense_stat=0))
-    qs = Enterprise.objects.for_user(user).filter(Exists(zero))
-    if spec.get("contradiction_only"):
-        end = dt.date(year, 12, 31)
-        high_tech = Qualification.objects.filter(
-            enterprise=OuterRef("pk"), kind=QualificationKind.HIGH_TECH
-        ).valid_on(end)
-        tech_sme = Qualification.objects.filter(
-            Q(status=QualificationStatus.ACTIVE) | Q(revoked_date__gt=end),
-            enterprise=OuterRef("pk"),
-            kind=QualificationKind.NATIONAL_TECH_SME,
-            year=year,
-        )
-        qs = qs.filter(Exists(high_tech) | Exists(tech_sme))
-    return _common_filters(qs, spec)
-
-
-def _rnd_zero_rd() -> Callable | None:
-    try:
-        from kechuang.rnd.selectors import zero_rd_enterprises
-    except ImportError:
-        return None
-    return zero_rd_enterprises
-
-
 def zero_rd_targets(spec: dict, user) -> QuerySet[Enterprise]:
-    """The zero-R&D list of the R&D app when it exists (one definition for the list and the
-    campaign), else the local definition."""
-    external = _rnd_zero_rd()
-    if external is None:
-        return zero_rd_targets_local(spec, user)
-    result = external(spec, user)
-    if isinstance(result, QuerySet):
-        if result.model is Enterprise:
-            # Already scoped to the user by the R&D app: use it as is (wrapping it in
-            # pk__in=(subquery) gives PostgreSQL a needlessly hard plan).
-            return result
-        else:
-            ids = result.values("enterprise_id")
-    else:  # an iterable of enterprises or ids
-        ids = [getattr(r, "pk", r) for r in result]
-    return Enterprise.objects.for_user(user).filter(pk__in=ids)
+    """The zero-R&D list of the R&D app, scoped to the user (one definition for the list and the
+    campaign: docs/rnd.md#zero-rd-lists)."""
+    return zero_rd_enterprises(spec, user)
 
 
 TARGET_RESOLVERS: dict[str, Callable[[dict, object], QuerySet]] = {

@@ -24,6 +24,8 @@ from kechuang.regions.models import Region
 
 from .logic.peers import place_home
 from .models import (
+    IndexNode,
+    IndexRun,
     Indicator,
     IndicatorSet,
     IndicatorSetMember,
@@ -99,6 +101,29 @@ SETS = [
       ("tech_contract_turnover", 10, "45"), ("above_scale_with_rd_share", 10, "80"),
       ("rd_institutions_per_above_scale", 10, "80"), ("tech_sme_national_filed", 10, "1000")]),
 ]  # fmt: skip
+
+# The trees of the two provincial indices (docs/indicators.md#tree): set → [(node, name zh,
+# name en, members)]. The achievement-transformation index has four sub-indices (innovation
+# R&D, outputs, transactions, transformation performance; base year 2020); which indicators
+# and weights each holds is not published, so the grouping is configuration marked
+# 待政策核实 (pending policy verification). A node's weight is the sum of its members' weights,
+# so the tree's effective weights equal the flat set's and its ranks are the flat set's.
+TREES = {
+    "innovation": [
+        ("inputs", "创新投入", "Innovation inputs", ["rd_intensity", "fiscal_st_share"]),
+        ("actors", "创新主体", "Innovation actors",
+         ["above_scale_with_rd_share", "high_tech_valid", "rd_institutions_per_above_scale"]),
+        ("outputs", "创新产出", "Innovation outputs",
+         ["invention_patents_per_10k", "high_tech_industry_share"]),
+    ],
+    "transformation": [
+        ("innovation_rd", "创新研发", "Innovation R&D", ["high_tech_recognised"]),
+        ("outputs", "成果产出", "Outputs", ["tech_sme_national_filed"]),
+        ("transactions", "成果交易", "Transactions",
+         ["tech_contract_turnover", "patents_transferred"]),
+        ("performance", "转化绩效", "Transformation performance", ["incubated_enterprises"]),
+    ],
+}  # fmt: skip
 
 # The home region's reported figures in 2024 and their yearly growth factor (synthetic).
 HOME_REPORTED_2024 = {
@@ -197,6 +222,37 @@ def catalogue_ensure() -> None:
             )
 
 
+def trees_ensure() -> None:
+    """The sub-indices of the provincial indices and their members (idempotent, a few rows)."""
+    weights = {code: {ind: w for ind, w, _b in members} for code, *_x, members in SETS}
+    for set_code, nodes in TREES.items():
+        s = IndicatorSet.objects.filter(code=set_code).first()
+        if s is None:
+            continue
+        for k, (code, zh, en, members) in enumerate(nodes):
+            node, _created = IndexNode.objects.update_or_create(
+                indicator_set=s, code=code,
+                defaults=dict(name_zh=zh, name_en=en, sort_order=k, is_pending_policy=True,
+                              weight=sum(weights[set_code][m] for m in members) / 100),
+            )  # fmt: skip
+            stale = IndicatorSetMember.objects.filter(
+                indicator_set=s, indicator__code__in=members
+            ).exclude(node=node)
+            for member in stale:
+                member.node = node
+                member.save(update_fields=["node"])  # with its history row
+
+
+def runs_ensure() -> None:
+    """Store the latest year's result of each ranked set once (the pillars page shows it)."""
+    from .index import compute_run
+
+    for s in IndicatorSet.objects.filter(is_ranked=True):
+        year = DEMO_YEARS[-1]
+        if not IndexRun.objects.filter(indicator_set=s, year=year).exists():
+            compute_run(s, year)
+
+
 @transaction.atomic
 def targets_ensure() -> None:
     by_code = {i.code: i for i in Indicator.objects.all()}
@@ -290,7 +346,7 @@ def values_ensure() -> int:
     }
     to_create, to_update = [], []
     for (code, region_id, year), value in sorted(values.items()):
-        decimal = Decimal(repr(value)).quantize(Decimal("0.0001"))
+        decimal = round(float(value), 4)  # the generator's own precision (values are exact)
         current = existing.get((ids[code], region_id, year))
         if current is None:
             to_create.append(
@@ -313,5 +369,7 @@ def values_ensure() -> int:
 def indicators_demo(*, generated: bool) -> None:
     """DEMO_EXTENSIONS entry: catalogue, sets, targets and values (idempotent)."""
     catalogue_ensure()
+    trees_ensure()
     targets_ensure()
     values_ensure()
+    runs_ensure()

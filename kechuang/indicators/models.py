@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import get_language
@@ -23,6 +24,9 @@ __all__ = [
     "IndicatorSetMember",
     "IndicatorValue",
     "Target",
+    "IndexNode",
+    "IndexRun",
+    "IndexScore",
 ]
 
 
@@ -104,6 +108,13 @@ class Indicator(_Named):
         blank=True,
         help_text=_("E.g. 100 for a percentage; empty for no upper bound."),
     )
+    min_value = models.FloatField(
+        _("smallest valid value"),
+        null=True,
+        blank=True,
+        default=0.0,
+        help_text=_("E.g. 0 for a count; empty when negative values are valid (GDP growth)."),
+    )
     sort_order = models.PositiveSmallIntegerField(_("order"), default=0)
     history = HistoricalRecords()
 
@@ -140,6 +151,14 @@ class IndicatorSet(_Named):
         _("ranked among peer regions"), default=True, help_text=_("Shown on the leadership view.")
     )
     is_demo_configuration = models.BooleanField(_("demo configuration"), default=False)
+    methodology = models.JSONField(
+        _("methodology"),
+        default=dict,
+        blank=True,
+        help_text=_("The steps of the index; empty: the normalisation and aggregation "
+                    "above, no data preparation."),
+    )  # fmt: skip
+    methodology_version = models.PositiveIntegerField(_("methodology version"), default=1)
     sort_order = models.PositiveSmallIntegerField(_("order"), default=0)
     indicators = models.ManyToManyField(
         Indicator, through="IndicatorSetMember", related_name="sets", verbose_name=_("indicators")
@@ -172,6 +191,15 @@ class IndicatorSetMember(models.Model):
         null=True,
         blank=True,
         help_text=_("The reference value for distance-to-target normalisation, in the unit."),
+    )
+    node = models.ForeignKey(
+        "IndexNode",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="members",
+        verbose_name=_("pillar / sub-index"),
+        help_text=_("The aggregate the indicator belongs to; empty: directly under the index."),
     )
     sort_order = models.PositiveSmallIntegerField(_("order"), default=0)
     history = HistoricalRecords()
@@ -213,7 +241,9 @@ class IndicatorValue(ProvenanceMixin):
         verbose_name=_("region"),
     )
     year = models.PositiveSmallIntegerField(_("year"))
-    value = models.DecimalField(_("value"), max_digits=20, decimal_places=4)
+    # float64 (double precision), stored exactly as given: ratios keep every digit and values
+    # below 0.00005 stay non-zero (docs/indicators.md#storage)
+    value = models.FloatField(_("value"))
     history = HistoricalRecords()
 
     class Meta:
@@ -271,3 +301,111 @@ class Target(models.Model):
 
     def __str__(self) -> str:
         return f"{self.indicator} {self.year} ≥ {self.value}"
+
+
+# ------------------------------------------------------------------ index tree and runs
+
+
+class IndexNode(_Named):
+    """An aggregate of a set's tree: a pillar, a sub-index, … (docs/indicators.md#tree). Its
+    weight is relative to its siblings; a node without parent sits directly under the index."""
+
+    indicator_set = models.ForeignKey(
+        IndicatorSet, on_delete=models.CASCADE, related_name="nodes", verbose_name=_("set")
+    )
+    code = models.SlugField(_("code"), max_length=64)
+    parent = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="children",
+        verbose_name=_("parent"),
+    )
+    weight = models.FloatField(_("weight"), default=1.0)
+    is_pending_policy = models.BooleanField(
+        _("pending policy verification"),
+        default=False,
+        help_text=_("Composition and weights not published: configuration to be verified."),
+    )
+    sort_order = models.PositiveSmallIntegerField(_("order"), default=0)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["sort_order", "id"]
+        verbose_name = _("index node")
+        verbose_name_plural = _("index nodes")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["indicator_set", "code"],
+                name="%(app_label)s_%(class)s_unique_set_code",
+                violation_error_message=_("This code is already used in the set."),
+            ),
+            models.CheckConstraint(
+                condition=models.Q(weight__gte=0),
+                name="%(app_label)s_%(class)s_weight_not_negative",
+                violation_error_message=_("A weight must not be negative."),
+            ),
+        ]
+
+
+class IndexRun(models.Model):
+    """One computation of a set's index for a year, with the methodology it ran (copied, so a
+    later edit of the set does not change what this result means) and every stage's flags."""
+
+    indicator_set = models.ForeignKey(
+        IndicatorSet, on_delete=models.CASCADE, related_name="runs", verbose_name=_("set")
+    )
+    year = models.PositiveSmallIntegerField(_("year"))
+    methodology = models.JSONField(_("methodology"))
+    methodology_version = models.PositiveIntegerField(_("methodology version"))
+    fingerprint = models.CharField(_("methodology fingerprint"), max_length=16)
+    tree = models.JSONField(_("tree"))
+    stages = models.JSONField(_("stages"), default=dict)
+    units = models.PositiveIntegerField(_("regions ranked"), default=0)
+    precision_rank_changes = models.PositiveIntegerField(
+        _("ranks changed by rounding to the shown decimals"), default=0
+    )
+    computed_at = models.DateTimeField(_("computed at"), auto_now_add=True)
+    computed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("computed by"),
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-computed_at", "-id"]
+        verbose_name = _("index computation")
+        verbose_name_plural = _("index computations")
+        indexes = [models.Index(fields=["indicator_set", "year"])]
+
+    def __str__(self) -> str:
+        return f"{self.indicator_set.code} {self.year} v{self.methodology_version}"
+
+
+class IndexScore(models.Model):
+    """A region's score and rank on one node (pillar, sub-index, index) of a run."""
+
+    run = models.ForeignKey(
+        IndexRun, on_delete=models.CASCADE, related_name="scores", verbose_name=_("run")
+    )
+    region = models.ForeignKey(
+        "regions.Region", on_delete=models.CASCADE, related_name="+", verbose_name=_("region")
+    )
+    node = models.CharField(_("node"), max_length=64)
+    score = models.FloatField(_("score"), null=True)
+    rank = models.PositiveIntegerField(_("rank"), null=True)
+
+    class Meta:
+        ordering = ["run", "node", "rank"]
+        verbose_name = _("index score")
+        verbose_name_plural = _("index scores")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["run", "region", "node"], name="%(app_label)s_%(class)s_unique_run_node"
+            )
+        ]

@@ -10,7 +10,6 @@ spreadsheet row number, in the user's language, and nothing is written if any ro
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from decimal import Decimal
 from pathlib import Path
 
 import polars as pl
@@ -58,7 +57,9 @@ PEER_VALUES = EntitySchema(
             min_value=FIRST_REPORTING_YEAR,
             max_value=LAST_REPORTING_YEAR,
         ),
-        Column("value", "数值", "decimal", required=True, min_value=0, note="按指标单位填写"),
+        Column(
+            "value", "数值", "decimal", required=True, note="按指标单位填写，取值范围见指标目录"
+        ),
     ),
 )
 
@@ -112,6 +113,22 @@ def _raw_frame(path) -> tuple[pl.DataFrame | None, list[dict]]:
 
 def _validate(raw: pl.DataFrame) -> tuple[pl.DataFrame, list[dict]]:
     typed, cell_errors = parse_sheet(raw, column_specs(PEER_VALUES), key=PEER_VALUES.key)
+    # The import framework rounds decimal cells to 2 places; indicator values keep every digit
+    # the workbook carries (docs/indicators.md#storage), so the value is read again from its text.
+    exact = raw.select(
+        ROW,
+        pl.col("value")
+        .str.replace_all(",", "")
+        .str.replace_all("，", "")
+        .str.strip_chars()
+        .cast(pl.Float64, strict=False)
+        .alias("_exact"),
+    )
+    typed = (
+        typed.join(exact, on=ROW, how="left")
+        .with_columns(pl.coalesce("_exact", "value").alias("value"))
+        .drop("_exact")
+    )
     errors = [
         _error(e.row, e.column, e.value, error_message(e.message_id, e.params)) for e in cell_errors
     ]
@@ -135,6 +152,14 @@ def _validate(raw: pl.DataFrame) -> tuple[pl.DataFrame, list[dict]]:
                     _("No indicator with this code in the catalogue."),
                 )
             )
+        # the valid range is the indicator's own (docs/indicators.md#storage): a count is never
+        # negative, a growth rate may be
+        if indicator is not None and indicator.min_value is not None and value is not None:
+            if value < indicator.min_value:
+                errors.append(
+                    _error(row, headers["value"], str(value),
+                           error_message("below_min", (indicator.min_value,)))
+                )  # fmt: skip
         if indicator is not None and indicator.max_value is not None and value is not None:
             if value > float(indicator.max_value):
                 errors.append(
@@ -169,7 +194,7 @@ def indicator_values_import(
     regions = dict(Region.objects.values_list("code", "id"))
     indicators = dict(Indicator.objects.values_list("code", "id"))
     rows = {
-        (indicators[code], regions[region], year): (Decimal(repr(value)).quantize(Decimal("0.0001")), row)
+        (indicators[code], regions[region], year): (float(value), row)
         for row, region, code, year, value in typed.select(
             ROW, "region_code", "indicator_code", "year", "value"
         ).iter_rows()

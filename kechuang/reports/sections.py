@@ -21,6 +21,8 @@ from urllib.parse import urlencode
 from django.urls import NoReverseMatch, reverse
 
 from kechuang.enterprises.selectors import valid_high_tech_series
+from kechuang.indicators.models import Indicator
+from kechuang.indicators.selectors import ranking_summary, target_progress
 from kechuang.rnd.selectors import rd_breakdown
 
 from .content import Provenance, ReportContext, Section, Table
@@ -257,16 +259,9 @@ def _get(obj, *names, default=None):
 
 
 def _summary(year: int, *, sensitivity: bool = True):
-    try:
-        from kechuang.indicators.selectors import ranking_summary
-    except ImportError:
-        return None
     if sensitivity:
         return ranking_summary(year)
-    try:
-        return ranking_summary(year, draws=0)  # earlier years: the rank only, no draws
-    except TypeError:
-        return ranking_summary(year)
+    return ranking_summary(year, draws=0)  # earlier years: the rank only, no draws
 
 
 def _set_entry(summary, code: str):
@@ -408,10 +403,6 @@ def _rank_table(ctx: ReportContext, ranks: dict) -> Table:
 def targets(year: int) -> list[dict] | None:
     """Target rows of `year` from `kechuang.indicators.selectors.target_progress`, normalised to
     {code, name, unit, target, actual, progress_pct, definition}; None when there are none."""
-    try:
-        from kechuang.indicators.selectors import target_progress
-    except ImportError:
-        return None
     rows = []
     for row in target_progress(year) or []:
         indicator = _get(row, "indicator")
@@ -448,10 +439,6 @@ def targets(year: int) -> list[dict] | None:
 
 def _attach_definitions(rows: list[dict]) -> None:
     """The catalogue's definition of each target's indicator (one query)."""
-    try:
-        from kechuang.indicators.models import Indicator
-    except ImportError:
-        return
     try:
         found = dict(
             Indicator.objects.filter(code__in=[r["code"] for r in rows]).values_list(

@@ -80,7 +80,7 @@ def test_uses_the_rnd_selector_when_it_exists(w, monkeypatch):
     from kechuang.campaigns import selectors
 
     monkeypatch.setattr(
-        selectors, "_rnd_zero_rd", lambda: lambda spec, user: Enterprise.objects.filter(pk=w.a2.pk)
+        selectors, "zero_rd_enterprises", lambda spec, user: Enterprise.objects.filter(pk=w.a2.pk)
     )
     campaign = _campaign(w, {"kind": "zero_rd", "year": YEAR})
     assert list(campaign.tasks.values_list("enterprise_id", flat=True)) == [w.a2.pk]

@@ -390,12 +390,14 @@ def rank_by_year(scores: np.ndarray, years: np.ndarray) -> np.ndarray:
 
 @dataclass
 class PipelineResult:
-    """Every stage of one run. Input-row arrays: raw, denominated, imputed, imputed_mask,
-    availability, kept. Kept-row arrays (units/years of the kept rows): treated, treat_flags,
+    """Every stage of one run. Input-row arrays: raw_units, raw_years, raw, denominated,
+    imputed, imputed_mask, availability, kept. Kept-row arrays (units/years of the kept rows): treated, treat_flags,
     normalised, scores and ranks (columns `tree.aggregates`)."""
 
     tree: Tree
     methodology: Methodology
+    raw_units: np.ndarray
+    raw_years: np.ndarray
     raw: np.ndarray
     denominated: np.ndarray
     imputed: np.ndarray
@@ -473,6 +475,8 @@ def run(tree: Tree, method: Methodology, panel: Panel) -> PipelineResult:
     return PipelineResult(
         tree=tree,
         methodology=method,
+        raw_units=np.asarray(panel.units),
+        raw_years=years,
         raw=raw,
         denominated=den,
         imputed=imp,

@@ -93,6 +93,33 @@ def test_ranks_follow_the_stored_values(demo, db):
             IndicatorValue.objects.filter(pk=pk).update(value=value)
 
 
+def test_tree_run_keeps_the_flat_ranks_and_shows_every_level(demo, db, client):
+    """The provincial indices as trees (sub-indices, node weight = sum of its members'): the
+    stored run ranks the home region exactly as the flat engine does, and its pages render."""
+    from kechuang.indicators.index import latest_run, run_drilldown, run_table, tree_rows
+    from kechuang.indicators.models import IndicatorSet
+
+    for code, want in (("innovation", 7), ("transformation", 11)):
+        s = IndicatorSet.objects.get(code=code)
+        run = latest_run(s, 2024)
+        assert run is not None and run.methodology["schema"] == "kechuang.index.method/1"
+        table = run_table(run)
+        assert table["home"]["ranks"]["Index"] == want
+        flat = {r["code"]: r["rank_province"] for r in indicator_table(code, 2024)["rows"]}
+        assert {r["region"].code: r["ranks"]["Index"] for r in table["rows"]} == flat
+        rows = tree_rows(s)
+        assert sum(r["effective"] for r in rows if r["is_indicator"]) == pytest.approx(1.0)
+        assert any(r["pending"] for r in rows)
+        drill = run_drilldown(run, table["home"]["region"])
+        assert drill[0]["code"] == "Index" and len(drill) == 1 + len(table["columns"])
+    client.force_login(make_user(Role.LEADER))
+    page = client.get("/indicators/sets/transformation/results/?year=2024")
+    assert page.status_code == 200 and "成果交易" in page.content.decode()
+    page = client.get("/indicators/sets/transformation/methodology/")
+    assert page.status_code == 200 and "待政策核实" in page.content.decode()
+    assert client.post("/indicators/sets/transformation/results/?year=2024").status_code == 403
+
+
 def test_target_progress_names_what_is_pending(demo, db):
     rows = {t["indicator"]: t for t in target_progress(2025)}
     assert rows["high_tech_valid"]["target"] == 1120
@@ -279,5 +306,14 @@ def test_leader_opens_the_leadership_dashboard(live_server, demo):
         page.goto(f"{live_server.url}/indicators/sets/transformation/?year=2024")
         page.get_by_test_id("home-row").wait_for()
         page.screenshot(path=SCREENS / "indicators-set.png", full_page=True)
+        # the tree: sub-indices with drill-down, then the methodology with effective weights
+        page.goto(f"{live_server.url}/indicators/sets/transformation/results/?year=2024")
+        page.get_by_test_id("home-row").locator("a").click()
+        page.get_by_test_id("drilldown").wait_for()
+        assert "成果交易" in page.get_by_test_id("drilldown").inner_text()
+        page.screenshot(path=SCREENS / "indicators-results.png", full_page=True)
+        page.goto(f"{live_server.url}/indicators/sets/transformation/methodology/")
+        assert "待政策核实" in page.get_by_test_id("index-tree").inner_text()
+        page.screenshot(path=SCREENS / "indicators-methodology.png", full_page=True)
         browser.close()
     assert not errors, errors

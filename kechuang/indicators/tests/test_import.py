@@ -122,3 +122,30 @@ def test_upload_page_shows_errors(setup, client, tmp_path):
     assert response.status_code == 200
     assert 'data-testid="values-import-errors"' in response.content.decode()
     assert IndicatorValue.objects.count() == 0
+
+
+def test_range_is_per_indicator_negative_growth_accepted(setup, tmp_path):
+    Indicator.objects.create(code="gdp_growth", name_zh="GDP增速", unit="%", min_value=None)
+    path = workbook(tmp_path, [
+        ["330203", "", "gdp_growth", "", 2024, -1.25],   # row 2: a fall is a value
+        ["330102", "", "count", "", 2024, -3],           # row 3: a count is never negative
+    ])  # fmt: skip
+    result = indicator_values_import(path, user=setup, language="en")
+    assert [(e["row"], e["column"]) for e in result.errors] == [(3, "数值")]
+    assert "at least 0" in result.errors[0]["message"]
+    path = workbook(tmp_path, [["330203", "", "gdp_growth", "", 2024, -1.25]], name="ok.xlsx")
+    assert indicator_values_import(path, user=setup).committed
+    assert IndicatorValue.objects.get(indicator__code="gdp_growth").value == -1.25
+
+
+def test_values_keep_full_precision(setup, tmp_path):
+    tiny, ratio = 0.0001492366795402597, 0.12345678901234566
+    path = workbook(tmp_path, [
+        ["330203", "", "count", "", 2024, tiny],
+        ["330102", "", "count", "", 2024, ratio],
+    ])  # fmt: skip
+    assert indicator_values_import(path, user=setup).committed
+    stored = dict(IndicatorValue.objects.values_list("region__code", "value"))
+    # float64, not 4 (or 2) decimals; the workbook reader gives 16 significant digits
+    assert stored["330203"] == pytest.approx(tiny, rel=1e-15)
+    assert stored["330102"] == pytest.approx(ratio, rel=1e-15)
