@@ -51,6 +51,14 @@ class _Styled:
     def _style(self):
         style_widgets(self)
         for field in self.fields.values():
+            if isinstance(field, forms.ModelChoiceField) and not isinstance(
+                field, forms.ModelMultipleChoiceField
+            ):
+                field.empty_label = "—"
+            elif isinstance(field, forms.ChoiceField):
+                field.choices = [
+                    ("", "—") if value == "" else (value, label) for value, label in field.choices
+                ]
             if isinstance(field.widget, forms.CheckboxSelectMultiple):
                 field.widget.attrs["class"] = "form-check-input"
 

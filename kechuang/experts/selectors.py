@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from itertools import chain
 from typing import Any
 
 from django.db.models import Count, Prefetch, QuerySet
@@ -62,7 +61,7 @@ def field_list() -> QuerySet[Field]:
     return Field.objects.filter(active=True)
 
 
-def expert_history(expert: Expert, limit: int = 50) -> list[Any]:
+def expert_history(expert: Expert, limit: int = 50) -> list[dict[str, Any]]:
     """The expert's own changes and those of their relationships, newest first."""
     own = expert.history.select_related("history_user").order_by("-history_date")[:limit]
     related = (
@@ -70,7 +69,21 @@ def expert_history(expert: Expert, limit: int = 50) -> list[Any]:
         .select_related("history_user")
         .order_by("-history_date")[:limit]
     )
-    rows = sorted(chain(own, related), key=lambda h: h.history_date, reverse=True)
+    rows = []
+    for label, records in (
+        (Expert._meta.verbose_name, own),
+        (ExpertRelationship._meta.verbose_name, related),
+    ):
+        for h in records:
+            rows.append(
+                {
+                    "at": h.history_date,
+                    "user": h.history_user,
+                    "type": h.history_type,
+                    "what": label,
+                }
+            )
+    rows.sort(key=lambda r: r["at"], reverse=True)
     return rows[:limit]
 
 

@@ -18,7 +18,7 @@ __all__ = [
 
 
 def public_notices() -> QuerySet[Notice]:
-    return Notice.objects.public().annotate(n_items=Count("items"))
+    return Notice.objects.public().annotate(n_items=Count("items")).order_by("-published_at", "-pk")
 
 
 def public_notice(pk: int) -> Notice:
