@@ -42,6 +42,7 @@ from .logic.phrasing import (
 from .logic.templating import template_render
 from .paragraphs import PLACEHOLDERS, paragraph_spec, placeholder
 from .registry import register_section
+from .sections_indicators import index_methodology_note
 
 __all__ = [
     "LADDER_LABELS",
@@ -356,6 +357,12 @@ def _rank_provenance(code: str, label: str, scope: str, year: int) -> Provenance
     )
 
 
+def _index_methodology(year: int) -> str:
+    """The methodology of each ranked index (kechuang/reports/sections_indicators.py)."""
+    note = index_methodology_note(year)
+    return f"测算方法：{note}" if note else ""
+
+
 def _rank_table(ctx: ReportContext, ranks: dict) -> Table:
     rows = []
     for code, label in RANK_SETS:
@@ -391,7 +398,7 @@ def _rank_table(ctx: ReportContext, ranks: dict) -> Table:
         rows=rows,
         formats=[None, "int", "int", "int", "int", "int", None, None],
         note="排名中位数与区间：在指标权重和标准化方法的合理变动范围内多次重新测算得到的排名分布，"
-        "反映排名的稳健程度。",
+        "反映排名的稳健程度。" + _index_methodology(ctx.year),
         sheet="排名",
         widths=[1.5, 0.8, 0.8, 0.8, 0.8, 0.8, 0.9, 3.2],
     )

@@ -58,6 +58,9 @@ HTML_KWARGS = {
     "campaigns:submission_create": lambda o: {"enterprise_pk": o["enterprise"].pk},
     "campaigns:submission_decide": lambda o: {"pk": o["submission"].pk, "decision": "confirm"},
     "indicators:set_detail": lambda o: {"code": o["indicator_set"].code},
+    "indicators:set_methodology": lambda o: {"code": o["indicator_set"].code},
+    "indicators:set_results": lambda o: {"code": o["indicator_set"].code},
+    "indicators:set_results_export": lambda o: {"code": o["indicator_set"].code},
     "reports:report_download": lambda o: {"pk": o["report"].pk},
 }
 # API collection segment → the cast object its detail operations open (None: not in the cast).
