@@ -259,9 +259,25 @@ def _years_gap(field: str, value: int | None) -> Callable:
     return lambda threshold: (field, threshold - value)
 
 
+# The thresholds the remote-area relaxation lowers (docs/platforms.md#remote-area-relaxation):
+# area, incubatee and graduate counts, the fund amount and the IP shares.
+REMOTE_RELAXED = frozenset(
+    {
+        "area_m2",
+        "incubatees",
+        "professional_incubatees",
+        "graduates_cumulative",
+        "professional_graduates_cumulative",
+        "fund_wan",
+        "patent_application_share",
+        "valid_ip_share",
+    }
+)
+
+
 def _scaled(rules: PlatformRuleSet, key: str, remote: bool | None) -> Any:
     value = rules.threshold(key)
-    if value is None or not remote or rules.remote_factor is None:
+    if value is None or not remote or rules.remote_factor is None or key not in REMOTE_RELAXED:
         return value
     return value * rules.remote_factor
 
