@@ -220,7 +220,7 @@ POLICY: dict[str, dict[Role, ScopeKind]] = {
     # Programmes (kechuang/programmes): the enterprise applies and reports, bureau staff run
     # the formal check, review, decisions and funding, experts score their declared seats, the
     # town follows its enterprises, the leader reads the portfolio's aggregates.
-    "programmes.view": {**_READ_ALL_TOWN, ENTERPRISE: OWN, EXPERT: NONE},
+    "programmes.view": {**_BUREAU_TOWN, LEADER: NONE, ENTERPRISE: OWN, EXPERT: NONE},
     "programmes.apply": {ENTERPRISE: OWN},
     "programmes.applications": {**_BUREAU_TOWN, ENTERPRISE: OWN},
     "programmes.check": _BUREAU,

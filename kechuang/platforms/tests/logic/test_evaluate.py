@@ -257,7 +257,7 @@ def test_graduation_criteria(facts, status, criterion):
     base = {
         "high_tech_recognised": False,
         "angel_vc_wan": 0,
-        "revenue_wan_by_year": {},
+        "revenue_wan_by_year": {"2023": 0, "2024": 0},
         "merged_acquired_or_listed": False,
     }
     result = evaluate("graduate", {**base, **facts}, ON)
