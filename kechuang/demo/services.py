@@ -57,6 +57,7 @@ DEMO_EXTENSIONS: list[str] = [
     "kechuang.campaigns.demo.campaigns_demo",
     "kechuang.indicators.demo.indicators_demo",
     "kechuang.platforms.demo.platforms_demo",  # after the experts step (partner universities)
+    "kechuang.programmes.demo.programmes_demo",  # after the experts step (reads the pool)
     "kechuang.cooperation.demo.cooperation_demo",  # after campaigns (visits) and experts
 ]
 

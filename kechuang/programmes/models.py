@@ -256,6 +256,35 @@ class WorkflowEvent(models.Model):
         ordering = ["at", "pk"]
         indexes = [models.Index(fields=["table", "object_id"])]
 
+    def get_label(self) -> str:
+        return str(ACTION_LABELS.get(self.action, self.action))
+
+
+ACTION_LABELS = {
+    "submit": _("Submitted"),
+    "resubmit": _("Resubmitted"),
+    "withdraw": _("Withdrawn"),
+    "return": _("Returned for revision"),
+    "reject": _("Rejected at the formal check"),
+    "pass_check": _("Formal check passed"),
+    "start_review": _("Expert review started"),
+    "approve": _("Approved by the panel"),
+    "decline": _("Not approved by the panel"),
+    "open": _("Opened"),
+    "close": _("Closed"),
+    "decide": _("Decided"),
+    "notice": _("Publicly noticed"),
+    "finalise": _("Final list published"),
+    "hold": _("Held: objection open"),
+    "release": _("Released after the objection"),
+    "withdraw_award": _("Award cancelled"),
+    "confirm": _("On the final list"),
+    "sign": _("Contract signed"),
+    "accept": _("Accepted"),
+    "accept_conditional": _("Accepted with conditions"),
+    "fail": _("Failed acceptance"),
+}
+
 
 # ------------------------------------------------------------------ review
 

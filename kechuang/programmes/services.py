@@ -39,14 +39,18 @@ from .choices import (
     TrancheStatus,
 )
 from .logic import formal, funding, review
+from .logic.eligibility import EXAMPLE_RULESET
+from .logic.review import DEFAULT_SCHEME
 from .logic.workflow import TransitionError, find_transition
 from .models import (
     Application,
+    ApplicationAttachment,
     Call,
     ConflictRecord,
     Investment,
     Notification,
     PanelDecision,
+    ProgrammeType,
     ProgressReport,
     Project,
     ReviewAssignment,
@@ -131,6 +135,67 @@ def transition_apply(*, obj: Any, action: str, user: Any, note: str = "") -> Any
     return obj
 
 
+# ------------------------------------------------------------------ configuration
+
+# The seed's programme types (docs/programmes.md#programme-types). Every figure here is a
+# configurable example, not an official term: the measure's thresholds are unconfirmed.
+SEED_TYPES: dict[str, dict[str, Any]] = {
+    "key_rd": {
+        "name": "重点研发专项",
+        "funding_mode": "grant",
+        "cap_yuan": Decimal(1_000_000),
+        "own_share_min_pct": Decimal(50),
+        "budget_categories": ["设备费", "材料费", "测试化验加工费", "人员劳务费", "其他费用"],
+        "tranche_plan": [
+            {"label": "签约后拨付", "share": 50, "after": "signing"},
+            {"label": "中期检查后拨付", "share": 30, "after": "mid_term"},
+            {"label": "验收通过后拨付", "share": 20, "after": "acceptance"},
+        ],
+    },
+    "achievement": {
+        "name": "成果转化专项",
+        "funding_mode": "both",
+        "cap_yuan": Decimal(2_000_000),
+        "own_share_min_pct": Decimal(50),
+        "budget_categories": ["设备费", "材料费", "中试费", "技术引进费", "其他费用"],
+        "tranche_plan": [
+            {"label": "签约后拨付", "share": 60, "after": "signing"},
+            {"label": "验收通过后拨付", "share": 40, "after": "acceptance"},
+        ],
+    },
+}
+
+
+def programme_types_ensure() -> dict[str, ProgrammeType]:
+    """The seed programme types, created once (the bureau edits them afterwards)."""
+    out = {}
+    for code, values in SEED_TYPES.items():
+        out[code], _created = ProgrammeType.objects.get_or_create(
+            code=code,
+            defaults={
+                **values,
+                "kpi_template": [
+                    {
+                        "indicator": "申请发明专利",
+                        "unit": "件",
+                        "evidence": "专利受理通知书",
+                        "measure": "invention_patents_filed",
+                    },
+                    {
+                        "indicator": "新增主营业务收入",
+                        "unit": "万元",
+                        "evidence": "财务报表",
+                        "measure": "main_business_revenue_wan",
+                    },
+                ],
+                "eligibility": EXAMPLE_RULESET,
+                "review_scheme": DEFAULT_SCHEME,
+                "investment_terms": {"duration_months": 24},
+            },
+        )
+    return out
+
+
 # ------------------------------------------------------------------ applications
 
 
@@ -196,6 +261,13 @@ def submitted_document(application: Application) -> str:
     return render_to_string("programmes/print_application.html", {"app": application})
 
 
+def submitted_pdf(application: Application) -> bytes:
+    """The PDF of what was submitted (rendered by WeasyPrint, as the report builders do)."""
+    from weasyprint import HTML
+
+    return HTML(string=submitted_document(application)).write_pdf()
+
+
 @transaction.atomic
 def application_submit(
     *, application: Application, user: Any, now: dt.datetime | None = None, pdf: bool = True
@@ -203,6 +275,7 @@ def application_submit(
     """Submit (or resubmit) before the deadline, on the server's clock: tracking number,
     timestamp, the eligibility at submission, the automatic checks and a PDF of the content."""
     now = now or timezone.now()
+    original = application
     application = Application.objects.select_for_update().get(pk=application.pk)
     _require_open(application.call, now)
     action = "resubmit" if application.status == ApplicationStatus.RETURNED else "submit"
@@ -214,14 +287,21 @@ def application_submit(
     application.save(update_fields=["eligibility", "checks", "tracking_number", "submitted_at"])
     transition_apply(obj=application, action=action, user=user)
     if pdf:
-        from weasyprint import HTML
-
-        data = HTML(string=submitted_document(application)).write_pdf()
+        data = submitted_pdf(application)
         application.submitted_pdf.save(
             f"{application.tracking_number}.pdf", ContentFile(data), save=False
         )
         application.save(update_fields=["submitted_pdf"])
-    return application
+    original.refresh_from_db()
+    return original
+
+
+def attachment_add(*, application: Application, file: Any, user: Any) -> ApplicationAttachment:
+    """An attachment of a draft (type, content and size checked)."""
+    check_attachment(file)
+    return ApplicationAttachment.objects.create(
+        application=application, file=file, name=file.name[:128], uploaded_by=user
+    )
 
 
 def _checks(application: Application) -> list[dict[str, Any]]:

@@ -1,5 +1,33 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "programmes"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.home, name="home"),
+    # Public (no sign-in): the call list and each call's page.
+    path("calls/", views.call_list, name="call_list"),
+    path("calls/<int:pk>/", views.call_detail, name="call_detail"),
+    path("calls/<int:pk>/apply/", views.application_new, name="application_new"),
+    path("calls/<int:pk>/review/", views.call_review, name="call_review"),
+    path("applications/", views.application_list, name="application_list"),
+    path("applications/<int:pk>/", views.application_detail, name="application_detail"),
+    path("applications/<int:pk>/edit/", views.application_edit, name="application_edit"),
+    path("applications/<int:pk>/pdf/", views.application_pdf, name="application_pdf"),
+    path(
+        "applications/<int:pk>/<slug:action>/",
+        views.application_action,
+        name="application_action",
+    ),
+    path("review/", views.review_list, name="review_list"),
+    path("review/<int:pk>/", views.assignment_detail, name="assignment_detail"),
+    path("projects/", views.project_list, name="project_list"),
+    path("projects/<int:pk>/", views.project_detail, name="project_detail"),
+    path("projects/<int:pk>/contract/", views.contract_pdf, name="contract_pdf"),
+    path("reports/<int:pk>/", views.report_detail, name="report_detail"),
+    path("due/", views.due_reports, name="due_reports"),
+    path("portfolio/", views.portfolio, name="portfolio"),
+    path("investments/", views.investments, name="investments"),
+    path("notifications/", views.notifications, name="notifications"),
+]

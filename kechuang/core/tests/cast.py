@@ -20,6 +20,7 @@ from kechuang.enterprises.tests.factories import make_user
 from kechuang.imports.models import ImportBatch
 from kechuang.imports.schemas import SCHEMAS
 from kechuang.platforms.models import RDInstitution
+from kechuang.programmes.tests.cast_programmes import build_programmes_cast
 
 __all__ = ["Cast", "build_cast", "ROLE_NAMES"]
 
@@ -145,4 +146,5 @@ def build_cast() -> Cast:
         "report": report,
         **_indicator_objects(w.staff),
     }
+    objects.update(build_programmes_cast(users, objects))
     return Cast(users=users, objects=objects)

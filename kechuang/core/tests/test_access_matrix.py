@@ -62,6 +62,19 @@ HTML_KWARGS = {
     "indicators:set_results": lambda o: {"code": o["indicator_set"].code},
     "indicators:set_results_export": lambda o: {"code": o["indicator_set"].code},
     "reports:report_download": lambda o: {"pk": o["report"].pk},
+    "programmes:call_review": lambda o: {"pk": o["programme_call"].pk},
+    "programmes:application_new": lambda o: {"pk": o["programme_call"].pk},
+    "programmes:application_detail": lambda o: {"pk": o["programme_application"].pk},
+    "programmes:application_edit": lambda o: {"pk": o["programme_application"].pk},
+    "programmes:application_pdf": lambda o: {"pk": o["programme_application"].pk},
+    "programmes:application_action": lambda o: {
+        "pk": o["programme_application"].pk,
+        "action": "withdraw",
+    },
+    "programmes:assignment_detail": lambda o: {"pk": getattr(o["programme_seat"], "pk", 999999)},
+    "programmes:project_detail": lambda o: {"pk": o["programme_project"].pk},
+    "programmes:contract_pdf": lambda o: {"pk": o["programme_project"].pk},
+    "programmes:report_detail": lambda o: {"pk": o["programme_report"].pk},
 }
 # API collection segment → the cast object its detail operations open (None: not in the cast).
 API_OBJECTS = {

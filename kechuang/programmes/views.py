@@ -1,0 +1,249 @@
+"""Programme pages: public calls, the enterprise's application, the formal check, the expert's
+seats, the call's review and decisions, projects with contract, tranches, investment and
+reports, the portfolio. Views parse input and call one service or selector."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from kechuang.core.access import can, requires
+from kechuang.core.permissions import user_role
+from kechuang.core.roles import Role
+
+from . import forms, pages, selectors, services
+
+PAGE = "programmes/"
+
+
+def _errors(request, exc: ValidationError, form=None) -> None:
+    """Show a service's ValidationError beside the fields (or as a page message)."""
+    if hasattr(exc, "error_dict") and form is not None:
+        for field, errs in exc.message_dict.items():
+            form.add_error(field if field in form.fields else None, errs)
+    else:
+        for msg in exc.messages:
+            messages.error(request, msg)
+
+
+# ------------------------------------------------------------------ public
+
+
+def call_list(request):
+    return render(request, PAGE + "call_list.html", {"calls": selectors.public_calls()})
+
+
+def call_detail(request, pk):
+    call = selectors.public_call(pk)
+    return render(request, PAGE + "call_detail.html", pages.call_context(request.user, call))
+
+
+# ------------------------------------------------------------------ home and applications
+
+
+@requires("programmes.view")
+def home(request):
+    role = user_role(request.user)
+    if role == Role.EXPERT:
+        return redirect("programmes:review_list")
+    if role == Role.LEADER:
+        return redirect("programmes:portfolio")
+    return render(request, PAGE + "home.html", pages.home_context(request.user))
+
+
+@requires("programmes.applications")
+def application_list(request):
+    return render(request, PAGE + "application_list.html", pages.application_list_context(request))
+
+
+@requires("programmes.apply")
+@require_POST
+def application_new(request, pk):
+    call = selectors.public_call(pk)
+    try:
+        app = services.application_create(
+            call=call, enterprise=request.user.profile.enterprise, user=request.user
+        )
+    except ValidationError as exc:
+        _errors(request, exc)
+        return redirect(call.get_absolute_url())
+    return redirect("programmes:application_edit", app.pk)
+
+
+@requires("programmes.apply")
+def application_edit(request, pk):
+    app = selectors.application_for(request.user, pk)
+    data = request.POST if request.method == "POST" else None
+    form, rows = pages.application_forms(app, data)
+    if data is not None and form.is_valid() and all(fs.is_valid() for fs in rows.values()):
+        try:
+            services.application_save(
+                application=app,
+                data={**pages.form_values(form), **forms.rows_cleaned(rows)},
+                version=form.cleaned_data["version"],
+                user=request.user,
+            )
+        except services.StaleEdit:
+            messages.error(
+                request,
+                _(
+                    "Someone else saved this draft after you opened it. Your input is kept below: "
+                    "copy what you need, reload the page and apply it again."
+                ),
+            )
+        except ValidationError as exc:
+            _errors(request, exc, form)
+        else:
+            messages.success(request, _("Draft saved."))
+            return redirect("programmes:application_edit", app.pk)
+    ctx = {"app": app, "form": form, "rows": rows, "attachment_form": forms.AttachmentForm()}
+    return render(request, PAGE + "application_edit.html", ctx)
+
+
+@requires("programmes.view")
+def application_detail(request, pk):
+    app = selectors.application_for(request.user, pk)
+    return render(
+        request, PAGE + "application_detail.html", pages.application_context(request, app)
+    )
+
+
+@requires("programmes.view")
+@require_POST
+def application_action(request, pk, action):
+    app = selectors.application_for(request.user, pk)
+    try:
+        pages.application_act(request, app, action)
+    except ValidationError as exc:
+        _errors(request, exc)
+    except PermissionDenied:
+        messages.error(request, _("You may not take this step."))
+    return redirect(app.get_absolute_url())
+
+
+@requires("programmes.view")
+def application_pdf(request, pk):
+    app = selectors.application_for(request.user, pk)
+    if not app.tracking_number:
+        raise Http404
+    if app.submitted_pdf:
+        return FileResponse(
+            app.submitted_pdf.open("rb"),
+            filename=f"{app.tracking_number}.pdf",
+            content_type="application/pdf",
+        )
+    response = HttpResponse(services.submitted_pdf(app), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{app.tracking_number}.pdf"'
+    return response
+
+
+# ------------------------------------------------------------------ expert review
+
+
+@requires("programmes.review")
+def review_list(request):
+    return render(
+        request, PAGE + "review_list.html", {"seats": selectors.expert_assignments(request.user)}
+    )
+
+
+@requires("programmes.review")
+def assignment_detail(request, pk):
+    seat = selectors.expert_assignment(request.user, pk)
+    ctx, done = pages.assignment_handle(request, seat)
+    if done:
+        return (
+            redirect("programmes:assignment_detail", seat.pk)
+            if seat.status != "recused"
+            else redirect("programmes:review_list")
+        )
+    return render(request, PAGE + "assignment_detail.html", ctx)
+
+
+# ------------------------------------------------------------------ staff: the call's review
+
+
+@requires("programmes.manage")
+def call_review(request, pk):
+    call = selectors.public_call(pk)
+    if request.method == "POST":
+        try:
+            pages.call_review_act(request, call)
+        except ValidationError as exc:
+            _errors(request, exc)
+        except PermissionDenied:
+            messages.error(request, _("You may not take this step."))
+        return redirect("programmes:call_review", call.pk)
+    return render(request, PAGE + "call_review.html", pages.call_review_context(call))
+
+
+# ------------------------------------------------------------------ projects
+
+
+@requires("programmes.applications")
+def project_list(request):
+    return render(request, PAGE + "project_list.html", pages.project_list_context(request))
+
+
+@requires("programmes.applications")
+def project_detail(request, pk):
+    project = pages.project_for(request.user, pk)
+    if request.method == "POST":
+        try:
+            pages.project_act(request, project)
+        except ValidationError as exc:
+            _errors(request, exc)
+        except PermissionDenied:
+            messages.error(request, _("You may not take this step."))
+        return redirect(project.get_absolute_url())
+    return render(request, PAGE + "project_detail.html", pages.project_context(request, project))
+
+
+@requires("programmes.applications")
+def contract_pdf(request, pk):
+    project = pages.project_for(request.user, pk)
+    data = services.contract_pdf(project=project)
+    response = HttpResponse(data, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{project.number}.pdf"'
+    return response
+
+
+@requires("programmes.applications")
+def report_detail(request, pk):
+    report = pages.report_for(request.user, pk)
+    ctx, done = pages.report_handle(request, report)
+    if done:
+        return redirect(report.project.get_absolute_url())
+    return render(request, PAGE + "report_detail.html", ctx)
+
+
+@requires("programmes.applications")
+def due_reports(request):
+    rows = selectors.due_reports(today=timezone.localdate(), days_ahead=60, user=request.user)
+    return render(
+        request, PAGE + "due_reports.html", {"reports": rows, "today": timezone.localdate()}
+    )
+
+
+@requires("programmes.portfolio")
+def portfolio(request):
+    return render(request, PAGE + "portfolio.html", pages.portfolio_context(request))
+
+
+@requires("programmes.applications")
+def investments(request):
+    return render(request, PAGE + "investments.html", pages.investments_context(request.user))
+
+
+@requires("programmes.notifications")
+def notifications(request):
+    ctx = {
+        "items": pages.notifications_for(request.user),
+        "can_apply": can(request.user, "programmes.apply"),
+    }
+    return render(request, PAGE + "notifications.html", ctx)
