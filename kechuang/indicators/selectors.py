@@ -53,6 +53,7 @@ from kechuang.regions.selectors import home_region
 
 from .figures import RANK_KEYS
 from .logic.compute import composite_index, rank_intervals, ranks, sensitivity_draws
+from .logic.sensitivity import NOISE_FACTOR
 from .models import (
     Indicator,
     IndicatorSet,
@@ -83,6 +84,9 @@ __all__ = [
 SENSITIVITY_DRAWS = 500
 SENSITIVITY_SEED = 2024
 SENSITIVITY_CONCENTRATION = 50.0
+# Each weight × (1 + U(−0.25, 0.25)): a spread of ≈ 14 % per weight whatever the number of
+# indicators, as COINr's sensitivity example (docs/indicators.md#sensitivity).
+SENSITIVITY_NOISE = NOISE_FACTOR
 COVERAGE = 0.9
 
 
@@ -214,6 +218,7 @@ def set_index(indicator_set: IndicatorSet, year: int, *, draws: int = SENSITIVIT
             draws=draws,
             seed=SENSITIVITY_SEED,
             concentration=SENSITIVITY_CONCENTRATION,
+            noise=SENSITIVITY_NOISE,
         )
         out["sens_province"] = rank_intervals(d, None, COVERAGE)
         out["sens_city"] = rank_intervals(d, in_city, COVERAGE) if in_city.any() else None

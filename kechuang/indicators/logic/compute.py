@@ -247,12 +247,15 @@ def sensitivity_draws(
     draws: int = 500,
     seed: int = 2024,
     concentration: float = 50.0,
+    noise: float | None = None,
 ) -> np.ndarray:
     """The index of every region (columns) in each of `draws` random variants of the method.
 
-    Each draw takes weights from a Dirichlet distribution centred on `weights` (parameters
-    α·w: a larger concentration α keeps the draws closer to the set's weights) and one
-    normalisation chosen uniformly from `normalisations`. The same seed gives the same draws.
+    Each draw perturbs the weights and picks one normalisation uniformly from `normalisations`.
+    With `noise` f, every weight is multiplied by 1 + U(−f, f) (COINr `get_noisy_weights`), so
+    each weight varies by f/√3 whatever the number of indicators (docs/indicators.md#sensitivity);
+    without it, weights come from a Dirichlet distribution centred on `weights` (parameters α·w),
+    whose spread per weight grows with the number of indicators. Same seed, same draws.
     """
     m = np.asarray(matrix, dtype=float)
     w = _weights(weights)
@@ -263,7 +266,11 @@ def sensitivity_draws(
     alpha = np.maximum(concentration * w, 1e-3)
     out = np.empty((draws, m.shape[0]))
     for k in range(draws):
-        wk = rng.dirichlet(alpha)
+        if noise is None:
+            wk = rng.dirichlet(alpha)
+        else:
+            wk = w * (1.0 + rng.uniform(-noise, noise, len(w)))
+            wk = wk / wk.sum()
         method = normalisations[int(rng.integers(len(normalisations)))]
         out[k] = pre[method] @ wk  # ln of the geometric index: same order
     return out
