@@ -151,6 +151,22 @@ PARAGRAPHS: tuple[ParagraphSpec, ...] = (
         "{competition_national_finalists}入围全国赛。认定登记技术合同{technical_contracts_registered}，"
         "合同成交额{technical_contract_amount}，其中技术交易额{technical_transaction_amount}。",
     ),
+    # Programmes (kechuang/reports/sections_programmes.py): calls, notices, funding, acceptance.
+    ParagraphSpec(
+        "programmes_lead",
+        PROGRESS,
+        "科技计划项目：标题句",
+        "优化科技计划项目管理，以项目带动企业创新",
+        lead=True,
+    ),
+    ParagraphSpec(
+        "programmes",
+        PROGRESS,
+        "科技计划项目：申报、公示与资金",
+        "修订市科技计划项目管理办法，全年受理项目申报{programme_applications}，公示立项市重点研发专项"
+        "{key_rd_projects_noticed}，安排项目资金{programme_funding_committed}，拨付资金"
+        "{programme_funding_paid}；完成中期检查和验收的项目考核指标完成率{programme_kpi_attainment}。",
+    ),
     ParagraphSpec(
         "plan_intro",
         PLAN,
