@@ -36,7 +36,7 @@ class Ranked:
         return {"reasons": list(self.reasons), "components": self.components}
 
 
-_lock = threading.Lock()
+_lock = threading.RLock()
 _state: dict = {}
 
 
