@@ -140,7 +140,7 @@ def _section(raw: Mapping[str, Any], key: str, cls: type, choices: tuple[str, ..
     value = raw.get(key) or {}
     if not isinstance(value, Mapping):
         raise ValueError(f"{key}: must be an object")
-    known = set(cls.__dataclass_fields__)
+    known = set(cls.__dataclass_fields__)  # type: ignore[attr-defined]
     unknown = set(value) - known
     if unknown:
         raise ValueError(f"{key}: unknown field(s) {', '.join(sorted(unknown))}")

@@ -178,7 +178,7 @@ def impute(values: np.ndarray, method: Methodology, panel: Panel) -> np.ndarray:
         return values.copy()
     years = np.asarray(panel.years).astype(str)
     if spec.method == "group_mean":
-        if spec.group not in panel.groups:
+        if spec.group is None or spec.group not in panel.groups:
             raise ValueError(f"impute.group: no group column {spec.group}")
         group = np.asarray(panel.groups[spec.group]).astype(str)
         return _group_fill(values, np.char.add(np.char.add(group, "\x1f"), years))

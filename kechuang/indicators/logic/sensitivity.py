@@ -19,6 +19,7 @@ import dataclasses
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from itertools import product
+from typing import Any
 
 import numpy as np
 
@@ -101,12 +102,10 @@ def _variants(method: Methodology, alternatives: Mapping[str, Sequence[object]])
     for combo in product(*(alternatives[k] for k in keys)):
         m = method
         for key, value in zip(keys, combo, strict=True):
+            change: dict[str, Any] = {key: value}
             if key == "aggregate":
-                m = dataclasses.replace(
-                    m, aggregate=tuple([value] if isinstance(value, str) else value)
-                )  # type: ignore[arg-type]
-            else:
-                m = dataclasses.replace(m, **{key: value})
+                change = {key: (value,) if isinstance(value, str) else tuple(value)}  # type: ignore[arg-type]
+            m = dataclasses.replace(m, **change)
         yield dict(zip(keys, combo, strict=True)), m
 
 

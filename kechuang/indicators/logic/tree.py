@@ -184,9 +184,9 @@ class Tree:
             nodes[code] = Node(
                 code=code,
                 parent=chain[0],
-                weight=_num(r.get("weight"), 1.0),
+                weight=_weight(r.get("weight")),
                 name=str(r.get("iName") or ""),
-                direction=-1 if _num(r.get("direction"), 1.0) < 0 else 1,
+                direction=-1 if _weight(r.get("direction")) < 0 else 1,
                 denominator=(str(r["denominator"]) if r.get("denominator") else None),
                 target=_num(r.get("target"), None),
                 unit=str(r.get("unit") or ""),
@@ -204,7 +204,7 @@ class Tree:
                     nodes[child] = Node(
                         code=child,
                         parent=parent,
-                        weight=_num(meta.get("weight"), 1.0),
+                        weight=_weight(meta.get("weight")),
                         name=str(meta.get("iName") or (names or {}).get(child, "")),
                     )
         nodes[root] = Node(code=root, parent=None, name=(names or {}).get(root, ""))
@@ -219,3 +219,9 @@ def _num(value: object, default: float | None) -> float | None:
     if value is None or value == "":
         return default
     return float(value)  # type: ignore[arg-type]
+
+
+def _weight(value: object) -> float:
+    """A number from a metadata cell, 1 when empty."""
+    n = _num(value, 1.0)
+    return 1.0 if n is None else n
