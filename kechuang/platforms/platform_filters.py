@@ -22,7 +22,12 @@ from .models import (
     PlatformType,
     ThreeReturns,
 )
-from .platform_selectors import event_filter, overdue_milestones, valid_at_filter
+from .platform_selectors import (
+    event_filter,
+    level_at_filter,
+    overdue_milestones,
+    valid_at_filter,
+)
 
 __all__ = ["PlatformFilterSet", "MilestoneFilterSet", "ThreeReturnsFilterSet"]
 
@@ -46,6 +51,11 @@ class PlatformFilterSet(BaseFilterSet):
     valid_at = YearFilter(
         label=_("valid at the end of year"), data_years=False, method="filter_valid_at"
     )
+    level_at = django_filters.ChoiceFilter(
+        choices=PlatformLevel.choices,
+        label=_("level at the end of that year"),
+        method="filter_noop",
+    )
 
     class Meta:
         model = Platform
@@ -60,6 +70,8 @@ class PlatformFilterSet(BaseFilterSet):
     def filter_queryset(self, queryset):
         queryset = super().filter_queryset(queryset)
         data = self.form.cleaned_data
+        if data.get("valid_at") and data.get("level_at"):
+            queryset = queryset.filter(level_at_filter(data["valid_at"], data["level_at"]))
         if data.get("event") and data.get("event_year"):
             queryset = queryset.filter(
                 event_filter(

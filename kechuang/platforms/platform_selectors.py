@@ -117,6 +117,18 @@ def valid_at_filter(year: int) -> Q:
     return Q(Exists(started)) & ~Q(Exists(revoked))
 
 
+def level_at_filter(year: int, level: str) -> Q:
+    """Platforms whose level on 31 December of `year` is `level` (none: never recognised)."""
+    on = year_end(year)
+    level_events = PlatformEvent.objects.filter(
+        platform=OuterRef("pk"), kind__in=LEVEL_EVENTS, date__lte=on
+    )
+    if level == PlatformLevel.NONE:
+        return ~Q(Exists(level_events))
+    latest = level_events.order_by("-date", "-id").values("level")[:1]
+    return Q(pk__in=Platform.objects.annotate(_l=Subquery(latest)).filter(_l=level).values("pk"))
+
+
 def platforms_by_type_level(
     year: int, queryset: QuerySet | None = None
 ) -> dict[str, dict[str, int]]:

@@ -9,7 +9,7 @@ from kechuang.core.permissions import Scope
 from .figures import RD_INSTITUTIONS_NEW_BY_LEVEL, RD_INSTITUTIONS_TOTAL
 from .models import InstitutionLevel, InstitutionStatus, RDInstitution
 
-__all__ = ["institution_counts", "institution_figures"]
+__all__ = ["institution_counts", "institution_figures", "scoped_institutions"]
 
 
 def institution_filters(year: int) -> dict[str, Q]:
@@ -39,3 +39,8 @@ def institution_figures(year: int, scope: Scope | None = None) -> dict:
     """Catalogue provider of the institution figures: the region (scope None) or a slice."""
     queryset = None if scope is None else RDInstitution.objects.all().in_scope(scope)
     return institution_counts(year, queryset)
+
+
+def scoped_institutions(user):
+    """The R&D institutions of the enterprises the user sees (the institution list)."""
+    return RDInstitution.objects.for_user(user).select_related("enterprise", "enterprise__town")

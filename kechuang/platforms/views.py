@@ -4,18 +4,15 @@ from kechuang.core.access import requires
 from kechuang.core.lists import list_page
 
 from .filters import RDInstitutionFilterSet
-from .models import RDInstitution
+from .selectors import scoped_institutions
 from .tables import RDInstitutionTable
 
 
 @requires("institution.list")
 def institution_list(request):
-    queryset = RDInstitution.objects.for_user(request.user).select_related(
-        "enterprise", "enterprise__town"
-    )
     return list_page(
         request,
-        queryset=queryset,
+        queryset=scoped_institutions(request.user),
         filterset_class=RDInstitutionFilterSet,
         table_class=RDInstitutionTable,
         template="platforms/institution_list.html",

@@ -20,6 +20,13 @@ class QualificationsConfig(AppConfig):
             DATA_CHANGED_HANDLERS.append(on_data_changed)
         if sweep_stale_runs not in STALE_SWEEPERS:
             STALE_SWEEPERS.append(sweep_stale_runs)
+        # Incubatee eligibility (docs/platforms.md#incubatees) reads the tech-SME results.
+        from kechuang.platforms.hooks import TECH_SME_PROVIDERS
+
+        from .platform_hooks import tech_sme_results
+
+        if tech_sme_results not in TECH_SME_PROVIDERS:
+            TECH_SME_PROVIDERS.append(tech_sme_results)
         # The shipped rule sets are copied into the database after every migrate.
         post_migrate.connect(
             ruleset_seed_after_migrate, sender=self, dispatch_uid="kechuang.qualifications.seed"

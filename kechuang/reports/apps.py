@@ -11,4 +11,5 @@ class ReportsConfig(AppConfig):
         # Registers this app's report sections (opening, ladder and R&D, institutions, plan).
         from . import sections  # noqa: F401
         from . import sections_cooperation  # noqa: F401
+        from . import sections_platforms  # noqa: F401
         from . import sections_programmes  # noqa: F401

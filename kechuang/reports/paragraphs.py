@@ -151,6 +151,23 @@ PARAGRAPHS: tuple[ParagraphSpec, ...] = (
         "{competition_national_finalists}入围全国赛。认定登记技术合同{technical_contracts_registered}，"
         "合同成交额{technical_contract_amount}，其中技术交易额{technical_transaction_amount}。",
     ),
+    # Platforms (kechuang/reports/sections_platforms.py): unveiled, recognised, enclaves.
+    ParagraphSpec(
+        "platforms_lead",
+        PROGRESS,
+        "创新平台：标题句",
+        "聚焦厚植创新平台载体，筑牢创新支撑",
+        lead=True,
+    ),
+    ParagraphSpec(
+        "platforms",
+        PROGRESS,
+        "创新平台：揭牌、认定与飞地",
+        "一体推进高水平创新平台建设，全年揭牌启动科技创新平台{platforms_unveiled}；新认定省级科技企业"
+        "孵化器{provincial_incubators_new}，新备案省级众创空间{provincial_maker_spaces_new}；"
+        "{enclaves_tendered}科创飞地完成公开招标，{concept_verification_centres_listed}概念验证中心入围"
+        "宁波市创建名单。",
+    ),
     # Programmes (kechuang/reports/sections_programmes.py): calls, notices, funding, acceptance.
     ParagraphSpec(
         "programmes_lead",

@@ -20,11 +20,12 @@ from kechuang.enterprises.tests.factories import make_user
 from kechuang.imports.models import ImportBatch
 from kechuang.imports.schemas import SCHEMAS
 from kechuang.platforms.models import RDInstitution
+from kechuang.platforms.tests.cast_platforms import build_platforms_cast
 from kechuang.programmes.tests.cast_programmes import build_programmes_cast
 
 __all__ = ["Cast", "build_cast", "ROLE_NAMES"]
 
-# The eight roles of the role table and the anonymous visitor, as the matrix names them.
+# The roles of the role table and the anonymous visitor, as the matrix names them.
 ROLE_NAMES = [
     "admin",
     "staff",
@@ -34,6 +35,7 @@ ROLE_NAMES = [
     "expert",
     "university",
     "agency",
+    "operator",
     "anonymous",
 ]
 
@@ -147,4 +149,5 @@ def build_cast() -> Cast:
         **_indicator_objects(w.staff),
     }
     objects.update(build_programmes_cast(users, objects))
+    objects.update(build_platforms_cast(users, objects))
     return Cast(users=users, objects=objects)

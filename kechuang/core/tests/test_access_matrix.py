@@ -62,6 +62,23 @@ HTML_KWARGS = {
     "indicators:set_results": lambda o: {"code": o["indicator_set"].code},
     "indicators:set_results_export": lambda o: {"code": o["indicator_set"].code},
     "reports:report_download": lambda o: {"pk": o["report"].pk},
+    **{
+        f"platform_pages:{name}": lambda o: {"pk": o["platform"].pk}
+        for name in (
+            "platform_detail",
+            "platform_edit",
+            "event_create",
+            "link_create",
+            "milestone_create",
+        )
+    },
+    "platform_pages:evaluation_compute": lambda o: {"pk": o["platform"].pk, "year": 2024},
+    "platform_pages:round_detail": lambda o: {"pk": o["reporting_round"].pk},
+    "platform_pages:report_edit": lambda o: {
+        "round_pk": o["reporting_round"].pk,
+        "platform_pk": o["platform"].pk,
+    },
+    "platform_pages:report_review": lambda o: {"pk": o["platform_report"].pk},
     "programmes:call_review": lambda o: {"pk": o["programme_call"].pk},
     "programmes:application_new": lambda o: {"pk": o["programme_call"].pk},
     "programmes:application_detail": lambda o: {"pk": o["programme_application"].pk},
@@ -92,6 +109,7 @@ API_OBJECTS = {
     "sets": "indicator_set",
     "values": "indicator_value",
     "targets": "target",
+    "platforms": "platform",
 }
 # Stand-in values for URL parameters whose object the cast lacks (by converter).
 ABSENT = {"IntConverter": 999999, "StringConverter": "x", "SlugConverter": "x"}

@@ -8,5 +8,6 @@ app_name = "platforms-api"
 
 router = SimpleRouter()
 router.register("institutions", views.RDInstitutionViewSet, basename="institution")
+router.register("platforms", views.PlatformViewSet, basename="platform")
 
 urlpatterns = router.urls

@@ -1,5 +1,5 @@
 """Platform fixtures: a small region with 80 young enterprises, the demo platforms on it
-(`platforms_demo`), and an operator user; `add_to_cast` adds them to the shared access cast."""
+(`platforms_demo`), and an operator user; `build_platforms_cast` adds them to the shared access cast."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from kechuang.enterprises.tests.factories import make_credit_code, make_town, ma
 from kechuang.platforms.demo import platforms_demo
 from kechuang.platforms.models import Platform, PlatformOperator, PlatformReport, ReportingRound
 
-__all__ = ["build_platform_world", "add_to_cast"]
+__all__ = ["build_platform_world", "build_platforms_cast"]
 
 INCUBATOR = "慈溪智慧谷科技企业孵化器"
 
@@ -38,12 +38,14 @@ def build_platform_world(n: int = 80) -> dict:
     return {"towns": towns, "incubator": incubator, "operator": operator}
 
 
-def add_to_cast(users: dict, objects: dict, staff) -> None:
-    """The shared cast's platform objects (a platform, its report in the open round) and the
-    operator user, whose platform is the cast's platform."""
+def build_platforms_cast(users: dict, objects: dict) -> dict:
+    """The shared cast's platform objects (a platform in town A, its report in the open round)
+    and the operator user, whose platform is the cast's platform."""
     world = build_platform_world(20)
     users["operator"] = world["operator"]
     incubator = world["incubator"]
+    incubator.town = objects["town_a"]
+    incubator.save()
     round_ = ReportingRound.objects.get(year=2024)
     report, _ = PlatformReport.objects.get_or_create(round=round_, platform=incubator)
-    objects.update(platform=incubator, reporting_round=round_, platform_report=report)
+    return {"platform": incubator, "reporting_round": round_, "platform_report": report}
