@@ -30,6 +30,7 @@ from .logic.pipeline import (
     rank_changes_on_rounding,
     run,
 )
+from .logic.sensitivity import rank_gap, remove_one
 from .logic.tree import ROOT, Node, Tree
 from .models import (
     Aggregation,
@@ -56,6 +57,7 @@ __all__ = [
     "run_table",
     "run_drilldown",
     "run_stages",
+    "region_sensitivity",
 ]
 
 GROUP_CITY = "city"
@@ -422,3 +424,39 @@ def run_stages(run_: IndexRun) -> dict[str, list[dict[str, Any]]]:
                     for r, c, f, v in run_.stages.get("treated", [])],
         "screened": [region_name(r) for r in run_.stages.get("screened", [])],
     }  # fmt: skip
+
+
+def region_sensitivity(indicator_set: IndicatorSet, year: int, region: Region) -> dict | None:
+    """What moves one region's rank, on the current data and methodology: per indicator, its
+    part of the gap to the region ranked just above (effective weight × difference of scores)
+    and the rank change when the indicator is left out. None when the region is not ranked."""
+    try:
+        result, _sp = compute(indicator_set, year)
+    except ValueError:
+        return None
+    rows = np.flatnonzero((result.units == region.pk) & (result.years == year))
+    if not len(rows):
+        return None
+    i = int(rows[0])
+    index_rank = result.rank(result.tree.root)
+    this = np.flatnonzero(result.years == year)
+    ahead = [j for j in this if index_rank[j] == index_rank[i] - 1] if index_rank[i] > 1 else []
+    names = {c: result.tree.nodes[c].name or c for c in result.tree.indicators}
+    impact = remove_one(result)
+    out: dict[str, Any] = {
+        "rank": int(index_rank[i]),
+        "remove_one": sorted(
+            ({"name": names[c], "change": int(d[i])} for c, d in impact.items()),
+            key=lambda r: -abs(r["change"]),
+        ),
+        "ahead": None,
+        "gap": [],
+    }
+    if ahead:
+        j = int(ahead[0])
+        parts = rank_gap(result, i, j)
+        out["ahead"] = Region.objects.filter(pk=int(result.units[j])).first()
+        out["gap"] = sorted(
+            ({"name": names[c], "points": v} for c, v in parts.items()), key=lambda r: r["points"]
+        )
+    return out

@@ -20,6 +20,7 @@ from .index import (
     latest_run,
     methodology_rows,
     methodology_update,
+    region_sensitivity,
     run_drilldown,
     run_stages,
     run_table,
@@ -82,6 +83,7 @@ def set_results(request, code: str):
         "steps": methodology_rows(set_methodology(indicator_set)) if run_ is None else None,
         "region": region,
         "drill": run_drilldown(run_, region) if run_ and region else None,
+        "moves": region_sensitivity(indicator_set, year, region) if run_ and region else None,
         "current_version": indicator_set.methodology_version,
         "can_manage": can(request.user, "indicators.manage"),
     }  # fmt: skip

@@ -74,7 +74,7 @@ def test_tree_and_effective_weights(index_set):
 def test_run_stores_methodology_scores_and_stages(index_set):
     s, regions = index_set
     methodology_update(
-        s, {"impute": {"method": "group_mean"}, "normalise": {"method": "min_max"}},
+        s, {"impute": {"method": "group_mean", "group": "city"}, "normalise": {"method": "min_max"}},
         user=make_user(Role.BUREAU_STAFF),
     )  # fmt: skip
     s.refresh_from_db()
@@ -110,6 +110,7 @@ def test_pages(index_set, client):
     page = client.get(f"/indicators/sets/{s.code}/results/?year={YEAR}&region={regions[3].code}")
     html = page.content.decode()
     assert 'data-testid="drilldown"' in html and "分项一" in html and "results-table" in html
+    assert 'data-testid="what-moves"' in html and "逐项剔除指标后的排名变化" in html
     export = client.get(f"/indicators/sets/{s.code}/results/export/?year={YEAR}")
     assert export.status_code == 200 and export["Content-Type"].startswith("application/vnd")
     page = client.get(f"/indicators/sets/{s.code}/methodology/")
