@@ -114,7 +114,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--lexical", action="store_true", help="no dense model")
     parser.add_argument("--grid", action="store_true", help="print a weight grid on the tune half")
-    parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--threads", type=int, default=1)
     args = parser.parse_args(argv)
     demands, achievements, qrels = load()
     engine = Engine(dense=not args.lexical, threads=args.threads)

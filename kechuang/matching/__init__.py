@@ -9,6 +9,8 @@ Stable API (used by kechuang.cooperation and by ``kechuang match``)::
     engine.notice                           # Chinese note when lexical-only, else ""
     engine.add([Doc(id="A1", title="…", text="…", field="材料科学", keywords=("氢脆",),
                     kind="achievement"), ...])   # incremental; an existing id is replaced
+    vectors = engine.encode(docs)           # optional: keep the e5 vectors with the records …
+    engine.add(docs, vectors=vectors)       # … and skip the encoder when re-indexing later
     engine.remove(["A1"])                   # incremental
     engine.search(Doc(id="D1", title="…", text="…", industry="汽车零部件", kind="demand"),
                   top=10, kind="achievement", exclude=())
@@ -20,8 +22,10 @@ a plain string query is a demand with that title. ``Match.score`` is the fused s
 fusion adds) and the raw ``cosine`` and ``bm25``; ``Match.why`` is a list of Chinese sentences
 for the UI (shared terms, symptom→mechanism related terms, field/industry, score make-up).
 
-An Engine is thread-safe for concurrent ``search`` and updates. Building one with the dense
-model costs a second; keep one per process. Rules: docs/matching.md.
+An Engine is thread-safe for concurrent ``search`` and updates. Building one costs a second or
+two (jieba's dictionary, the model); keep one per process. Encoding is the slow part (tens of
+milliseconds per item per core): encode in a background task and keep the vectors with the
+records (``encode`` → store → ``add(items, vectors=...)``). Rules and figures: docs/matching.md.
 """
 
 from .engine import LEXICAL_ONLY_NOTE, Engine, Weights

@@ -29,6 +29,10 @@ class BM25Index:
         ] = []  # unique term ids per slot (for removal, explanations)
         self.n_alive = 0
         self.total_len = 0.0
+        self.generation = 0  # bumped by every change: cached term weights are then stale
+        self._norm = np.zeros(0, dtype=np.float32)
+        self._norm_generation = -1
+        self._weights_cache: dict[int, tuple[np.ndarray, np.ndarray]] = {}
 
     # ---------------------------------------------------------------- updates
 
@@ -69,6 +73,7 @@ class BM25Index:
         self.alive[slot] = True
         self.n_alive += 1
         self.total_len += len(tokens)
+        self.generation += 1
 
     def remove(self, slot: int) -> None:
         if slot >= len(self.alive) or not self.alive[slot]:
@@ -77,6 +82,7 @@ class BM25Index:
         self.df[self.doc_terms[slot]] -= 1
         self.n_alive -= 1
         self.total_len -= float(self.doc_len[slot])
+        self.generation += 1
 
     # ---------------------------------------------------------------- scoring
 
@@ -94,20 +100,32 @@ class BM25Index:
         df = float(self.df[tid])
         return float(np.log1p((self.n_alive - df + 0.5) / (df + 0.5)))
 
+    def _term_weights(self, tid: int) -> tuple[np.ndarray, np.ndarray]:
+        """(slots, idf·tf/(tf + norm)) of a term, remembered until the index changes."""
+        hit = self._weights_cache.get(tid)
+        if hit is None:
+            docs, tf = self._postings(tid)
+            hit = (docs, (self.idf(tid) * tf / (tf + self._norm[docs])).astype(np.float32))
+            self._weights_cache[tid] = hit
+        return hit
+
     def scores(self, query: dict[str, float], n_slots: int) -> np.ndarray:
         """BM25 score of every slot for a weighted query {term: weight} (dead slots score 0)."""
         out = np.zeros(n_slots, dtype=np.float32)
         if not self.n_alive:
             return out
-        avgdl = max(self.total_len / self.n_alive, 1e-9)
-        norm = self.k1 * (1.0 - self.b + self.b * self.doc_len[:n_slots] / avgdl)
+        if self._norm_generation != self.generation or len(self._norm) < n_slots:
+            avgdl = max(self.total_len / self.n_alive, 1e-9)
+            self._norm = self.k1 * (1.0 - self.b + self.b * self.doc_len[:n_slots] / avgdl)
+            self._norm_generation = self.generation
+            self._weights_cache = {}
         for term, weight in query.items():
             tid = self.vocab.get(term)
             if tid is None or self.df[tid] <= 0:
                 continue
-            docs, tf = self._postings(tid)
-            out[docs] += weight * self.idf(tid) * tf / (tf + norm[docs])
-        out[:n_slots] *= self.alive[:n_slots]
+            docs, contribution = self._term_weights(tid)
+            out[docs] += contribution if weight == 1.0 else weight * contribution
+        out *= self.alive[:n_slots]
         return out
 
     def terms_of(self, slot: int) -> set[str]:

