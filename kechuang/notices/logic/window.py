@@ -1,7 +1,7 @@
 """Notice windows in calendar days or working days (docs/notices.md#counting-the-window).
 
 Pure Python. The first day of the window is the day of publication (the Torch Centre notice of
-2020-12-29 ran "2020年12月29日至2021年1月5日", eight calendar days counting the first); with
+2020-12-29 ran eight calendar days: 29 December to 5 January counting the first); with
 working days, the days counted are the working days from that date on. Working days follow the
 State Council's yearly holiday arrangement as the `chinese_calendar` package records it:
 statutory holidays are skipped and adjusted working days (调休, e.g. a Saturday) count. For a
@@ -14,6 +14,8 @@ import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+import chinese_calendar
+
 __all__ = ["WindowDays", "last_day", "is_workday", "window_days"]
 
 FALLBACK = "fallback"
@@ -21,8 +23,6 @@ FALLBACK = "fallback"
 
 def is_workday(day: dt.date) -> tuple[bool, bool]:
     """(is a working day, known to the holiday calendar)."""
-    import chinese_calendar
-
     try:
         return bool(chinese_calendar.is_workday(day)), True
     except NotImplementedError:
