@@ -4,11 +4,9 @@ numbers, and without the indicators engine the report says plainly that rankings
 from __future__ import annotations
 
 import re
-import sys
 from decimal import Decimal
 
 import pytest
-from django.urls import reverse
 
 from kechuang.reports import sections
 from kechuang.reports.content import ReportContext
@@ -56,10 +54,10 @@ def no_database(monkeypatch):
 
 @pytest.fixture
 def without_indicators(monkeypatch):
-    # A None entry in sys.modules makes `import` raise ImportError, as if the app were absent.
-    # Load the URLconf first: it imports the indicators views, which need the real module.
-    reverse("reports:report_home")
-    monkeypatch.setitem(sys.modules, "kechuang.indicators.selectors", None)
+    """A region that has loaded no ranked index set and no targets."""
+    monkeypatch.setattr(sections, "ranking_summary", lambda year, draws=None: {})
+    monkeypatch.setattr(sections, "target_progress", lambda year: [])
+    monkeypatch.setattr(sections, "index_methodology_note", lambda year: "")
 
 
 def test_without_the_indicators_engine_the_opening_states_no_ranks(without_indicators):
