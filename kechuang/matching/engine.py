@@ -13,7 +13,7 @@ import numpy as np
 
 from .bm25 import BM25Index
 from .dense import DenseIndex, Encoder
-from .lexicon import DOMAIN_TERMS, EXPANSIONS, INDUSTRY_FIELDS
+from .lexicon import DOMAIN_TERMS, EXPANSIONS, INDUSTRY_FIELDS, industry_label
 from .text import tokenize
 from .types import KINDS, Doc, Match
 
@@ -151,7 +151,7 @@ class Engine:
                 self._bm25.add(slot, toks)
                 self._kind[slot] = KINDS.index(doc.kind)
                 self._field[slot] = self._code(doc.field)
-                self._industry[slot] = self._code(doc.industry)
+                self._industry[slot] = self._code(industry_label(doc.industry))
             if vectors is not None:
                 self._dense.put(np.arange(start, n), vectors)
 
@@ -309,13 +309,14 @@ class Engine:
         industries = self._industry[:n]
         field_sig = np.zeros(n, dtype=np.float32)
         industry_sig = np.zeros(n, dtype=np.float32)
-        if q.industry:
+        q_industry = industry_label(q.industry)
+        if q_industry:
             served = [
-                self._codes[f] for f in INDUSTRY_FIELDS.get(q.industry, ()) if f in self._codes
+                self._codes[f] for f in INDUSTRY_FIELDS.get(q_industry, ()) if f in self._codes
             ]
             if served:
                 field_sig[self._member(fields, served)] = 1.0
-            code = self._codes.get(q.industry)
+            code = self._codes.get(q_industry)
             if code is not None:
                 industry_sig[industries == code] = 1.0
         if q.field:
@@ -355,15 +356,17 @@ class Engine:
         if rel:
             pairs = [f"{'/'.join(sorted(related[t]))}→{t}" for t in rel]
             why.append("相关技术词（症状与机理）：" + "，".join(pairs))
-        if comps["industry"] and doc is not None and doc.industry:
-            why.append(f"同属“{doc.industry}”行业")
+        q_industry = industry_label(q.industry)
+        d_industry = industry_label(doc.industry) if doc is not None else None
+        if comps["industry"] and d_industry:
+            why.append(f"同属“{d_industry}”行业")
         if comps["field"] and doc is not None:
-            if q.industry and doc.field:
-                why.append(f"技术领域“{doc.field}”常服务于“{q.industry}”行业")
+            if q_industry and doc.field in INDUSTRY_FIELDS.get(q_industry, ()):
+                why.append(f"技术领域“{doc.field}”常服务于“{q_industry}”行业")
             elif q.field and doc.field == q.field:
                 why.append(f"同属“{doc.field}”技术领域")
-            elif q.field and doc.industry:
-                why.append(f"“{doc.industry}”行业常需要“{q.field}”领域的技术")
+            elif q.field and d_industry:
+                why.append(f"“{d_industry}”行业常需要“{q.field}”领域的技术")
         if self.encoder is not None:
             if comps["dense"] >= 0.6 and not shared and not rel:
                 why.append(f"文字不同但语义相近（语义相似度 {comps['cosine']:.2f}）")

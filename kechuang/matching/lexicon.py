@@ -238,3 +238,46 @@ INDUSTRY_FIELDS: dict[str, tuple[str, ...]] = {
     "环保": ("环境工程", "化学工程"),
     "医疗器械": ("生物工程", "材料科学", "电子信息", "机械工程"),
 }
+
+# GB/T 4754-2017 industry classification → the industry labels above (a 3-digit group first,
+# then the 2-digit division), so that a demand carrying a classification code gets the signal
+INDUSTRY_CODES: dict[str, str] = {
+    "381": "电机",
+    "385": "家用电器",
+    "348": "紧固件",
+    "13": "食品",
+    "14": "食品",
+    "15": "食品",
+    "17": "纺织服装",
+    "18": "纺织服装",
+    "19": "纺织服装",
+    "20": "家具",
+    "21": "家具",
+    "24": "文具",
+    "26": "化工",
+    "28": "纺织服装",
+    "29": "塑料制品",
+    "31": "金属制品",
+    "32": "金属制品",
+    "33": "金属制品",
+    "34": "装备制造",
+    "35": "装备制造",
+    "36": "汽车零部件",
+    "38": "电机",
+    "39": "电子元器件",
+    "40": "仪器仪表",
+    "44": "新能源",
+    "46": "环保",
+    "77": "环保",
+}
+
+
+def industry_label(value: str | None) -> str | None:
+    """The industry label of ``value``: itself if it is a label, else that of its GB/T 4754
+    classification code (e.g. "3670" → 汽车零部件), else the value unchanged."""
+    if not value:
+        return None
+    value = value.strip()
+    if value[:4].isdigit() or value[:2].isdigit():
+        return INDUSTRY_CODES.get(value[:3]) or INDUSTRY_CODES.get(value[:2]) or value
+    return value

@@ -128,3 +128,13 @@ def test_string_query_and_empty_engine():
     assert Engine(dense=False).search("螺栓") == []
     with pytest.raises(ValueError):
         Doc("x", "t", kind="patent")
+
+
+def test_industry_given_as_classification_code():
+    engine = Engine(dense=False)
+    engine.add(ITEMS[:4])
+    query = Doc("D3", "螺栓断了", "镀锌后断裂", industry="3482", kind="demand")  # 紧固件制造
+    top = engine.search(query, kind="achievement")[0]
+    assert top.id == "A1" and top.components["field"] == 1.0
+    assert "技术领域“材料科学”常服务于“紧固件”行业" in top.why
+    assert not any("3482" in line for line in top.why)
