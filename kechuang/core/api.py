@@ -4,19 +4,47 @@ schema class that documents every status code an operation answers."""
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
 
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import DataError, IntegrityError
 from django.utils.translation import gettext as _
 from drf_spectacular.openapi import AutoSchema as SpectacularAutoSchema
-from rest_framework import status
+from rest_framework import serializers, status
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
+from rest_framework.settings import api_settings
 from rest_framework.views import exception_handler as drf_exception_handler
 
-__all__ = ["exception_handler", "AutoSchema"]
+__all__ = ["exception_handler", "AutoSchema", "service_errors"]
 
 logger = logging.getLogger(__name__)
+
+
+@contextmanager
+def service_errors() -> Iterator[None]:
+    """Turn a service's Django ValidationError (or a permission error that names the fields it
+    refuses, `errors = {field: [message]}`) into DRF's field-level 400."""
+    try:
+        yield
+    except PermissionDenied as exc:
+        errors = getattr(exc, "errors", None)
+        if not isinstance(errors, dict):
+            raise
+        raise serializers.ValidationError(errors) from exc
+    except DjangoValidationError as exc:
+        if hasattr(exc, "error_dict"):
+            detail = {
+                (
+                    api_settings.NON_FIELD_ERRORS_KEY if field == NON_FIELD_ERRORS else field
+                ): messages
+                for field, messages in exc.message_dict.items()
+            }
+        else:
+            detail = {api_settings.NON_FIELD_ERRORS_KEY: exc.messages}
+        raise serializers.ValidationError(detail) from exc
 
 
 def exception_handler(exc, context):

@@ -12,7 +12,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from kechuang.core.access import HasCapability, can
-from kechuang.enterprises.api.views import service_errors
+from kechuang.core.api import service_errors
 
 from .. import services
 from ..filters import NoticeFilterSet, ObjectionFilterSet
