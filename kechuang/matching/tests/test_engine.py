@@ -138,3 +138,19 @@ def test_industry_given_as_classification_code():
     assert top.id == "A1" and top.components["field"] == 1.0
     assert "技术领域“材料科学”常服务于“紧固件”行业" in top.why
     assert not any("3482" in line for line in top.why)
+
+
+def test_dense_query_text_adds_the_related_mechanism_terms(hybrid):
+    text = hybrid.dense_query_text("镀锌螺栓放两天就断")
+    assert text.startswith("镀锌螺栓放两天就断。") and "氢脆" in text and "延迟断裂" in text
+    assert hybrid.dense_query_text("普通的文字") == "普通的文字"
+
+
+def test_stored_vectors_give_the_same_ranking(hybrid):
+    vectors = hybrid.encode(ITEMS)
+    assert vectors.shape == (len(ITEMS), 384)
+    again = Engine()
+    again.add(ITEMS, vectors=vectors)
+    first = [(m.id, m.score) for m in hybrid.search(BOLT)]
+    assert [(m.id, m.score) for m in again.search(BOLT)] == first
+    assert Engine(dense=False).encode(ITEMS) is None
