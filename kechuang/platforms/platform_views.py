@@ -276,7 +276,7 @@ def report_review(request, pk):
     if request.method == "POST":
         messages.error(request, _("Choose a decision."))
         return redirect("platform_pages:round_detail", pk=report.round_id)
-    raise Http404
+    return redirect("platform_pages:round_detail", pk=report.round_id)
 
 
 def _kinds(rows):
