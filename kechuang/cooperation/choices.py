@@ -25,7 +25,7 @@ __all__ = [
 
 
 class DemandStatus(models.TextChoices):
-    OPEN = "open", _("Open")
+    OPEN = "open", _("Open, awaiting suppliers")
     MATCHED = "matched", _("Matched")
     NEGOTIATING = "negotiating", _("In negotiation")
     CONTRACTED = "contracted", _("Contracted")
@@ -96,7 +96,7 @@ class StatisticalType(models.TextChoices):
 class RegistrationStatus(models.TextChoices):
     APPLIED = "applied", _("Applied")
     ACCEPTED = "accepted", _("Accepted, under review")
-    REGISTERED = "registered", _("Registered")
+    REGISTERED = "registered", _("Registered, certificate issued")
     REFUSED = "refused", _("Not registered (未予登记)")
 
 

@@ -508,19 +508,20 @@ def contract_register(
 
 @transaction.atomic
 def contract_refuse(
-    *, user, contract: TechContract, reason: str, decided_on: dt.date
+    *, user, contract: TechContract, refusal_reason: str, decided_on: dt.date
 ) -> TechContract:
     """Refuse (未予登记) and return the application with the reason."""
     _require(user, "contracts.decide")
     _pending(contract, RegistrationStatus.APPLIED, RegistrationStatus.ACCEPTED)
-    if not (reason or "").strip():
+    reason = (refusal_reason or "").strip()
+    if not reason:
         raise ValidationError(
             {"refusal_reason": _("Give the reason the contract is not registered.")}
         )
     if decided_on < (contract.accepted_on or contract.applied_on):
         raise ValidationError({"decided_on": _("The decision cannot precede the application.")})
     contract.status = RegistrationStatus.REFUSED
-    contract.refusal_reason = reason.strip()
+    contract.refusal_reason = reason
     contract.decided_on = decided_on
     contract.decided_by = user
     return _save(contract, user=user)

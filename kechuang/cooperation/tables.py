@@ -104,7 +104,7 @@ class BrokeringTable(tables.Table):
     )
     enterprise = tables.Column(verbose_name=_("Enterprise"), accessor="demand__enterprise__name")
     supplier = tables.Column(verbose_name=_("Supplier"), accessor="supplier__name")
-    event = tables.Column(verbose_name=_("Event"), accessor="event__name", default="—")
+    event = tables.Column(verbose_name=_("Cooperation event"), accessor="event__name", default="—")
     started_on = tables.DateColumn(verbose_name=_("Started on"), format="Y-m-d")
     stage = tables.Column(verbose_name=_("Stage"))
     stage_on = tables.DateColumn(verbose_name=_("Stage since"), format="Y-m-d")
@@ -149,7 +149,7 @@ class ContractTable(tables.Table):
 
 
 class EventTable(tables.Table):
-    name = tables.Column(verbose_name=_("Event"), linkify=True)
+    name = tables.Column(verbose_name=_("Cooperation event"), linkify=True)
     kind = tables.Column(verbose_name=_("Kind"))
     date = tables.DateColumn(verbose_name=_("Date"), format="Y-m-d")
     n_matched = tables.Column(verbose_name=_("Demands matched"), attrs=NUM)

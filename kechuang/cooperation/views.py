@@ -302,7 +302,7 @@ def brokering_list(request):
             ("officer", _("Officer")),
             ("agency", _("Service agency")),
             ("university", _("University / institute")),
-            ("event", _("Event")),
+            ("event", _("Cooperation event")),
         ],
     )
 

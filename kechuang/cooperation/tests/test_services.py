@@ -174,12 +174,12 @@ def test_an_oral_contract_is_not_accepted_and_a_refusal_needs_a_reason(world):
     contract = make_contract(world.staff)
     with pytest.raises(ValidationError):
         services.contract_refuse(
-            user=world.staff, contract=contract, reason=" ", decided_on=dt.date.today()
+            user=world.staff, contract=contract, refusal_reason=" ", decided_on=dt.date.today()
         )
     services.contract_refuse(
         user=world.staff,
         contract=contract,
-        reason="属于设备买卖，不是技术合同",
+        refusal_reason="属于设备买卖，不是技术合同",
         decided_on=dt.date.today(),
     )
     assert TechContract.objects.get(pk=contract.pk).status == "refused"
