@@ -112,7 +112,8 @@ def match_jsonl(
     engine: Engine | None = None,
 ) -> int:
     """Rank the achievements for every demand; return the exit status (1 if any bad line)."""
-    engine = engine or Engine(os.environ.get("KECHUANG_MATCHING_MODEL_PATH") or None)
+    if engine is None:  # (an empty Engine is falsy: it has a length)
+        engine = Engine(os.environ.get("KECHUANG_MATCHING_MODEL_PATH") or None)
     errors: list[dict[str, Any]] = []
     batch: list[Doc] = []
     for number, line in _lines(achievements):

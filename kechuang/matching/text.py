@@ -47,7 +47,9 @@ def tokenize(text: str) -> list[str]:
             word = word.strip().lower()
             if not word or word in STOPWORDS or not _KEEP.search(word):
                 continue
-            if len(word) == 1 and not word.isdigit() and word not in _SINGLE_KEEP:
+            if len(word) == 1 and word not in _SINGLE_KEEP:
+                continue
+            if word.isdigit() and len(word) < 3:  # "10.9级" → 10, 9: noise; 304, 2024 stay
                 continue
             out.append(word)
     return out

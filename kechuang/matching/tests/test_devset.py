@@ -19,7 +19,7 @@ DATA = Path(__file__).resolve().parents[3] / "benchmarks" / "data" / "matching"
 N_DEMANDS = 16
 # measured on this subset with the bundled model (docs/matching.md#quality)
 FUSION_REACHED = 0.842
-BM25_REACHED = 0.537
+BM25_REACHED = 0.531
 MARGIN = 0.03
 
 

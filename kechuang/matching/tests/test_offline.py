@@ -9,7 +9,7 @@ import sys
 import pytest
 
 from kechuang.cli import main as kechuang_main
-from kechuang.matching import Engine
+from kechuang.matching import LEXICAL_ONLY_NOTE, Engine
 from kechuang.matching.offline import match_jsonl
 
 DEMANDS = [
@@ -104,6 +104,7 @@ def test_console_script_wiring(files):
     args = ["match", "--demands", str(d), "--achievements", str(a), "--output", str(o)]
     assert kechuang_main([*args, "--top", "1", "--lexical"]) == 0
     assert [len(r["ranked"]) for r in _read(o)] == [1, 1]
+    assert all(LEXICAL_ONLY_NOTE in r["why"][0] for r in _read(o))
     with pytest.raises(SystemExit) as exc:
         kechuang_main(
             [
