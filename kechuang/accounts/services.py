@@ -20,6 +20,7 @@ __all__ = [
     "event_record",
     "lockout_release",
     "otp_device_confirm",
+    "otp_device_pending",
     "otp_device_remove",
     "password_change",
     "password_expired",
@@ -167,6 +168,17 @@ def token_revoke(*, token: ApiToken, actor, request=None) -> None:
 
 
 # ------------------------------------------------------------------ TOTP second factor
+
+
+def otp_device_pending(*, user, name: str):
+    """The user's authenticator app being set up: the unconfirmed one, or a new one (it is
+    in use, and audited, only once confirmed with a code: `otp_device_confirm`)."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    device = TOTPDevice.objects.filter(user=user, confirmed=False).first()
+    if device is None:
+        device = TOTPDevice.objects.create(user=user, name=name, confirmed=False)
+    return device
 
 
 @transaction.atomic

@@ -14,17 +14,18 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from kechuang.core.access import can, requires
 
 from . import session_policy
 from .forms import LoginForm, OtpTokenForm, PasswordChangeStyledForm, TokenCreateForm
 from .lockout import locked_accounts
-from .models import AccountEvent, ApiToken
+from .models import ApiToken
+from .selectors import confirmed_device, security_summary, user_tokens
 from .services import (
     lockout_release,
     otp_device_confirm,
+    otp_device_pending,
     otp_device_remove,
     password_change,
     password_changed_at,
@@ -60,7 +61,7 @@ class LoginView(auth_views.LoginView):
 
     def form_valid(self, form):
         user = form.get_user()
-        if TOTPDevice.objects.filter(user=user, confirmed=True).exists():
+        if confirmed_device(user) is not None:
             self.request.session[session_policy.OTP_PENDING] = {
                 "user": user.pk,
                 "backend": user.backend,
@@ -83,7 +84,7 @@ def otp_verify(request):
         messages.info(request, _("Please log in again."))
         return redirect("accounts:login")
     user = get_object_or_404(get_user_model(), pk=pending["user"], is_active=True)
-    device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+    device = confirmed_device(user)
     if device is None:
         request.session.pop(session_policy.OTP_PENDING, None)
         return redirect("accounts:login")
@@ -115,9 +116,7 @@ def security(request):
         "max_age_days": settings.KECHUANG_PASSWORD_MAX_AGE_DAYS,
         "otp_allowed": can(user, "account.two_factor"),
         "is_admin": can(user, "accounts.lockouts"),
-        "otp_enabled": TOTPDevice.objects.filter(user=user, confirmed=True).exists(),
-        "active_tokens": ApiToken.objects.filter(user=user, revoked_at__isnull=True).count(),
-        "events": AccountEvent.objects.filter(user=user).select_related("actor")[:20],
+        **security_summary(user),
     }
     return render(request, "accounts/security.html", context)
 
@@ -150,7 +149,7 @@ def token_list(request):
             request=request,
         )
         form = TokenCreateForm()
-    tokens = ApiToken.objects.filter(user=request.user)
+    tokens = user_tokens(request.user)
     response = render(
         request, "accounts/token_list.html", {"form": form, "tokens": tokens, "new_key": new_key}
     )
@@ -174,11 +173,9 @@ def token_revoke_view(request, pk: int):
 def otp_setup(request):
     """Set up an authenticator app: scan the QR code, confirm with a code."""
     user = request.user
-    if TOTPDevice.objects.filter(user=user, confirmed=True).exists():
+    if confirmed_device(user) is not None:
         return render(request, "accounts/otp_setup.html", {"enabled": True})
-    device = TOTPDevice.objects.filter(user=user, confirmed=False).first()
-    if device is None:
-        device = TOTPDevice.objects.create(user=user, name=_("Authenticator app"), confirmed=False)
+    device = otp_device_pending(user=user, name=_("Authenticator app"))
     form = OtpTokenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         if device.verify_token(form.cleaned_data["token"]):

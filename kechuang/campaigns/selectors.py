@@ -11,17 +11,39 @@ import datetime as dt
 from collections.abc import Callable
 
 from django.contrib.auth import get_user_model
-from django.db.models import Case, Count, Exists, F, OuterRef, Q, QuerySet, Value, When
+from django.db.models import (
+    Case,
+    Count,
+    Exists,
+    F,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Value,
+    When,
+)
 from django.db.models.functions import Coalesce, NullIf
 
-from kechuang.core.permissions import Scope, user_role
+from kechuang.core.access import scope_for
+from kechuang.core.permissions import Scope, get_object_for_user, user_role
 from kechuang.core.roles import READ_ALL_ROLES, STAFF_ROLES, Role
 from kechuang.enterprises.models import AnnualFigure, Enterprise
 from kechuang.rnd.selectors import zero_rd_enterprises
 
 from .choices import CampaignKind, SubmissionStatus, TaskState
 from .logic.workflow import due_month
-from .models import Agency, AgencyMember, Campaign, Delegation, RDSubmission, VisitTask
+from .models import (
+    Agency,
+    AgencyMember,
+    Campaign,
+    Delegation,
+    EnterpriseContact,
+    RDSubmission,
+    VisitAttachment,
+    VisitRecord,
+    VisitTask,
+)
 
 __all__ = [
     "TARGET_RESOLVERS",
@@ -372,3 +394,112 @@ def enterprise_rd_history(enterprise_id: int, *, last: int = 3) -> list[dict]:
             }
         )
     return out
+
+
+# ------------------------------------------------------------------ reads of the pages
+
+
+def campaign_enterprises(user, campaign: Campaign) -> QuerySet[Enterprise]:
+    """The enterprises of `campaign`'s tasks that the user sees."""
+    return Enterprise.objects.for_user(user).filter(visit_tasks__campaign=campaign)
+
+
+def campaign_attended(user, campaign: Campaign) -> QuerySet:
+    """Training attendance of `campaign` by the enterprises the user sees, latest first."""
+    return (
+        campaign.attendance.filter(enterprise__in=Enterprise.objects.for_user(user))
+        .select_related("enterprise")
+        .order_by("-session_date", "enterprise__name")
+    )
+
+
+def task_for(user, pk) -> VisitTask:
+    """Visit task `pk` among those the user sees (404 otherwise)."""
+    return get_object_for_user(
+        VisitTask.objects.select_related(
+            "campaign", "enterprise", "enterprise__town", "assignee", "assignee__profile"
+        ),
+        user,
+        pk=pk,
+    )
+
+
+def task_records(task: VisitTask, user) -> list:
+    """The visit records of the task's enterprise on tasks the user sees."""
+    return list(
+        task.enterprise.visit_records.filter(tasks__in=VisitTask.objects.for_user(user))
+        .distinct()
+        .prefetch_related("attachments", "tasks__campaign")
+        .select_related("created_by")
+    )
+
+
+def enterprise_contact(enterprise_id: int):
+    """The enterprise's contact person for visits (None when none is recorded)."""
+    return EnterpriseContact.objects.filter(enterprise_id=enterprise_id).first()
+
+
+def attachment_for(user, pk):
+    """Attachment `pk` of a visit record on a task the user sees (None otherwise)."""
+    return (
+        VisitAttachment.objects.filter(pk=pk, record__tasks__in=VisitTask.objects.for_user(user))
+        .distinct()
+        .first()
+    )
+
+
+def coverage_campaigns(user) -> QuerySet[Campaign]:
+    """The campaigns the coverage page offers: all of them for a region-wide reader."""
+    if scope_for(user, "coverage.view").all:
+        return Campaign.objects.order_by("-year", "-created_at")
+    return campaign_list(user)
+
+
+def campaign_years() -> list[int]:
+    return sorted(set(Campaign.objects.values_list("year", flat=True)), reverse=True)
+
+
+def default_outcome_year(zero_years: list[int], years: list[int]) -> int | None:
+    """The latest zero-declaration year whose following year already has figures."""
+    with_next = set(
+        AnnualFigure.objects.filter(year__in=[y + 1 for y in zero_years])
+        .values_list("year", flat=True)
+        .distinct()
+    )
+    ready = [y for y in zero_years if y + 1 in with_next]
+    return (ready or zero_years or years or [None])[0]
+
+
+def zero_declaration_years() -> list[int]:
+    years = Campaign.objects.filter(kind=CampaignKind.ZERO_DECLARATION).values_list(
+        "year", flat=True
+    )
+    return sorted(set(years), reverse=True)
+
+
+def agencies_for(user) -> QuerySet[Agency]:
+    return Agency.objects.for_user(user)
+
+
+def client_enterprises(user) -> QuerySet[Enterprise]:
+    """The enterprises the user works for (an agency's delegating clients), by name."""
+    return Enterprise.objects.for_user(user).order_by("name")
+
+
+def enterprise_for(user, pk) -> Enterprise:
+    return get_object_for_user(Enterprise.objects.all(), user, pk=pk)
+
+
+def visit_records(user) -> QuerySet:
+    """Visit records of tasks the user sees, latest first (the API)."""
+    return (
+        VisitRecord.objects.filter(tasks__in=VisitTask.objects.for_user(user))
+        .distinct()
+        .prefetch_related("tasks", Prefetch("attachments", VisitAttachment.objects.all()))
+        .order_by("-visit_date", "-id")
+    )
+
+
+def visible_task(user, pk) -> VisitTask | None:
+    """Visit task `pk` if the user sees it (None otherwise: the API answers a field message)."""
+    return VisitTask.objects.for_user(user).filter(pk=pk).first()

@@ -18,12 +18,10 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from kechuang.core.access import can, requires, scope_for
+from kechuang.core.access import can, requires
 from kechuang.core.filters import db_int_or_none
 from kechuang.core.lists import list_page
-from kechuang.core.permissions import get_object_for_user
 from kechuang.enterprises.constants import FIRST_REPORTING_YEAR, LAST_REPORTING_YEAR
-from kechuang.enterprises.models import AnnualFigure, Enterprise
 
 from . import selectors, services
 from .attachments import CONTENT_TYPES, extension
@@ -47,8 +45,6 @@ from .logic.workflow import allowed_targets, default_due_date
 from .models import (
     Agency,
     Campaign,
-    EnterpriseContact,
-    VisitAttachment,
     VisitTask,
     describe_target_spec,
 )
@@ -277,14 +273,10 @@ def campaign_detail(request, pk: int):
     attendance_form = None
     if campaign.kind == CampaignKind.TRAINING and can(request.user, "campaigns.attendance"):
         attendance_form = AttendanceForm(
-            enterprises=Enterprise.objects.for_user(request.user)
-            .filter(visit_tasks__campaign=campaign)
-            .order_by("name")
+            enterprises=selectors.campaign_enterprises(request.user, campaign).order_by("name")
         )
     attended = (
-        campaign.attendance.filter(enterprise__in=Enterprise.objects.for_user(request.user))
-        .select_related("enterprise")
-        .order_by("-session_date", "enterprise__name")
+        selectors.campaign_attended(request.user, campaign)
         if campaign.kind == CampaignKind.TRAINING
         else None
     )
@@ -311,7 +303,7 @@ def campaign_detail(request, pk: int):
 @require_POST
 def campaign_attendance(request, pk: int):
     campaign = _campaign_for_user(request, pk)
-    enterprises = Enterprise.objects.for_user(request.user).filter(visit_tasks__campaign=campaign)
+    enterprises = selectors.campaign_enterprises(request.user, campaign)
     form = AttendanceForm(request.POST, enterprises=enterprises)
     if form.is_valid():
         try:
@@ -349,13 +341,7 @@ def task_list(request):
 
 
 def _task_for_user(request, pk) -> VisitTask:
-    return get_object_for_user(
-        VisitTask.objects.select_related(
-            "campaign", "enterprise", "enterprise__town", "assignee", "assignee__profile"
-        ),
-        request.user,
-        pk=pk,
-    )
+    return selectors.task_for(request.user, pk)
 
 
 @requires("campaigns.work")
@@ -373,13 +359,8 @@ def task_detail(
         reassign_form = ReassignForm(
             initial={"assignee": task.assignee_id, "due_date": task.due_date}
         )
-    records = list(
-        task.enterprise.visit_records.filter(tasks__in=VisitTask.objects.for_user(request.user))
-        .distinct()
-        .prefetch_related("attachments", "tasks__campaign")
-        .select_related("created_by")
-    )
-    contact = EnterpriseContact.objects.filter(enterprise_id=task.enterprise_id).first()
+    records = selectors.task_records(task, request.user)
+    contact = selectors.enterprise_contact(task.enterprise_id)
     if contact_form is None and actors:
         contact_form = ContactForm(
             initial={"person": contact.person, "position": contact.position, "phone": contact.phone}
@@ -446,13 +427,7 @@ def task_visit(request, pk: int):
 def attachment_download(request, pk: int):
     """One attachment of a visit record, for those who see one of the record's tasks (others
     404). Always a download: never rendered by the browser, never cached."""
-    attachment = (
-        VisitAttachment.objects.filter(
-            pk=pk, record__tasks__in=VisitTask.objects.for_user(request.user)
-        )
-        .distinct()
-        .first()
-    )
+    attachment = selectors.attachment_for(request.user, pk)
     if attachment is None or not attachment.file:
         raise Http404
     try:
@@ -532,37 +507,21 @@ def task_reassign(request, pk: int):
 @requires("coverage.view")
 def coverage(request):
     tasks = selectors.coverage_tasks(request.user)
-    campaigns = Campaign.objects.order_by("-year", "-created_at")
-    if not scope_for(request.user, "coverage.view").all:
-        campaigns = selectors.campaign_list(request.user)
+    campaigns = selectors.coverage_campaigns(request.user)
     campaign_id = db_int_or_none(request.GET.get("campaign", ""))
     selected = None
     if campaign_id is not None:
         selected = campaigns.filter(pk=campaign_id).first()
         if selected is not None:
             tasks = tasks.filter(campaign=selected)
-    years = sorted(set(Campaign.objects.values_list("year", flat=True)), reverse=True)
+    years = selectors.campaign_years()
     try:
         outcome_year = int(request.GET.get("outcome_year", ""))
     except ValueError:
         outcome_year = None
-    zero_years = sorted(
-        set(
-            Campaign.objects.filter(kind=CampaignKind.ZERO_DECLARATION).values_list(
-                "year", flat=True
-            )
-        ),
-        reverse=True,
-    )
+    zero_years = selectors.zero_declaration_years()
     if outcome_year is None:
-        # The latest zero-declaration year whose following year already has figures.
-        with_next = set(
-            AnnualFigure.objects.filter(year__in=[y + 1 for y in zero_years])
-            .values_list("year", flat=True)
-            .distinct()
-        )
-        ready = [y for y in zero_years if y + 1 in with_next]
-        outcome_year = (ready or zero_years or years or [None])[0]
+        outcome_year = selectors.default_outcome_year(zero_years, years)
     context = {
         "campaigns": campaigns,
         "selected": selected,
@@ -581,7 +540,7 @@ def coverage(request):
 
 @requires("agencies.view")
 def agency_list(request):
-    agencies = Agency.objects.for_user(request.user).prefetch_related("packages")
+    agencies = selectors.agencies_for(request.user).prefetch_related("packages")
     context = {"agencies": agencies, "can_create": can(request.user, "agencies.manage")}
     return _render(request, "campaigns/agency_list.html", context, "agency_list")
 
@@ -602,7 +561,7 @@ def agency_create(request):
 
 @requires("agencies.view")
 def agency_detail(request, pk: int):
-    agency = get_object_or_404(Agency.objects.for_user(request.user), pk=pk)
+    agency = get_object_or_404(selectors.agencies_for(request.user), pk=pk)
     see_clients = can(request.user, "agencies.clients")
     context = {
         "agency": agency,
@@ -682,7 +641,7 @@ def submission_list(request):
     submissions = selectors.submission_list(request.user)
     clients = None
     if can(request.user, "submissions.create"):
-        clients = Enterprise.objects.for_user(request.user).order_by("name")
+        clients = selectors.client_enterprises(request.user)
     context = {
         "submissions": submissions,
         "clients": clients,
@@ -694,7 +653,7 @@ def submission_list(request):
 
 @requires("submissions.create")
 def submission_create(request, enterprise_pk: int):
-    enterprise = get_object_for_user(Enterprise.objects.all(), request.user, pk=enterprise_pk)
+    enterprise = selectors.enterprise_for(request.user, enterprise_pk)
     form = RDSubmissionForm(request.POST or None, initial={"year": dt.date.today().year - 1})
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)

@@ -3,30 +3,38 @@ the review of the enterprises' yearly-figure submissions."""
 
 from __future__ import annotations
 
-from collections import defaultdict
-
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Case, DecimalField, F, FilteredRelation, Q, When
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from kechuang.core.access import ScopeKind, can, check, requires, role_scope
+from kechuang.core.access import can, check, requires
 from kechuang.core.charts import bar_line_chart
 from kechuang.core.formatting import chart_value, chart_wan
 from kechuang.core.lists import list_page
-from kechuang.core.permissions import get_object_for_user
 from kechuang.core.years import data_years, in_window, parse_year, selected_year
 
 from . import policy
 from .choices import IP_CLASS_BY_KIND, IPClass, SubmissionStatus
 from .filters import EnterpriseFilterSet, QualificationFilterSet
 from .forms import AnnualFigureForm, FigureSubmissionForm, SubmissionReturnForm
-from .models import AnnualFigure, Enterprise, FigureSubmission, Qualification
-from .selectors import enterprise_history, qualification_validity, validity_date, year_end
+from .models import FigureSubmission
+from .pages import (
+    TierLookup,
+    enterprise_for,
+    enterprise_rows,
+    figures_of,
+    open_submission,
+    proposes_own_figures,
+    registry_figure,
+    scoped_qualifications,
+    scoped_submissions,
+    submission_for,
+)
+from .selectors import enterprise_history, qualification_validity, validity_date
 from .services import (
     annual_figure_create,
     annual_figure_update,
@@ -44,76 +52,28 @@ def _list_year(request) -> int:
 @requires("enterprise.list")
 def enterprise_list(request):
     year = _list_year(request)
-    queryset = (
-        Enterprise.objects.for_user(request.user)
-        .select_related("town")
-        .annotate(fy=FilteredRelation("annual_figures", condition=Q(annual_figures__year=year)))
-        .annotate(
-            fy_is_above_scale_industrial=F("fy__is_above_scale_industrial"),
-            fy_operating_revenue=F("fy__operating_revenue"),
-            fy_rd_expense_stat=F("fy__rd_expense_stat"),
-            fy_rd_intensity=Case(
-                When(
-                    fy__operating_revenue__gt=0,
-                    then=F("fy__rd_expense_stat") / F("fy__operating_revenue"),
-                ),
-                default=None,
-                output_field=DecimalField(max_digits=20, decimal_places=6),
-            ),
-        )
-    )
-
-    def tiers(rows):
-        return {"tiers_by_enterprise": _TierLookup(year)}
-
-    def figures_of(rows):
-        return AnnualFigure.objects.filter(enterprise__in=rows.values("pk"), year=year)
-
     export = request.GET.get("export_entity", "enterprises")
     return list_page(
         request,
-        queryset=queryset,
+        queryset=enterprise_rows(request.user, year),
         filterset_class=EnterpriseFilterSet,
         table_class=EnterpriseTable,
         template="enterprises/enterprise_list.html",
         export_schema="annual_figures" if export == "annual_figures" else "enterprises",
-        export_queryset=figures_of if export == "annual_figures" else None,
-        table_kwargs=tiers,
+        export_queryset=(lambda rows: figures_of(rows, year))
+        if export == "annual_figures"
+        else None,
+        table_kwargs=lambda rows: {"tiers_by_enterprise": TierLookup(year)},
         extra_context={"year": year},
         title=_("Enterprises"),
     )
 
 
-class _TierLookup(dict):
-    """Qualification labels held at the end of `year`, loaded for the shown page of enterprises
-    (one query, on first use by the table)."""
-
-    def __init__(self, year: int):
-        super().__init__()
-        self.year = year
-        self.loaded = False
-
-    def load(self, ids):
-        rows = (
-            Qualification.objects.filter(enterprise_id__in=ids)
-            .valid_on(year_end(self.year))
-            .values_list("enterprise_id", "kind")
-        )
-        labels = defaultdict(list)
-        for enterprise_id, kind in rows:
-            labels[enterprise_id].append(Qualification(kind=kind).get_kind_display())
-        self.update(labels)
-        self.loaded = True
-
-
 @requires("qualification.list")
 def qualification_list(request):
-    queryset = Qualification.objects.for_user(request.user).select_related(
-        "enterprise", "enterprise__town"
-    )
     return list_page(
         request,
-        queryset=queryset,
+        queryset=scoped_qualifications(request.user),
         filterset_class=QualificationFilterSet,
         table_class=QualificationTable,
         template="enterprises/qualification_list.html",
@@ -124,7 +84,7 @@ def qualification_list(request):
 
 @requires("enterprise.view")
 def enterprise_detail(request, pk: int):
-    enterprise = get_object_for_user(Enterprise.objects.select_related("town"), request.user, pk=pk)
+    enterprise = enterprise_for(request.user, pk)
     figures = list(enterprise.annual_figures.order_by("year"))
     ip_assets = list(enterprise.ip_assets.all())
     qualifications = list(enterprise.qualifications.order_by("-issue_date"))
@@ -185,7 +145,7 @@ def _wan(value):
 def annual_figure_edit(request, pk: int, year: int):
     """Bureau staff edit one year's figures of the registry; the enterprise itself fills in a
     submission for that year instead (暂存 saves a draft, 提交 sends it for review)."""
-    enterprise = get_object_for_user(Enterprise.objects.all(), request.user, pk=pk)
+    enterprise = enterprise_for(request.user, pk)
     check(request, "figures.change")
     if not in_window(year):
         raise Http404
@@ -222,11 +182,7 @@ def _add_errors(form, exc: ValidationError) -> None:
 
 
 def _submission_edit(request, enterprise, year, figure):
-    submission = (
-        FigureSubmission.objects.filter(enterprise=enterprise, year=year)
-        .exclude(status=SubmissionStatus.ACCEPTED)
-        .first()
-    )
+    submission = open_submission(enterprise, year)
     if submission is not None and not submission.is_editable:
         return redirect("enterprises:submission_detail", pk=submission.pk)
     initial = None
@@ -274,9 +230,7 @@ def _submission_edit(request, enterprise, year, figure):
 def submission_list(request):
     """/enterprises/submissions/?status=&year=: the yearly-figure submissions in the user's
     scope (staff default to those waiting for review)."""
-    queryset = FigureSubmission.objects.for_user(request.user).select_related(
-        "enterprise", "enterprise__town"
-    )
+    queryset = scoped_submissions(request.user)
     status = request.GET.get("status")
     if status not in SubmissionStatus.values and status != "all":
         status = (
@@ -322,12 +276,8 @@ def _comparison(submission, figure) -> list[dict]:
 def submission_detail(request, pk: int):
     """One submission: proposed values beside the registry's, its history, and for bureau
     staff the accept / return actions."""
-    submission = get_object_for_user(
-        FigureSubmission.objects.select_related("enterprise", "reviewer"), request.user, pk=pk
-    )
-    figure = AnnualFigure.objects.filter(
-        enterprise_id=submission.enterprise_id, year=submission.year
-    ).first()
+    submission = submission_for(request.user, pk)
+    figure = registry_figure(submission.enterprise_id, submission.year)
     history = [
         {
             "when": h.history_date,
@@ -346,8 +296,7 @@ def submission_detail(request, pk: int):
             "rows": _comparison(submission, figure),
             "can_review": can(request.user, "figure_submissions.review")
             and submission.status == SubmissionStatus.SUBMITTED,
-            "can_edit": role_scope(request.user, "figure_submissions.view") == ScopeKind.OWN
-            and submission.is_editable,
+            "can_edit": proposes_own_figures(request.user) and submission.is_editable,
             "return_form": SubmissionReturnForm(),
             "history": history,
         },
@@ -358,7 +307,7 @@ def submission_detail(request, pk: int):
 @require_POST
 def submission_review(request, pk: int):
     """POST action=accept, or action=return with a reason (bureau staff)."""
-    submission = get_object_for_user(FigureSubmission.objects.all(), request.user, pk=pk)
+    submission = submission_for(request.user, pk)
     action = request.POST.get("action")
     if action not in ("accept", "return"):
         raise Http404

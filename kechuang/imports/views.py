@@ -16,6 +16,7 @@ from .forms import SizeLimitUploadHandler, UploadForm, too_large_message
 from .models import ImportBatch, ImportStatus
 from .recovery import import_batch_retry, sweep_stale_quietly
 from .schemas import SCHEMAS
+from .selectors import recent_batches
 from .services import CommitAlreadyStarted, import_batch_create
 
 
@@ -43,7 +44,7 @@ def _import_list(request):
             language=translation.get_language(),
         )
         return redirect("imports:import_detail", pk=batch.pk)
-    batches = ImportBatch.objects.select_related("created_by")[:30]
+    batches = recent_batches()
     return render(
         request,
         "imports/import_list.html",

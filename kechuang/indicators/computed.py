@@ -6,60 +6,60 @@ Values are the home region's, in the unit of the catalogue entry of the same cod
 
 from __future__ import annotations
 
-from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from kechuang.core.figures import figure, figure_values
+from kechuang.enterprises import figures as ladder
 from kechuang.enterprises.models import Qualification
-from kechuang.enterprises.selectors import ladder_counts, valid_high_tech_series
-from kechuang.platforms.selectors import institution_counts
-from kechuang.rnd.selectors import rd_aggregates
+from kechuang.enterprises.selectors import valid_high_tech_series
+from kechuang.rnd.figures import INSTITUTIONS_PER_ABOVE_SCALE
+from kechuang.rnd.logic.aggregates import ABOVE_SCALE, RD_GROWTH, RD_INTENSITY, WITH_RD_SHARE
 
 from .registry import memoised, register
 
 __all__ = ["register_platform_indicators", "high_tech_pending"]
 
 
-def _rd_figures(year: int) -> dict:
-    return memoised(("rd_aggregates", year), lambda: rd_aggregates(year))
-
-
-def _ladder_figures(year: int) -> dict:
-    return memoised(("ladder_counts", year), lambda: ladder_counts(year))
+def _values(year: int) -> dict:
+    """The catalogue's region-wide figures these indicators read (one provider call each)."""
+    keys = (
+        ABOVE_SCALE,
+        RD_INTENSITY,
+        WITH_RD_SHARE,
+        RD_GROWTH,
+        INSTITUTIONS_PER_ABOVE_SCALE,
+        ladder.HIGH_TECH_VALID,
+        ladder.HIGH_TECH_RECOGNISED,
+        ladder.TECH_SME_NATIONAL_FILED,
+    )
+    return memoised(("figure_values", year), lambda: figure_values(year, keys=keys))
 
 
 def _rd(key: str):
+    """An R&D figure, undefined (None) for a year without above-scale yearly figures."""
+
     def value(year: int):
-        figures = _rd_figures(year)
-        return figures[key] if figures["above_scale_industrial"] else None
+        figures = _values(year)
+        return figures[key] if figures[ABOVE_SCALE] else None
 
     return value
 
 
-def _ladder(key: str):
+def _figure(key: str):
     def value(year: int):
-        return _ladder_figures(year)[key]
+        return _values(year)[key]
 
     return value
 
 
-def _institutions_per_above_scale(year: int):
-    above = _rd_figures(year)["above_scale_industrial"]
-    if not above:
-        return None
-    return round(100 * institution_counts(year)["rd_institutions_total"] / above, 2)
+def _records(key: str):
+    """The list behind figure `key` (the catalogue's drill-down)."""
+    return figure(key).drill_down
 
 
 def _high_tech_net_increase(year: int):
     series = valid_high_tech_series([year - 1, year])
     return series[year] - series[year - 1]
-
-
-def _enterprises(query: str):
-    return lambda year: f"{reverse('enterprises:enterprise_list')}?year={year}{query}"
-
-
-def _qualifications(query: str):
-    return lambda year: f"{reverse('enterprises:qualification_list')}?{query.format(year=year)}"
 
 
 def high_tech_pending(year: int) -> str:
@@ -81,65 +81,68 @@ def high_tech_pending(year: int) -> str:
 
 
 def _figures_pending(year: int) -> str:
-    if _rd_figures(year)["above_scale_industrial"]:
+    if _values(year)[ABOVE_SCALE]:
         return ""
     return _("The yearly figures of %(year)s are not reported yet.") % {"year": year}
 
 
 def register_platform_indicators() -> None:
-    """Register the indicators computed from the enterprise registry, R&D and institutions."""
+    """Register the indicators computed from the enterprise registry, R&D and institutions.
+
+    An indicator whose code is a catalogue key (high-tech recognised, tech SMEs filed) is that
+    figure; the others read the catalogue figure they are named after."""
     register(
         "rd_intensity",
-        _rd("rd_intensity_pct"),
-        records_url=_enterprises("&above_scale=true"),
+        _rd(RD_INTENSITY),
+        records_url=_records(RD_INTENSITY),
         pending=_figures_pending,
         app="rnd",
     )
     register(
         "above_scale_with_rd_share",
-        _rd("above_scale_with_rd_share_pct"),
-        records_url=_enterprises("&above_scale=true&has_rd=true"),
+        _rd(WITH_RD_SHARE),
+        records_url=_records(WITH_RD_SHARE),
         pending=_figures_pending,
         app="rnd",
     )
     register(
         "rd_expense_growth",
-        _rd("rd_expense_growth_pct"),
-        records_url=_enterprises("&above_scale=true&has_rd=true"),
+        _rd(RD_GROWTH),
+        records_url=_records(RD_GROWTH),
         pending=_figures_pending,
         app="rnd",
     )
     register(
         "high_tech_valid",
-        _ladder("high_tech_valid_end_of_year"),
-        records_url=_qualifications("kind=high_tech&valid_on={year}-12-31"),
+        _figure(ladder.HIGH_TECH_VALID),
+        records_url=_records(ladder.HIGH_TECH_VALID),
         pending=high_tech_pending,
         app="enterprises",
     )
     register(
-        "high_tech_recognised",
-        _ladder("high_tech_recognised"),
-        records_url=_qualifications("kind=high_tech&year={year}"),
+        ladder.HIGH_TECH_RECOGNISED,
+        _figure(ladder.HIGH_TECH_RECOGNISED),
+        records_url=_records(ladder.HIGH_TECH_RECOGNISED),
         pending=high_tech_pending,
         app="enterprises",
     )
     register(
         "high_tech_net_increase",
         _high_tech_net_increase,
-        records_url=_qualifications("kind=high_tech&valid_on={year}-12-31"),
+        records_url=_records(ladder.HIGH_TECH_VALID),
         pending=high_tech_pending,
         app="enterprises",
     )
     register(
-        "tech_sme_national_filed",
-        _ladder("tech_sme_national_filed"),
-        records_url=_qualifications("kind=national_tech_sme&year={year}"),
+        ladder.TECH_SME_NATIONAL_FILED,
+        _figure(ladder.TECH_SME_NATIONAL_FILED),
+        records_url=_records(ladder.TECH_SME_NATIONAL_FILED),
         app="enterprises",
     )
     register(
         "rd_institutions_per_above_scale",
-        _institutions_per_above_scale,
-        records_url=lambda year: reverse("platforms:institution_list"),
+        _figure(INSTITUTIONS_PER_ABOVE_SCALE),
+        records_url=_records(INSTITUTIONS_PER_ABOVE_SCALE),
         pending=_figures_pending,
         app="platforms",
     )

@@ -18,7 +18,8 @@ from kechuang.core.years import selected_year
 
 from .charts import contribution_chart, rank_history_chart
 from .forms import ValuesImportForm
-from .models import IndicatorSet, Target
+from .models import IndicatorSet
+from .pages import has_targets, set_vs_targets, sets_with_members
 from .registry import memo
 from .selectors import (
     indicator_list,
@@ -33,23 +34,6 @@ from .services import PEER_VALUES, indicator_values_import, indicator_values_wor
 
 def _year(request, years: list[int]) -> int:
     return selected_year(request, years)
-
-
-def _set_vs_targets(year: int) -> list[dict]:
-    """The bureau's own (unranked) sets: each indicator's home value against its benchmark."""
-    out = []
-    for s in IndicatorSet.objects.filter(is_ranked=False).order_by("sort_order"):
-        table = indicator_table(s, year)
-        home = next((r for r in table["rows"] if r["is_home"]), None)
-        members = {m.indicator.code: m for m in s.members.select_related("indicator")}
-        rows = []
-        for c in table["columns"]:
-            benchmark = members[c["code"]].benchmark
-            actual = home["values"][c["code"]] if home else None
-            progress = 100 * actual / float(benchmark) if benchmark and actual is not None else None
-            rows.append({**c, "actual": actual, "benchmark": benchmark, "progress": progress})
-        out.append({"set": s, "rows": rows})
-    return out
 
 
 @requires("indicators.view")
@@ -93,9 +77,9 @@ def _leadership(request):
         "summary": summary,
         "charts": charts,
         "targets": [(y, target_progress(y)) for y in target_years],
-        "set_targets": _set_vs_targets(year),
+        "set_targets": set_vs_targets(year),
         "links": can(request.user, "enterprise.list"),
-        "has_targets": Target.objects.exists(),
+        "has_targets": has_targets(),
     }
     return render(request, "indicators/leadership.html", context)
 
@@ -105,7 +89,7 @@ def catalogue(request):
     """Every indicator: code, names, unit, direction, source and the sets it belongs to."""
     from .registry import REGISTRY
 
-    sets = IndicatorSet.objects.prefetch_related("members__indicator").order_by("sort_order")
+    sets = sets_with_members()
     return render(
         request,
         "indicators/catalogue.html",

@@ -4,39 +4,28 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Case, Exists, F, IntegerField, OuterRef, Q, Value, When
-from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
-from openpyxl import Workbook
 
-from kechuang.core.access import can, requires, scope_for
-from kechuang.core.excel import header_row, workbook_bytes
-from kechuang.core.permissions import get_object_for_user
+from kechuang.core.access import can, requires
 from kechuang.core.views import xlsx_response
 from kechuang.core.years import selected_year
-from kechuang.enterprises.choices import UNICORN_TIERS, QualificationKind
-from kechuang.enterprises.models import Enterprise, Qualification
+from kechuang.enterprises.models import Enterprise
 from kechuang.enterprises.selectors import (
-    qualification_validity,
-    valid_high_tech_series,
     validity_date,
 )
 from kechuang.imports.recovery import sweep_stale_quietly
 
-from .cells import AT_RISK, CELLS, cell_counts
-from .charts import bar_line_chart, ladder_bar_chart, sankey_chart
+from .cells import CELLS
 from .display import (
     EXPERT_CONDITIONS,
-    NUMERIC_CONDITIONS,
     STATUS_BADGE,
     basis_label,
     condition_label,
@@ -50,37 +39,35 @@ from .display import (
 )
 from .forms import EVALUATED_TIERS, ReserveFilterForm, RuleSetForm, WhatIfForm
 from .logic import evaluate_case
-from .logic.certificates import add_months
-from .models import AssessmentResult, AssessmentRun, ResultStatus, RuleSet, RunStatus, Tier
+from .models import RuleSet, Tier
+from .pages import (
+    at_risk_holders,
+    cell_results,
+    enterprise_for,
+    expiring_certificates,
+    ladder_bar,
+    ladder_rows,
+    reserve_queryset,
+    reserve_rules,
+    reserve_workbook,
+    stored_results,
+    tier_movement,
+    unfinished_run,
+    valid_high_tech_trend,
+)
 from .selectors import (
-    LADDER,
     available_assessment_years,
     enterprise_case,
     evaluation_date_for,
-    highest_tier_by_enterprise,
     latest_run,
     logic_ruleset,
     ruleset_in_force,
     ruleset_rows,
     run_state,
 )
-from .services import STORED_TIERS, ruleset_update
+from .services import ruleset_update
 from .tasks import assess_year
 from .whatif import GAP_INPUTS, apply_whatif, ip_counts, last_year_record
-
-TIER_RANK = Case(
-    *[When(tier=key, then=Value(i)) for i, (key, _label) in enumerate(EVALUATED_TIERS)],
-    default=Value(9),
-    output_field=IntegerField(),
-)
-STATUS_RANK = Case(
-    When(status="pass", then=Value(0)),
-    When(status="borderline", then=Value(1)),
-    When(status="unknown", then=Value(2)),
-    default=Value(3),
-    output_field=IntegerField(),
-)
-
 
 # ------------------------------------------------------------------ shared helpers
 
@@ -93,30 +80,14 @@ def _year(request) -> tuple[int, list[int]]:
 def _run_context(request, year: int) -> dict:
     sweep_stale_quietly()
     run = latest_run(year)
-    state = run_state(run)
-    newest = (
-        AssessmentRun.objects.filter(year=year)
-        .exclude(status=RunStatus.FAILED)
-        .only("status", "created_at")
-        .order_by("-created_at", "-pk")
-        .first()
-    )
     return {
         "run": run,
-        "run_state": state,
-        "active_run": newest if newest is not None and newest.status != RunStatus.DONE else None,
+        "run_state": run_state(run),
+        "active_run": unfinished_run(year),
         "can_rerun": can(request.user, "assessment.run"),
         "rerun_next": request.get_full_path(),
         "year": year,
     }
-
-
-def _scoped_results(request, run):
-    """Results of ``run`` the user may read: leaders read region-wide aggregates only."""
-    qs = AssessmentResult.objects.filter(run=run)
-    if scope_for(request.user, "ladder.view").all:
-        return qs
-    return qs.for_user(request.user)
 
 
 # ------------------------------------------------------------------ ladder
@@ -128,115 +99,17 @@ def ladder(request):
     links = can(request.user, "reserve.view")
     year, years = _year(request)
     ctx = _run_context(request, year)
-    run = ctx["run"]
-    rows = []
-    if run is not None:
-        by_tier = cell_counts(_scoped_results(request, run))
-        results_url = reverse("qualifications:assessment_results")
-        risks = reverse("qualifications:risk_list")
-        for tier, label in EVALUATED_TIERS:
-            a = by_tier.get(tier)
-            if a is None:
-                continue
-            urls = {
-                key: f"{results_url}?year={year}&tier={tier}&cell={key}"
-                for key in CELLS
-                if key != "at_risk"
-            }
-            urls["at_risk"] = f"{risks}?year={year}&tier={tier}"
-            rows.append(
-                {
-                    "tier": tier,
-                    "label": label,
-                    **a,
-                    "n_held": a["held"],
-                    "urls": urls if links else {},
-                }
-            )
-    bar_option = (
-        ladder_bar_chart(
-            title=_("Held and assessed, by tier (%(year)s)") % {"year": year},
-            tiers=[r["label"] for r in rows],
-            series={
-                _("Held"): [r["n_held"] for r in rows],
-                _("Meets the rules"): [r["passed"] for r in rows],
-                _("Borderline"): [r["borderline"] for r in rows],
-                _("Meets every condition on record"): [r["pending"] for r in rows],
-                _("Fails a condition"): [r["failing"] for r in rows],
-            },
-            unit=_("enterprises"),
-        )
-        if rows
-        else None
-    )
-
-    # Movement between tiers (highest rung held at each year end).
-    scope_ids = None
-    if not scope_for(request.user, "ladder.view").all:
-        scope_ids = list(Enterprise.objects.for_user(request.user).values_list("pk", flat=True))
-    before = highest_tier_by_enterprise(year - 1, scope_ids)
-    after = highest_tier_by_enterprise(year, scope_ids)
-    # The four unicorn-type titles are merged into one node (tiny flows would overlap).
-    growth_label = _("Unicorn-type tiers")
-    labels = {k.value: (growth_label if k in UNICORN_TIERS else k.label) for k in LADDER}
-    none_label = _("No tier")
-    flows: dict[tuple[str, str], int] = {}
-    for e in set(before) | set(after):
-        key = (labels.get(before.get(e), none_label), labels.get(after.get(e), none_label))
-        flows[key] = flows.get(key, 0) + 1
-    order = list(dict.fromkeys([none_label] + [str(labels[k.value]) for k in LADDER]))
-    flows = {(str(s), str(t)): v for (s, t), v in flows.items()}
-
-    # Node names are unique across the two years ("2023·高企" / "2024·高企"); each side is
-    # pinned to its column (depth) and labelled with the tier alone.
-    def side(y: int, label: str) -> str:
-        return f"{y}·{label}"
-
-    left = [n for n in order if any(s == n for s, _t in flows)]
-    right = [n for n in order if any(t == n for _s, t in flows)]
-    sankey = sankey_chart(
-        title=_("Movement between tiers, %(a)s → %(b)s (highest tier held at year end)")
-        % {"a": year - 1, "b": year},
-        nodes=[{"name": side(year - 1, n), "label": n, "depth": 0} for n in left]
-        + [{"name": side(year, n), "label": n, "depth": 1} for n in right],
-        links=[
-            {"source": side(year - 1, s), "target": side(year, t), "value": v}
-            for (s, t), v in sorted(
-                flows.items(), key=lambda kv: (order.index(kv[0][0]), order.index(kv[0][1]))
-            )
-        ],
-        left_label=str(year - 1),
-        right_label=str(year),
-    )
-    moved_up = sum(v for (s, t), v in flows.items() if order.index(t) > order.index(s))
-    moved_down = sum(v for (s, t), v in flows.items() if order.index(t) < order.index(s))
-
-    trend_years = [y for y in range(year - 4, year + 1)]
-    valid_ht = valid_high_tech_series(trend_years)
-    trend = bar_line_chart(
-        title=_("Valid high-tech enterprises at 31 December, %(a)s–%(b)s")
-        % {"a": trend_years[0], "b": trend_years[-1]},
-        categories=trend_years,
-        bars={
-            _("Valid high-tech enterprises"): [
-                {"value": valid_ht[y], "key": f"{y}-12-31"} for y in trend_years
-            ]
-        },
-        bar_unit=_("enterprises"),
-    )
+    rows = ladder_rows(request.user, ctx["run"], year, links)
+    trend_base = f"{reverse('enterprises:qualification_list')}?kind=high_tech&valid_on="
     ctx.update(
         {
             "years": years,
             "rows": rows,
             "links": links,
-            "bar_option": bar_option,
-            "sankey_option": sankey,
-            "trend_option": trend,
-            "moved_up": moved_up,
-            "moved_down": moved_down,
-            "trend_link_base": f"{reverse('enterprises:qualification_list')}?kind=high_tech&valid_on="
-            if links
-            else "",
+            "bar_option": ladder_bar(rows, year),
+            **tier_movement(request.user, year),
+            "trend_option": valid_high_tech_trend(request.user, year),
+            "trend_link_base": trend_base if links else "",
             "pending_label": pending_label(),
         }
     )
@@ -244,55 +117,6 @@ def ladder(request):
 
 
 # ------------------------------------------------------------------ reserve pool
-
-
-def reserve_rules() -> dict[str, int]:
-    """How the shortlist is drawn (settings ``KECHUANG_RESERVE_POOL_SIZE`` and
-    ``KECHUANG_RESERVE_MAX_GAPS``)."""
-    return {
-        "size": int(getattr(settings, "KECHUANG_RESERVE_POOL_SIZE", 100)),
-        "max_gaps": int(getattr(settings, "KECHUANG_RESERVE_MAX_GAPS", 2)),
-    }
-
-
-def _reserve_queryset(request, run, form):
-    """The shortlist: not held, failing only conditions the figures measure (at most
-    ``max_gaps`` of them), smallest gap first, at most ``size`` enterprises."""
-    data = form.cleaned_data if form.is_valid() else {}
-    tier = data.get("tier") or Tier.HIGH_TECH.value
-    rules = reserve_rules()
-    conds = next(c for t, _p, c in STORED_TIERS if t == tier)
-    qs = (
-        AssessmentResult.objects.for_user(request.user)
-        .filter(run=run, tier=tier, held=False, failed_count__lte=rules["max_gaps"])
-        .select_related("enterprise", "enterprise__town")
-        .annotate(rank=STATUS_RANK, gap_size=Coalesce("gap_cost_wan", Decimal(0)))
-    )
-    for cid in conds:
-        if cid not in NUMERIC_CONDITIONS[tier]:
-            qs = qs.exclude(**{f"conditions__{cid}": "fail"})
-    if data.get("status"):
-        qs = qs.filter(status=data["status"])
-    if data.get("town"):
-        qs = qs.filter(enterprise__town=data["town"])
-    if data.get("industry"):
-        qs = qs.filter(enterprise__industry_code__startswith=data["industry"])
-    if data.get("q"):
-        q = data["q"].strip()
-        qs = qs.filter(
-            Q(enterprise__name__icontains=q) | Q(enterprise__credit_code__icontains=q.upper())
-        )
-    eligible = qs.count()
-    # Ties (no gap) go to the higher score already secured by the figures.
-    qs = qs.order_by(
-        "gap_size",
-        "failed_count",
-        "rank",
-        F("score_min").desc(nulls_last=True),
-        "unknown_count",
-        "enterprise__name",
-    )
-    return qs[: rules["size"]], tier, eligible
 
 
 def _describe(r) -> None:
@@ -332,9 +156,11 @@ def reserve_pool(request):
     tier = request.GET.get("tier")
     tier = tier if tier in dict(EVALUATED_TIERS) else Tier.HIGH_TECH.value
     if run is not None:
-        qs, tier, eligible = _reserve_queryset(request, run, form)
+        data = form.cleaned_data if form.is_valid() else {}
+        qs, tier, eligible = reserve_queryset(request.user, run, data)
         if request.GET.get("export") == "xlsx":
-            return _reserve_export(qs, year, tier)
+            name = f"{_('Reserve pool')}-{str(Tier(tier).label)}-{year}.xlsx"
+            return xlsx_response(reserve_workbook(qs), name)
         page = Paginator(qs, 25).get_page(request.GET.get("page"))
         offset = page.start_index()
         for i, r in enumerate(page.object_list):
@@ -356,43 +182,6 @@ def reserve_pool(request):
     return render(request, "qualifications/reserve_pool.html", ctx)
 
 
-def _reserve_export(qs, year: int, tier: str):
-    wb = Workbook(write_only=False)
-    ws = wb.active
-    ws.title = _("Reserve pool")[:31]
-    headers = [
-        _("Rank"),
-        _("Enterprise"),
-        _("Credit code"),
-        _("Town/street"),
-        _("Industry code"),
-        _("Status"),
-        _("Failed conditions"),
-        _("Conditions lacking data"),
-        _("Gaps"),
-        _("Gap size (10,000 yuan equivalent)"),
-    ]
-    header_row(ws, headers, widths=(6, 36, 22, 14, 10, 12, 16, 18, 70, 14))
-    for i, r in enumerate(qs.iterator(chunk_size=2000), start=1):
-        ws.append(
-            [
-                i,
-                r.enterprise.name,
-                r.enterprise.credit_code,
-                r.enterprise.town.name,
-                r.enterprise.industry_code,
-                str(ResultStatus(r.status).label),
-                "、".join(condition_label(c) for c, s in r.conditions.items() if s == "fail"),
-                "、".join(condition_label(c) for c, s in r.conditions.items() if s == "unknown"),
-                "；".join(gap_text(g) for g in r.gaps),
-                float(r.gap_cost_wan) if r.gap_cost_wan is not None else None,
-            ]
-        )
-    return xlsx_response(
-        workbook_bytes(wb), f"{_('Reserve pool')}-{str(Tier(tier).label)}-{year}.xlsx"
-    )
-
-
 # ------------------------------------------------------------------ ladder cells
 
 
@@ -407,13 +196,7 @@ def assessment_results(request):
     cell = cell if cell in CELLS else "candidates"
     page = None
     if ctx["run"] is not None:
-        qs = (
-            _scoped_results(request, ctx["run"])
-            .filter(CELLS[cell][1], tier=tier)
-            .select_related("enterprise", "enterprise__town")
-            .annotate(rank=STATUS_RANK)
-            .order_by("rank", "failed_count", "enterprise__name", "pk")
-        )
+        qs = cell_results(request.user, ctx["run"], tier, cell)
         page = Paginator(qs, 25).get_page(request.GET.get("page"))
         offset = page.start_index()
         for i, r in enumerate(page.object_list):
@@ -445,47 +228,16 @@ def risk_list(request):
     tier = request.GET.get("tier") or ""
     holders = []
     if run is not None:
-        qs = (
-            AssessmentResult.objects.for_user(request.user)
-            .filter(AT_RISK, run=run)
-            .select_related("enterprise", "enterprise__town")
-            .annotate(tier_rank=TIER_RANK)
-            .order_by("tier_rank", "-failed_count", F("gap_cost_wan").desc(nulls_last=True), "pk")
+        page = Paginator(at_risk_holders(request.user, run, tier), 25).get_page(
+            request.GET.get("page")
         )
-        if tier in dict(EVALUATED_TIERS):
-            qs = qs.filter(tier=tier)
-        page = Paginator(qs, 25).get_page(request.GET.get("page"))
         for r in page.object_list:
             r.tier_label = Tier(r.tier).label
             _describe(r)
         holders = page
     # The countdown runs from the date the page states: today unless ?on=YYYY-MM-DD.
     ref = validity_date(request.GET.get("on"))
-    horizon6, horizon12 = add_months(ref, 6), add_months(ref, 12)
-    later = Qualification.objects.filter(
-        enterprise=OuterRef("enterprise"),
-        kind=QualificationKind.HIGH_TECH,
-        issue_date__gt=OuterRef("issue_date"),
-    )
-    certs = (
-        Qualification.objects.for_user(request.user)
-        .filter(kind=QualificationKind.HIGH_TECH, issue_date__lte=ref, expiry_date__lt=horizon12)
-        .exclude(expiry_date__lt=ref)
-        .annotate(renewed=Exists(later))
-        .filter(renewed=False)
-        .select_related("enterprise", "enterprise__town")
-    )
-    expiring = [
-        {
-            "q": c,
-            "end": c.expiry_date,
-            "days": (c.expiry_date - ref).days,
-            "window": 6 if c.expiry_date < horizon6 else 12,
-        }
-        for c in certs
-        if qualification_validity(c, ref) == "valid"
-    ]
-    expiring.sort(key=lambda x: x["days"])
+    expiring = expiring_certificates(request.user, ref)
     ctx.update(
         {
             "years": years,
@@ -505,9 +257,7 @@ def risk_list(request):
 
 
 def _enterprise_for(request, pk: int) -> Enterprise:
-    return get_object_for_user(
-        Enterprise.objects.select_related("town", "town__region"), request.user, pk=pk
-    )
+    return enterprise_for(request.user, pk)
 
 
 def _whatif_initial(case) -> dict:
@@ -589,12 +339,7 @@ def enterprise_assessment(request, pk: int):
     for slider in sliders:
         slider["gap"] = slider["name"] in gap_inputs
     ctx = _run_context(request, year)
-    stored = None
-    if ctx["run"] is not None:
-        stored = {
-            r.tier: r
-            for r in AssessmentResult.objects.filter(run=ctx["run"], enterprise=enterprise)
-        }
+    stored = stored_results(ctx["run"], enterprise) if ctx["run"] is not None else None
     ctx.update(
         {
             "enterprise": enterprise,

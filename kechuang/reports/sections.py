@@ -20,9 +20,21 @@ from urllib.parse import urlencode
 
 from django.urls import NoReverseMatch, reverse
 
+from kechuang.core.figures import figure
+from kechuang.enterprises import figures as ladder
+from kechuang.enterprises.choices import QualificationKind
 from kechuang.enterprises.selectors import valid_high_tech_series
+from kechuang.indicators.figures import RANK_KEYS, RANK_SOURCE
 from kechuang.indicators.models import Indicator
 from kechuang.indicators.selectors import ranking_summary, target_progress
+from kechuang.platforms.figures import (
+    INSTITUTION_SOURCE,
+    RD_INSTITUTIONS_NEW_BY_LEVEL,
+    RD_INSTITUTIONS_TOTAL,
+    new_by_level_url,
+)
+from kechuang.rnd.figures import INSTITUTIONS_PER_ABOVE_SCALE, RD_SOURCE, above_scale_url
+from kechuang.rnd.logic import aggregates as agg
 from kechuang.rnd.selectors import rd_breakdown
 
 from .content import Provenance, ReportContext, Section, Table
@@ -56,53 +68,22 @@ __all__ = [
 
 logger = logging.getLogger(__name__)
 
-# Names as the bureau writes them, keyed like headline_figures.
+# Names as the bureau writes them, keyed by catalogue key (kechuang.core.figures); the
+# definition, source and drill-down of each figure are the catalogue's.
 LADDER_LABELS = {
-    "tech_sme_national_filed": "备案国家科技型中小企业",
-    "tech_sme_provincial_entered": "入库浙江省科技型中小企业",
-    "cultivation_recognised": "认定市级高新技术培育企业",
-    "high_tech_first_batch_recognised": "第一批认定高新技术企业",
-    "high_tech_recognised": "全年认定高新技术企业",
-    "high_tech_valid_end_of_year": "有效高新技术企业",
-    "gazelle_held": "瞪羚企业",
-    "potential_unicorn_held": "潜在独角兽企业",
-    "quasi_unicorn_held": "准独角兽企业",
-    "unicorn_held": "独角兽企业",
+    ladder.TECH_SME_NATIONAL_FILED: "备案国家科技型中小企业",
+    ladder.TECH_SME_PROVINCIAL_ENTERED: "入库浙江省科技型中小企业",
+    ladder.CULTIVATION_RECOGNISED: "认定市级高新技术培育企业",
+    ladder.HIGH_TECH_FIRST_BATCH_RECOGNISED: "第一批认定高新技术企业",
+    ladder.HIGH_TECH_RECOGNISED: "全年认定高新技术企业",
+    ladder.HIGH_TECH_VALID: "有效高新技术企业",
+    ladder.TIER_HELD[QualificationKind.GAZELLE]: "瞪羚企业",
+    ladder.TIER_HELD[QualificationKind.POTENTIAL_UNICORN]: "潜在独角兽企业",
+    ladder.TIER_HELD[QualificationKind.QUASI_UNICORN]: "准独角兽企业",
+    ladder.TIER_HELD[QualificationKind.UNICORN]: "独角兽企业",
 }
-LADDER_DEFINITIONS = {
-    "tech_sme_national_filed": "当年通过评价、取得入库登记编号的国家科技型中小企业数；按评价年度计，不累计往年，已撤销入库的不计",
-    "tech_sme_provincial_entered": "当年入库的浙江省科技型中小企业数；按入库年度计",
-    "cultivation_recognised": "当年认定的市级高新技术培育企业数；按认定年度计",
-    "high_tech_first_batch_recognised": "当年第一批次认定的高新技术企业数（含首次认定和重新认定）",
-    "high_tech_recognised": "当年各批次认定的高新技术企业数（含首次认定和重新认定）",
-    "high_tech_valid_end_of_year": "12月31日持有有效证书的高新技术企业数：发证日期不晚于12月31日、有效期截止日不早于12月31日，且未被撤销资格",
-    "gazelle_held": "当年持有瞪羚企业称号的企业数",
-    "potential_unicorn_held": "当年持有潜在独角兽企业称号的企业数",
-    "quasi_unicorn_held": "当年持有准独角兽企业称号的企业数",
-    "unicorn_held": "当年持有独角兽企业称号的企业数",
-}
-LADDER_SOURCES = {
-    "tech_sme_national_filed": "全国科技型中小企业评价入库公告",
-    "tech_sme_provincial_entered": "浙江省科技型中小企业入库名单",
-    "cultivation_recognised": "市级高新技术培育企业认定文件",
-    "high_tech_first_batch_recognised": "浙江省高新技术企业认定管理机构公布的认定名单",
-    "high_tech_recognised": "浙江省高新技术企业认定管理机构公布的认定名单",
-    "high_tech_valid_end_of_year": "高新技术企业认定名单及证书（发证日期、有效期）、资格撤销公告",
-}
-TITLE_SOURCE = "相关部门公布的瞪羚企业、独角兽企业等称号认定名单"
-LADDER_QUERY = {
-    "tech_sme_national_filed": {"kind": "national_tech_sme", "year": "{y}"},
-    "tech_sme_provincial_entered": {"kind": "provincial_tech_sme", "year": "{y}"},
-    "cultivation_recognised": {"kind": "municipal_cultivation", "year": "{y}"},
-    "high_tech_first_batch_recognised": {"kind": "high_tech", "batch": "{y}-1"},
-    "high_tech_recognised": {"kind": "high_tech", "year": "{y}"},
-    "high_tech_valid_end_of_year": {"kind": "high_tech", "valid_on": "{y}-12-31"},
-    "gazelle_held": {"kind": "gazelle", "year": "{y}"},
-    "potential_unicorn_held": {"kind": "potential_unicorn", "year": "{y}"},
-    "quasi_unicorn_held": {"kind": "quasi_unicorn", "year": "{y}"},
-    "unicorn_held": {"kind": "unicorn", "year": "{y}"},
-}
-TIER_KEYS = ("unicorn_held", "quasi_unicorn_held", "potential_unicorn_held", "gazelle_held")
+# Highest tier first.
+TIER_KEYS = tuple(reversed(ladder.TIER_HELD.values()))
 # Highest level first.
 INSTITUTION_LABELS = {
     "provincial_key_enterprise_research_institute": "省重点企业研究院",
@@ -111,35 +92,32 @@ INSTITUTION_LABELS = {
     "ningbo_key_enterprise_research_institute": "宁波市重点企业研究院",
     "municipal_enterprise_rd_centre": "市企业研发中心",
 }
-INSTITUTION_SOURCE = "省、宁波市和本市科技部门公布的企业研发机构认定文件"
-RD_SOURCE = "统计部门规模以上工业企业研发活动统计年报（研发费用、营业收入）"
 ABOVE_SCALE = "规上工业企业指年主营业务收入2000万元及以上的工业法人单位，按统计部门当年名录确定"
 RD_LABELS = {
-    "above_scale_industrial": "规上工业企业数",
-    "above_scale_with_rd": "有研发支出的规上工业企业数",
-    "above_scale_with_rd_share_pct": "有研发支出企业占规上工业企业比重",
-    "rd_expense_above_scale_yuan": "规上工业企业研发费用",
-    "rd_expense_growth_pct": "规上工业企业研发费用增速",
-    "rd_intensity_pct": "规上工业企业研发投入强度",
+    agg.ABOVE_SCALE: "规上工业企业数",
+    agg.WITH_RD: "有研发支出的规上工业企业数",
+    agg.WITH_RD_SHARE: "有研发支出企业占规上工业企业比重",
+    agg.RD_EXPENSE: "规上工业企业研发费用",
+    agg.RD_GROWTH: "规上工业企业研发费用增速",
+    agg.RD_INTENSITY: "规上工业企业研发投入强度",
 }
 RD_DEFINITIONS = {
-    "above_scale_industrial": ABOVE_SCALE,
-    "above_scale_with_rd": "当年研发费用（统计口径）大于零的规上工业企业数",
-    "above_scale_with_rd_share_pct": "有研发支出的规上工业企业数 ÷ 规上工业企业数 × 100%",
-    "rd_expense_above_scale_yuan": "规上工业企业当年研发费用（统计口径）合计",
-    "rd_expense_growth_pct": "（本年研发费用 − 上年研发费用）÷ 上年研发费用 × 100%，两年均按各自当年的规上工业企业范围",
-    "rd_intensity_pct": "规上工业企业研发费用合计 ÷ 规上工业企业营业收入合计 × 100%",
+    agg.ABOVE_SCALE: ABOVE_SCALE,
+    agg.WITH_RD: "当年研发费用（统计口径）大于零的规上工业企业数",
+    agg.WITH_RD_SHARE: "有研发支出的规上工业企业数 ÷ 规上工业企业数 × 100%",
+    agg.RD_EXPENSE: "规上工业企业当年研发费用（统计口径）合计",
+    agg.RD_GROWTH: "（本年研发费用 − 上年研发费用）÷ 上年研发费用 × 100%，两年均按各自当年的规上工业企业范围",
+    agg.RD_INTENSITY: "规上工业企业研发费用合计 ÷ 规上工业企业营业收入合计 × 100%",
 }
 RD_UNITS = {
-    "above_scale_industrial": "家",
-    "above_scale_with_rd": "家",
-    "above_scale_with_rd_share_pct": "%",
-    "rd_expense_above_scale_yuan": "亿元",
-    "rd_expense_growth_pct": "%",
-    "rd_intensity_pct": "%",
+    agg.ABOVE_SCALE: "家",
+    agg.WITH_RD: "家",
+    agg.WITH_RD_SHARE: "%",
+    agg.RD_EXPENSE: "亿元",
+    agg.RD_GROWTH: "%",
+    agg.RD_INTENSITY: "%",
 }
 RANK_SETS = (("innovation", "科技创新指数"), ("transformation", "科技成果转化指数"))
-RANK_SOURCE = "各地区指标年度值（统计、科技等部门公布数据），按指数的指标体系、权重和标准化方法测算"
 STREAK_YEARS = 3
 MULTIPLE_YEARS = 5
 THOUSAND = 1000
@@ -157,31 +135,26 @@ def _url(name: str, params: dict | None = None) -> str | None:
 
 
 def headline_provenance(key: str, year: int) -> Provenance:
-    """The provenance of a headline figure (a key of `headline_figures`) for `year`."""
-    y = str(year)
-    enterprises = {"year": y, "above_scale": "true"}
+    """The provenance of a headline figure (a catalogue key) for `year`."""
     if key in LADDER_LABELS:
-        params = {k: v.format(y=y) for k, v in LADDER_QUERY[key].items()}
+        entry = figure(key)
         return Provenance(
             label=f"{year}年{LADDER_LABELS[key]}",
-            definition=LADDER_DEFINITIONS[key],
+            definition=str(entry.definition),
             unit="家",
-            source=LADDER_SOURCES.get(key, TITLE_SOURCE),
-            link=_url("enterprises:qualification_list", params),
+            source=str(entry.source),
+            link=entry.drill_down(year),
         )
     if key in RD_LABELS:
-        params = dict(enterprises)
-        if key in {"above_scale_with_rd", "above_scale_with_rd_share_pct"}:
-            params["has_rd"] = "true"
         definition = RD_DEFINITIONS[key]
-        if key != "above_scale_industrial":
+        if key != agg.ABOVE_SCALE:
             definition += f"；{ABOVE_SCALE}"
         return Provenance(
             f"{year}年{RD_LABELS[key]}",
             definition,
             RD_UNITS[key],
             RD_SOURCE,
-            _url("enterprises:enterprise_list", params),
+            figure(key).drill_down(year),
         )
     if key == "above_scale_without_rd":
         return Provenance(
@@ -189,32 +162,33 @@ def headline_provenance(key: str, year: int) -> Provenance:
             "规上工业企业数 − 有研发支出的规上工业企业数（当年研发费用为零或未报送研发费用）",
             "家",
             RD_SOURCE,
-            _url("enterprises:enterprise_list", {**enterprises, "has_rd": "false"}),
+            above_scale_url(year, has_rd="false"),
         )
-    if key.startswith("rd_institutions_new_by_level."):
+    if key.startswith(f"{RD_INSTITUTIONS_NEW_BY_LEVEL}."):
         level = key.split(".", 1)[1]
         return Provenance(
             f"{year}年新认定{INSTITUTION_LABELS[level]}",
             f"{year}年认定的{INSTITUTION_LABELS[level]}数，按认定年度计",
             "家",
             INSTITUTION_SOURCE,
-            _url("platforms:institution_list", {"year_recognised": y, "level": level}),
+            new_by_level_url(year, level),
         )
-    if key == "rd_institutions_total":
+    if key == RD_INSTITUTIONS_TOTAL:
         return Provenance(
             f"{year}年末企业研发机构累计数",
             f"认定年度不晚于{year}年且未被撤销的各级企业研发机构数；升级的机构按新级别计一次",
             "家",
             INSTITUTION_SOURCE,
-            _url("platforms:institution_list"),
+            figure(key).drill_down(year),
         )
-    if key == "rd_institutions_per_above_scale_pct":
+    if key == INSTITUTIONS_PER_ABOVE_SCALE:
+        entry = figure(key)
         return Provenance(
             f"{year}年企业研发机构数与规上工业企业数之比",
-            "企业研发机构累计数 ÷ 规上工业企业数 × 100%",
+            str(entry.definition),
             "%",
-            f"{INSTITUTION_SOURCE}；{RD_SOURCE}",
-            _url("platforms:institution_list"),
+            str(entry.source),
+            entry.drill_down(year),
         )
     raise KeyError(key)
 
@@ -315,10 +289,11 @@ def rankings(ctx: ReportContext) -> dict[str, dict] | None:
     result = {}
     for code, _label in RANK_SETS:
         entry = _normalise(_set_entry(summary, code)) if summary else None
-        if entry is None and ctx.figures.get(f"{code}_index_rank_province") is not None:
+        province_key, ningbo_key = RANK_KEYS[code]
+        if entry is None and ctx.figures.get(province_key) is not None:
             entry = {
-                "rank_province": ctx.figures[f"{code}_index_rank_province"],
-                "rank_ningbo": ctx.figures.get(f"{code}_index_rank_ningbo"),
+                "rank_province": ctx.figures[province_key],
+                "rank_ningbo": ctx.figures.get(ningbo_key),
                 "n_province": None,
                 "n_ningbo": None,
                 "median_rank": None,
@@ -565,41 +540,41 @@ def _region(ctx):
 
 @placeholder("tech_sme_national", "备案国家科技型中小企业数（家）")
 def _tech_sme_national(ctx):
-    return _count(ctx, "tech_sme_national_filed")
+    return _count(ctx, ladder.TECH_SME_NATIONAL_FILED)
 
 
 @placeholder("tech_sme_provincial", "入库浙江省科技型中小企业数（家）")
 def _tech_sme_provincial(ctx):
-    return _count(ctx, "tech_sme_provincial_entered")
+    return _count(ctx, ladder.TECH_SME_PROVINCIAL_ENTERED)
 
 
 @placeholder("cultivation", "认定市级高新技术培育企业数（家）")
 def _cultivation(ctx):
-    return _count(ctx, "cultivation_recognised")
+    return _count(ctx, ladder.CULTIVATION_RECOGNISED)
 
 
 @placeholder("high_tech_first_batch", "第一批认定高新技术企业数（家）")
 def _high_tech_first_batch(ctx):
-    return _count(ctx, "high_tech_first_batch_recognised")
+    return _count(ctx, ladder.HIGH_TECH_FIRST_BATCH_RECOGNISED)
 
 
 @placeholder("high_tech_recognised", "全年认定高新技术企业数（家）")
 def _high_tech_recognised(ctx):
-    return _count(ctx, "high_tech_recognised")
+    return _count(ctx, ladder.HIGH_TECH_RECOGNISED)
 
 
 @placeholder("high_tech_valid", "年末有效高新技术企业数（家）")
 def _high_tech_valid(ctx):
-    value = ctx.figures.get("high_tech_valid_end_of_year")
+    value = ctx.figures.get(ladder.HIGH_TECH_VALID)
     if value is None:
         return None
-    return _cite(ctx, "high_tech_valid_end_of_year", count_text(value))
+    return _cite(ctx, ladder.HIGH_TECH_VALID, count_text(value))
 
 
 @placeholder("high_tech_valid_change", "有效高新技术企业数较上年增减（如“较上年增加243家”）")
 def _high_tech_valid_change(ctx):
-    valid = ctx.figures.get("high_tech_valid_end_of_year")
-    before = ctx.previous.get("high_tech_valid_end_of_year")
+    valid = ctx.figures.get(ladder.HIGH_TECH_VALID)
+    before = ctx.previous.get(ladder.HIGH_TECH_VALID)
     if valid is None or before is None:
         return None
     change = valid - before
@@ -607,20 +582,20 @@ def _high_tech_valid_change(ctx):
         words = f"较上年{'增加' if change > 0 else '减少'}{count_text(abs(change))}"
     else:
         words = "与上年持平"
-    return _cite_change(ctx, "high_tech_valid_end_of_year", change, words, "家")
+    return _cite_change(ctx, ladder.HIGH_TECH_VALID, change, words, "家")
 
 
 @placeholder(
     "high_tech_threshold", "有效高新技术企业数与千家的关系（“突破千家大关”或“逼近千家大关”）"
 )
 def _high_tech_threshold(ctx):
-    valid = ctx.figures.get("high_tech_valid_end_of_year") or 0
+    valid = ctx.figures.get(ladder.HIGH_TECH_VALID) or 0
     return threshold_phrase(valid, THOUSAND) or None
 
 
 @placeholder("high_tech_multiple", "有效高新技术企业数五年增长倍数（如“五年翻两番”）")
 def _high_tech_multiple(ctx):
-    valid = ctx.figures.get("high_tech_valid_end_of_year")
+    valid = ctx.figures.get(ladder.HIGH_TECH_VALID)
     if not valid:
         return None
     base_year = ctx.year - MULTIPLE_YEARS
@@ -628,7 +603,7 @@ def _high_tech_multiple(ctx):
     words = multiple_phrase(valid, then, MULTIPLE_YEARS)
     if not words:
         return None
-    base = headline_provenance("high_tech_valid_end_of_year", ctx.year)
+    base = headline_provenance(ladder.HIGH_TECH_VALID, ctx.year)
     return ctx.cite(
         "high_tech_valid_end_of_year.multiple",
         then,
@@ -648,7 +623,7 @@ def _high_tech_multiple(ctx):
     "high_tech_to_thousand", "有效高新技术企业数距千家的差额（家；已过千家或相差较远时不写）"
 )
 def _high_tech_to_thousand(ctx):
-    valid = ctx.figures.get("high_tech_valid_end_of_year") or 0
+    valid = ctx.figures.get(ladder.HIGH_TECH_VALID) or 0
     gap = THOUSAND - valid
     if gap <= 0 or valid < THOUSAND * 0.95:
         return None
@@ -660,8 +635,8 @@ def _high_tech_to_thousand(ctx):
             "有效高新技术企业数距千家的差额",
             f"1000家 − {ctx.year}年末有效高新技术企业数",
             "家",
-            LADDER_SOURCES["high_tech_valid_end_of_year"],
-            headline_provenance("high_tech_valid_end_of_year", ctx.year).link,
+            str(figure(ladder.HIGH_TECH_VALID).source),
+            headline_provenance(ladder.HIGH_TECH_VALID, ctx.year).link,
         ),
     )
 
@@ -678,20 +653,20 @@ def _top_tiers(ctx):
 
 @placeholder("above_scale", "规上工业企业数（家）")
 def _above_scale(ctx):
-    return _count(ctx, "above_scale_industrial")
+    return _count(ctx, agg.ABOVE_SCALE)
 
 
 @placeholder("with_rd", "有研发支出的规上工业企业数（家）")
 def _with_rd(ctx):
-    if not ctx.figures.get("above_scale_industrial"):
+    if not ctx.figures.get(agg.ABOVE_SCALE):
         return None
-    return _count(ctx, "above_scale_with_rd")
+    return _count(ctx, agg.WITH_RD)
 
 
 @placeholder("without_rd", "研发费用为零的规上工业企业数（家）")
 def _without_rd(ctx):
-    above = ctx.figures.get("above_scale_industrial") or 0
-    zero = above - (ctx.figures.get("above_scale_with_rd") or 0)
+    above = ctx.figures.get(agg.ABOVE_SCALE) or 0
+    zero = above - (ctx.figures.get(agg.WITH_RD) or 0)
     if not above or zero <= 0:
         return None
     return ctx.cite(
@@ -704,20 +679,20 @@ def _without_rd(ctx):
 
 @placeholder("with_rd_share", "有研发支出企业占规上工业企业比重（%）")
 def _with_rd_share(ctx):
-    share = ctx.figures.get("above_scale_with_rd_share_pct")
-    if share is None or not ctx.figures.get("above_scale_industrial"):
+    share = ctx.figures.get(agg.WITH_RD_SHARE)
+    if share is None or not ctx.figures.get(agg.ABOVE_SCALE):
         return None
-    return _cite(ctx, "above_scale_with_rd_share_pct", pct_text(share, 1))
+    return _cite(ctx, agg.WITH_RD_SHARE, pct_text(share, 1))
 
 
 @placeholder("with_rd_share_change", "有研发支出企业比重较上年变化（百分点）")
 def _with_rd_share_change(ctx):
-    return _points_change(ctx, "above_scale_with_rd_share_pct", 1)
+    return _points_change(ctx, agg.WITH_RD_SHARE, 1)
 
 
 def _points_change(ctx, key: str, places: int) -> str | None:
     now, before = ctx.figures.get(key), ctx.previous.get(key)
-    if now is None or before is None or not ctx.figures.get("above_scale_industrial"):
+    if now is None or before is None or not ctx.figures.get(agg.ABOVE_SCALE):
         return None
     change = now - before
     return _cite_change(ctx, key, change, points_phrase(change, places), "百分点")
@@ -725,32 +700,32 @@ def _points_change(ctx, key: str, places: int) -> str | None:
 
 @placeholder("rd_total_yi", "规上工业企业研发费用（亿元）")
 def _rd_total_yi(ctx):
-    total = ctx.figures.get("rd_expense_above_scale_yuan")
+    total = ctx.figures.get(agg.RD_EXPENSE)
     if not total:
         return None
     yi = number_text(Decimal(str(total)) / Decimal(10**8), 1)
-    return _cite(ctx, "rd_expense_above_scale_yuan", f"{yi}亿元")
+    return _cite(ctx, agg.RD_EXPENSE, f"{yi}亿元")
 
 
 @placeholder("rd_growth", "规上工业企业研发费用同比增减（如“同比增长10%”）")
 def _rd_growth(ctx):
-    if not ctx.figures.get("rd_expense_above_scale_yuan"):
+    if not ctx.figures.get(agg.RD_EXPENSE):
         return None
-    words = growth_phrase(ctx.figures.get("rd_expense_growth_pct"), 0)
-    return _cite(ctx, "rd_expense_growth_pct", words) if words else None
+    words = growth_phrase(ctx.figures.get(agg.RD_GROWTH), 0)
+    return _cite(ctx, agg.RD_GROWTH, words) if words else None
 
 
 @placeholder("rd_intensity", "规上工业企业研发投入强度（%）")
 def _rd_intensity(ctx):
-    value = ctx.figures.get("rd_intensity_pct")
-    if value is None or not ctx.figures.get("above_scale_industrial"):
+    value = ctx.figures.get(agg.RD_INTENSITY)
+    if value is None or not ctx.figures.get(agg.ABOVE_SCALE):
         return None
-    return _cite(ctx, "rd_intensity_pct", pct_text(value, 2))
+    return _cite(ctx, agg.RD_INTENSITY, pct_text(value, 2))
 
 
 @placeholder("rd_intensity_change", "研发投入强度较上年变化（百分点）")
 def _rd_intensity_change(ctx):
-    return _points_change(ctx, "rd_intensity_pct", 2)
+    return _points_change(ctx, agg.RD_INTENSITY, 2)
 
 
 def _towns(ctx: ReportContext) -> list[dict]:
@@ -761,19 +736,19 @@ def _towns(ctx: ReportContext) -> list[dict]:
 
 @placeholder("rd_top_towns", "研发费用居前三位的镇街道及其研发费用")
 def _rd_top_towns(ctx):
-    top = [t for t in _towns(ctx) if t["rd_expense_above_scale_yuan"]][:3]
+    top = [t for t in _towns(ctx) if t[agg.RD_EXPENSE]][:3]
     if not top:
         return None
     names = []
     for t in top:
-        value = money_text(t["rd_expense_above_scale_yuan"], 2)
+        value = money_text(t[agg.RD_EXPENSE], 2)
         cited = ctx.cite(
             f"rd_expense_town_{t['key']}",
-            t["rd_expense_above_scale_yuan"],
+            t[agg.RD_EXPENSE],
             value,
             Provenance(
                 f"{ctx.year}年{t['label']}规上工业企业研发费用",
-                RD_DEFINITIONS["rd_expense_above_scale_yuan"] + "，按企业注册地所在镇街道归属",
+                RD_DEFINITIONS[agg.RD_EXPENSE] + "，按企业注册地所在镇街道归属",
                 value[-2:] if value.endswith(("亿元", "万元")) else "元",
                 RD_SOURCE,
                 _url(
@@ -790,14 +765,14 @@ def _rd_top_towns(ctx):
     "institutions_new", "当年新认定的各级企业研发机构（如“省企业研究院2家、市企业研发中心58家”）"
 )
 def _institutions_new(ctx):
-    new = ctx.figures.get("rd_institutions_new_by_level") or {}
+    new = ctx.figures.get(RD_INSTITUTIONS_NEW_BY_LEVEL) or {}
     parts = [
         INSTITUTION_LABELS[level]
         + ctx.cite(
-            f"rd_institutions_new_by_level.{level}",
+            f"{RD_INSTITUTIONS_NEW_BY_LEVEL}.{level}",
             new[level],
             count_text(new[level]),
-            headline_provenance(f"rd_institutions_new_by_level.{level}", ctx.year),
+            headline_provenance(f"{RD_INSTITUTIONS_NEW_BY_LEVEL}.{level}", ctx.year),
         )
         for level in INSTITUTION_LABELS
         if new.get(level)
@@ -807,15 +782,15 @@ def _institutions_new(ctx):
 
 @placeholder("institutions_total", "年末企业研发机构累计数（家）")
 def _institutions_total(ctx):
-    return _count(ctx, "rd_institutions_total")
+    return _count(ctx, RD_INSTITUTIONS_TOTAL)
 
 
 @placeholder("institutions_ratio", "企业研发机构数与规上工业企业数之比（如“近80%”）")
 def _institutions_ratio(ctx):
-    ratio = ctx.figures.get("rd_institutions_per_above_scale_pct")
+    ratio = ctx.figures.get(INSTITUTIONS_PER_ABOVE_SCALE)
     if not ratio:
         return None
-    return _cite(ctx, "rd_institutions_per_above_scale_pct", approx_pct_phrase(ratio))
+    return _cite(ctx, INSTITUTIONS_PER_ABOVE_SCALE, approx_pct_phrase(ratio))
 
 
 def _rank(ctx: ReportContext, code: str, scope: str) -> str | None:
@@ -834,7 +809,10 @@ def _rank(ctx: ReportContext, code: str, scope: str) -> str | None:
         words = streak_phrase("宁波", [n for _p, n in entry["history"]])
         value = entry["rank_ningbo"]
     return ctx.cite(
-        f"{code}_index_rank_{scope}", value, words, _rank_provenance(code, label, scope, ctx.year)
+        RANK_KEYS[code][0 if scope == "province" else 1],
+        value,
+        words,
+        _rank_provenance(code, label, scope, ctx.year),
     )
 
 
@@ -916,22 +894,22 @@ def _town_table(year: int, ctx: ReportContext) -> Table:
     rows = [
         [
             t["label"],
-            t["above_scale_industrial"],
-            t["above_scale_with_rd"],
-            t["above_scale_with_rd_share_pct"],
-            t["rd_expense_above_scale_yuan"],
-            t["rd_intensity_pct"],
+            t[agg.ABOVE_SCALE],
+            t[agg.WITH_RD],
+            t[agg.WITH_RD_SHARE],
+            t[agg.RD_EXPENSE],
+            t[agg.RD_INTENSITY],
         ]
         for t in _towns(ctx)
     ]
     rows.append(
         [
             "合计",
-            f.get("above_scale_industrial"),
-            f.get("above_scale_with_rd"),
-            f.get("above_scale_with_rd_share_pct"),
-            f.get("rd_expense_above_scale_yuan"),
-            f.get("rd_intensity_pct"),
+            f.get(agg.ABOVE_SCALE),
+            f.get(agg.WITH_RD),
+            f.get(agg.WITH_RD_SHARE),
+            f.get(agg.RD_EXPENSE),
+            f.get(agg.RD_INTENSITY),
         ]
     )
     return Table(
@@ -967,14 +945,14 @@ def enterprises_section(year: int, ctx: ReportContext) -> Section:
 def institutions_section(year: int, ctx: ReportContext) -> Section:
     """Enterprise R&D institutions: new ones by level and the cumulative total."""
     f, prev = ctx.figures, ctx.previous
-    new = f.get("rd_institutions_new_by_level") or {}
-    prev_new = prev.get("rd_institutions_new_by_level") or {}
+    new = f.get(RD_INSTITUTIONS_NEW_BY_LEVEL) or {}
+    prev_new = prev.get(RD_INSTITUTIONS_NEW_BY_LEVEL) or {}
     rows = [
         [label, new.get(level, 0), prev_new.get(level, 0)]
         for level, label in INSTITUTION_LABELS.items()
     ]
     rows.append(["新认定合计", sum(new.values()), sum(prev_new.values())])
-    rows.append(["累计（年末）", f.get("rd_institutions_total"), prev.get("rd_institutions_total")])
+    rows.append(["累计（年末）", f.get(RD_INSTITUTIONS_TOTAL), prev.get(RD_INSTITUTIONS_TOTAL)])
     table = Table(
         key="institutions",
         title="企业研发机构（分级别）",
@@ -1016,7 +994,7 @@ def plan_intro_section(year: int, ctx: ReportContext) -> Section:
 
 def plan_rd_section(year: int, ctx: ReportContext) -> Section | None:
     """R&D investment: the diagnosis and visit work that follows from this year's figures."""
-    if not ctx.figures.get("above_scale_industrial"):
+    if not ctx.figures.get(agg.ABOVE_SCALE):
         return None
     return Section(
         key="plan_rd",

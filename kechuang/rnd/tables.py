@@ -10,6 +10,8 @@ from django.utils.translation import gettext_lazy as _
 from kechuang.core.templatetags.kc import wan
 from kechuang.enterprises.models import Enterprise
 
+from .logic import aggregates as agg
+
 __all__ = ["ZeroRdTable", "BREAKDOWN_COLUMNS", "sort_rows"]
 
 NUM = {"td": {"class": "num"}, "th": {"class": "num"}}
@@ -106,22 +108,22 @@ class ZeroRdTable(tables.Table):
 
 # Columns of a slice breakdown table: (key, label, kind) — kind picks the formatting.
 BREAKDOWN_COLUMNS = [
-    ("above_scale_industrial", _("Above-scale"), "int"),
-    ("above_scale_with_rd", _("With R&D"), "int"),
-    ("above_scale_with_rd_share_pct", _("Share with R&D %"), "pct1"),
-    ("rd_expense_above_scale_yuan", _("R&D expense (10,000 yuan)"), "money"),
-    ("rd_expense_growth_pct", _("Growth %"), "pct1"),
-    ("rd_intensity_pct", _("Intensity %"), "pct2"),
+    (agg.ABOVE_SCALE, _("Above-scale"), "int"),
+    (agg.WITH_RD, _("With R&D"), "int"),
+    (agg.WITH_RD_SHARE, _("Share with R&D %"), "pct1"),
+    (agg.RD_EXPENSE, _("R&D expense (10,000 yuan)"), "money"),
+    (agg.RD_GROWTH, _("Growth %"), "pct1"),
+    (agg.RD_INTENSITY, _("Intensity %"), "pct2"),
 ]
 SORT_KEYS = {"label"} | {c[0] for c in BREAKDOWN_COLUMNS}
 
 
 def sort_rows(rows: list[dict], order: str | None) -> tuple[list[dict], str]:
     """Rows sorted by `order` ("column" or "-column"; None values last). Returns (rows, order)."""
-    order = order or "-rd_expense_above_scale_yuan"
+    order = order or f"-{agg.RD_EXPENSE}"
     key = order.lstrip("-")
     if key not in SORT_KEYS:
-        order, key = "-rd_expense_above_scale_yuan", "rd_expense_above_scale_yuan"
+        order, key = f"-{agg.RD_EXPENSE}", agg.RD_EXPENSE
     reverse_ = order.startswith("-")
     present = [r for r in rows if r.get(key) is not None]
     missing = [r for r in rows if r.get(key) is None]

@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 
 from django.core.paginator import EmptyPage
-from django.db.models import Case, DecimalField, F, FilteredRelation, Q, When
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.urls import NoReverseMatch, reverse
@@ -15,14 +14,11 @@ from kechuang.core.access import can, requires
 from kechuang.core.figures import figure_cards
 from kechuang.core.formatting import chart_value, chart_wan, chart_yi
 from kechuang.core.lists import list_page
-from kechuang.core.permissions import get_object_for_user
 from kechuang.core.views import xlsx_response
 from kechuang.core.years import data_years, selected_year
 from kechuang.enterprises.logic.industry import DIVISIONS
-from kechuang.enterprises.models import Enterprise
+from kechuang.enterprises.pages import TierLookup, enterprise_for, enterprise_rows
 from kechuang.enterprises.tables import EnterpriseTable
-from kechuang.enterprises.views import _TierLookup
-from kechuang.imports.schemas import SCHEMAS
 
 from . import charts
 from .diagnosis import enterprise_diagnosis
@@ -168,32 +164,14 @@ def rd_enterprise_list(request):
     """The enterprise list with the R&D page's revenue-band filter (drill-down of that slice)."""
     years = data_years()
     year = _pick_year(request, years)
-    queryset = (
-        Enterprise.objects.for_user(request.user)
-        .select_related("town")
-        .annotate(fy=FilteredRelation("annual_figures", condition=Q(annual_figures__year=year)))
-        .annotate(
-            fy_is_above_scale_industrial=F("fy__is_above_scale_industrial"),
-            fy_operating_revenue=F("fy__operating_revenue"),
-            fy_rd_expense_stat=F("fy__rd_expense_stat"),
-            fy_rd_intensity=Case(
-                When(
-                    fy__operating_revenue__gt=0,
-                    then=F("fy__rd_expense_stat") / F("fy__operating_revenue"),
-                ),
-                default=None,
-                output_field=DecimalField(max_digits=20, decimal_places=6),
-            ),
-        )
-    )
     return list_page(
         request,
-        queryset=queryset,
+        queryset=enterprise_rows(request.user, year),
         filterset_class=RdEnterpriseFilterSet,
         table_class=EnterpriseTable,
         template="enterprises/enterprise_list.html",
-        export_schema=SCHEMAS["enterprises"],
-        table_kwargs=lambda rows: {"tiers_by_enterprise": _TierLookup(year)},
+        export_schema="enterprises",
+        table_kwargs=lambda rows: {"tiers_by_enterprise": TierLookup(year)},
         extra_context={"year": year},
     )
 
@@ -265,7 +243,7 @@ def _page(request) -> int:
 
 
 def _diagnosis_for(request, pk: int) -> dict:
-    enterprise = get_object_for_user(Enterprise.objects.select_related("town"), request.user, pk=pk)
+    enterprise = enterprise_for(request.user, pk)
     years = list(enterprise.annual_figures.order_by("year").values_list("year", flat=True))
     year = _pick_year(request, years)
     d = enterprise_diagnosis(enterprise, year)

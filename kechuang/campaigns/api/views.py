@@ -6,7 +6,6 @@ so input errors are field-level 400s and rights are checked in one place.
 
 from __future__ import annotations
 
-from django.db.models import Prefetch
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
@@ -17,7 +16,6 @@ from kechuang.enterprises.api.views import service_errors
 
 from .. import selectors, services
 from ..filters import CampaignFilterSet, VisitRecordFilterSet, VisitTaskFilterSet
-from ..models import VisitAttachment, VisitRecord, VisitTask
 from .serializers import (
     CampaignInputSerializer,
     CampaignSerializer,
@@ -45,9 +43,10 @@ class CampaignViewSet(mixins.CreateModelMixin, _ReadViewSet):
     capability = {"get": "api.read", "create": "campaigns.manage"}
 
     def get_queryset(self):
+        campaigns = selectors.campaign_list(self.request.user)
         if getattr(self, "swagger_fake_view", False):
-            return selectors.Campaign.objects.none()
-        return selectors.campaign_list(self.request.user).order_by("-created_at", "-id")
+            return campaigns.none()
+        return campaigns.order_by("-created_at", "-id")
 
     @extend_schema(request=CampaignInputSerializer, responses={201: CampaignSerializer})
     def create(self, request, *args, **kwargs):
@@ -67,9 +66,10 @@ class VisitTaskViewSet(_ReadViewSet):
     capability = {"get": "api.read", "transition": "campaigns.work", "reassign": "campaigns.manage"}
 
     def get_queryset(self):
+        tasks = selectors.task_list(self.request.user)
         if getattr(self, "swagger_fake_view", False):
-            return VisitTask.objects.none()
-        return selectors.task_list(self.request.user).order_by("due_date", "id")
+            return tasks.none()
+        return tasks.order_by("due_date", "id")
 
     @extend_schema(request=TransitionInputSerializer, responses=VisitTaskSerializer)
     @action(detail=True, methods=["post"], serializer_class=TransitionInputSerializer)
@@ -101,15 +101,10 @@ class VisitRecordViewSet(mixins.CreateModelMixin, _ReadViewSet):
     capability = {"get": "api.read", "create": "campaigns.work"}
 
     def get_queryset(self):
+        records = selectors.visit_records(self.request.user)
         if getattr(self, "swagger_fake_view", False):
-            return VisitRecord.objects.none()
-        tasks = VisitTask.objects.for_user(self.request.user)
-        return (
-            VisitRecord.objects.filter(tasks__in=tasks)
-            .distinct()
-            .prefetch_related("tasks", Prefetch("attachments", VisitAttachment.objects.all()))
-            .order_by("-visit_date", "-id")
-        )
+            return records.none()
+        return records
 
     @extend_schema(request=VisitRecordInputSerializer, responses={201: VisitRecordSerializer})
     def create(self, request, *args, **kwargs):
@@ -117,7 +112,7 @@ class VisitRecordViewSet(mixins.CreateModelMixin, _ReadViewSet):
         data.is_valid(raise_exception=True)
         values = dict(data.validated_data)
         task_id = values.pop("task")
-        task = VisitTask.objects.for_user(request.user).filter(pk=task_id).first()
+        task = selectors.visible_task(request.user, task_id)
         if task is None:  # a body field: a field message, like any unknown related id
             message = serializers.PrimaryKeyRelatedField.default_error_messages["does_not_exist"]
             raise serializers.ValidationError({"task": [message.format(pk_value=task_id)]})

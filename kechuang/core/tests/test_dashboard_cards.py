@@ -81,11 +81,17 @@ def cast():
     }
 
 
-def _cards(client, user) -> list[dict]:
+PAGES = ["/", "/rnd/"]
+
+
+def _cards(client, user, page: str = "/") -> list[dict]:
+    """Every figure card of `page` with its value, link and the card whose count its list has."""
     client.force_login(user)
-    response = client.get("/", {"year": YEAR})
+    response = client.get(page, {"year": YEAR})
     assert response.status_code == 200
     ctx = response.context
+    if page == "/rnd/":
+        return [{**s, "section": "rd"} for s in ctx["stats"]]
     cards = [{**s, "section": "ladder"} for s in ctx["ladder_stats"]]
     cards += [{**s, "section": "rd"} for s in ctx["rd_stats"]]
     cards += [
@@ -109,15 +115,19 @@ def _list_count(client, url: str) -> int:
     return response.context["table"].paginator.count
 
 
+@pytest.mark.parametrize("page", PAGES)
 @pytest.mark.parametrize("role", ["staff", "officer"])
-def test_every_card_equals_the_list_it_links_to(client, cast, role):
-    cards = _cards(client, cast[role])
+def test_every_card_equals_the_list_it_links_to(client, cast, role, page):
+    cards = _cards(client, cast[role], page)
     by_key = {c["key"]: c for c in cards}
     linked = [c for c in cards if c["url"]]
+    assert cards
     assert len(linked) == len(cards)  # every card of a list-reading role links somewhere
     mismatches = []
     for card in linked:
-        expected = by_key[POPULATION.get(card["key"], card["key"])]["value"]
+        population = card.get("population") or POPULATION.get(card["key"], card["key"])
+        assert population == POPULATION.get(card["key"], card["key"])
+        expected = by_key[population]["value"]
         got = _list_count(client, card["url"])
         if got != expected:
             mismatches.append(f"{card['key']}: card {expected}, list {got} ({card['url']})")
@@ -134,8 +144,19 @@ def test_town_officer_sees_town_figures_not_the_region(client, cast):
     )
 
 
-def test_leader_reads_region_figures_without_links(client, cast):
-    region = {c["key"]: c["value"] for c in _cards(client, cast["staff"])}
-    cards = _cards(client, cast["leader"])
+@pytest.mark.parametrize("page", PAGES)
+def test_the_same_figure_is_the_same_on_every_page(client, cast, page):
+    """The dashboard and the R&D page read one catalogue: a card of both shows one value."""
+    for role in ("staff", "officer", "leader"):
+        home = {c["key"]: c["value"] for c in _cards(client, cast[role])}
+        other = {c["key"]: c["value"] for c in _cards(client, cast[role], page)}
+        assert other
+        assert {k: home[k] for k in other} == other, role
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_leader_reads_region_figures_without_links(client, cast, page):
+    region = {c["key"]: c["value"] for c in _cards(client, cast["staff"], page)}
+    cards = _cards(client, cast["leader"], page)
     assert all(c["url"] is None for c in cards)
     assert {c["key"]: c["value"] for c in cards} == region

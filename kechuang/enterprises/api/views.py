@@ -33,6 +33,7 @@ from kechuang.enterprises.models import (
     IntellectualProperty,
     Qualification,
 )
+from kechuang.enterprises.pages import own_enterprise, scoped_rows
 from kechuang.enterprises.policy import FieldPolicyError
 
 from .serializers import (
@@ -114,9 +115,10 @@ class ScopedServiceViewSet(
     lookup_value_regex = r"\d+"
 
     def get_queryset(self):
+        rows = scoped_rows(self.model, self.request.user)
         if getattr(self, "swagger_fake_view", False):  # schema generation
-            return self.model.objects.none()
-        return self.model.objects.for_user(self.request.user).select_related(*self.select_related)
+            return rows.none()
+        return rows.select_related(*self.select_related)
 
 
 # ------------------------------------------------------------------ viewsets
@@ -225,9 +227,7 @@ class FigureSubmissionViewSet(ScopedServiceViewSet):
         return super().get_serializer_class()
 
     def perform_create(self, serializer):
-        enterprise = Enterprise.objects.filter(
-            pk=getattr(getattr(self.request.user, "profile", None), "enterprise_id", None)
-        ).first()
+        enterprise = own_enterprise(self.request.user)
         if enterprise is None:
             from rest_framework.exceptions import PermissionDenied
 

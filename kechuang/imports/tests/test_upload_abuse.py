@@ -405,7 +405,7 @@ def test_indicator_values_workbook_has_no_formulas():
 
 
 def test_reserve_pool_export_has_no_formulas():
-    from kechuang.qualifications.views import _reserve_export
+    from kechuang.qualifications.pages import reserve_workbook
 
     enterprise = SimpleNamespace(
         name=EVIL, credit_code="=1", town=SimpleNamespace(name="@镇"), industry_code="+1"
@@ -414,7 +414,7 @@ def test_reserve_pool_export_has_no_formulas():
         enterprise=enterprise, status="pass", conditions={}, gaps=[], gap_cost_wan=None
     )
     qs = SimpleNamespace(iterator=lambda chunk_size: iter([result]))
-    values = _no_formula(_reserve_export(qs, 2024, "high_tech").content)
+    values = _no_formula(reserve_workbook(qs))
     assert EVIL in values
 
 

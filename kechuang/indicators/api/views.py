@@ -16,7 +16,7 @@ from rest_framework.response import Response
 
 from kechuang.core.access import HasCapability
 
-from ..models import Indicator, IndicatorSet, IndicatorValue, Target
+from ..pages import indicators_in_order, sets_with_members, targets_in_order, values_in_order
 from ..selectors import indicator_table, ranking_summary, target_progress
 from .serializers import (
     IndicatorSerializer,
@@ -40,7 +40,7 @@ class IndicatorViewSet(viewsets.ReadOnlyModelViewSet):
     permission_classes = [HasCapability]
     capability = CAPABILITY
     serializer_class = IndicatorSerializer
-    queryset = Indicator.objects.order_by("sort_order", "code")
+    queryset = indicators_in_order()
     lookup_field = "code"
 
 
@@ -48,7 +48,7 @@ class IndicatorSetViewSet(viewsets.ReadOnlyModelViewSet):
     permission_classes = [HasCapability]
     capability = CAPABILITY
     serializer_class = IndicatorSetSerializer
-    queryset = IndicatorSet.objects.prefetch_related("members__indicator").order_by("sort_order")
+    queryset = sets_with_members()
     lookup_field = "code"
 
     @extend_schema(
@@ -70,9 +70,7 @@ class IndicatorValueViewSet(viewsets.ModelViewSet):
     filterset_fields = {"year": ["exact"], "indicator__code": ["exact"], "region__code": ["exact"]}
 
     def get_queryset(self):
-        return IndicatorValue.objects.select_related("indicator", "region").order_by(
-            "indicator__sort_order", "year", "region__code"
-        )
+        return values_in_order()
 
     def perform_create(self, serializer):
         serializer.save(source="api", updated_by=self.request.user)
@@ -85,7 +83,7 @@ class TargetViewSet(viewsets.ModelViewSet):
     permission_classes = [HasCapability]
     capability = CAPABILITY
     serializer_class = TargetSerializer
-    queryset = Target.objects.select_related("indicator").order_by("year", "indicator__code")
+    queryset = targets_in_order()
     filterset_fields = ["year"]
 
     @extend_schema(

@@ -8,7 +8,6 @@ import logging
 from decimal import Decimal
 from fractions import Fraction
 
-from django.db.models import Max
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiTypes, extend_schema
 from rest_framework import status, viewsets
@@ -18,10 +17,9 @@ from rest_framework.response import Response
 
 from kechuang.core.access import HasCapability, api_capability
 
-from ..pages import newest_results
 from ..filters import AssessmentResultFilterSet
 from ..logic import evaluate_case
-from ..models import AssessmentResult, AssessmentRun, RunStatus
+from ..pages import newest_results
 from ..selectors import logic_ruleset, ruleset_in_force
 from .serializers import AssessmentResultSerializer, EvaluateInputSerializer
 

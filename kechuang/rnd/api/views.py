@@ -20,9 +20,9 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from kechuang.core.access import HasCapability
-from kechuang.core.permissions import get_object_for_user
 from kechuang.core.years import default_year, parse_year, window_message
-from kechuang.enterprises.models import AnnualFigure, Enterprise
+from kechuang.enterprises.models import Enterprise
+from kechuang.enterprises.pages import enterprise_for
 
 from ..diagnosis import enterprise_diagnosis
 from ..logic.zero_rd import ZeroRdSpec
@@ -202,14 +202,8 @@ class DiagnosisView(APIView):
 
     @extend_schema(parameters=[YEAR], responses=OpenApiTypes.OBJECT)
     def get(self, request, pk: int):
-        enterprise = get_object_for_user(
-            Enterprise.objects.select_related("town"), request.user, pk=pk
-        )
-        years = list(
-            AnnualFigure.objects.filter(enterprise=enterprise)
-            .order_by("year")
-            .values_list("year", flat=True)
-        )
+        enterprise = enterprise_for(request.user, pk)
+        years = list(enterprise.annual_figures.order_by("year").values_list("year", flat=True))
         year = _year(request, years)
         d = enterprise_diagnosis(enterprise, year)
         return Response(
