@@ -154,3 +154,18 @@ def test_stored_vectors_give_the_same_ranking(hybrid):
     first = [(m.id, m.score) for m in hybrid.search(BOLT)]
     assert [(m.id, m.score) for m in again.search(BOLT)] == first
     assert Engine(dense=False).encode(ITEMS) is None
+
+
+def test_achievement_to_demands():
+    engine = Engine(dense=False)
+    engine.add(
+        [
+            BOLT,
+            Doc("D9", "衣服掉色", "洗两次就掉色", industry="纺织服装", kind="demand"),
+            *ITEMS[:2],
+        ]
+    )
+    hits = engine.search(ITEMS[0], kind="demand")
+    assert [m.id for m in hits] == ["D1", "D9"]
+    assert hits[0].components["field"] == 1.0  # 紧固件 needs 材料科学
+    assert "“紧固件”行业常需要“材料科学”领域的技术" in hits[0].why
