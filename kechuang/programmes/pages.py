@@ -10,7 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from kechuang.core.access import can
 from kechuang.core.permissions import user_role
@@ -252,9 +252,9 @@ def assignment_handle(request: Any, seat: Any) -> tuple[dict[str, Any], bool]:
 
 
 AGGREGATION_LABELS = {
-    "mean": _lazy("mean"),
-    "trimmed_mean": _lazy("trimmed mean (the highest and the lowest score dropped)"),
-    "median": _lazy("median"),
+    "mean": gettext_lazy("mean"),
+    "trimmed_mean": gettext_lazy("trimmed mean (the highest and the lowest score dropped)"),
+    "median": gettext_lazy("median"),
 }
 
 

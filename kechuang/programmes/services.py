@@ -403,7 +403,7 @@ def conflicts_record(
                             expert_id=expert_id,
                             stage=stage,
                             kind=item.kind,
-                            reason=str(item.reason_text)[:255],
+                            reason=str(item.reason)[:255],
                             source=str(item.source)[:32],
                         )
                     )
@@ -532,9 +532,17 @@ def assignment_declare(
             reason=note[:255],
             source="declaration",
         )
-        assignments_propose(
+        live = (
+            ReviewAssignment.objects.filter(
+                application=assignment.application, stage=assignment.stage
+            )
+            .exclude(status=AssignmentStatus.RECUSED)
+            .count()
+        )
+        assignments_propose(  # refill the recused seat (one more than the seats left)
             call=assignment.application.call,
             user=None,
+            k=live + 1,
             stage=assignment.stage,
             applications=[assignment.application],
         )
