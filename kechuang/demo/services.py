@@ -56,8 +56,8 @@ DEMO_EXTENSIONS: list[str] = [
     "kechuang.qualifications.demo.qualifications_demo",
     "kechuang.campaigns.demo.campaigns_demo",
     "kechuang.indicators.demo.indicators_demo",
+    "kechuang.experts.demo.experts_demo",  # before the steps that read the expert pool
     "kechuang.platforms.demo.platforms_demo",  # after the experts step (partner universities)
-    "kechuang.programmes.demo.programmes_demo",  # after the experts step (reads the pool)
     "kechuang.cooperation.demo.cooperation_demo",  # after campaigns (visits) and experts
 ]
 

@@ -31,6 +31,7 @@ __all__ = [
     "OrganisationMember",
     "Expert",
     "ExpertRelationship",
+    "member_organisation_ids",
 ]
 
 phone_validator = RegexValidator(

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from django.core.files.base import ContentFile
+
 from ..models import Objection
 from ..services import ItemSpec, notice_publish
 
@@ -27,4 +29,5 @@ def build_notices_cast(users: dict, objects: dict) -> dict:
         contact="13800000000",
         reasons="测试",
     )
+    objection.evidence.save("evidence.pdf", ContentFile(b"%PDF-1.4\n%%EOF\n"), save=True)
     return {"notice": notice, "objection": objection}
