@@ -58,6 +58,7 @@ DEMO_EXTENSIONS: list[str] = [
     "kechuang.indicators.demo.indicators_demo",
     "kechuang.experts.demo.experts_demo",  # before the steps that read the expert pool
     "kechuang.platforms.demo.platforms_demo",  # after the experts step (partner universities)
+    "kechuang.programmes.demo.programmes_demo",  # after the experts step (reads the pool)
     "kechuang.cooperation.demo.cooperation_demo",  # after campaigns (visits) and experts
 ]
 

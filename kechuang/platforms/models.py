@@ -168,7 +168,7 @@ class EventKind(models.TextChoices):
 
 
 # The stage each event puts the platform in.
-EVENT_STAGE = {
+EVENT_STAGE: dict[str, str] = {
     EventKind.PLANNED: PlatformStage.PLANNED,
     EventKind.CONSTRUCTION: PlatformStage.CONSTRUCTION,
     EventKind.TENDERED: PlatformStage.CONSTRUCTION,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal
 
 from django import forms
@@ -112,6 +113,7 @@ class ReportForm(StyledFormMixin, forms.Form):
         for kpi in self.kpis:
             label = f"{kpi.label}（{kpi.unit}）" if kpi.unit else str(kpi.label)
             initial = initial_values.get(kpi.code)
+            field: forms.Field
             if kpi.kind == "bool":
                 field = forms.NullBooleanField(label=label, required=False)
             elif kpi.kind == "date":
@@ -138,7 +140,7 @@ class ReportForm(StyledFormMixin, forms.Form):
             value = self.cleaned_data.get(kpi.code)
             if isinstance(value, Decimal):
                 value = int(value) if value == value.to_integral_value() else float(value)
-            elif hasattr(value, "isoformat"):
+            elif isinstance(value, dt.date):
                 value = value.isoformat()
             out[kpi.code] = value
         return out

@@ -421,7 +421,10 @@ def regime_for(platform: Platform, *, next_level: bool = False) -> str | None:
     return None
 
 
-KIND_OF_TYPE = {PlatformType.INCUBATOR: "incubator", PlatformType.MAKER_SPACE: "maker_space"}
+KIND_OF_TYPE: dict[str, str] = {
+    PlatformType.INCUBATOR: "incubator",
+    PlatformType.MAKER_SPACE: "maker_space",
+}
 
 
 def recognition(
@@ -468,6 +471,8 @@ def upgrade_candidates(on: dt.date, queryset: QuerySet | None = None) -> list[di
     rows = []
     for p in platforms:
         regime = regime_for(p, next_level=True)
+        if regime is None:
+            continue
         result = recognition(p, on, regime=regime, facts=facts[p.pk])
         if result is None:
             continue
@@ -616,7 +621,7 @@ def report_get(user, pk) -> PlatformReport:
 def open_round_platforms(user) -> list[tuple[ReportingRound, Platform, PlatformReport | None]]:
     """(round, platform, report or None) for each open round and each platform the user sees
     that reports (types with a KPI set)."""
-    out = []
+    out: list[tuple[ReportingRound, Platform, PlatformReport | None]] = []
     platforms = list(Platform.objects.for_user(user).order_by("kind", "name"))
     for round_ in ReportingRound.objects.filter(is_open=True):
         reports = {r.platform_id: r for r in round_.reports.all()}
@@ -634,7 +639,7 @@ def evaluation_rows(year: int, kind: str | None = None) -> list[dict[str, Any]]:
     platforms = Platform.objects.filter(kind__in=kinds)
     if kind:
         platforms = platforms.filter(kind=kind)
-    evaluations = defaultdict(dict)
+    evaluations: dict[int, dict[int, Evaluation]] = defaultdict(dict)
     for e in Evaluation.objects.filter(platform__in=platforms).select_related("notice"):
         evaluations[e.platform_id][e.year] = e
     return [

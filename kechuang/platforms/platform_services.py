@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from typing import Any
+from typing import Any, TypeVar
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
@@ -69,9 +69,12 @@ def _require(user, capability: str) -> None:
         raise PermissionDenied(_("You may not change this record."))
 
 
-def save_record(obj: models.Model, *, user, errors: dict | None = None) -> models.Model:
+M = TypeVar("M", bound=models.Model)
+
+
+def save_record(obj: M, *, user, errors: dict | None = None) -> M:
     """Validate (field-level messages) and save with the history user."""
-    obj._history_user = user if getattr(user, "is_authenticated", False) else None
+    obj._history_user = user if getattr(user, "is_authenticated", False) else None  # type: ignore[attr-defined]
     errors = dict(errors or {})
     try:
         obj.full_clean()

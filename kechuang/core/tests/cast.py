@@ -22,10 +22,12 @@ from kechuang.imports.models import ImportBatch
 from kechuang.imports.schemas import SCHEMAS
 from kechuang.notices.tests.cast_notices import build_notices_cast
 from kechuang.platforms.models import RDInstitution
+from kechuang.platforms.tests.cast_platforms import build_platforms_cast
+from kechuang.programmes.tests.cast_programmes import build_programmes_cast
 
 __all__ = ["Cast", "build_cast", "ROLE_NAMES"]
 
-# The eight roles of the role table and the anonymous visitor, as the matrix names them.
+# The roles of the role table and the anonymous visitor, as the matrix names them.
 ROLE_NAMES = [
     "admin",
     "staff",
@@ -35,6 +37,7 @@ ROLE_NAMES = [
     "expert",
     "university",
     "agency",
+    "operator",
     "anonymous",
 ]
 
@@ -147,6 +150,8 @@ def build_cast() -> Cast:
         "report": report,
         **_indicator_objects(w.staff),
     }
+    objects.update(build_programmes_cast(users, objects))
+    objects.update(build_platforms_cast(users, objects))
     objects.update(build_experts_cast(users, objects))
     objects.update(build_notices_cast(users, objects))
     return Cast(users=users, objects=objects)

@@ -74,6 +74,36 @@ HTML_KWARGS = {
     "notices:notice_action": lambda o: {"pk": o["notice"].pk, "action": "close"},
     "notices:objection_detail": lambda o: {"pk": o["objection"].pk},
     "notices:objection_evidence": lambda o: {"pk": o["objection"].pk},
+    **{
+        f"platform_pages:{name}": lambda o: {"pk": o["platform"].pk}
+        for name in (
+            "platform_detail",
+            "platform_edit",
+            "event_create",
+            "link_create",
+            "milestone_create",
+        )
+    },
+    "platform_pages:evaluation_compute": lambda o: {"pk": o["platform"].pk, "year": 2024},
+    "platform_pages:round_detail": lambda o: {"pk": o["reporting_round"].pk},
+    "platform_pages:report_edit": lambda o: {
+        "round_pk": o["reporting_round"].pk,
+        "platform_pk": o["platform"].pk,
+    },
+    "platform_pages:report_review": lambda o: {"pk": o["platform_report"].pk},
+    "programmes:call_review": lambda o: {"pk": o["programme_call"].pk},
+    "programmes:application_new": lambda o: {"pk": o["programme_call"].pk},
+    "programmes:application_detail": lambda o: {"pk": o["programme_application"].pk},
+    "programmes:application_edit": lambda o: {"pk": o["programme_application"].pk},
+    "programmes:application_pdf": lambda o: {"pk": o["programme_application"].pk},
+    "programmes:application_action": lambda o: {
+        "pk": o["programme_application"].pk,
+        "action": "withdraw",
+    },
+    "programmes:assignment_detail": lambda o: {"pk": getattr(o["programme_seat"], "pk", 999999)},
+    "programmes:project_detail": lambda o: {"pk": o["programme_project"].pk},
+    "programmes:contract_pdf": lambda o: {"pk": o["programme_project"].pk},
+    "programmes:report_detail": lambda o: {"pk": o["programme_report"].pk},
 }
 # API collection segment → the cast object its detail operations open (None: not in the cast).
 API_OBJECTS = {
@@ -96,6 +126,7 @@ API_OBJECTS = {
     "relationships": "relationship",
     "notices": "notice",
     "objections": "objection",
+    "platforms": "platform",
 }
 # Stand-in values for URL parameters whose object the cast lacks (by converter).
 ABSENT = {"IntConverter": 999999, "StringConverter": "x", "SlugConverter": "x"}

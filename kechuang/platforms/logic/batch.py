@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from datetime import date
 from fractions import Fraction
+from typing import Any
 
 import polars as pl
 
@@ -48,12 +49,12 @@ def _years_reached(column: str, years, on: date) -> pl.Expr:
     return pl.col(column).dt.offset_by(f"{int(years)}y") <= pl.lit(on)
 
 
-def _ensure(frame: pl.DataFrame, columns: dict[str, pl.DataType]) -> pl.DataFrame:
+def _ensure(frame: pl.DataFrame, columns: dict[str, Any]) -> pl.DataFrame:
     missing = [pl.lit(None, dtype=t).alias(c) for c, t in columns.items() if c not in frame.columns]
     return frame.with_columns(missing) if missing else frame
 
 
-_INCUBATOR_COLUMNS = {
+_INCUBATOR_COLUMNS: dict[str, Any] = {
     **dict.fromkeys(
         [
             "statistics_years_filed",
@@ -211,15 +212,13 @@ def graduate_statuses(frame: pl.DataFrame, rules: PlatformRuleSet) -> pl.DataFra
     Columns: high_tech_recognised, merged_acquired_or_listed (bool), angel_vc_wan (万元) and
     revenue_two_years_wan (the largest two-consecutive-year revenue in 万元, null without a pair).
     """
-    f = _ensure(
-        frame,
-        {
-            "high_tech_recognised": pl.Boolean,
-            "merged_acquired_or_listed": pl.Boolean,
-            "angel_vc_wan": pl.Float64,
-            "revenue_two_years_wan": pl.Float64,
-        },
-    )
+    columns: dict[str, Any] = {
+        "high_tech_recognised": pl.Boolean,
+        "merged_acquired_or_listed": pl.Boolean,
+        "angel_vc_wan": pl.Float64,
+        "revenue_two_years_wan": pl.Float64,
+    }
+    f = _ensure(frame, columns)
     t = rules.threshold
 
     def over(column: str, key: str) -> pl.Expr:

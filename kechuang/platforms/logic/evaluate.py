@@ -652,11 +652,8 @@ def _revenue_pairs(by_year: Any) -> Fraction | None:
     if not isinstance(by_year, dict):
         raise ValueError("revenue_wan_by_year: an object year → 万元 is expected")
     years = {int(y): _number({"v": v}, "v") for y, v in by_year.items()}
-    sums = [
-        years[y] + years[y + 1]
-        for y in years
-        if y + 1 in years and years[y] is not None and years[y + 1] is not None
-    ]
+    known = {y: v for y, v in years.items() if v is not None}
+    sums = [v + known[y + 1] for y, v in known.items() if y + 1 in known]
     return max(sums) if sums else None
 
 

@@ -32,6 +32,11 @@ def _f(value: Any) -> Fraction | None:
     return Fraction(str(value))
 
 
+def _n(value: Any) -> Fraction:
+    """A configured number (weight, floor, target, limit): absent counts as 0."""
+    return _f(value) or Fraction(0)
+
+
 def indicator_share(rule: dict, value: Any) -> Fraction | None:
     """The share (0…1) of an indicator's weight that `value` earns; None when unknown."""
     kind = rule.get("rule", "linear")
@@ -42,10 +47,10 @@ def indicator_share(rule: dict, value: Any) -> Fraction | None:
         return None
     if kind == "bands":
         for threshold, share in rule["bands"]:
-            if v >= _f(threshold):
-                return _f(share)
+            if v >= _n(threshold):
+                return _n(share)
         return Fraction(0)
-    floor, target = _f(rule.get("floor", 0)), _f(rule["target"])
+    floor, target = _n(rule.get("floor", 0)), _n(rule["target"])
     if v >= target:
         return Fraction(1)
     if v <= floor:
@@ -56,14 +61,14 @@ def indicator_share(rule: dict, value: Any) -> Fraction | None:
 def quantitative_score(indicators: list[dict], values: dict) -> tuple[Fraction | None, list[dict]]:
     """Weighted score out of 100 and each indicator's points; an unknown value scores 0 and is
     listed as such (a report that lacks a figure does not earn its points)."""
-    total_weight = sum((_f(i["weight"]) for i in indicators), Fraction(0))
+    total_weight = sum((_n(i["weight"]) for i in indicators), Fraction(0))
     if not indicators or total_weight == 0:
         return None, []
     points = Fraction(0)
     detail = []
     for item in indicators:
         share = indicator_share(item, values.get(item["code"]))
-        earned = (share or 0) * _f(item["weight"]) * 100 / total_weight
+        earned = (share or Fraction(0)) * _n(item["weight"]) * 100 / total_weight
         points += earned
         detail.append(
             {
@@ -72,7 +77,7 @@ def quantitative_score(indicators: list[dict], values: dict) -> tuple[Fraction |
                 "dimension": item.get("dimension", ""),
                 "value": values.get(item["code"]),
                 "points": float(round(earned, 2)),
-                "max": float(round(_f(item["weight"]) * 100 / total_weight, 2)),
+                "max": float(round(_n(item["weight"]) * 100 / total_weight, 2)),
                 "known": share is not None,
             }
         )
@@ -82,17 +87,17 @@ def quantitative_score(indicators: list[dict], values: dict) -> tuple[Fraction |
 def total_score(weights: dict, quantitative, expert, management) -> Fraction | None:
     """Weighted total of the three scores (weights normalised); None while one is missing."""
     parts = {"quantitative": quantitative, "expert": expert, "management": management}
-    total_weight = sum((_f(weights.get(k, 0)) for k in parts), Fraction(0))
+    total_weight = sum((_n(weights.get(k, 0)) for k in parts), Fraction(0))
     if total_weight == 0:
         return None
     total = Fraction(0)
     for key, value in parts.items():
-        weight = _f(weights.get(key, 0))
+        weight = _n(weights.get(key, 0))
         if weight == 0:
             continue
         if value is None:
             return None
-        total += weight * _f(value)
+        total += weight * _n(value)
     return total / total_weight
 
 
@@ -100,9 +105,9 @@ def grade_for(total, bands: list) -> str:
     """The first grade whose lower limit the total reaches (以上 includes it), else D."""
     if total is None:
         return ""
-    t = _f(total)
+    t = _n(total)
     for grade, limit in bands:
-        if t >= _f(limit):
+        if t >= _n(limit):
             return grade
     return "D"
 
