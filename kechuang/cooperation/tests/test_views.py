@@ -212,7 +212,7 @@ def test_api_lists_scoped_demands_and_suppliers(world):  # noqa: F811
     rows = api.get("/api/v1/cooperation/demands/").json()
     assert [r["id"] for r in rows["results"]] == [record.demand.pk]
     suppliers = api.get(f"/api/v1/cooperation/demands/{record.demand.pk}/suppliers/").json()
-    assert suppliers[0]["why"]["terms"]
+    assert suppliers[0]["why"]["reasons"]
     bad = api.post("/api/v1/cooperation/demands/", {"title": ""}, format="json")
     assert bad.status_code == 400 and "title" in bad.json()
     api.force_authenticate(world.officer_b)
