@@ -17,3 +17,6 @@ STORAGES = {
 # Serve static files straight from static/ (no collectstatic before tests).
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
+# Matching ranks lexically in tests (building a demo region encodes every achievement otherwise);
+# the engine's own tests and the browser tests' demo region turn the dense encoder on.
+KECHUANG_MATCHING_DENSE = False

@@ -8,7 +8,8 @@ so delete the region, hence the override below: these tests keep the region, tes
 tables are flushed once when the package is done.
 
 Every page a test visits is saved as a full-page screenshot under test-artifacts/screens/
-(git-ignored), named after the test, for reviewing the pages by eye.
+(git-ignored), named after the test, for reviewing the pages by eye (the browser fixtures are
+shared with the browser tests of the apps: tests/e2e/browser.py).
 """
 
 from __future__ import annotations
@@ -16,30 +17,20 @@ from __future__ import annotations
 import os
 import re
 from dataclasses import dataclass
-from pathlib import Path
 
 import pytest
-from django.conf import settings
 from django.core.management import call_command
 from django.test import override_settings
-from playwright.sync_api import Browser, Page, sync_playwright
+
+from tests.e2e.browser import Session, number_in
+
+__all__ = ["DemoRegion", "Session", "number_in"]
 
 # Playwright's sync API runs an event loop in this thread; Django would otherwise refuse the ORM
 # calls the tests make between browser steps.
 os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 N_ENTERPRISES = 400
-SCREENS_DIR = Path(settings.BASE_DIR) / "test-artifacts" / "screens"
-TIMEOUT_MS = 30_000  # generous: a loaded CI machine is slow, tests assert results not time
 
 
 # ------------------------------------------------------------------ data
@@ -69,7 +60,10 @@ def demo_region(django_db_setup, django_db_blocker, tmp_path_factory) -> DemoReg
     from kechuang.demo.services import DEMO_PASSWORD, demo_build
     from kechuang.enterprises.models import Enterprise
 
-    media = override_settings(MEDIA_ROOT=str(tmp_path_factory.mktemp("media")))
+    # The browser flows rank suppliers with the whole engine, dense encoder included.
+    media = override_settings(
+        MEDIA_ROOT=str(tmp_path_factory.mktemp("media")), KECHUANG_MATCHING_DENSE=True
+    )
     media.enable()
     with django_db_blocker.unblock():
         demo_build(n_enterprises=N_ENTERPRISES)
@@ -117,98 +111,20 @@ def db(transactional_db):
 
 
 # ------------------------------------------------------------------ browser
-
-
-@pytest.fixture(scope="session")
-def browser() -> Browser:
-    """Debian's Chromium, once per session; the last run's screenshots are cleared first."""
-    for old in SCREENS_DIR.glob("*.png"):
-        old.unlink()
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
-
-
-class Session:
-    """One logged-in (or anonymous) browser context: visits pages, screenshots each one and
-    collects server errors and JavaScript errors, which fail the test at the end."""
-
-    def __init__(self, browser: Browser, base_url: str, name: str):
-        self.context = browser.new_context(
-            base_url=base_url,
-            accept_downloads=True,
-            viewport={"width": 1400, "height": 900},
-            locale="zh-CN",
-        )
-        self.context.set_default_timeout(TIMEOUT_MS)
-        self.page: Page = self.context.new_page()
-        self.name = name
-        self.shots = 0
-        self.server_errors: list[str] = []
-        self.js_errors: list[str] = []
-        self.page.on("response", self._on_response)
-        self.page.on("pageerror", lambda exc: self.js_errors.append(f"{self.page.url}: {exc}"))
-
-    def _on_response(self, response) -> None:
-        if response.status >= 500:
-            self.server_errors.append(f"{response.status} {response.request.method} {response.url}")
-
-    def shot(self, label: str) -> None:
-        """Save a full-page screenshot of the current page."""
-        self.shots += 1
-        SCREENS_DIR.mkdir(parents=True, exist_ok=True)
-        safe = re.sub(r"[^A-Za-z0-9_.-]+", "-", label).strip("-") or "page"
-        self.page.screenshot(
-            path=SCREENS_DIR / f"{self.name}-{self.shots:02d}-{safe}.png", full_page=True
-        )
-
-    def goto(self, path: str, label: str, *, status: int = 200):
-        """Open `path`, check the HTTP status of the page and screenshot it."""
-        response = self.page.goto(path)
-        assert response is not None, path
-        assert response.status == status, f"{path}: expected {status}, got {response.status}"
-        self.shot(label)
-        return response
-
-    def login(self, username: str, password: str) -> None:
-        self.goto("/accounts/login/", f"login-{username}")
-        form = self.page.get_by_test_id("login-form")
-        form.locator("input[name=username]").fill(username)
-        form.locator("input[name=password]").fill(password)
-        with self.page.expect_navigation():
-            form.locator("button[type=submit]").click()
-        assert "/accounts/login/" not in self.page.url, f"login as {username} failed"
-        self.shot(f"after-login-{username}")
-
-    def close(self) -> None:
-        self.context.close()
+# `browser`, `browser_session`, `Session` and `number_in` come from the shared plugin
+# tests/e2e/browser.py (registered in the root conftest.py); re-exported for the tests here.
 
 
 @pytest.fixture
-def open_session(browser, live_server, demo_region, request):
-    """A factory of browser sessions: `open_session("staff")` logs in as the demo user `staff`;
-    `open_session(None)` stays anonymous."""
-    sessions: list[Session] = []
+def open_session(browser_session, demo_region, request):
+    """A factory of browser sessions on the demo region: `open_session("staff")` logs in as the
+    demo user `staff`; `open_session(None)` stays anonymous. Server and JavaScript errors fail
+    the test (see `browser_session`)."""
     test_name = re.sub(r"^test_", "", request.node.name)
 
     def _open(username: str | None) -> Session:
-        session = Session(browser, live_server.url, f"{test_name}-{username or 'anonymous'}")
-        sessions.append(session)
-        if username:
-            session.login(username, demo_region.password)
-        return session
+        return browser_session(
+            f"{test_name}-{username or 'anonymous'}", username, demo_region.password
+        )
 
-    yield _open
-    problems = []
-    for session in sessions:
-        problems += session.server_errors + session.js_errors
-        session.close()
-    assert not problems, "server or JavaScript errors:\n" + "\n".join(problems)
-
-
-def number_in(text: str) -> int:
-    """The integer shown in `text` (thousands separators and units ignored)."""
-    digits = re.sub(r"[^\d]", "", text)
-    assert digits, f"no number in {text!r}"
-    return int(digits)
+    return _open
