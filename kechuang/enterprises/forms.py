@@ -9,6 +9,7 @@ from decimal import Decimal
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from kechuang.core.formatting import WAN
 from kechuang.core.forms import StyledFormMixin
 from kechuang.core.validators import validate_plain_text
 
@@ -22,8 +23,6 @@ FIGURE_FIELDS = [
     "credit_listed",
 ]
 
-
-WAN = Decimal(10000)
 
 # The form's sections, in the order of the statistical report (营业收入 / 人员 / 研发费用 …).
 SECTIONS = [

@@ -22,6 +22,7 @@ from typing import Any
 import polars as pl
 from django.db.models import Count, Max, Q
 
+from kechuang.core.formatting import WAN
 from kechuang.enterprises.choices import (
     IP_CLASS_BY_KIND,
     IPClass,
@@ -59,7 +60,7 @@ __all__ = [
 ]
 
 FEN_PER_YUAN = 100
-YUAN_PER_WAN = Decimal(10000)
+YUAN_PER_WAN = WAN
 # Fields the engine reads from AnnualFigure: (engine key, model field, kind).
 FIGURE_FIELDS = [
     ("sales_revenue", "sales_revenue", "money"),
