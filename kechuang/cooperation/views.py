@@ -170,8 +170,8 @@ def demand_detail(request, pk: int, broker_form=None, close_form=None, status=20
     return _render(request, "cooperation/demand_detail.html", context, "demand_list", status=status)
 
 
-@require_POST
 @requires("cooperation.demand_post")
+@require_POST
 def demand_renew(request, pk: int):
     demand = selectors.demand_get(request.user, pk)
     try:
@@ -183,8 +183,8 @@ def demand_renew(request, pk: int):
     return redirect(demand)
 
 
-@require_POST
 @requires("cooperation.demand_post")
+@require_POST
 def demand_close(request, pk: int):
     demand = selectors.demand_get(request.user, pk)
     form = DemandCloseForm(request.POST)
@@ -200,8 +200,8 @@ def demand_close(request, pk: int):
     return demand_detail(request, pk, close_form=form, status=400)
 
 
-@require_POST
 @requires("cooperation.broker")
+@require_POST
 def brokering_create(request, pk: int):
     demand = selectors.demand_get(request.user, pk)
     form = BrokeringStartForm(request.POST, demand=demand)
