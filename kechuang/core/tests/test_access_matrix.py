@@ -31,6 +31,24 @@ from kechuang.imports.schemas import SCHEMAS
 
 from .cast import ROLE_NAMES, build_cast
 
+# Cooperation pages and the cast object each opens (kechuang/cooperation/tests/cast_cooperation.py).
+COOPERATION_KWARGS = [
+    *[
+        (n, "coop_demand")
+        for n in (
+            "demand_detail",
+            "demand_edit",
+            "demand_renew",
+            "demand_close",
+            "brokering_create",
+        )
+    ],
+    *[(n, "coop_achievement") for n in ("achievement_detail", "achievement_edit")],
+    ("brokering_detail", "coop_brokering"),
+    *[(n, "coop_contract") for n in ("contract_detail", "contract_file")],
+    ("event_detail", "coop_event"),
+    ("competition_detail", "coop_competition"),
+]
 # URL name → keyword arguments from the cast's objects.
 HTML_KWARGS = {
     "enterprises:enterprise_detail": lambda o: {"pk": o["enterprise"].pk},
@@ -62,6 +80,7 @@ HTML_KWARGS = {
     "indicators:set_results": lambda o: {"code": o["indicator_set"].code},
     "indicators:set_results_export": lambda o: {"code": o["indicator_set"].code},
     "reports:report_download": lambda o: {"pk": o["report"].pk},
+    **{f"cooperation:{n}": (lambda o, k=k: {"pk": o[k].pk}) for n, k in COOPERATION_KWARGS},
     "experts:expert_detail": lambda o: {"pk": o["expert_record"].pk},
     "experts:expert_edit": lambda o: {"pk": o["expert_record"].pk},
     "experts:relationship_add": lambda o: {"pk": o["expert_record"].pk},
@@ -121,6 +140,8 @@ API_OBJECTS = {
     "sets": "indicator_set",
     "values": "indicator_value",
     "targets": "target",
+    **{"demands": "coop_demand", "achievements": "coop_achievement", "brokering": "coop_brokering"},
+    **{"contracts": "coop_contract", "events": "coop_event", "entrants": None},
     "organisations": "organisation",
     "experts": "expert_record",
     "relationships": "relationship",
