@@ -284,7 +284,8 @@ def call_review_act(request: Any, call: Call) -> None:
         services.assignments_propose(call=call, user=user)
     elif action == "add_expert":
         app = _call_app(call, post.get("application"))
-        expert = Expert.objects.filter(pk=post.get("expert") or 0).first()
+        raw = str(post.get("expert") or "")
+        expert = Expert.objects.filter(pk=int(raw)).first() if raw.isdigit() else None
         if expert is None:
             raise ValidationError(_("Choose an expert."))
         services.assignment_add(application=app, expert=expert, user=user)

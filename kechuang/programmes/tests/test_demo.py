@@ -53,7 +53,7 @@ def test_demo_step(django_capture_on_commit_callbacks):
     )
     make_user(Role.BUREAU_STAFF, username="staff")
     make_user(Role.ENTERPRISE, username="enterprise", enterprise=enterprises[-1])
-    for i in range(8):
+    for _i in range(8):
         make_expert(summary="电池 储能 智能制造 材料")
     make_expert(user=make_user(Role.EXPERT, username="expert"))
     with django_capture_on_commit_callbacks(execute=True):

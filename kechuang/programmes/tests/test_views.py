@@ -1,0 +1,169 @@
+"""Pages and API by role: public calls without sign-in, the applicant's own application, another
+enterprise and another town refused (404), an expert assigned / not assigned / conflicted, the
+leader's portfolio; bad input answers field messages, never a server error."""
+
+from __future__ import annotations
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+from rest_framework.test import APIClient
+
+from kechuang.core.roles import Role
+from kechuang.enterprises.tests.factories import make_enterprise, make_town, make_user
+from kechuang.experts.tests.factories import make_expert
+from kechuang.programmes.choices import ApplicationStatus, AssignmentStatus
+from kechuang.programmes.models import ConflictRecord, ReviewAssignment
+
+from .factories import make_application, make_call
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def world():
+    town_a, town_b = make_town("甲镇"), make_town("乙镇")
+    a, b = make_enterprise(town=town_a), make_enterprise(town=town_b)
+    call = make_call()
+    app = make_application(call, a, status=ApplicationStatus.IN_REVIEW)
+    users = {
+        "staff": make_user(Role.BUREAU_STAFF),
+        "applicant": make_user(Role.ENTERPRISE, enterprise=a),
+        "other": make_user(Role.ENTERPRISE, enterprise=b),
+        "officer_a": make_user(Role.TOWN_OFFICER, town=town_a),
+        "officer_b": make_user(Role.TOWN_OFFICER, town=town_b),
+        "leader": make_user(Role.LEADER),
+    }
+    seats = {}
+    for key, status in [
+        ("assigned", AssignmentStatus.DECLARED),
+        ("pending", AssignmentStatus.ASSIGNED),
+        ("conflicted", AssignmentStatus.DECLARED),
+    ]:
+        users[key] = make_user(Role.EXPERT)
+        seats[key] = ReviewAssignment.objects.create(
+            application=app, expert=make_expert(user=users[key]), status=status
+        )
+    users["unassigned"] = make_user(Role.EXPERT)
+    make_expert(user=users["unassigned"])
+    ConflictRecord.objects.create(
+        application=app,
+        expert=seats["conflicted"].expert,
+        kind="declared",
+        reason="亲属",
+        source="test",
+    )
+    return {"call": call, "app": app, "users": users, "seats": seats}
+
+
+def _get(user, url, api=False):
+    client = APIClient() if api else Client()
+    if user is not None:
+        client.force_login(user)
+    return client.get(url)
+
+
+def test_public_call_pages_without_sign_in(world):
+    assert _get(None, reverse("programmes:call_list")).status_code == 200
+    page = _get(None, reverse("programmes:call_detail", args=[world["call"].pk]))
+    assert page.status_code == 200 and world["call"].title in page.content.decode()
+    assert _get(None, reverse("programmes:call_detail", args=[999999])).status_code == 404
+    assert _get(None, reverse("programmes:home")).status_code == 302
+
+
+def test_eligibility_shown_to_the_enterprise(world):
+    page = _get(
+        world["users"]["applicant"], reverse("programmes:call_detail", args=[world["call"].pk])
+    )
+    html = page.content.decode()
+    assert 'data-testid="eligibility"' in html and "待政策核实" in html
+
+
+@pytest.mark.parametrize(
+    ("who", "status"),
+    [
+        ("staff", 200),
+        ("applicant", 200),
+        ("officer_a", 200),
+        ("other", 404),
+        ("officer_b", 404),
+        ("leader", 403),
+        ("assigned", 200),
+        ("pending", 404),
+        ("conflicted", 404),
+        ("unassigned", 404),
+    ],
+)
+def test_application_page_and_api_by_role(world, who, status):
+    user, app = world["users"][who], world["app"]
+    page = _get(user, reverse("programmes:application_detail", args=[app.pk]))
+    assert page.status_code == status
+    api = _get(user, f"/api/v1/programmes/applications/{app.pk}/", api=True)
+    assert api.status_code == (200 if status == 200 else 404)  # detail: refused after lookup
+    listing = _get(user, "/api/v1/programmes/applications/", api=True)
+    if listing.status_code == 200:
+        ids = (
+            [row["id"] for row in listing.json()["results"]]
+            if isinstance(listing.json(), dict)
+            else [row["id"] for row in listing.json()]
+        )
+        assert (app.pk in ids) == (status == 200)
+
+
+def test_conflicted_expert_sees_no_trace_of_the_seat(world):
+    user = world["users"]["conflicted"]
+    assert (
+        _get(user, reverse("programmes:review_list")).content.decode().count(world["app"].title)
+        == 0
+    )
+    seat = world["seats"]["conflicted"]
+    assert _get(user, reverse("programmes:assignment_detail", args=[seat.pk])).status_code == 404
+    assert (
+        _get(user, reverse("programmes:application_pdf", args=[world["app"].pk])).status_code == 404
+    )
+    seats = _get(user, "/api/v1/programmes/assignments/", api=True).json()
+    rows = seats["results"] if isinstance(seats, dict) else seats
+    assert rows == []
+
+
+def test_pending_expert_sees_title_only_until_declaring(world):
+    user, seat = world["users"]["pending"], world["seats"]["pending"]
+    page = _get(user, reverse("programmes:assignment_detail", args=[seat.pk])).content.decode()
+    assert 'data-testid="declare-form"' in page and world["app"].summary not in page
+
+
+def test_bad_input_gives_field_messages_not_500(world):
+    staff, expert = world["users"]["staff"], world["users"]["assigned"]
+    client = Client()
+    client.force_login(expert)
+    seat = world["seats"]["assigned"]
+    bad = client.post(
+        reverse("programmes:assignment_detail", args=[seat.pk]), {"innovation": "abc", "team": "99"}
+    )
+    assert bad.status_code == 200 and "invalid-feedback" in bad.content.decode()
+    client.force_login(staff)
+    url = reverse("programmes:call_review", args=[world["call"].pk])
+    for data in (
+        {"action": "decide", "application": "x"},
+        {"action": "add_expert", "application": world["app"].pk, "expert": "zz"},
+        {"action": "??"},
+    ):
+        assert client.post(url, data).status_code == 302
+    client.force_login(world["users"]["applicant"])
+    draft = make_application(world["call"], world["app"].enterprise)
+    edit = client.post(
+        reverse("programmes:application_edit", args=[draft.pk]),
+        {
+            "version": "x",
+            "total_yuan": "-5",
+            "kpis-TOTAL_FORMS": "1",
+            "kpis-INITIAL_FORMS": "0",
+            "kpis-0-baseline": "abc",
+        },
+    )
+    assert edit.status_code == 200
+
+
+def test_leader_reads_the_portfolio(world):
+    assert _get(world["users"]["leader"], reverse("programmes:portfolio")).status_code == 200
+    assert _get(world["users"]["leader"], reverse("programmes:project_list")).status_code == 403
