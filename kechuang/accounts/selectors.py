@@ -12,12 +12,12 @@ from .models import AccountEvent, ApiToken
 __all__ = ["confirmed_device", "security_summary", "user_tokens"]
 
 
-def confirmed_device(user) -> TOTPDevice | None:
+def confirmed_device(user: Any) -> TOTPDevice | None:
     """The user's authenticator app in use (None when two-factor sign-in is off)."""
     return TOTPDevice.objects.filter(user=user, confirmed=True).first()
 
 
-def security_summary(user) -> dict[str, Any]:
+def security_summary(user: Any) -> dict[str, Any]:
     """Second factor on or off, active API tokens and the latest security events."""
     return {
         "otp_enabled": TOTPDevice.objects.filter(user=user, confirmed=True).exists(),
@@ -26,5 +26,5 @@ def security_summary(user) -> dict[str, Any]:
     }
 
 
-def user_tokens(user) -> QuerySet:
+def user_tokens(user: Any) -> QuerySet:
     return ApiToken.objects.filter(user=user)

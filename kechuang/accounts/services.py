@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import secrets
 from datetime import timedelta
+from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -39,8 +40,14 @@ def roles_ensure() -> dict[str, Group]:
 
 @transaction.atomic
 def user_create(
-    *, username: str, password: str, role: Role, display_name: str = "", town=None, enterprise=None
-):
+    *,
+    username: str,
+    password: str,
+    role: Role,
+    display_name: str = "",
+    town: Any = None,
+    enterprise: Any = None,
+) -> Any:
     """Create (or reset) a user with one role and the profile links the role needs.
 
     A bureau admin is also a Django superuser (the Django admin is theirs).
@@ -61,14 +68,20 @@ def user_create(
 # ------------------------------------------------------------------ audit
 
 
-def _client_ip(request) -> str | None:
+def _client_ip(request: Any) -> str | None:
     if request is None:
         return None
     return getattr(request, "axes_ip_address", None) or request.META.get("REMOTE_ADDR")
 
 
 def event_record(
-    kind: AccountEventKind, *, actor, user=None, username: str = "", detail: str = "", request=None
+    kind: AccountEventKind,
+    *,
+    actor: Any,
+    user: Any = None,
+    username: str = "",
+    detail: str = "",
+    request: Any = None,
 ) -> AccountEvent:
     """Write one audit record of a change to an account's security (GB/T 22239-2019 8.1.4.3)."""
     return AccountEvent.objects.create(
@@ -84,13 +97,13 @@ def event_record(
 # ------------------------------------------------------------------ passwords
 
 
-def password_changed_at(user):
+def password_changed_at(user: Any) -> Any:
     """When the user's current password was set (the account's creation if never changed)."""
     latest = PasswordHistory.objects.filter(user=user).values_list("created_at", flat=True).first()
     return latest or user.date_joined
 
 
-def password_expired(user) -> bool:
+def password_expired(user: Any) -> bool:
     """True if the password is older than KECHUANG_PASSWORD_MAX_AGE_DAYS (0: never expires)."""
     days = int(getattr(settings, "KECHUANG_PASSWORD_MAX_AGE_DAYS", 0) or 0)
     if days <= 0 or not user.has_usable_password():
@@ -99,7 +112,7 @@ def password_expired(user) -> bool:
 
 
 @transaction.atomic
-def password_change(*, user, new_password: str, request=None) -> None:
+def password_change(*, user: Any, new_password: str, request: Any = None) -> None:
     """Set a new (already validated) password; the history entry is written by the validator."""
     user.set_password(new_password)
     user.save(update_fields=["password"])
@@ -110,7 +123,7 @@ def password_change(*, user, new_password: str, request=None) -> None:
 
 
 @transaction.atomic
-def lockout_release(*, actor, username: str, request=None) -> int:
+def lockout_release(*, actor: Any, username: str, request: Any = None) -> int:
     """Delete the failed-login records of an account (from every IP); audited."""
     from axes.handlers.proxy import AxesProxyHandler
 
@@ -135,7 +148,9 @@ def token_hash(key: str) -> str:
 
 
 @transaction.atomic
-def token_create(*, user, name: str, days: int | None = None, request=None) -> tuple[ApiToken, str]:
+def token_create(
+    *, user: Any, name: str, days: int | None = None, request: Any = None
+) -> tuple[ApiToken, str]:
     """Create a token; return it and its key. The key is not stored and cannot be shown again."""
     days = days or int(getattr(settings, "KECHUANG_API_TOKEN_DAYS", 90))
     key = "kc_" + secrets.token_urlsafe(32)
@@ -153,7 +168,7 @@ def token_create(*, user, name: str, days: int | None = None, request=None) -> t
 
 
 @transaction.atomic
-def token_revoke(*, token: ApiToken, actor, request=None) -> None:
+def token_revoke(*, token: ApiToken, actor: Any, request: Any = None) -> None:
     if token.revoked_at is not None:
         return
     token.revoked_at = timezone.now()
@@ -170,7 +185,7 @@ def token_revoke(*, token: ApiToken, actor, request=None) -> None:
 # ------------------------------------------------------------------ TOTP second factor
 
 
-def otp_device_pending(*, user, name: str):
+def otp_device_pending(*, user: Any, name: str) -> Any:
     """The user's authenticator app being set up: the unconfirmed one, or a new one (it is
     in use, and audited, only once confirmed with a code: `otp_device_confirm`)."""
     from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -182,7 +197,7 @@ def otp_device_pending(*, user, name: str):
 
 
 @transaction.atomic
-def otp_device_confirm(*, device, request=None) -> None:
+def otp_device_confirm(*, device: Any, request: Any = None) -> None:
     """Mark a verified TOTP device as in use; other devices of the user are removed."""
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -195,7 +210,7 @@ def otp_device_confirm(*, device, request=None) -> None:
 
 
 @transaction.atomic
-def otp_device_remove(*, user, actor, request=None) -> None:
+def otp_device_remove(*, user: Any, actor: Any, request: Any = None) -> None:
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
     if TOTPDevice.objects.filter(user=user).delete()[0]:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
+from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.db.models import (
@@ -72,7 +73,7 @@ VISITED_STATES = (TaskState.VISITED, TaskState.FOLLOW_UP, TaskState.CLOSED)
 # ------------------------------------------------------------------ agencies and scope
 
 
-def agency_for_user(user) -> Agency | None:
+def agency_for_user(user: Any) -> Agency | None:
     """The agency a user works for, or None."""
     if user is None or not user.is_authenticated:
         return None
@@ -90,7 +91,7 @@ def delegating_enterprise_ids(*, agency_id: int, on: dt.date | None = None) -> f
     )
 
 
-def agency_scope(user, role, scope: Scope) -> Scope:
+def agency_scope(user: Any, role: Any, scope: Scope) -> Scope:
     """Scope provider (core.permissions.SCOPE_PROVIDERS): an agency member sees the enterprises
     that delegate to their agency today; nothing else. Ending or expiry of a delegation takes
     effect on the next request (the scope is cached per request on the user object)."""
@@ -104,25 +105,25 @@ def agency_scope(user, role, scope: Scope) -> Scope:
     return Scope(all=scope.all, town_ids=scope.town_ids, enterprise_ids=scope.enterprise_ids | ids)
 
 
-def delegation_list(user) -> QuerySet[Delegation]:
+def delegation_list(user: Any) -> QuerySet[Delegation]:
     """Delegations a user may see: staff all; an enterprise its own; an agency its own."""
     return Delegation.objects.for_user(user).select_related("enterprise", "agency", "package")
 
 
-def submission_list(user) -> QuerySet[RDSubmission]:
+def submission_list(user: Any) -> QuerySet[RDSubmission]:
     """R&D submissions a user may see: staff all; an enterprise those for it; an agency those
     it made for enterprises that still delegate to it."""
     return RDSubmission.objects.for_user(user).select_related("enterprise", "agency")
 
 
-def pending_submission_count(user) -> int:
+def pending_submission_count(user: Any) -> int:
     return submission_list(user).filter(status=SubmissionStatus.PENDING).count()
 
 
 # ------------------------------------------------------------------ target sets
 
 
-def _above_scale(year: int):
+def _above_scale(year: int) -> Any:
     return AnnualFigure.objects.filter(
         enterprise=OuterRef("pk"), year=year, is_above_scale_industrial=True
     )
@@ -136,13 +137,13 @@ def _common_filters(qs: QuerySet, spec: dict) -> QuerySet:
     return qs
 
 
-def above_scale_targets(spec: dict, user) -> QuerySet[Enterprise]:
+def above_scale_targets(spec: dict, user: Any) -> QuerySet[Enterprise]:
     """All above-scale industrial enterprises of spec["year"] (optionally of one town/industry)."""
     qs = Enterprise.objects.for_user(user).filter(Exists(_above_scale(spec["year"])))
     return _common_filters(qs, spec)
 
 
-def zero_rd_targets(spec: dict, user) -> QuerySet[Enterprise]:
+def zero_rd_targets(spec: dict, user: Any) -> QuerySet[Enterprise]:
     """The zero-R&D list of the R&D app, scoped to the user (one definition for the list and the
     campaign: docs/rnd.md#zero-rd-lists)."""
     return zero_rd_enterprises(spec, user)
@@ -154,7 +155,7 @@ TARGET_RESOLVERS: dict[str, Callable[[dict, object], QuerySet]] = {
 }
 
 
-def campaign_targets(spec: dict, user) -> QuerySet[Enterprise]:
+def campaign_targets(spec: dict, user: Any) -> QuerySet[Enterprise]:
     """The enterprises a saved filter selects, inside the user's scope. Raises KeyError for an
     unknown kind (specs are validated by logic.targets.normalise_filter_spec first)."""
     return TARGET_RESOLVERS[spec["kind"]](spec, user)
@@ -174,7 +175,7 @@ def officers_by_town() -> dict[int, int]:
 # ------------------------------------------------------------------ campaigns and tasks
 
 
-def campaign_list(user) -> QuerySet[Campaign]:
+def campaign_list(user: Any) -> QuerySet[Campaign]:
     """Campaigns with the progress of the tasks the user may see (one query).
 
     Staff see every campaign; others only campaigns where they see a task."""
@@ -199,7 +200,7 @@ def campaign_list(user) -> QuerySet[Campaign]:
     return qs
 
 
-def task_list(user) -> QuerySet[VisitTask]:
+def task_list(user: Any) -> QuerySet[VisitTask]:
     """Tasks the user may see, with what the list shows (one query per page): open tasks
     first, by due date."""
     closed_last = Case(When(state=TaskState.CLOSED, then=Value(1)), default=Value(0))
@@ -212,7 +213,7 @@ def task_list(user) -> QuerySet[VisitTask]:
     )
 
 
-def task_group(task: VisitTask, user) -> list[VisitTask]:
+def task_group(task: VisitTask, user: Any) -> list[VisitTask]:
     """The open tasks of the task's enterprise due in the same month (any campaign) that the user
     may see, the task itself first: they are served by one visit."""
     year, month = due_month(task.due_date)
@@ -226,7 +227,7 @@ def task_group(task: VisitTask, user) -> list[VisitTask]:
     return [task, *siblings]
 
 
-def month_group_counts(tasks: list[VisitTask], user) -> dict[tuple[int, int, int], int]:
+def month_group_counts(tasks: list[VisitTask], user: Any) -> dict[tuple[int, int, int], int]:
     """(enterprise id, year, month) → number of visible open tasks, for the shown page (1 query)."""
     if not tasks:
         return {}
@@ -247,7 +248,7 @@ def month_group_counts(tasks: list[VisitTask], user) -> dict[tuple[int, int, int
 # ------------------------------------------------------------------ coverage and outcomes
 
 
-def coverage_tasks(user) -> QuerySet[VisitTask]:
+def coverage_tasks(user: Any) -> QuerySet[VisitTask]:
     """Tasks whose coverage the user may read: leaders and staff all, others their own tasks."""
     if user_role(user) in READ_ALL_ROLES:
         return VisitTask.objects.all()
@@ -262,6 +263,7 @@ def coverage(tasks: QuerySet[VisitTask], *, by: str, today: dt.date | None = Non
     A total row is appended.
     """
     today = today or dt.date.today()
+    keys: dict[str, Any]
     if by == "town":
         keys = {"key": F("enterprise__town_id"), "label": F("enterprise__town__name")}
         order = ["enterprise__town__sort_order", "enterprise__town_id"]
@@ -275,7 +277,7 @@ def coverage(tasks: QuerySet[VisitTask], *, by: str, today: dt.date | None = Non
         order = ["assignee_id"]
     else:
         raise ValueError(by)
-    rows = list(
+    rows: list[Any] = list(
         tasks.order_by()
         .values(**keys)
         .annotate(
@@ -286,7 +288,7 @@ def coverage(tasks: QuerySet[VisitTask], *, by: str, today: dt.date | None = Non
         )
         .order_by(*order)
     )
-    total = {"key": None, "label": None, "is_total": True}
+    total: dict[str, Any] = {"key": None, "label": None, "is_total": True}
     for name in ("targets", "visited", "overdue", "closed"):
         total[name] = sum(r[name] for r in rows)
     for row in [*rows, total]:
@@ -294,7 +296,7 @@ def coverage(tasks: QuerySet[VisitTask], *, by: str, today: dt.date | None = Non
     return [*rows, total]
 
 
-def rd_outcomes(*, year: int, user=None) -> dict:
+def rd_outcomes(*, year: int, user: Any = None) -> dict:
     """Of the above-scale enterprises declaring zero R&D for `year`, compare those visited in a
     zero-declaration campaign of that year with those not visited: how many declare R&D
     (statistical R&D expense > 0) for year + 1. One aggregate query.
@@ -323,7 +325,7 @@ def rd_outcomes(*, year: int, user=None) -> dict:
     )
     has_next = AnnualFigure.objects.filter(year=year + 1).exists()
 
-    def group(n, declaring):
+    def group(n: Any, declaring: Any) -> Any:
         return {"n": n, "declaring": declaring, "pct": 100 * declaring / n if n else None}
 
     return {
@@ -338,7 +340,7 @@ def rd_outcomes(*, year: int, user=None) -> dict:
 # ------------------------------------------------------------------ campaign preview and task facts
 
 
-def campaign_preview(spec: dict, user) -> dict:
+def campaign_preview(spec: dict, user: Any) -> dict:
     """What creating a campaign on the saved filter `spec` would do, without writing: the
     number of tasks and, per town, how many and for which town officer (one grouped query
     and one query for the officers' names).
@@ -363,7 +365,7 @@ def campaign_preview(spec: dict, user) -> dict:
     rows = [
         {
             "town": r["town__name"],
-            "officer": names.get(officers.get(r["town_id"])),
+            "officer": names.get(officers.get(r["town_id"])),  # type: ignore[arg-type]
             "n": r["n"],
         }
         for r in grouped
@@ -399,12 +401,12 @@ def enterprise_rd_history(enterprise_id: int, *, last: int = 3) -> list[dict]:
 # ------------------------------------------------------------------ reads of the pages
 
 
-def campaign_enterprises(user, campaign: Campaign) -> QuerySet[Enterprise]:
+def campaign_enterprises(user: Any, campaign: Campaign) -> QuerySet[Enterprise]:
     """The enterprises of `campaign`'s tasks that the user sees."""
     return Enterprise.objects.for_user(user).filter(visit_tasks__campaign=campaign)
 
 
-def campaign_attended(user, campaign: Campaign) -> QuerySet:
+def campaign_attended(user: Any, campaign: Campaign) -> QuerySet:
     """Training attendance of `campaign` by the enterprises the user sees, latest first."""
     return (
         campaign.attendance.filter(enterprise__in=Enterprise.objects.for_user(user))
@@ -413,7 +415,7 @@ def campaign_attended(user, campaign: Campaign) -> QuerySet:
     )
 
 
-def task_for(user, pk) -> VisitTask:
+def task_for(user: Any, pk: Any) -> VisitTask:
     """Visit task `pk` among those the user sees (404 otherwise)."""
     return get_object_for_user(
         VisitTask.objects.select_related(
@@ -424,7 +426,7 @@ def task_for(user, pk) -> VisitTask:
     )
 
 
-def task_records(task: VisitTask, user) -> list:
+def task_records(task: VisitTask, user: Any) -> list:
     """The visit records of the task's enterprise on tasks the user sees."""
     return list(
         task.enterprise.visit_records.filter(tasks__in=VisitTask.objects.for_user(user))
@@ -434,12 +436,12 @@ def task_records(task: VisitTask, user) -> list:
     )
 
 
-def enterprise_contact(enterprise_id: int):
+def enterprise_contact(enterprise_id: int) -> Any:
     """The enterprise's contact person for visits (None when none is recorded)."""
     return EnterpriseContact.objects.filter(enterprise_id=enterprise_id).first()
 
 
-def attachment_for(user, pk):
+def attachment_for(user: Any, pk: Any) -> Any:
     """Attachment `pk` of a visit record on a task the user sees (None otherwise)."""
     return (
         VisitAttachment.objects.filter(pk=pk, record__tasks__in=VisitTask.objects.for_user(user))
@@ -448,7 +450,7 @@ def attachment_for(user, pk):
     )
 
 
-def coverage_campaigns(user) -> QuerySet[Campaign]:
+def coverage_campaigns(user: Any) -> QuerySet[Campaign]:
     """The campaigns the coverage page offers: all of them for a region-wide reader."""
     if scope_for(user, "coverage.view").all:
         return Campaign.objects.order_by("-year", "-created_at")
@@ -467,7 +469,7 @@ def default_outcome_year(zero_years: list[int], years: list[int]) -> int | None:
         .distinct()
     )
     ready = [y for y in zero_years if y + 1 in with_next]
-    return (ready or zero_years or years or [None])[0]
+    return (ready or zero_years or years or [None])[0]  # type: ignore[list-item]
 
 
 def zero_declaration_years() -> list[int]:
@@ -477,20 +479,20 @@ def zero_declaration_years() -> list[int]:
     return sorted(set(years), reverse=True)
 
 
-def agencies_for(user) -> QuerySet[Agency]:
+def agencies_for(user: Any) -> QuerySet[Agency]:
     return Agency.objects.for_user(user)
 
 
-def client_enterprises(user) -> QuerySet[Enterprise]:
+def client_enterprises(user: Any) -> QuerySet[Enterprise]:
     """The enterprises the user works for (an agency's delegating clients), by name."""
     return Enterprise.objects.for_user(user).order_by("name")
 
 
-def enterprise_for(user, pk) -> Enterprise:
+def enterprise_for(user: Any, pk: Any) -> Enterprise:
     return get_object_for_user(Enterprise.objects.all(), user, pk=pk)
 
 
-def visit_records(user) -> QuerySet:
+def visit_records(user: Any) -> QuerySet:
     """Visit records of tasks the user sees, latest first (the API)."""
     return (
         VisitRecord.objects.filter(tasks__in=VisitTask.objects.for_user(user))
@@ -500,6 +502,6 @@ def visit_records(user) -> QuerySet:
     )
 
 
-def visible_task(user, pk) -> VisitTask | None:
+def visible_task(user: Any, pk: Any) -> VisitTask | None:
     """Visit task `pk` if the user sees it (None otherwise: the API answers a field message)."""
     return VisitTask.objects.for_user(user).filter(pk=pk).first()

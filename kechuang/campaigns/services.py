@@ -15,6 +15,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from collections.abc import Iterable
+from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -71,12 +72,12 @@ logger = logging.getLogger(__name__)
 ASSIGNABLE_ROLES = STAFF_ROLES | {Role.TOWN_OFFICER, Role.AGENCY}
 
 
-def _require_staff(user) -> None:
+def _require_staff(user: Any) -> None:
     if not is_staff_role(user):
         raise PermissionDenied(_("Only bureau staff may do this."))
 
 
-def _save(obj, *, user, exclude=None):
+def _save(obj: Any, *, user: Any, exclude: Any = None) -> Any:
     obj._history_user = user
     obj.full_clean(exclude=exclude)
     obj.save()
@@ -88,7 +89,7 @@ def _save(obj, *, user, exclude=None):
 
 def campaign_create(
     *,
-    user,
+    user: Any,
     name: str,
     kind: str,
     target_spec: dict,
@@ -145,7 +146,7 @@ def campaign_create(
 # ------------------------------------------------------------------ tasks
 
 
-def task_actors(task: VisitTask, user) -> set[str]:
+def task_actors(task: VisitTask, user: Any) -> set[str]:
     """The workflow actors the user is for this task (assignee and/or staff)."""
     actors = set()
     if is_staff_role(user):
@@ -155,12 +156,12 @@ def task_actors(task: VisitTask, user) -> set[str]:
     return actors
 
 
-def _visible(task: VisitTask, user) -> None:
+def _visible(task: VisitTask, user: Any) -> None:
     if not VisitTask.objects.for_user(user).filter(pk=task.pk).exists():
         raise PermissionDenied(_("You may not work on this task."))
 
 
-def task_transition(*, task: VisitTask, to_state: str, user) -> VisitTask:
+def task_transition(*, task: VisitTask, to_state: str, user: Any) -> VisitTask:
     """Move a task to `to_state` if the workflow table allows it for this user (its assignee or
     bureau staff). The only code that changes a task's state. Raises PermissionDenied (not the
     user's task) or ValidationError (a move the workflow does not have)."""
@@ -179,13 +180,13 @@ def task_transition(*, task: VisitTask, to_state: str, user) -> VisitTask:
             }
         ) from exc
     task.state = to_state
-    task._history_user = user
+    task._history_user = user  # type: ignore[attr-defined]
     task.save(update_fields=["state", "updated_at"])
     return task
 
 
 def enterprise_contact_set(
-    *, task: VisitTask, user, person: str, position: str = "", phone: str = ""
+    *, task: VisitTask, user: Any, person: str, position: str = "", phone: str = ""
 ) -> EnterpriseContact:
     """Record the contact person of the task's enterprise (the task's assignee or bureau staff).
     Raises PermissionDenied (not the user's task) or ValidationError (e.g. a bad phone)."""
@@ -200,7 +201,9 @@ def enterprise_contact_set(
     return contact
 
 
-def task_reassign(*, task: VisitTask, assignee, user, due_date: dt.date | None = None) -> VisitTask:
+def task_reassign(
+    *, task: VisitTask, assignee: Any, user: Any, due_date: dt.date | None = None
+) -> VisitTask:
     """Give a task to bureau staff, a town officer or an agency member (staff only).
 
     An agency member may only receive tasks of enterprises that currently delegate to their
@@ -230,7 +233,7 @@ def task_reassign(*, task: VisitTask, assignee, user, due_date: dt.date | None =
 
 def visit_record_create(
     *,
-    user,
+    user: Any,
     task: VisitTask,
     visit_date: dt.date,
     people_met: str,
@@ -288,7 +291,7 @@ def visit_record_create(
 
 
 def training_attendance_record(
-    *, campaign: Campaign, user, enterprise_ids: Iterable[int], session_date: dt.date
+    *, campaign: Campaign, user: Any, enterprise_ids: Iterable[int], session_date: dt.date
 ) -> int:
     """Record which enterprises attended a training session of a training campaign (bulk), and
     move their pending tasks of the campaign to visited. Staff, or a town officer for the
@@ -335,19 +338,19 @@ def training_attendance_record(
 # ------------------------------------------------------------------ agencies
 
 
-def agency_create(*, user, **fields) -> Agency:
+def agency_create(*, user: Any, **fields: Any) -> Agency:
     """Register a service agency (staff only)."""
     _require_staff(user)
     return _save(Agency(**fields), user=user)
 
 
-def service_package_create(*, user, agency: Agency, **fields) -> ServicePackage:
+def service_package_create(*, user: Any, agency: Agency, **fields: Any) -> ServicePackage:
     """Add a service package to an agency (staff only); money in yuan, subsidy ≤ price."""
     _require_staff(user)
     return _save(ServicePackage(agency=agency, **fields), user=user)
 
 
-def agency_member_add(*, user, agency: Agency, member) -> AgencyMember:
+def agency_member_add(*, user: Any, agency: Agency, member: Any) -> AgencyMember:
     """Link a user of the agency role to an agency (staff only)."""
     _require_staff(user)
     if user_role(member) != Role.AGENCY:
@@ -355,13 +358,13 @@ def agency_member_add(*, user, agency: Agency, member) -> AgencyMember:
     return _save(AgencyMember(agency=agency, user=member), user=user)
 
 
-def _own_enterprise_id(user) -> int | None:
+def _own_enterprise_id(user: Any) -> int | None:
     return getattr(getattr(user, "profile", None), "enterprise_id", None)
 
 
 def delegation_create(
     *,
-    user,
+    user: Any,
     agency: Agency,
     start_date: dt.date,
     end_date: dt.date,
@@ -374,6 +377,7 @@ def delegation_create(
     bureau staff may record a delegation for any enterprise. Overlapping active delegations to
     the same agency are refused."""
     role = user_role(user)
+    enterprise_id: Any
     if role == Role.ENTERPRISE and _own_enterprise_id(user):
         enterprise_id = _own_enterprise_id(user)
     elif role in STAFF_ROLES and enterprise is not None:
@@ -404,7 +408,7 @@ def delegation_create(
     return _save(delegation, user=user)
 
 
-def delegation_end(*, delegation: Delegation, user) -> Delegation:
+def delegation_end(*, delegation: Delegation, user: Any) -> Delegation:
     """End a delegation now: the agency loses access to the enterprise at once.
 
     The enterprise itself or bureau staff may."""
@@ -418,7 +422,7 @@ def delegation_end(*, delegation: Delegation, user) -> Delegation:
 
 
 def rd_submission_create(
-    *, user, enterprise: Enterprise, year: int, note: str = "", **categories
+    *, user: Any, enterprise: Enterprise, year: int, note: str = "", **categories: Any
 ) -> RDSubmission:
     """An agency submits R&D expense by high-tech-scope category (yuan) for a delegating
     enterprise; it waits for the enterprise's confirmation."""
@@ -450,14 +454,14 @@ def rd_submission_create(
     return _save(submission, user=user)
 
 
-def _decide(submission: RDSubmission, user) -> None:
+def _decide(submission: RDSubmission, user: Any) -> None:
     if _own_enterprise_id(user) != submission.enterprise_id or user_role(user) != Role.ENTERPRISE:
         raise PermissionDenied(_("Only the enterprise may confirm its figures."))
     if submission.status != SubmissionStatus.PENDING:
         raise ValidationError({"status": [_("This submission was already decided.")]})
 
 
-def rd_submission_confirm(*, submission: RDSubmission, user) -> RDSubmission:
+def rd_submission_confirm(*, submission: RDSubmission, user: Any) -> RDSubmission:
     """The enterprise confirms an agency's R&D figures. Like every figure an enterprise
     declares, they reach the registry only through its reviewed yearly submission: the
     categories (total = sum of the eight) go into that year's submission, which is sent to the
@@ -494,7 +498,7 @@ def rd_submission_confirm(*, submission: RDSubmission, user) -> RDSubmission:
     return submission
 
 
-def rd_submission_reject(*, submission: RDSubmission, user) -> RDSubmission:
+def rd_submission_reject(*, submission: RDSubmission, user: Any) -> RDSubmission:
     """The enterprise rejects an agency's R&D figures; nothing is written to its figures."""
     _decide(submission, user)
     submission.status = SubmissionStatus.REJECTED

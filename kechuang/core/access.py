@@ -259,7 +259,8 @@ def can(user, capability: str) -> bool:
 
 def role_scope(user, capability: str) -> ScopeKind:
     """The scope kind the user's role gets for `capability` (NONE when it lacks it)."""
-    return POLICY[capability].get(user_role(user), NONE)
+    role = user_role(user)
+    return NONE if role is None else POLICY[capability].get(role, NONE)
 
 
 def scope_for(user, capability: str = "enterprise.view") -> Scope:
@@ -379,7 +380,7 @@ NAVIGATION: list[tuple] = [
 
 def navigation_items(user, path: str) -> list[dict]:
     """The navigation entries the user's role may open, from `NAVIGATION` and the policy."""
-    items = []
+    items: list[dict] = []
     if user_role(user) is None:
         return items
     role = user_role(user)

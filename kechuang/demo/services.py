@@ -3,6 +3,8 @@ and one demo user per role."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import polars as pl
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
@@ -101,7 +103,7 @@ def regions_ensure() -> Region:
     return home
 
 
-def demo_build(*, n_enterprises: int = 5200, force: bool = False, stdout=None) -> bool:
+def demo_build(*, n_enterprises: int = 5200, force: bool = False, stdout: Any = None) -> bool:
     """Generate the demo region unless it is already there; create the demo users.
 
     Returns True if data was generated. The data goes through `import_frames` (the importer's

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from django.db.models import Count, Q
 from django.utils import timezone
@@ -46,7 +47,7 @@ def validity_date(value: str | None = None) -> dt.date:
     return timezone.localdate()
 
 
-def qualification_validity(q, on: dt.date | None = None) -> str:
+def qualification_validity(q: Any, on: dt.date | None = None) -> str:
     """Whether qualification ``q`` is in force on ``on`` (today by default): one of
     ``valid``, ``expired``, ``revoked``, ``not_yet``. The one rule every page uses.
 
@@ -109,7 +110,7 @@ def ladder_filters(year: int) -> dict[str, Q]:
     return filters
 
 
-def ladder_counts(year: int, queryset=None) -> dict[str, int]:
+def ladder_counts(year: int, queryset: Any = None) -> dict[str, int]:
     """Counts of distinct enterprises on each rung of the ladder in `year` (one query).
 
     queryset: Qualification rows to count (default: all; pass a scoped queryset for a slice).
@@ -129,7 +130,7 @@ def ladder_figures(year: int, scope: Scope | None = None) -> dict[str, int]:
     return ladder_counts(year, queryset)
 
 
-def valid_high_tech_series(years: list[int], queryset=None) -> dict[int, int]:
+def valid_high_tech_series(years: list[int], queryset: Any = None) -> dict[int, int]:
     """Valid high-tech enterprises at each year's 31 December (one query).
 
     queryset: Qualification rows to count (default: all; pass a scoped queryset for a slice).
@@ -177,7 +178,7 @@ def annual_figure_counts() -> dict[int, int]:
 HISTORY_SOURCES: list = []
 
 
-def enterprise_history(enterprise, *, limit: int = 50) -> list[dict]:
+def enterprise_history(enterprise: Any, *, limit: int = 50) -> list[dict]:
     """The change history of an enterprise and everything it owns, newest first.
 
     Each entry: {date, user, model, object, action, changes: [(field label, before, after)],
@@ -217,7 +218,7 @@ def enterprise_history(enterprise, *, limit: int = 50) -> list[dict]:
             .select_related("history_user")
             .order_by("id", "history_date", "history_id")
         )
-        previous = {}
+        previous: dict = {}
         for record in records:
             before = previous.get(record.id)
             changes = []

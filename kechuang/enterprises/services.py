@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from typing import Any, TypeVar
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, models, transaction
@@ -76,12 +77,12 @@ PROTECTED_FIELDS = frozenset(
 # ------------------------------------------------------------------ permissions
 
 
-def _own_enterprise_id(user) -> int | None:
+def _own_enterprise_id(user: Any) -> int | None:
     profile = getattr(user, "profile", None)
     return getattr(profile, "enterprise_id", None)
 
 
-def user_can_create(user, model: type[models.Model]) -> bool:
+def user_can_create(user: Any, model: type[models.Model]) -> bool:
     """Whether the user's role may create rows of `model` at all (before any enterprise is known).
 
     Used by the API to answer 403 before parsing input; the services check again per enterprise.
@@ -96,7 +97,9 @@ def user_can_create(user, model: type[models.Model]) -> bool:
     )
 
 
-def user_can_write(user, model: type[models.Model], *, enterprise_id: int | None = None) -> bool:
+def user_can_write(
+    user: Any, model: type[models.Model], *, enterprise_id: int | None = None
+) -> bool:
     """Whether the user may create or change a row of `model` belonging to `enterprise_id`.
 
     Bureau admin/staff: every registry model. Enterprise account: only its own enterprise's
@@ -111,7 +114,7 @@ def user_can_write(user, model: type[models.Model], *, enterprise_id: int | None
     return False
 
 
-def require_write(user, model, *, enterprise_ids=(), fields=()) -> None:
+def require_write(user: Any, model: Any, *, enterprise_ids: Any = (), fields: Any = ()) -> None:
     """Refuse (PermissionDenied) unless the user may write `model` rows of these enterprises and
     set each of `fields` (policy.FieldPolicyError names the refused fields)."""
     ids = list(enterprise_ids) or [None]
@@ -120,7 +123,7 @@ def require_write(user, model, *, enterprise_ids=(), fields=()) -> None:
     policy.check_fields(user, model, fields)
 
 
-def _source_for(user) -> str:
+def _source_for(user: Any) -> str:
     return DataSource.ENTERPRISE if user_role(user) == Role.ENTERPRISE else DataSource.FORM
 
 
@@ -138,7 +141,7 @@ def apply_fields(obj: models.Model, fields: dict) -> None:
         setattr(obj, name, value)
 
 
-def _check_money(obj: models.Model, names, errors: dict) -> None:
+def _check_money(obj: models.Model, names: Any, errors: dict) -> None:
     for name in names:
         value = getattr(obj, name)
         if value is None:
@@ -169,7 +172,7 @@ def check_year(obj: models.Model, name: str, errors: dict) -> None:
         errors.setdefault(name, []).append(years.window_message())
 
 
-def _check_not_greater(obj, small: str, large: str, message: str, errors: dict) -> None:
+def _check_not_greater(obj: Any, small: str, large: str, message: str, errors: dict) -> None:
     a, b = getattr(obj, small), getattr(obj, large)
     try:
         if a is not None and b is not None and a > b:
@@ -178,17 +181,21 @@ def _check_not_greater(obj, small: str, large: str, message: str, errors: dict) 
         pass  # uncoerced input: full_clean reports it on the field
 
 
-def save_with_provenance(obj: models.Model, *, user, errors: dict | None = None) -> models.Model:
+M = TypeVar("M", bound=models.Model)
+
+
+def save_with_provenance(obj: M, *, user: Any, errors: dict | None = None) -> M:
     """Validate and save `obj` as `user` wrote it, then check it is still in the user's scope.
 
     Sets `source`/`updated_by` on models with provenance and the history user for
     django-simple-history. Raises ValidationError (field-level) or PermissionDenied; in both
     cases nothing is written.
     """
+    record: Any = obj  # provenance fields and the history user are not on every model
     if hasattr(obj, "updated_by_id"):
-        obj.source = _source_for(user)
-        obj.updated_by = user if getattr(user, "is_authenticated", False) else None
-    obj._history_user = user if getattr(user, "is_authenticated", False) else None
+        record.source = _source_for(user)
+        record.updated_by = user if getattr(user, "is_authenticated", False) else None
+    record._history_user = user if getattr(user, "is_authenticated", False) else None
     errors = dict(errors or {})
     try:
         obj.full_clean()
@@ -199,7 +206,7 @@ def save_with_provenance(obj: models.Model, *, user, errors: dict | None = None)
             )
     if errors:
         raise ValidationError(errors)
-    model = type(obj)
+    model: Any = type(obj)
     with transaction.atomic():
         obj.save()
         if not model.objects.for_user(user).filter(pk=obj.pk).exists():
@@ -220,7 +227,7 @@ def _normalise_credit_code(fields: dict) -> None:
             fields["credit_code"] = code.strip().upper()  # full_clean names the problem
 
 
-def enterprise_create(*, user, **fields) -> Enterprise:
+def enterprise_create(*, user: Any, **fields: Any) -> Enterprise:
     """Register an enterprise. `fields` are Enterprise fields (credit_code, name, town, ...).
 
     Only bureau admin/staff may. Raises PermissionDenied or ValidationError.
@@ -232,7 +239,7 @@ def enterprise_create(*, user, **fields) -> Enterprise:
     return save_with_provenance(enterprise, user=user)
 
 
-def enterprise_update(*, enterprise: Enterprise, user, **fields) -> Enterprise:
+def enterprise_update(*, enterprise: Enterprise, user: Any, **fields: Any) -> Enterprise:
     """Change an enterprise's registry fields. Only bureau admin/staff may."""
     require_write(user, Enterprise, enterprise_ids=[enterprise.pk], fields=fields)
     _normalise_credit_code(fields)
@@ -249,7 +256,7 @@ ANNUAL_FIGURE_MONEY_FIELDS = tuple(
 )
 
 
-def _annual_figure_errors(figure: AnnualFigure) -> dict:
+def _annual_figure_errors(figure: AnnualFigure | FigureSubmission) -> dict:
     errors: dict = {}
     check_year(figure, "year", errors)
     _check_money(figure, ANNUAL_FIGURE_MONEY_FIELDS, errors)
@@ -281,7 +288,9 @@ def _annual_figure_errors(figure: AnnualFigure) -> dict:
     return errors
 
 
-def annual_figure_create(*, user, enterprise: Enterprise, year: int, **fields) -> AnnualFigure:
+def annual_figure_create(
+    *, user: Any, enterprise: Enterprise, year: int, **fields: Any
+) -> AnnualFigure:
     """Record one enterprise's figures for `year` (money in yuan).
 
     Bureau admin/staff may for any enterprise; an enterprise account only for its own
@@ -293,7 +302,7 @@ def annual_figure_create(*, user, enterprise: Enterprise, year: int, **fields) -
     return save_with_provenance(figure, user=user, errors=_annual_figure_errors(figure))
 
 
-def annual_figure_update(*, figure: AnnualFigure, user, **fields) -> AnnualFigure:
+def annual_figure_update(*, figure: AnnualFigure, user: Any, **fields: Any) -> AnnualFigure:
     """Change a yearly-figures row; moving it to another enterprise needs rights on both."""
     target = fields.get("enterprise", figure.enterprise)
     require_write(
@@ -329,7 +338,7 @@ def _ip_errors(ip: IntellectualProperty) -> dict:
     return errors
 
 
-def ip_create(*, user, enterprise: Enterprise, **fields) -> IntellectualProperty:
+def ip_create(*, user: Any, enterprise: Enterprise, **fields: Any) -> IntellectualProperty:
     """Record an IP item of an enterprise. Only bureau admin/staff may."""
     require_write(user, IntellectualProperty, enterprise_ids=[enterprise.pk], fields=fields)
     ip = IntellectualProperty(enterprise=enterprise)
@@ -337,7 +346,7 @@ def ip_create(*, user, enterprise: Enterprise, **fields) -> IntellectualProperty
     return save_with_provenance(ip, user=user, errors=_ip_errors(ip))
 
 
-def ip_update(*, ip: IntellectualProperty, user, **fields) -> IntellectualProperty:
+def ip_update(*, ip: IntellectualProperty, user: Any, **fields: Any) -> IntellectualProperty:
     """Change an IP item. Only bureau admin/staff may."""
     require_write(user, IntellectualProperty, enterprise_ids=[ip.enterprise_id], fields=fields)
     apply_fields(ip, fields)
@@ -380,11 +389,11 @@ def _qualification_errors(q: Qualification) -> dict:
     return errors
 
 
-def _is_date(value) -> bool:
+def _is_date(value: Any) -> bool:
     return isinstance(value, dt.date) and not isinstance(value, dt.datetime)
 
 
-def qualification_create(*, user, enterprise: Enterprise, **fields) -> Qualification:
+def qualification_create(*, user: Any, enterprise: Enterprise, **fields: Any) -> Qualification:
     """Record a qualification an enterprise holds. Only bureau admin/staff may.
 
     A high-tech certificate without an expiry date gets issue date + 3 years − 1 day.
@@ -397,7 +406,9 @@ def qualification_create(*, user, enterprise: Enterprise, **fields) -> Qualifica
     return save_with_provenance(q, user=user, errors=_qualification_errors(q))
 
 
-def qualification_update(*, qualification: Qualification, user, **fields) -> Qualification:
+def qualification_update(
+    *, qualification: Qualification, user: Any, **fields: Any
+) -> Qualification:
     """Change a qualification. Only bureau admin/staff may.
 
     For a high-tech certificate whose expiry date was the default, a new issue date moves the
@@ -450,16 +461,16 @@ def _move(submission: FigureSubmission, action: str) -> None:
     submission.status = end
 
 
-def _require_reviewer(user, submission: FigureSubmission) -> None:
+def _require_reviewer(user: Any, submission: FigureSubmission) -> None:
     if user_role(user) not in STAFF_ROLES:
         raise PermissionDenied(_("Only bureau staff review submissions."))
     if not FigureSubmission.objects.for_user(user).filter(pk=submission.pk).exists():
         raise PermissionDenied(_("You may not change this record."))
 
 
-def _save_submission(submission: FigureSubmission, *, user, reason: str) -> FigureSubmission:
-    submission._history_user = user if getattr(user, "is_authenticated", False) else None
-    submission._change_reason = reason
+def _save_submission(submission: FigureSubmission, *, user: Any, reason: str) -> FigureSubmission:
+    submission._history_user = user if getattr(user, "is_authenticated", False) else None  # type: ignore[attr-defined]
+    submission._change_reason = reason  # type: ignore[attr-defined]
     submission.save()
     return submission
 
@@ -477,7 +488,7 @@ def _submission_errors(submission: FigureSubmission) -> dict:
 
 
 def submission_save(
-    *, user, enterprise: Enterprise, year: int, submit: bool = False, **fields
+    *, user: Any, enterprise: Enterprise, year: int, submit: bool = False, **fields: Any
 ) -> FigureSubmission:
     """Create or change the enterprise's open submission for `year` (暂存), optionally submitting
     it (提交). Only the enterprise's own account may, and only the fields it declares itself
@@ -511,14 +522,16 @@ def submission_save(
             ) from exc
 
 
-def submission_update(*, submission: FigureSubmission, user, **fields) -> FigureSubmission:
+def submission_update(
+    *, submission: FigureSubmission, user: Any, **fields: Any
+) -> FigureSubmission:
     """Change a draft or returned submission's values (the enterprise's own account)."""
     return submission_save(
         user=user, enterprise=submission.enterprise, year=submission.year, **fields
     )
 
 
-def submission_submit(*, submission: FigureSubmission, user) -> FigureSubmission:
+def submission_submit(*, submission: FigureSubmission, user: Any) -> FigureSubmission:
     """Send a draft (or a returned submission) to the bureau for review."""
     require_write(user, FigureSubmission, enterprise_ids=[submission.enterprise_id])
     with transaction.atomic():
@@ -532,7 +545,7 @@ def submission_submit(*, submission: FigureSubmission, user) -> FigureSubmission
         return _save_submission(submission, user=user, reason=_("Submitted for review"))
 
 
-def submission_return(*, submission: FigureSubmission, user, reason: str) -> FigureSubmission:
+def submission_return(*, submission: FigureSubmission, user: Any, reason: str) -> FigureSubmission:
     """Return a submitted submission to the enterprise with a reason (bureau staff)."""
     _require_reviewer(user, submission)
     reason = (reason or "").strip()
@@ -550,7 +563,7 @@ def submission_return(*, submission: FigureSubmission, user, reason: str) -> Fig
         )
 
 
-def submission_accept(*, submission: FigureSubmission, user) -> FigureSubmission:
+def submission_accept(*, submission: FigureSubmission, user: Any) -> FigureSubmission:
     """Accept a submitted submission (bureau staff): its values are written to the enterprise's
     yearly figures of that year in the same transaction, the figures' history naming the
     submission. Figures from official sources (policy.OFFICIAL_FIGURE_FIELDS) are kept."""
@@ -579,8 +592,8 @@ def submission_accept(*, submission: FigureSubmission, user) -> FigureSubmission
         figure.updated_by = user
         figure.import_batch = None
         figure.source_row = None
-        figure._history_user = user
-        figure._change_reason = _("Accepted submission #%(id)s") % {"id": submission.pk}
+        figure._history_user = user  # type: ignore[attr-defined]
+        figure._change_reason = _("Accepted submission #%(id)s") % {"id": submission.pk}  # type: ignore[attr-defined]
         figure.save()
         submission.figure = figure
         submission.reviewer = user

@@ -12,6 +12,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 import polars as pl
 from django.apps import apps
@@ -175,14 +176,14 @@ def error_message(message_id: str, params: tuple) -> str:
     return str(messages[message_id]())
 
 
-def _fmt(number) -> str:
+def _fmt(number: Any) -> str:
     return f"{number:,.0f}" if float(number).is_integer() else str(number)
 
 
 ERROR_VALUE_CHARS = 100  # an error report quotes at most this much of a cell
 
 
-def _clip(value, n: int = ERROR_VALUE_CHARS):
+def _clip(value: Any, n: int = ERROR_VALUE_CHARS) -> Any:
     """A cell value as quoted in an error: long text is cut (a 100 MB cell must not become a
     100 MB error page)."""
     if isinstance(value, str) and len(value) > n:
@@ -212,7 +213,7 @@ def _error_dict(sheet: str, e: CellError) -> dict:
 # ------------------------------------------------------------------ reading
 
 
-def _cell_text(value) -> str | None:
+def _cell_text(value: Any) -> str | None:
     cls = type(value)
     if cls is str:  # fast paths for the common cell types (same results as below)
         return value or None
@@ -314,7 +315,7 @@ def _industry_check(value: str) -> str | None:
     return None
 
 
-def _choice_lookup(choices) -> dict[str, str]:
+def _choice_lookup(choices: Any) -> dict[str, str]:
     lookup = {}
     for value, label in choices.choices:
         lookup[value] = value
@@ -329,7 +330,8 @@ def column_specs(schema: EntitySchema) -> list[ColumnSpec]:
     towns = None
     specs = []
     for c in schema.columns:
-        lookup = validator = None
+        lookup: Any = None
+        validator: Any = None
         if c.kind == "choice":
             lookup = _choice_lookup(c.choices)
         elif c.kind == "town":
@@ -367,7 +369,7 @@ def column_specs(schema: EntitySchema) -> list[ColumnSpec]:
 # ------------------------------------------------------------------ planning and writing
 
 
-def _model(schema: EntitySchema):
+def _model(schema: EntitySchema) -> Any:
     return apps.get_model(schema.model_label)
 
 
@@ -394,7 +396,7 @@ def _existing(
 PREVIEW_CHANGES = 200
 
 
-def _display(value) -> str:
+def _display(value: Any) -> str:
     """A cell value as the preview shows it (JSON-safe text)."""
     if value is None:
         return ""
@@ -407,13 +409,13 @@ def _display(value) -> str:
     return str(value)
 
 
-def _normalise(value):
+def _normalise(value: Any) -> Any:
     if isinstance(value, Decimal):
         return float(value)
     return value
 
 
-def _to_python(field_obj, value):
+def _to_python(field_obj: Any, value: Any) -> Any:
     if value is None:
         return None
     if field_obj.get_internal_type() == "DecimalField":
@@ -421,7 +423,7 @@ def _to_python(field_obj, value):
     return value
 
 
-def _column_converter(field_obj):
+def _column_converter(field_obj: Any) -> Any:
     """`_to_python` for a whole column (one call per column, not per cell)."""
     if field_obj is not None and field_obj.get_internal_type() == "DecimalField":
         cent = Decimal("0.01")
@@ -431,7 +433,17 @@ def _column_converter(field_obj):
     return None
 
 
-def _plan_and_write(schema, frame, *, sheet_result, dry_run, code_to_id, batch, user, source):
+def _plan_and_write(
+    schema: Any,
+    frame: Any,
+    *,
+    sheet_result: Any,
+    dry_run: Any,
+    code_to_id: Any,
+    batch: Any,
+    user: Any,
+    source: Any,
+) -> Any:
     model = _model(schema)
     present = [c.field for c in schema.columns if c.field in frame.columns]
     fields = {f.name: f for f in model._meta.concrete_fields}
@@ -472,7 +484,7 @@ def _plan_and_write(schema, frame, *, sheet_result, dry_run, code_to_id, batch, 
             and kinds[i] == "high_tech"
             and issues[i]
         ):
-            values["expiry_date"] = _add_years(issues[i], HIGH_TECH_VALIDITY_YEARS) - dt.timedelta(
+            values["expiry_date"] = _add_years(issues[i], HIGH_TECH_VALIDITY_YEARS) - dt.timedelta(  # type: ignore[arg-type]
                 days=1
             )
         for name, default in defaults.items():
@@ -554,7 +566,7 @@ def _plan_and_write(schema, frame, *, sheet_result, dry_run, code_to_id, batch, 
 
 
 def _create_with_history(
-    model, rows: list[tuple[dict, dict]], *, user, reason: str
+    model: Any, rows: list[tuple[dict, dict]], *, user: Any, reason: str
 ) -> dict[str, int]:
     """Insert new rows and their "+" history rows; return {credit_code: pk} for enterprises.
 
@@ -590,7 +602,7 @@ def _create_with_history(
     for f in insert_fields:
         by_key[f.name] = by_key[f.attname] = f
     # Cell values (by attname): given, else the field's default; auto_now(_add) fields: now.
-    columns: dict[str, list] = {f.attname: None for f in insert_fields}
+    columns: dict[str, list] = {f.attname: None for f in insert_fields}  # type: ignore[misc]
     n = len(rows)
     missing = object()
     keys = set().union(*(values.keys() | provenance.keys() for values, provenance in rows))
@@ -609,7 +621,7 @@ def _create_with_history(
             columns[f.attname] = [f.get_default()] * n
     pks = _insert_returning_pks(connection, model, insert_fields, columns, n)
 
-    history_model = history.model
+    history_model = history.model  # type: ignore[union-attr]
     history_user = (
         user or history_model.get_default_history_user(model(**rows[0][0])) if rows else None
     )
@@ -640,7 +652,7 @@ def _create_with_history(
     return {}
 
 
-def _db_adapter(field_obj, connection):
+def _db_adapter(field_obj: Any, connection: Any) -> Any:
     """A cell value → database parameter, as `field.get_db_prep_save` would give for the typed
     values the parser produces (None when the value passes unchanged)."""
     kind = field_obj.get_internal_type()
@@ -674,7 +686,7 @@ def _db_adapter(field_obj, connection):
 
 
 def _insert_returning_pks(
-    connection, model, insert_fields, columns: dict[str, list], n: int
+    connection: Any, model: Any, insert_fields: Any, columns: dict[str, list], n: int
 ) -> list:
     """Multi-row INSERT … RETURNING pk in batches; the pks in row order (as Django's bulk_create)."""
     qn = connection.ops.quote_name
@@ -692,7 +704,7 @@ def _insert_returning_pks(
     head = f"INSERT INTO {qn(model._meta.db_table)} ({', '.join(qn(f.column) for f in insert_fields)}) VALUES "
     tail = f" RETURNING {qn(model._meta.pk.column)}"
     one = "(" + ", ".join(["%s"] * len(insert_fields)) + ")"
-    pks = []
+    pks: list = []
     with connection.cursor() as cursor:
         for start in range(0, n, size):
             chunk = rows[start : start + size]
@@ -714,7 +726,7 @@ def import_frames(
     frames: list[tuple[str, EntitySchema, pl.DataFrame]],
     *,
     dry_run: bool,
-    user=None,
+    user: Any = None,
     batch: ImportBatch | None = None,
     source: str = "import",
     language: str | None = None,
@@ -732,7 +744,7 @@ def import_frames(
     from kechuang.enterprises.models import Enterprise
 
     code_to_id = dict(Enterprise.objects.values_list("credit_code", "id"))
-    file_codes = set()
+    file_codes: set[str] = set()
     parsed = []
     with translation.override(language or translation.get_language()):
         for sheet, schema, raw in frames:
@@ -790,7 +802,7 @@ def import_frames(
     return result
 
 
-def _refresh_statistics(parsed) -> None:
+def _refresh_statistics(parsed: Any) -> None:
     """After a large committed import on PostgreSQL, refresh the planner's statistics.
 
     (ANALYZE may run inside a transaction and then counts its own new rows.) Autovacuum
@@ -812,7 +824,7 @@ def _refresh_statistics(parsed) -> None:
                 cursor.execute(f"ANALYZE {connection.ops.quote_name(table)}")
 
 
-def _notify_changes(parsed) -> None:
+def _notify_changes(parsed: Any) -> None:
     """Tell derived data (e.g. stored assessments) which years a committed import changed."""
     changed = [(schema, typed) for schema, typed, sres in parsed if sres.created or sres.updated]
     if not changed:
@@ -835,7 +847,8 @@ def raw_frames_from_workbook(
     path: str | Path, language: str | None = None
 ) -> tuple[list, list[dict]]:
     """Map a workbook's sheets to schemas; return (frames for import_frames, file-level errors)."""
-    frames, errors = [], []
+    frames: list = []
+    errors: list[dict] = []
     with translation.override(language or translation.get_language()):
         try:
             sheets = read_workbook(path)
@@ -922,7 +935,7 @@ def import_file(
     path: str | Path,
     *,
     dry_run: bool,
-    user=None,
+    user: Any = None,
     batch: ImportBatch | None = None,
     language: str | None = None,
 ) -> ImportResult:
@@ -960,8 +973,8 @@ class CommitAlreadyStarted(Exception):
 
 def import_batch_create(
     *,
-    user,
-    uploaded_file=None,
+    user: Any,
+    uploaded_file: Any = None,
     dry_run: bool = True,
     language: str = "zh-hans",
     source_batch: ImportBatch | None = None,

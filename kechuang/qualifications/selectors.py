@@ -143,7 +143,7 @@ def _avg_units(value: Decimal | None) -> int | None:
     return None if value is None else int(value * PERSON_AVG_SCALE)
 
 
-def _enterprise_rows(t: dt.date, enterprise_ids=None):
+def _enterprise_rows(t: dt.date, enterprise_ids: Any = None) -> Any:
     qs = Enterprise.objects.filter(Q(registration_date__isnull=True) | Q(registration_date__lte=t))
     if enterprise_ids is not None:
         qs = qs.filter(pk__in=list(enterprise_ids))
@@ -154,7 +154,7 @@ def _enterprise_rows(t: dt.date, enterprise_ids=None):
     )
 
 
-def _ip_counts(t: dt.date, enterprise_ids=None) -> dict[int, tuple[int, int, int]]:
+def _ip_counts(t: dt.date, enterprise_ids: Any = None) -> dict[int, tuple[int, int, int]]:
     """(class I, class II, class II not used before) IP valid on ``t`` per enterprise (1 query).
 
     Counted as in the single face: granted on or before ``t`` (or no grant date), ``t`` before
@@ -184,7 +184,7 @@ def _ip_counts(t: dt.date, enterprise_ids=None) -> dict[int, tuple[int, int, int
     return {e: (c1, c2, c2u) for e, c1, c2, c2u in rows}
 
 
-def _certificates(enterprise_ids=None) -> dict[int, list[dict[str, Any]]]:
+def _certificates(enterprise_ids: Any = None) -> dict[int, list[dict[str, Any]]]:
     """High-tech certificates per enterprise (issue and revocation dates), one query."""
     qs = Qualification.objects.filter(kind=QualificationKind.HIGH_TECH)
     if enterprise_ids is not None:
@@ -201,7 +201,7 @@ def _certificates(enterprise_ids=None) -> dict[int, list[dict[str, Any]]]:
     return out
 
 
-def _provincial_rd(year: int, enterprise_ids=None) -> set[int]:
+def _provincial_rd(year: int, enterprise_ids: Any = None) -> set[int]:
     from kechuang.platforms.models import InstitutionStatus, RDInstitution
 
     qs = RDInstitution.objects.filter(
@@ -221,14 +221,14 @@ DECLARATION_FIELDS = [
 ]
 
 
-def _declarations(year: int, enterprise_ids=None):
+def _declarations(year: int, enterprise_ids: Any = None) -> Any:
     qs = AnnualFigure.objects.filter(year=year)
     if enterprise_ids is not None:
         qs = qs.filter(enterprise_id__in=list(enterprise_ids))
     return qs.order_by().values_list("enterprise_id", *DECLARATION_FIELDS)
 
 
-def _declarations_frame(year: int, enterprise_ids=None) -> pl.DataFrame:
+def _declarations_frame(year: int, enterprise_ids: Any = None) -> pl.DataFrame:
     """The base year's declarations as engine columns (one query).
 
     An incident declared for the base year falls both in "the previous and the current year"
@@ -294,7 +294,7 @@ def assessment_frame(
     *,
     evaluation_date: dt.date | None = None,
     ruleset: LogicRuleSet | None = None,
-    enterprise_ids=None,
+    enterprise_ids: Any = None,
 ) -> pl.DataFrame:
     """The engine's batch frame (:data:`logic.batch.INPUT_SCHEMA`) for assessment year ``year``.
 
@@ -525,7 +525,7 @@ def enterprise_case(
 # ------------------------------------------------------------------ held tiers
 
 
-def held_tiers(year: int, enterprise_ids=None) -> dict[str, set[int]]:
+def held_tiers(year: int, enterprise_ids: Any = None) -> dict[str, set[int]]:
     """Enterprises holding each ladder kind at the end of ``year`` (one query).
 
     National tech-SME registrations count for their own year only (docs/qualification-rules.md#registration-per-year); the other
@@ -559,7 +559,7 @@ def held_tiers(year: int, enterprise_ids=None) -> dict[str, set[int]]:
     return out
 
 
-def highest_tier_by_enterprise(year: int, enterprise_ids=None) -> dict[int, str]:
+def highest_tier_by_enterprise(year: int, enterprise_ids: Any = None) -> dict[int, str]:
     """The highest ladder rung each enterprise holds at the end of ``year``."""
     held = held_tiers(year, enterprise_ids)
     out: dict[int, str] = {}
@@ -633,6 +633,6 @@ def available_assessment_years() -> list[int]:
     return sorted(set(AnnualFigure.objects.order_by().values_list("year", flat=True).distinct()))
 
 
-def results_for(run: AssessmentRun, user):
+def results_for(run: AssessmentRun, user: Any) -> Any:
     """Stored results of ``run`` the user may see."""
     return AssessmentResult.objects.for_user(user).filter(run=run)

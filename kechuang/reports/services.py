@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import time
 from dataclasses import dataclass
+from typing import Any
 
 from django.db import transaction
 from django.utils import translation
@@ -204,7 +205,7 @@ def report_generate(year: int, fmt: str) -> bytes:
 
 
 @transaction.atomic
-def report_create(*, year: int, fmt: str, user=None) -> Report:
+def report_create(*, year: int, fmt: str, user: Any = None) -> Report:
     """Generate the report of `year` as `fmt` and store it (with who generated it, when, and
     how long it took). Returns the stored Report."""
     if fmt not in ReportFormat.values:
@@ -231,7 +232,7 @@ class ParagraphError(ValueError):
 
 
 @transaction.atomic
-def report_paragraph_save(*, key: str, text: str, user=None) -> ReportParagraph:
+def report_paragraph_save(*, key: str, text: str, user: Any = None) -> ReportParagraph:
     """Save the bureau's wording of paragraph `key` as a new version (history keeps who saved
     which version when). Unknown placeholders are refused (the form shows them first)."""
     spec = paragraph_spec(key)
@@ -250,7 +251,7 @@ def report_paragraph_save(*, key: str, text: str, user=None) -> ReportParagraph:
         paragraph.text = text
         paragraph.version += 1
     paragraph.updated_by = user if user is not None and user.is_authenticated else None
-    paragraph._history_user = paragraph.updated_by
+    paragraph._history_user = paragraph.updated_by  # type: ignore[attr-defined]
     paragraph.full_clean()
     paragraph.save()
     return paragraph

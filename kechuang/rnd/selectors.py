@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import threading
 from decimal import Decimal
+from typing import Any
 
 import polars as pl
 from django.conf import settings
@@ -116,7 +117,7 @@ def _load_figures(queryset: QuerySet) -> pl.DataFrame:
     rows = _fetch(_figure_query(queryset))
     if not rows:
         return agg.empty_frame()
-    return pl.DataFrame(rows, schema=list(agg.FRAME_SCHEMA), orient="row").cast(agg.FRAME_SCHEMA)
+    return pl.DataFrame(rows, schema=list(agg.FRAME_SCHEMA), orient="row").cast(agg.FRAME_SCHEMA)  # type: ignore[arg-type]
 
 
 def _load_quals(queryset: QuerySet) -> pl.DataFrame:
@@ -140,7 +141,7 @@ def _fingerprint() -> tuple:
     return data_version()
 
 
-def snapshot_clear(years=None) -> None:
+def snapshot_clear(years: Any = None) -> None:
     """Drop the cached region snapshot (registered as a data-changed handler)."""
     with _SNAPSHOT_LOCK:
         _SNAPSHOT.update(key=None, frames=None)
@@ -227,7 +228,7 @@ def rd_figures(year: int, scope: Scope | None = None) -> dict:
 TREND_YEARS = 6
 
 
-def rd_page_figures(user, year: int, years: list[int], by: str) -> dict:
+def rd_page_figures(user: Any, year: int, years: list[int], by: str) -> dict:
     """What the R&D page shows for `user`: the catalogue's R&D figures of `year`, the trend of
     the last TREND_YEARS years with data and the breakdown `by` slice, all on the user's scope
     for "rnd.view" (the region for bureau staff and leaders, the town for a town officer)."""
@@ -244,7 +245,7 @@ def rd_page_figures(user, year: int, years: list[int], by: str) -> dict:
     }
 
 
-def visible_towns(user) -> QuerySet:
+def visible_towns(user: Any) -> QuerySet:
     """The towns whose enterprises `user` may see (a filter's choices)."""
     scope = user_scope(user)
     towns = Town.objects.all()
@@ -310,7 +311,7 @@ def _contradiction(year: int) -> tuple[Exists, Exists]:
     return Exists(high_tech), Exists(tech_sme)
 
 
-def zero_rd_enterprises(filter_spec: dict | ZeroRdSpec, user) -> QuerySet:
+def zero_rd_enterprises(filter_spec: dict | ZeroRdSpec, user: Any) -> QuerySet:
     """Above-scale industrial enterprises declaring zero (or no) statistical R&D in a year.
 
     filter_spec: a saved filter (see `logic/zero_rd.py`: {"kind": "zero_rd", "year": 2024,
