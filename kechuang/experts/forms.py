@@ -106,6 +106,7 @@ class ExpertForm(_Styled, forms.ModelForm):
             "available_until": DATE,
             "summary": forms.Textarea(attrs={"rows": 5}),
         }
+        labels = {"name": _("expert name")}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

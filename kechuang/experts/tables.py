@@ -13,7 +13,7 @@ NUM = {"td": {"class": "num"}, "th": {"class": "num"}}
 
 
 class ExpertTable(tables.Table):
-    name = tables.Column(verbose_name=_("Name"), linkify=True)
+    name = tables.Column(verbose_name=_("Expert name"), linkify=True)
     organisation = tables.Column(verbose_name=_("Organisation"), linkify=True)
     title = tables.Column(verbose_name=_("Professional title"))
     fields = tables.ManyToManyColumn(

@@ -56,4 +56,4 @@ class ObjectionAction(models.TextChoices):
     INVESTIGATE = "investigate", _("Investigation started")
     UPHOLD = "uphold", _("Objection upheld")
     DISMISS = "dismiss", _("Objection dismissed")
-    NOTE = "note", _("Note")
+    NOTE = "note", _("Add a note")

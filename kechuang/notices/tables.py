@@ -13,7 +13,7 @@ __all__ = ["ObjectionTable"]
 class ObjectionTable(tables.Table):
     receipt_no = tables.Column(verbose_name=_("Receipt number"), linkify=True)
     notice = tables.Column(verbose_name=_("Notice"))
-    item = tables.Column(verbose_name=_("Item"))
+    item = tables.Column(verbose_name=_("Objected item"))
     name = tables.Column(verbose_name=_("Objector"))
     received_at = tables.DateTimeColumn(verbose_name=_("Received at"), format="Y-m-d H:i")
     status = tables.Column(verbose_name=_("Status"))
