@@ -87,7 +87,7 @@ def test_eligibility_shown_to_the_enterprise(world):
         ("officer_a", 200),
         ("other", 404),
         ("officer_b", 404),
-        ("leader", 403),
+        ("leader", 404),
         ("assigned", 200),
         ("pending", 404),
         ("conflicted", 404),
