@@ -7,6 +7,9 @@ import sys
 
 import pytest
 
+# The browser fixtures (`browser`, `browser_session`) of every browser test, wherever it lives.
+pytest_plugins = ["tests.e2e.browser"]
+
 CHROMIUM = "/usr/bin/chromium"
 
 
@@ -15,7 +18,10 @@ def pytest_collection_finish(session):
 
     (One clear line instead of one launch error per browser test.)
     """
-    if "playwright" in sys.modules and not os.path.exists(CHROMIUM):
+    wants_browser = "playwright" in sys.modules or any(
+        "browser" in getattr(item, "fixturenames", ()) for item in session.items
+    )
+    if wants_browser and not os.path.exists(CHROMIUM):
         pytest.exit(
             f"{CHROMIUM} is missing. Install it with: "
             "sudo apt-get install -y chromium fonts-noto-cjk   (or run `make test` as root)",

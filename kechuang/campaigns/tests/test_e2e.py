@@ -5,79 +5,12 @@ coverage page moves. Screenshots go to test-artifacts/screens/ for reviewing the
 from __future__ import annotations
 
 import datetime as dt
-import os
-import re
-from pathlib import Path
-
-import pytest
-from django.conf import settings
 
 from kechuang.campaigns.models import Campaign, VisitTask
 
 from .factories import YEAR, make_world
 
-# Playwright's sync API runs an event loop in this thread; Django would otherwise refuse the ORM
-# calls the test makes between browser steps.
-os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-SCREENS = Path(settings.BASE_DIR) / "test-artifacts" / "screens"
 PASSWORD = "pw-123456"
-
-
-@pytest.fixture
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
-
-
-class Session:
-    def __init__(self, browser, base_url, username):
-        self.context = browser.new_context(
-            base_url=base_url, viewport={"width": 1400, "height": 900}, locale="zh-CN"
-        )
-        self.context.set_default_timeout(15_000)
-        self.page = self.context.new_page()
-        self.name = f"campaigns-{username}"
-        self.shots = 0
-        self.errors: list[str] = []
-        self.page.on(
-            "response",
-            lambda r: self.errors.append(f"{r.status} {r.url}") if r.status >= 500 else None,
-        )
-        self.page.on("pageerror", lambda exc: self.errors.append(str(exc)))
-        self.page.goto("/accounts/login/")
-        form = self.page.get_by_test_id("login-form")
-        form.locator("input[name=username]").fill(username)
-        form.locator("input[name=password]").fill(PASSWORD)
-        with self.page.expect_navigation():
-            form.locator("button[type=submit]").click()
-        assert "/accounts/login/" not in self.page.url
-
-    def goto(self, path, label):
-        response = self.page.goto(path)
-        assert response.status == 200, f"{path}: {response.status}"
-        self.shot(label)
-
-    def shot(self, label):
-        self.shots += 1
-        SCREENS.mkdir(parents=True, exist_ok=True)
-        safe = re.sub(r"[^A-Za-z0-9_.-]+", "-", label)
-        self.page.screenshot(
-            path=SCREENS / f"{self.name}-{self.shots:02d}-{safe}.png", full_page=True
-        )
 
 
 def _coverage(session, town_name) -> dict[str, int]:
@@ -88,12 +21,12 @@ def _coverage(session, town_name) -> dict[str, int]:
     }
 
 
-def test_zero_rd_list_to_campaign_to_visit_to_coverage(live_server, browser, transactional_db):
+def test_zero_rd_list_to_campaign_to_visit_to_coverage(browser_session, transactional_db):
     w = make_world()
     sessions = []
 
     # Bureau staff: the zero-R&D list → "create visit tasks for these" → the new campaign.
-    staff = Session(browser, live_server.url, "staffer")
+    staff = browser_session("campaigns-staffer", "staffer", PASSWORD)
     sessions.append(staff)
     staff.goto(f"/rnd/zero/?year={YEAR}", "zero-rd-list")
     with staff.page.expect_navigation():
@@ -115,7 +48,7 @@ def test_zero_rd_list_to_campaign_to_visit_to_coverage(live_server, browser, tra
     assert staff.page.get_by_test_id("task-table").locator("tbody tr").count() == 4
 
     # The town officer sees only the task of their town, records a visit, coverage moves.
-    officer = Session(browser, live_server.url, "officer_a")
+    officer = browser_session("campaigns-officer_a", "officer_a", PASSWORD)
     sessions.append(officer)
     officer.goto(f"/campaigns/coverage/?campaign={campaign.pk}", "coverage-before")
     assert _coverage(officer, "甲镇") == {"targets": 1, "visited": 0, "closed": 0}
@@ -146,7 +79,5 @@ def test_zero_rd_list_to_campaign_to_visit_to_coverage(live_server, browser, tra
     assert total.locator("td[data-col=visited]").inner_text().strip() == "1"
     assert total.locator("td[data-col=targets]").inner_text().strip() == "4"
 
-    problems = [e for s in sessions for e in s.errors]
-    for s in sessions:
-        s.context.close()
+    problems = [e for s in sessions for e in s.problems]
     assert not problems, problems

@@ -4,7 +4,6 @@ self-assessment only (Playwright in Debian's Chromium against pytest-django's li
 from __future__ import annotations
 
 import datetime as dt
-import os
 from decimal import Decimal
 
 import pytest
@@ -15,11 +14,6 @@ from kechuang.qualifications.services import assessment_run_create
 
 from .builders import YEAR, figures, ip
 
-os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-playwright = pytest.importorskip("playwright.sync_api")
-
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]  # fmt: skip
 PASSWORD = "pw-123456"
 
 
@@ -48,26 +42,17 @@ def pilot(transactional_db):
 
 
 @pytest.fixture
-def page():
-    with playwright.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
-        page = browser.new_page(viewport={"width": 1400, "height": 1000})
-        page.set_default_timeout(15_000)
-        yield page
-        browser.close()
+def session(browser_session):
+    """A browser session of the shared browser fixtures (tests/e2e/browser.py)."""
+    return browser_session("qualifications", viewport={"width": 1400, "height": 1000}, locale=None)
 
 
-def _login(page, base, username):
-    page.goto(f"{base}/accounts/login/")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_load_state("networkidle")
-
-
-def test_whatif_slider_flips_the_status_and_the_owner_sees_only_its_own(page, live_server, pilot):
+def test_whatif_slider_flips_the_status_and_the_owner_sees_only_its_own(
+    session, live_server, pilot
+):
     base = live_server.url
-    _login(page, base, "e2e-staff")
+    page = session.page
+    session.login("e2e-staff", PASSWORD)
     page.goto(f"{base}/qualifications/reserve/?year={YEAR}&q=试点")
     page.get_by_test_id("reserve-enterprise").first.click()
     page.wait_for_load_state("networkidle")
@@ -89,22 +74,12 @@ def test_whatif_slider_flips_the_status_and_the_owner_sees_only_its_own(page, li
     page.wait_for_selector('[data-testid="tier-tech_sme_national"][data-status="pass"]')
     assert tier.get_by_test_id("tier-tech_sme_national-score").inner_text() == "72"
     assert page.get_by_test_id("whatif-note").is_visible()
-    page.screenshot(path=str(_artifact("whatif-flipped.png")), full_page=True)
+    session.shot("whatif-flipped")
 
     # The enterprise itself: its own self-assessment, nobody else's, no reserve pool.
     page.context.clear_cookies()
-    _login(page, base, "e2e-owner")
+    session.login("e2e-owner", PASSWORD)
     own = page.goto(f"{base}/qualifications/enterprise/{pilot['pilot'].pk}/?year={YEAR}")
     assert own.status == 200 and "试点科技有限公司" in page.locator("h2.page-title").inner_text()
     assert page.goto(f"{base}/qualifications/enterprise/{pilot['other'].pk}/").status == 404
     assert page.goto(f"{base}/qualifications/reserve/").status == 403
-
-
-def _artifact(name):
-    from pathlib import Path
-
-    from django.conf import settings
-
-    path = Path(settings.BASE_DIR) / "test-artifacts" / "screens"
-    path.mkdir(parents=True, exist_ok=True)
-    return path / f"qualifications-{name}"
