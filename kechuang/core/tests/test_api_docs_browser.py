@@ -4,34 +4,18 @@ the vendored sidecar; no CDN favicon, no online validator)."""
 
 from __future__ import annotations
 
-import os
 from urllib.parse import urlsplit
 
 import pytest
 from django.test import Client
-from playwright.sync_api import sync_playwright
 
 from kechuang.core.roles import Role
 from kechuang.enterprises.tests.factories import make_user
 
-# Playwright's sync API runs an event loop in this thread; Django would otherwise refuse the ORM
-# calls made between browser steps.
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 LOCAL_HOSTS = {"localhost", "127.0.0.1"}
-TIMEOUT_MS = 30_000
 
 
-def test_api_docs_load_only_from_this_host(live_server, transactional_db):
+def test_api_docs_load_only_from_this_host(browser_session, live_server, transactional_db):
     user = make_user(Role.BUREAU_STAFF)
     client = Client()
     client.force_login(user)
@@ -39,24 +23,19 @@ def test_api_docs_load_only_from_this_host(live_server, transactional_db):
 
     requested: list[str] = []
     errors: list[str] = []
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        context = browser.new_context(base_url=live_server.url)
-        context.set_default_timeout(TIMEOUT_MS)
-        context.add_cookies([{"name": "sessionid", "value": session, "url": live_server.url}])
-        page = context.new_page()
-        page.on("request", lambda r: requested.append(r.url))
-        page.on("pageerror", lambda exc: errors.append(str(exc)))
-        page.on(
-            "response", lambda r: errors.append(f"{r.status} {r.url}") if r.status >= 400 else None
-        )
-        response = page.goto("/api/docs/")
-        assert response.status == 200
-        # The operations are rendered from the schema (same host, with the session cookie).
-        page.locator(".opblock").first.wait_for()
-        assert page.locator(".opblock").count() > 20
-        page.wait_for_load_state("networkidle")
-        browser.close()
+    docs = browser_session("api-docs", locale=None)
+    docs.context.add_cookies([{"name": "sessionid", "value": session, "url": live_server.url}])
+    page = docs.page
+    page.on("request", lambda r: requested.append(r.url))
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    page.on("response", lambda r: errors.append(f"{r.status} {r.url}") if r.status >= 400 else None)
+    response = page.goto("/api/docs/")
+    assert response.status == 200
+    # The operations are rendered from the schema (same host, with the session cookie).
+    page.locator(".opblock").first.wait_for()
+    assert page.locator(".opblock").count() > 20
+    page.wait_for_load_state("networkidle")
+    docs.shot("api-docs")
 
     hosts = {
         urlsplit(url).hostname for url in requested if urlsplit(url).scheme in ("http", "https")
@@ -66,13 +45,10 @@ def test_api_docs_load_only_from_this_host(live_server, transactional_db):
     assert not errors, errors
 
 
-def test_api_docs_send_anonymous_users_to_login(live_server, transactional_db):
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        page = browser.new_page()
-        page.goto(f"{live_server.url}/api/docs/")
-        assert "/accounts/login/" in page.url
-        browser.close()
+def test_api_docs_send_anonymous_users_to_login(browser_session, live_server, transactional_db):
+    page = browser_session("api-docs-anonymous", locale=None).page
+    page.goto(f"{live_server.url}/api/docs/")
+    assert "/accounts/login/" in page.url
 
 
 @pytest.mark.parametrize("path", ["/api/schema/", "/api/schema/?format=json"])

@@ -5,7 +5,6 @@ that sees the ladder (Playwright in Debian's Chromium against pytest-django's li
 from __future__ import annotations
 
 import datetime as dt
-import os
 
 import pytest
 
@@ -16,11 +15,6 @@ from kechuang.qualifications.services import assessment_run_create
 
 from .builders import YEAR, figures
 
-os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-playwright = pytest.importorskip("playwright.sync_api")
-
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]  # fmt: skip
 PASSWORD = "pw-123456"
 NODES_JS = """() => {
   const el = document.querySelector('[data-testid=sankey-chart]');
@@ -81,23 +75,16 @@ def movers(transactional_db):
 
 
 @pytest.fixture
-def page():
-    with playwright.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
-        page = browser.new_page(viewport={"width": 1440, "height": 1000}, locale="zh-CN")
-        page.set_default_timeout(15_000)
-        yield page
-        browser.close()
+def session(browser_session):
+    """A browser session of the shared browser fixtures (tests/e2e/browser.py)."""
+    return browser_session("qualifications", viewport={"width": 1440, "height": 1000})
 
 
 @pytest.mark.parametrize("who", ["staff", "town", "leader"])
-def test_the_movement_chart_draws_both_years(page, live_server, movers, who):
+def test_the_movement_chart_draws_both_years(session, live_server, movers, who):
     base = live_server.url
-    page.goto(f"{base}/accounts/login/")
-    page.fill("input[name=username]", f"lad-{who}")
-    page.fill("input[name=password]", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_load_state("networkidle")
+    page = session.page
+    session.login(f"lad-{who}", PASSWORD)
     page.goto(f"{base}/qualifications/ladder/?year={YEAR}")
     page.wait_for_selector("[data-testid=sankey-chart][data-chart-ready]")
     info = page.evaluate(NODES_JS)
@@ -113,14 +100,4 @@ def test_the_movement_chart_draws_both_years(page, live_server, movers, who):
         assert n["label"] == n["name"].split("·", 1)[1], n
     assert max(n["x"] for n in left) < min(n["x"] for n in right)
     assert max(n["x"] for n in right) < info["width"]
-    page.screenshot(path=str(_artifact(f"ladder-{who}.png")), full_page=True)
-
-
-def _artifact(name):
-    from pathlib import Path
-
-    from django.conf import settings
-
-    path = Path(settings.BASE_DIR) / "test-artifacts" / "screens"
-    path.mkdir(parents=True, exist_ok=True)
-    return path / f"qualifications-{name}"
+    session.shot(f"ladder-{who}")
