@@ -3,6 +3,8 @@ force (docs/cooperation.md#technical-contract-registration)."""
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Callable
 from decimal import Decimal
 
 from django.conf import settings
@@ -14,6 +16,7 @@ __all__ = [
     "decision_in_working_days",
     "demand_open_days",
     "MATCH_TOP",
+    "workday_checker",
 ]
 
 # Ranked suppliers kept per demand (and demands per achievement).
@@ -42,3 +45,20 @@ def decision_in_working_days() -> bool:
 def demand_open_days() -> int:
     """How long a technology demand stays open before it expires unless renewed."""
     return int(getattr(settings, "KECHUANG_DEMAND_OPEN_DAYS", 180))
+
+
+def workday_checker() -> Callable[[dt.date], bool] | None:
+    """China's working days (statutory holidays and adjusted weekends) when `chinese_calendar`
+    knows the year, weekdays otherwise."""
+    try:
+        import chinese_calendar
+    except ImportError:  # pragma: no cover - installed with the project
+        return None
+
+    def is_workday(day: dt.date) -> bool:
+        try:
+            return bool(chinese_calendar.is_workday(day))
+        except NotImplementedError:
+            return day.weekday() < 5
+
+    return is_workday

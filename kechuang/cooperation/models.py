@@ -696,13 +696,11 @@ class TechContract(models.Model):
     def deadline(self) -> dt.date | None:
         if self.accepted_on is None:
             return None
-        from .selectors import workday_checker
-
         return contract_rules.decision_deadline(
             self.accepted_on,
             self.limit_days,
             working_days=constants.decision_in_working_days(),
-            is_workday=workday_checker(),
+            is_workday=constants.workday_checker(),
         )
 
     def is_overdue(self, today: dt.date | None = None) -> bool:

@@ -4,7 +4,6 @@ dashboard, `kechuang stats` and the annual report show (docs/cooperation.md#figu
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
@@ -23,6 +22,7 @@ from .choices import (
     RegistrationStatus,
     StatisticalType,
 )
+from .constants import workday_checker
 from .logic.contracts import STATISTICAL_TYPE
 from .models import (
     Achievement,
@@ -62,23 +62,6 @@ __all__ = [
     "contracts_registered_in",
     "headline_figures",
 ]
-
-
-def workday_checker() -> Callable[[dt.date], bool] | None:
-    """China's working days (statutory holidays and adjusted weekends) when `chinese_calendar`
-    knows the year, weekdays otherwise."""
-    try:
-        import chinese_calendar
-    except ImportError:  # pragma: no cover - installed with the project
-        return None
-
-    def is_workday(day: dt.date) -> bool:
-        try:
-            return bool(chinese_calendar.is_workday(day))
-        except NotImplementedError:
-            return day.weekday() < 5
-
-    return is_workday
 
 
 # ------------------------------------------------------------------ demands

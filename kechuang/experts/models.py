@@ -275,7 +275,7 @@ class RelationshipQuerySet(models.QuerySet):
 
     def active_on(self, on_date):
         """Relationships that count on `on_date`: begun by then and not ended more than the
-        kind's window before it (docs/experts.md#declared-relationships)."""
+        kind's window before it (docs/experts.md#conflict-rules)."""
         condition = Q()
         for code, (_label, years) in relationship_kinds().items():
             if years:
