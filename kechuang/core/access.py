@@ -155,17 +155,6 @@ POLICY: dict[str, dict[Role, ScopeKind]] = {
     # Public notices (docs/notices.md): read and objected to without signing in; the bureau
     # manages notices and handles objections.
     "notices.manage": _BUREAU,
-    # Expert pool (docs/experts.md): the pool list and its export for the bureau; an expert
-    # reads and declares on their own record, a university user its organisation's experts.
-    "experts.list": _BUREAU,
-    "experts.view": {**_BUREAU, EXPERT: OWN, UNIVERSITY: OWN},
-    "experts.manage": _BUREAU,
-    "experts.declare": {**_BUREAU, EXPERT: OWN},
-    "organisations.view": {**_BUREAU, EXPERT: OWN, UNIVERSITY: OWN},
-    "organisations.manage": _BUREAU,
-    # Public notices (docs/notices.md): read and objected to without signing in; the bureau
-    # manages notices and handles objections.
-    "notices.manage": _BUREAU,
     # Cooperation (docs/cooperation.md): demands and achievements in each role's own scope, the
     # bureau's office registers technical contracts, events and competitions are bureau work.
     "cooperation.demands": {
@@ -239,9 +228,6 @@ PUBLIC = frozenset(
         "set_language",
         "api_schema",
         "api_docs",
-        "notices:notice_list",  # public notices and the objection form
-        "notices:notice_detail",
-        "notices:objection_receipt",
         "notices:notice_list",  # public notices and the objection form
         "notices:notice_detail",
         "notices:objection_receipt",

@@ -151,9 +151,9 @@ def build_cast() -> Cast:
         "report": report,
         **_indicator_objects(w.staff),
     }
-    objects.update(build_programmes_cast(users, objects))
-    objects.update(build_platforms_cast(users, objects))
     objects.update(build_experts_cast(users, objects))
     objects.update(build_notices_cast(users, objects))
+    objects.update(build_programmes_cast(users, objects))
     objects.update(build_cooperation_cast(users, objects))
+    objects.update(build_platforms_cast(users, objects))
     return Cast(users=users, objects=objects)

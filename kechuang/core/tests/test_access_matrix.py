@@ -80,19 +80,6 @@ HTML_KWARGS = {
     "indicators:set_results": lambda o: {"code": o["indicator_set"].code},
     "indicators:set_results_export": lambda o: {"code": o["indicator_set"].code},
     "reports:report_download": lambda o: {"pk": o["report"].pk},
-    **{f"cooperation:{n}": (lambda o, k=k: {"pk": o[k].pk}) for n, k in COOPERATION_KWARGS},
-    "experts:expert_detail": lambda o: {"pk": o["expert_record"].pk},
-    "experts:expert_edit": lambda o: {"pk": o["expert_record"].pk},
-    "experts:relationship_add": lambda o: {"pk": o["expert_record"].pk},
-    "experts:relationship_delete": lambda o: {
-        "pk": o["expert_record"].pk,
-        "rel": o["relationship"].pk,
-    },
-    "experts:organisation_detail": lambda o: {"pk": o["organisation"].pk},
-    "experts:organisation_edit": lambda o: {"pk": o["organisation"].pk},
-    "notices:notice_action": lambda o: {"pk": o["notice"].pk, "action": "close"},
-    "notices:objection_detail": lambda o: {"pk": o["objection"].pk},
-    "notices:objection_evidence": lambda o: {"pk": o["objection"].pk},
     **{
         f"platform_pages:{name}": lambda o: {"pk": o["platform"].pk}
         for name in (
@@ -110,6 +97,19 @@ HTML_KWARGS = {
         "platform_pk": o["platform"].pk,
     },
     "platform_pages:report_review": lambda o: {"pk": o["platform_report"].pk},
+    **{f"cooperation:{n}": (lambda o, k=k: {"pk": o[k].pk}) for n, k in COOPERATION_KWARGS},
+    "experts:expert_detail": lambda o: {"pk": o["expert_record"].pk},
+    "experts:expert_edit": lambda o: {"pk": o["expert_record"].pk},
+    "experts:relationship_add": lambda o: {"pk": o["expert_record"].pk},
+    "experts:relationship_delete": lambda o: {
+        "pk": o["expert_record"].pk,
+        "rel": o["relationship"].pk,
+    },
+    "experts:organisation_detail": lambda o: {"pk": o["organisation"].pk},
+    "experts:organisation_edit": lambda o: {"pk": o["organisation"].pk},
+    "notices:notice_action": lambda o: {"pk": o["notice"].pk, "action": "close"},
+    "notices:objection_detail": lambda o: {"pk": o["objection"].pk},
+    "notices:objection_evidence": lambda o: {"pk": o["objection"].pk},
     "programmes:call_review": lambda o: {"pk": o["programme_call"].pk},
     "programmes:application_new": lambda o: {"pk": o["programme_call"].pk},
     "programmes:application_detail": lambda o: {"pk": o["programme_application"].pk},
@@ -140,6 +140,7 @@ API_OBJECTS = {
     "sets": "indicator_set",
     "values": "indicator_value",
     "targets": "target",
+    "platforms": "platform",
     **{"demands": "coop_demand", "achievements": "coop_achievement", "brokering": "coop_brokering"},
     **{"contracts": "coop_contract", "events": "coop_event", "entrants": None},
     "organisations": "organisation",
@@ -147,7 +148,6 @@ API_OBJECTS = {
     "relationships": "relationship",
     "notices": "notice",
     "objections": "objection",
-    "platforms": "platform",
 }
 # Stand-in values for URL parameters whose object the cast lacks (by converter).
 ABSENT = {"IntConverter": 999999, "StringConverter": "x", "SlugConverter": "x"}
