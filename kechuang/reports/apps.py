@@ -9,7 +9,9 @@ class ReportsConfig(AppConfig):
 
     def ready(self):
         # Registers this app's report sections (opening, ladder and R&D, institutions, plan).
-        from . import sections  # noqa: F401
-        from . import sections_cooperation  # noqa: F401
-        from . import sections_platforms  # noqa: F401
-        from . import sections_programmes  # noqa: F401
+        from . import (
+            sections,  # noqa: F401
+            sections_cooperation,  # noqa: F401
+            sections_platforms,  # noqa: F401
+            sections_programmes,  # noqa: F401
+        )
