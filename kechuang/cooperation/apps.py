@@ -14,6 +14,7 @@ class CooperationConfig(AppConfig):
         from kechuang.core.figures import Figure, register_figures
         from kechuang.experts.conflicts import CONFLICT_SOURCES
 
+        from . import figures as keys
         from .conflicts import cooperation_source
         from .selectors import headline_figures
 
@@ -38,7 +39,7 @@ class CooperationConfig(AppConfig):
         register_figures(
             headline_figures,
             Figure(
-                "cooperation_events",
+                keys.COOPERATION_EVENTS,
                 _("千企百校万里行 events"),
                 definition=_("千企百校万里行 events held in the year."),
                 source=source,
@@ -46,7 +47,7 @@ class CooperationConfig(AppConfig):
                 app="cooperation",
             ),
             Figure(
-                "cooperation_demands_matched",
+                keys.COOPERATION_DEMANDS_MATCHED,
                 _("Enterprise demands matched at 千企百校万里行 events"),
                 definition=_(
                     "Enterprise demands for which a brokering record with a named supplier was "
@@ -57,7 +58,7 @@ class CooperationConfig(AppConfig):
                 app="cooperation",
             ),
             Figure(
-                "competition_entrants",
+                keys.COMPETITION_ENTRANTS,
                 _("Entrants of the year's innovation competition"),
                 definition=_(
                     "Enterprises entered in the year's China Innovation and Entrepreneurship Competition."
@@ -67,21 +68,29 @@ class CooperationConfig(AppConfig):
                 app="cooperation",
             ),
             Figure(
-                "competition_ningbo_finalists",
+                keys.COMPETITION_NINGBO_FINALISTS,
                 _("Entrants in the Ningbo division final"),
+                definition=_(
+                    "Entrants of the year's China Innovation and Entrepreneurship Competition "
+                    "with a result in the Ningbo division final."
+                ),
                 source=source,
                 drill_down=competition("nb_final"),
                 app="cooperation",
             ),
             Figure(
-                "competition_national_finalists",
+                keys.COMPETITION_NATIONAL_FINALISTS,
                 _("Entrants in the national final"),
+                definition=_(
+                    "Entrants of the year's China Innovation and Entrepreneurship Competition "
+                    "with a result in the national industry final."
+                ),
                 source=source,
                 drill_down=competition("national_final"),
                 app="cooperation",
             ),
             Figure(
-                "technical_contracts_registered",
+                keys.TECHNICAL_CONTRACTS_REGISTERED,
                 _("Technical contracts registered"),
                 definition=_("Technical contracts registered by the bureau's office in the year."),
                 source=_("技术合同认定登记管理办法（国科发政字〔2000〕063号）"),
@@ -89,14 +98,19 @@ class CooperationConfig(AppConfig):
                 app="cooperation",
             ),
             Figure(
-                "technical_contract_amount_yuan",
+                keys.TECHNICAL_CONTRACT_AMOUNT,
                 _("Contract total of registered technical contracts"),
                 unit="yuan",
+                definition=_(
+                    "Total contract amount of the technical contracts registered by the "
+                    "bureau's office in the year."
+                ),
+                source=_("技术合同认定登记管理办法（国科发政字〔2000〕063号）"),
                 drill_down=url("contract_list", "?status=registered&year={year}"),
                 app="cooperation",
             ),
             Figure(
-                "technical_transaction_amount_yuan",
+                keys.TECHNICAL_TRANSACTION_AMOUNT,
                 _("Technical transaction amount of registered technical contracts"),
                 unit="yuan",
                 definition=_(

@@ -14,6 +14,7 @@ from kechuang.core.permissions import user_role
 from kechuang.core.roles import STAFF_ROLES, Role
 from kechuang.enterprises.logic.industry import DIVISIONS
 
+from . import figures as keys
 from .choices import (
     BrokeringStage,
     CompetitionStage,
@@ -323,16 +324,18 @@ def headline_figures(year: int) -> dict[str, Any]:
         n=Count("pk"), total=Sum("total_amount"), tech=Sum("technical_amount")
     )
     return {
-        "cooperation_events": events_of_year(year).count(),
-        "cooperation_demands_matched": demands_matched_at_events(year).count(),
-        "competition_entrants": entrants_of_year(year).count(),
-        "competition_ningbo_finalists": entrants_of_year(year, CompetitionStage.NB_FINAL).count(),
-        "competition_national_finalists": entrants_of_year(
+        keys.COOPERATION_EVENTS: events_of_year(year).count(),
+        keys.COOPERATION_DEMANDS_MATCHED: demands_matched_at_events(year).count(),
+        keys.COMPETITION_ENTRANTS: entrants_of_year(year).count(),
+        keys.COMPETITION_NINGBO_FINALISTS: entrants_of_year(
+            year, CompetitionStage.NB_FINAL
+        ).count(),
+        keys.COMPETITION_NATIONAL_FINALISTS: entrants_of_year(
             year, CompetitionStage.NATIONAL_FINAL
         ).count(),
-        "technical_contracts_registered": contracts["n"] or 0,
-        "technical_contract_amount_yuan": contracts["total"] or Decimal(0),
-        "technical_transaction_amount_yuan": contracts["tech"] or Decimal(0),
+        keys.TECHNICAL_CONTRACTS_REGISTERED: contracts["n"] or 0,
+        keys.TECHNICAL_CONTRACT_AMOUNT: contracts["total"] or Decimal(0),
+        keys.TECHNICAL_TRANSACTION_AMOUNT: contracts["tech"] or Decimal(0),
     }
 
 

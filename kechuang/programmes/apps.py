@@ -15,6 +15,7 @@ class ProgrammesConfig(AppConfig):
         from kechuang.notices.choices import NoticeKind
         from kechuang.notices.registry import NOTICE_HANDLERS
 
+        from . import figures as keys
         from .conflicts import past_project_source
         from .selectors import programme_figures
         from .services import on_notice_event
@@ -25,7 +26,7 @@ class ProgrammesConfig(AppConfig):
         register_figures(
             programme_figures,
             Figure(
-                "key_rd_projects_noticed",
+                keys.KEY_RD_PROJECTS_NOTICED,
                 _("Key R&D special projects publicly noticed"),
                 "count",
                 definition=_(
@@ -38,7 +39,7 @@ class ProgrammesConfig(AppConfig):
                 app="programmes",
             ),
             Figure(
-                "programme_applications",
+                keys.PROGRAMME_APPLICATIONS,
                 _("Programme applications submitted"),
                 "count",
                 definition=_("Applications submitted in the year (withdrawn ones excluded)"),
@@ -46,7 +47,7 @@ class ProgrammesConfig(AppConfig):
                 app="programmes",
             ),
             Figure(
-                "programme_funding_committed_yuan",
+                keys.PROGRAMME_FUNDING_COMMITTED,
                 _("Programme funding committed"),
                 "yuan",
                 definition=_("Grants of the year's projects plus investments made in the year"),
@@ -54,7 +55,7 @@ class ProgrammesConfig(AppConfig):
                 app="programmes",
             ),
             Figure(
-                "programme_funding_paid_yuan",
+                keys.PROGRAMME_FUNDING_PAID,
                 _("Programme funding paid"),
                 "yuan",
                 definition=_("Grant tranches paid in the year"),
@@ -62,7 +63,7 @@ class ProgrammesConfig(AppConfig):
                 app="programmes",
             ),
             Figure(
-                "programme_kpi_attainment_pct",
+                keys.PROGRAMME_KPI_ATTAINMENT,
                 _("Programme KPI attainment"),
                 "pct",
                 definition=_("Share of the KPIs met in the reports concluded in the year"),

@@ -26,6 +26,7 @@ from kechuang.notices.services import noticed_object_ids
 from kechuang.qualifications.selectors import held_tiers
 from kechuang.regions.models import RegionKind
 
+from . import figures as keys
 from .choices import (
     ApplicationStatus,
     AssignmentStatus,
@@ -42,7 +43,9 @@ from .logic.funding import tranche_hold_reasons as _hold_reasons
 from .models import (
     Application,
     Call,
+    ConflictRecord,
     Investment,
+    Notification,
     ProgrammeType,
     ProgressReport,
     Project,
@@ -485,11 +488,11 @@ def programme_figures(year: int) -> dict[str, Any]:
                 total += 1
                 met += bool(row["met"])
     return {
-        "key_rd_projects_noticed": noticed,
-        "programme_applications": submitted.count(),
-        "programme_funding_committed_yuan": grants + invested,
-        "programme_funding_paid_yuan": paid,
-        "programme_kpi_attainment_pct": (Decimal(met * 100) / total).quantize(Decimal("0.1"))
+        keys.KEY_RD_PROJECTS_NOTICED: noticed,
+        keys.PROGRAMME_APPLICATIONS: submitted.count(),
+        keys.PROGRAMME_FUNDING_COMMITTED: grants + invested,
+        keys.PROGRAMME_FUNDING_PAID: paid,
+        keys.PROGRAMME_KPI_ATTAINMENT: (Decimal(met * 100) / total).quantize(Decimal("0.1"))
         if total
         else None,
     }
@@ -523,3 +526,34 @@ def seats_by_stage(application: Application, stage: str = Stage.REVIEW) -> dict[
 
 def q_text(text: str) -> Q:
     return Q(title__icontains=text) | Q(enterprise__name__icontains=text)
+
+
+# ------------------------------------------------------------------ API lists
+
+
+def api_applications(user: Any, *, reviewer: bool) -> QuerySet[Application]:
+    """Applications of the API: a reviewer's those of declared seats, otherwise the user's scope."""
+    rows = expert_visible_applications(user) if reviewer else applications_for(user)
+    return rows.order_by("pk")
+
+
+def assignments_managed() -> QuerySet[ReviewAssignment]:
+    """Every review seat (the bureau's view)."""
+    return ReviewAssignment.objects.select_related("application").order_by("pk")
+
+
+def conflict_records() -> QuerySet[ConflictRecord]:
+    return ConflictRecord.objects.order_by("pk")
+
+
+def tranches_for(user: Any) -> QuerySet[Tranche]:
+    return Tranche.objects.for_user(user).order_by("project", "seq")
+
+
+def reports_for(user: Any) -> QuerySet[ProgressReport]:
+    return ProgressReport.objects.for_user(user).order_by("due_on", "pk")
+
+
+def notifications_of(user: Any) -> QuerySet[Notification]:
+    """The user's own in-app reminders, newest first."""
+    return Notification.objects.filter(user=user).order_by("-created_at", "pk")

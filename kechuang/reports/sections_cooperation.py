@@ -6,6 +6,7 @@ with its definition for the statistical annex. The wording is the `cooperation` 
 
 from __future__ import annotations
 
+from kechuang.cooperation import figures as keys
 from kechuang.core.figures import figure
 
 from .content import Provenance, ReportContext, Section, Table
@@ -22,56 +23,56 @@ CONTRACT_SOURCE = "技术合同认定登记（国科发政字〔2000〕063号、
 
 # key → (label, definition, unit, source, measure word or None for money)
 FIGURES = {
-    "cooperation_events": (
+    keys.COOPERATION_EVENTS: (
         "“千企百校万里行”活动场次",
         "当年举办的“千企百校万里行”活动场次",
         "场",
         EVENTS_SOURCE,
         "场",
     ),
-    "cooperation_demands_matched": (
+    keys.COOPERATION_DEMANDS_MATCHED: (
         "活动中精准对接的企业技术需求数",
         "当年“千企百校万里行”活动中，与具名的高校院所（成果或专家）启动撮合的企业技术需求数（同一需求计一次）",
         "项",
         EVENTS_SOURCE,
         "项",
     ),
-    "competition_entrants": (
+    keys.COMPETITION_ENTRANTS: (
         "中国创新创业大赛参赛企业数",
         "当年大赛本地报名参赛的企业数",
         "家",
         COMPETITION_SOURCE,
         "家",
     ),
-    "competition_ningbo_finalists": (
+    keys.COMPETITION_NINGBO_FINALISTS: (
         "进入宁波赛区决赛企业数",
         "参赛企业中有宁波赛区决赛成绩的企业数",
         "家",
         COMPETITION_SOURCE,
         "家",
     ),
-    "competition_national_finalists": (
+    keys.COMPETITION_NATIONAL_FINALISTS: (
         "入围全国赛企业数",
         "参赛企业中有全国行业总决赛成绩的企业数",
         "家",
         COMPETITION_SOURCE,
         "家",
     ),
-    "technical_contracts_registered": (
+    keys.TECHNICAL_CONTRACTS_REGISTERED: (
         "认定登记技术合同数",
         "当年认定登记（发放登记证明）的技术合同数",
         "项",
         CONTRACT_SOURCE,
         "项",
     ),
-    "technical_contract_amount_yuan": (
+    keys.TECHNICAL_CONTRACT_AMOUNT: (
         "技术合同成交额",
         "当年认定登记技术合同的合同总金额",
         "元",
         CONTRACT_SOURCE,
         None,
     ),
-    "technical_transaction_amount_yuan": (
+    keys.TECHNICAL_TRANSACTION_AMOUNT: (
         "技术交易额",
         "合同成交额扣除设备、仪器、零部件、原材料等非技术性费用后的金额，以登记核定为准",
         "元",
@@ -94,17 +95,9 @@ def _cite(ctx: ReportContext, key: str) -> str | None:
     )
 
 
-for _name, _key in [
-    ("cooperation_events", "cooperation_events"),
-    ("cooperation_demands_matched", "cooperation_demands_matched"),
-    ("competition_entrants", "competition_entrants"),
-    ("competition_ningbo_finalists", "competition_ningbo_finalists"),
-    ("competition_national_finalists", "competition_national_finalists"),
-    ("technical_contracts_registered", "technical_contracts_registered"),
-    ("technical_contract_amount", "technical_contract_amount_yuan"),
-    ("technical_transaction_amount", "technical_transaction_amount_yuan"),
-]:
-    placeholder(_name, FIGURES[_key][0])(lambda ctx, key=_key: _cite(ctx, key))
+# The paragraph placeholder of a figure is its key without the unit suffix.
+for _key in FIGURES:
+    placeholder(_key.removesuffix("_yuan"), FIGURES[_key][0])(lambda ctx, key=_key: _cite(ctx, key))
 
 
 def cooperation_section(year: int, ctx: ReportContext) -> Section | None:

@@ -87,7 +87,7 @@ def _type_level_table(year: int, counts: dict) -> Table:
         if kind.value in counts
     ]
     return Table(
-        key="platforms_by_type_level",
+        key=PLATFORMS_BY_TYPE_LEVEL,
         title=f"{year}年末创新平台载体（按类型和级别）",
         columns=["类型", *[str(lv.label) for lv in levels], "合计"],
         rows=rows,

@@ -7,6 +7,7 @@ programme_figures`) and cited with its definition for the statistical annex. The
 from __future__ import annotations
 
 from kechuang.core.figures import figure
+from kechuang.programmes import figures as keys
 
 from .content import Provenance, ReportContext, Section, Table
 from .logic.phrasing import count_text, money_text
@@ -20,31 +21,31 @@ SOURCE = "市科技计划项目管理记录（申报、评审、公示、任务�
 
 # key → (label, definition, unit, measure word; None for money, "%" for a share)
 FIGURES = {
-    "key_rd_projects_noticed": (
+    keys.KEY_RD_PROJECTS_NOTICED: (
         "公示立项的市重点研发专项数",
         "当年发布的立项公示中列出的重点研发专项项目数（按公示项目计）",
         "个",
         "个",
     ),
-    "programme_applications": (
+    keys.PROGRAMME_APPLICATIONS: (
         "科技计划项目申报数",
         "当年提交的科技计划项目申报书数（已撤回的不计）",
         "项",
         "项",
     ),
-    "programme_funding_committed_yuan": (
+    keys.PROGRAMME_FUNDING_COMMITTED: (
         "科技计划资金安排额",
         "当年立项项目的财政资助额与当年“拨改投”投资额之和",
         "元",
         None,
     ),
-    "programme_funding_paid_yuan": (
+    keys.PROGRAMME_FUNDING_PAID: (
         "科技计划资金拨付额",
         "当年实际拨付的项目资助款",
         "元",
         None,
     ),
-    "programme_kpi_attainment_pct": (
+    keys.PROGRAMME_KPI_ATTAINMENT: (
         "项目考核指标完成率",
         "当年完成中期检查或验收的项目中，达到目标值的考核指标所占比例（以平台测得值优先）",
         "%",

@@ -25,8 +25,13 @@ ROOT = Path(__file__).resolve().parents[2]  # the kechuang package
 
 # Strings equal to a figure key that name something else (reviewed one by one): indicator codes
 # of the demo's indicator catalogue, the bureau's paragraph placeholder of the same name, and
-# the platforms engine's fact "the enterprise holds a high-tech recognition".
+# the platforms engine's fact "the enterprise holds a high-tech recognition", the reverse
+# accessors (related_name) of the cooperation and programme models, and the platforms selector
+# function of the same name as its figure.
 HOMONYMS = {
+    "cooperation_events": {"cooperation/models.py"},
+    "programme_applications": {"programmes/models.py"},
+    "platforms_by_type_level": {"platforms/platform_selectors.py"},
     "tech_sme_national_filed": {"indicators/demo.py"},
     "high_tech_recognised": {
         "indicators/demo.py",
