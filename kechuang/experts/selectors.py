@@ -111,3 +111,15 @@ def conflict_rows(user, *, applicant=None, partners=(), on_date=None) -> list[di
         {"expert": experts[pk], "conflicts": conflicts}
         for pk, conflicts in sorted(found.items(), key=lambda kv: experts[kv[0]].name)
     ]
+
+
+def api_rows(
+    model: type[Expert] | type[Organisation] | type[ExpertRelationship], user: Any
+) -> QuerySet[Any]:
+    """Rows of an expert-pool model in the user's scope, in primary-key order (the API lists)."""
+    return model.objects.for_user(user).order_by("pk")
+
+
+def expert_in_scope(user: Any, expert: Expert) -> bool:
+    """Whether the expert record is in the user's scope."""
+    return Expert.objects.for_user(user).filter(pk=expert.pk).exists()

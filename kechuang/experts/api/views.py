@@ -12,7 +12,7 @@ from rest_framework import mixins, serializers, viewsets
 from kechuang.core.access import HasCapability, can
 from kechuang.enterprises.api.views import service_errors
 
-from .. import services
+from .. import selectors, services
 from ..filters import ExpertFilterSet, OrganisationFilterSet
 from ..models import Expert, ExpertRelationship, Organisation
 from .serializers import ExpertSerializer, OrganisationSerializer, RelationshipSerializer
@@ -32,9 +32,10 @@ class _ViewSet(
     permission_classes = [HasCapability]
 
     def get_queryset(self):
-        if getattr(self, "swagger_fake_view", False):
-            return self.model.objects.none()
-        return self.model.objects.for_user(self.request.user).order_by("pk")
+        rows = selectors.api_rows(self.model, self.request.user)
+        if getattr(self, "swagger_fake_view", False):  # schema generation
+            return rows.none()
+        return rows
 
 
 class OrganisationViewSet(_ViewSet):
@@ -99,7 +100,7 @@ class RelationshipViewSet(_ViewSet):
     def perform_create(self, serializer):
         data = dict(serializer.validated_data)
         expert = data.pop("expert")
-        if not Expert.objects.for_user(self.request.user).filter(pk=expert.pk).exists() or not (
+        if not selectors.expert_in_scope(self.request.user, expert) or not (
             can(self.request.user, "experts.manage") or expert.user_id == self.request.user.pk
         ):
             raise serializers.ValidationError({"expert": [_("Choose your own expert record.")]})
