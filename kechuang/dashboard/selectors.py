@@ -60,7 +60,7 @@ def figures_as_json(figures: dict[str, Any]) -> dict[str, Any]:
     return {k: (float(v) if isinstance(v, Decimal) else v) for k, v in figures.items()}
 
 
-def landing_enterprise_id(user) -> int | None:
+def landing_enterprise_id(user: Any) -> int | None:
     """The enterprise whose page is the user's landing page (an enterprise user's own)."""
     if role_scope(user, "enterprise.view") == ScopeKind.OWN:
         return user.profile.enterprise_id or None
@@ -125,6 +125,7 @@ def _series(year: int, trend_years: tuple[int, ...], scope: Scope) -> tuple:
 
 
 def _institutions(year: int, values: dict, links: bool) -> dict[str, Any]:
+    drill_down = figure(RD_INSTITUTIONS_TOTAL).drill_down
     new = values[RD_INSTITUTIONS_NEW_BY_LEVEL]
     above = values[ABOVE_SCALE]
     total = values[RD_INSTITUTIONS_TOTAL]
@@ -139,12 +140,12 @@ def _institutions(year: int, values: dict, links: bool) -> dict[str, Any]:
             }
             for level in reversed(InstitutionLevel)
         ],
-        "institutions_total_url": figure(RD_INSTITUTIONS_TOTAL).drill_down(year) if links else None,
+        "institutions_total_url": drill_down(year) if links and drill_down else None,
         "institution_ratio": round(100 * total / above, 1) if above else None,
     }
 
 
-def dashboard_context(user, year: int, years: list[int]) -> dict[str, Any]:
+def dashboard_context(user: Any, year: int, years: list[int]) -> dict[str, Any]:
     """Everything the dashboard shows for `user` in `year` (cards, trends, towns)."""
     scope = scope_for(user, "dashboard.view")
     # Cards link to the lists behind them for the roles that may read those lists (the leader
