@@ -13,8 +13,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from kechuang.core.access import can, requires
-from kechuang.core.permissions import user_role
-from kechuang.core.roles import Role
 
 from . import forms, pages, selectors, services
 
@@ -48,10 +46,9 @@ def call_detail(request, pk):
 
 @requires("programmes.view")
 def home(request):
-    role = user_role(request.user)
-    if role == Role.EXPERT:
+    if can(request.user, "programmes.review"):  # an expert: their review seats
         return redirect("programmes:review_list")
-    if role == Role.LEADER:
+    if not can(request.user, "programmes.applications"):  # the leader: the portfolio figures
         return redirect("programmes:portfolio")
     return render(request, PAGE + "home.html", pages.home_context(request.user))
 
