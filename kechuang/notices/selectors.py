@@ -48,3 +48,18 @@ def objection_list() -> QuerySet[Objection]:
 
 def objection_get(pk: int) -> Objection:
     return objection_list().prefetch_related("events__actor").get(pk=pk)
+
+
+def receipt_notice(pk: int | None) -> Notice | None:
+    """The public notice an objection receipt refers to, if it is still public."""
+    return Notice.objects.public().filter(pk=pk).first()
+
+
+def api_notices(*, include_drafts: bool) -> QuerySet[Notice]:
+    """Notices of the API: the public ones, or every notice for the bureau staff who draft."""
+    rows = Notice.objects.all() if include_drafts else Notice.objects.public()
+    return rows.prefetch_related("items").order_by("-published_at", "-pk")
+
+
+def api_objections() -> QuerySet[Objection]:
+    return Objection.objects.prefetch_related("events").order_by("-received_at", "-pk")

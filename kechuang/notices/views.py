@@ -111,7 +111,7 @@ def objection_receipt(request):
     receipt = request.session.get(RECEIPT_KEY)
     if not receipt:
         return redirect("notices:notice_list")
-    notice = selectors.Notice.objects.public().filter(pk=receipt.get("notice")).first()
+    notice = selectors.receipt_notice(receipt.get("notice"))
     context = {"receipt_no": receipt.get("no"), "notice": notice}
     return _render(request, "notices/objection_receipt.html", context, "notice_list")
 

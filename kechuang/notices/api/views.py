@@ -14,9 +14,8 @@ from rest_framework.response import Response
 from kechuang.core.access import HasCapability, can
 from kechuang.core.api import service_errors
 
-from .. import services
+from .. import selectors, services
 from ..filters import NoticeFilterSet, ObjectionFilterSet
-from ..models import Notice, Objection
 from .serializers import HandleInputSerializer, NoticeSerializer, ObjectionSerializer
 
 __all__ = ["NoticeViewSet", "ObjectionViewSet"]
@@ -33,14 +32,10 @@ class NoticeViewSet(_ReadViewSet):
     capability = "api.read"
 
     def get_queryset(self):
-        if getattr(self, "swagger_fake_view", False):
-            return Notice.objects.none()
-        rows = (
-            Notice.objects.all()
-            if can(self.request.user, "notices.manage")
-            else Notice.objects.public()
-        )
-        return rows.prefetch_related("items").order_by("-published_at", "-pk")
+        rows = selectors.api_notices(include_drafts=can(self.request.user, "notices.manage"))
+        if getattr(self, "swagger_fake_view", False):  # schema generation
+            return rows.none()
+        return rows
 
 
 class ObjectionViewSet(_ReadViewSet):
@@ -49,9 +44,10 @@ class ObjectionViewSet(_ReadViewSet):
     capability = "notices.manage"
 
     def get_queryset(self):
-        if getattr(self, "swagger_fake_view", False):
-            return Objection.objects.none()
-        return Objection.objects.prefetch_related("events").order_by("-received_at", "-pk")
+        rows = selectors.api_objections()
+        if getattr(self, "swagger_fake_view", False):  # schema generation
+            return rows.none()
+        return rows
 
     @extend_schema(request=HandleInputSerializer, responses=ObjectionSerializer)
     @action(detail=True, methods=["post"], serializer_class=HandleInputSerializer)
