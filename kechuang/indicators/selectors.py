@@ -432,3 +432,8 @@ def rank_headline_figures(year: int) -> dict:
             if value is not None:
                 figures[key] = value
     return figures
+
+
+def region_by_code(code: str) -> Region | None:
+    """The benchmarked region with that code, if any (the drill-down of a result page)."""
+    return Region.objects.filter(code=code).first()

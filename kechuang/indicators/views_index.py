@@ -12,7 +12,6 @@ from django.views.decorators.http import require_http_methods
 from kechuang.core.access import can, requires
 from kechuang.core.views import xlsx_response
 from kechuang.core.years import selected_year
-from kechuang.regions.models import Region
 
 from .forms import MethodologyForm
 from .index import (
@@ -29,7 +28,7 @@ from .index import (
 )
 from .index_export import run_workbook
 from .models import IndicatorSet
-from .selectors import value_years
+from .selectors import region_by_code, value_years
 
 
 @requires("indicators.view", post="indicators.manage")
@@ -75,7 +74,7 @@ def set_results(request, code: str):
     run_ = latest_run(indicator_set, year) if year is not None else None
     region = None
     if run_ is not None and request.GET.get("region"):
-        region = Region.objects.filter(code=request.GET["region"]).first()
+        region = region_by_code(request.GET["region"])
     context = {
         "set": indicator_set, "year": year, "years": years, "run": run_,
         "table": run_table(run_) if run_ else None,
