@@ -9,58 +9,17 @@ import re
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from openpyxl import Workbook, load_workbook
+from openpyxl import load_workbook
 
 from kechuang.core.roles import Role
-from kechuang.enterprises.models import AnnualFigure, Enterprise, FigureSubmission, Qualification
+from kechuang.enterprises.models import Enterprise, Qualification
 from kechuang.enterprises.tests.factories import (
     make_annual_figure,
     make_enterprise,
-    make_town,
-    make_user,
 )
-from kechuang.imports.models import ImportBatch
-from kechuang.imports.schemas import SCHEMAS
+from kechuang.enterprises.tests.fixtures import login
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def towns():
-    return make_town("浒山街道"), make_town("周巷镇")
-
-
-@pytest.fixture
-def data(towns):
-    a, b = towns
-    rows = []
-    for i in range(6):
-        e = make_enterprise(town=a if i % 2 else b)
-        rows.append(
-            make_annual_figure(
-                e,
-                2023,
-                is_above_scale_industrial=True,
-                operating_revenue=100_000_000,
-                rd_expense_stat=2_000_000,
-            )
-        )
-        rows.append(
-            make_annual_figure(
-                e,
-                2024,
-                is_above_scale_industrial=i < 5,
-                operating_revenue=100_000_000,
-                rd_expense_stat=3_000_000 if i < 4 else 0,
-            )
-        )
-    return rows
-
-
-def login(client, role, **kw):
-    user = make_user(role, **kw)
-    client.force_login(user)
-    return user
 
 
 def test_anonymous_is_sent_to_login(client):
@@ -132,116 +91,6 @@ def test_town_officer_sees_only_their_town(client, data, towns):
     assert client.get(f"/enterprises/{other.pk}/").status_code == 404
     export = load_workbook(io.BytesIO(client.get("/enterprises/?export=xlsx").content)).active
     assert export.max_row - 1 == Enterprise.objects.filter(town=a).count()
-
-
-def test_enterprise_user_submits_own_figures_with_history(client, data):
-    own = Enterprise.objects.first()
-    user = login(client, Role.ENTERPRISE, enterprise=own)
-    url = f"/enterprises/{own.pk}/figures/2025/"
-    bad = client.post(
-        url, {"operating_revenue": "-5", "employees_year_end": "10", "tech_staff_year_end": "20"}
-    )
-    assert bad.status_code == 200 and bad.context["form"].errors
-    assert not AnnualFigure.objects.filter(enterprise=own, year=2025).exists()
-    ok = client.post(
-        url,
-        {
-            "operating_revenue": "1000000.50",
-            "employees_year_end": "10",
-            "tech_staff_year_end": "2",
-            "submit": "1",
-        },
-    )
-    assert ok.status_code == 302
-    # The figures wait for the bureau's review: a submission, not yet the registry's row.
-    assert not AnnualFigure.objects.filter(enterprise=own, year=2025).exists()
-    submission = FigureSubmission.objects.get(enterprise=own, year=2025)
-    assert submission.status == "submitted" and submission.submitted_by == user
-    assert submission.history.latest().history_user == user
-    other = Enterprise.objects.exclude(pk=own.pk).first()
-    assert (
-        client.post(
-            f"/enterprises/{other.pk}/figures/2025/", {"operating_revenue": "1"}
-        ).status_code
-        == 404
-    )
-
-
-def test_list_export_imports_back_unchanged(client, data):
-    from kechuang.imports.services import import_file
-
-    login(client, Role.BUREAU_STAFF)
-    for url, entity in [
-        ("/enterprises/?export=import", "enterprises"),
-        ("/enterprises/?year=2024&export=import&export_entity=annual_figures", "annual_figures"),
-    ]:
-        response = client.get(url)
-        wb = load_workbook(io.BytesIO(response.content))
-        assert wb.sheetnames == [SCHEMAS[entity].sheet]
-        assert [c.value for c in wb.active[1]] == SCHEMAS[entity].headers
-        path = io.BytesIO(response.content)
-        with open("/tmp/_kc_roundtrip.xlsx", "wb") as f:
-            f.write(path.getvalue())
-        result = import_file("/tmp/_kc_roundtrip.xlsx", dry_run=False)
-        assert (
-            result.errors == [] and result.summary()["created"] == result.summary()["updated"] == 0
-        )
-
-
-def _upload(client, rows):
-    wb = Workbook()
-    ws = wb.active
-    ws.title = SCHEMAS["annual_figures"].sheet
-    ws.append(["统一社会信用代码", "年度", "营业收入（元）", "年末从业人员数", "年末科技人员数"])
-    for row in rows:
-        ws.append(row)
-    buffer = io.BytesIO()
-    wb.save(buffer)
-    buffer.name = "upload.xlsx"
-    buffer.seek(0)
-    return client.post("/imports/", {"file": buffer})
-
-
-def test_upload_dry_run_then_commit(client, data, django_capture_on_commit_callbacks):
-    login(client, Role.BUREAU_STAFF)
-    code = Enterprise.objects.first().credit_code
-    with django_capture_on_commit_callbacks(execute=True):
-        response = _upload(client, [[code, 2022, 5000, 10, 2]])
-    batch = ImportBatch.objects.get()
-    assert (
-        response.status_code == 302
-        and batch.status == "validated"
-        and batch.summary["created"] == 1
-    )
-    assert not AnnualFigure.objects.filter(year=2022).exists()
-    with django_capture_on_commit_callbacks(execute=True):
-        client.post(f"/imports/{batch.pk}/commit/")
-    assert AnnualFigure.objects.filter(year=2022).count() == 1
-    assert ImportBatch.objects.latest("pk").status == "committed"
-
-
-def test_upload_with_errors_shows_and_downloads_them(
-    client, data, django_capture_on_commit_callbacks
-):
-    login(client, Role.BUREAU_STAFF)
-    with django_capture_on_commit_callbacks(execute=True):
-        _upload(client, [["91350100M000100Y44", 2022, 5000, 10, 20]])
-    batch = ImportBatch.objects.get()
-    page = client.get(f"/imports/{batch.pk}/").content.decode()
-    assert batch.status == "failed" and 'data-testid="error-table"' in page
-    report = load_workbook(
-        io.BytesIO(client.get(f"/imports/{batch.pk}/errors.xlsx").content)
-    ).active
-    assert report.max_row - 1 == len(batch.errors) >= 2
-    assert client.post(f"/imports/{batch.pk}/commit/").status_code == 404
-
-
-def test_templates_download(client):
-    login(client, Role.BUREAU_STAFF)
-    for name, schema in SCHEMAS.items():
-        wb = load_workbook(io.BytesIO(client.get(f"/imports/templates/{name}.xlsx").content))
-        assert wb.sheetnames[0] == schema.sheet
-    assert client.get("/imports/templates/nope.xlsx").status_code == 404
 
 
 @pytest.mark.parametrize(
