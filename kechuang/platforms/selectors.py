@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from django.db.models import Count, Q
+from typing import Any
+
+from django.db.models import Count, Q, QuerySet
 
 from kechuang.core.permissions import Scope
 
@@ -23,7 +25,7 @@ def institution_filters(year: int) -> dict[str, Q]:
     return filters
 
 
-def institution_counts(year: int, queryset=None) -> dict:
+def institution_counts(year: int, queryset: QuerySet[RDInstitution] | None = None) -> dict:
     """Cumulative institutions at the end of `year` and new ones by level (one query)."""
     qs = queryset if queryset is not None else RDInstitution.objects.all()
     row = qs.aggregate(**{k: Count("id", filter=q) for k, q in institution_filters(year).items()})
@@ -41,6 +43,6 @@ def institution_figures(year: int, scope: Scope | None = None) -> dict:
     return institution_counts(year, queryset)
 
 
-def scoped_institutions(user):
+def scoped_institutions(user: Any) -> QuerySet[RDInstitution]:
     """The R&D institutions of the enterprises the user sees (the institution list)."""
     return RDInstitution.objects.for_user(user).select_related("enterprise", "enterprise__town")

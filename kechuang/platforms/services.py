@@ -5,6 +5,8 @@ Only bureau admin/staff may write institutions (domain.md role table).
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.utils.translation import gettext as _
 
 from kechuang.enterprises.models import Enterprise
@@ -28,7 +30,7 @@ def _institution_errors(institution: RDInstitution) -> dict:
     return errors
 
 
-def institution_create(*, user, enterprise: Enterprise, **fields) -> RDInstitution:
+def institution_create(*, user: Any, enterprise: Enterprise, **fields: Any) -> RDInstitution:
     """Record an enterprise R&D institution at one level. Only bureau admin/staff may.
 
     Raises PermissionDenied or ValidationError (e.g. a second institution at the same level).
@@ -39,7 +41,7 @@ def institution_create(*, user, enterprise: Enterprise, **fields) -> RDInstituti
     return save_with_provenance(institution, user=user, errors=_institution_errors(institution))
 
 
-def institution_update(*, institution: RDInstitution, user, **fields) -> RDInstitution:
+def institution_update(*, institution: RDInstitution, user: Any, **fields: Any) -> RDInstitution:
     """Change an R&D institution (e.g. mark it upgraded or revoked). Only bureau admin/staff may."""
     target = fields.get("enterprise", institution.enterprise)
     require_write(
