@@ -44,8 +44,10 @@ All three are region-wide aggregates that the leader role may read (no enterpris
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
+from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
 from kechuang.regions.models import Region
@@ -57,6 +59,7 @@ from .logic.sensitivity import NOISE_FACTOR
 from .models import (
     Indicator,
     IndicatorSet,
+    IndicatorSetMember,
     IndicatorSource,
     IndicatorValue,
     Normalisation,
@@ -90,17 +93,19 @@ SENSITIVITY_NOISE = NOISE_FACTOR
 COVERAGE = 0.9
 
 
-def indicator_list():
+def indicator_list() -> QuerySet[Indicator]:
     """The catalogue, in display order, with the sets each indicator belongs to."""
     return Indicator.objects.prefetch_related("sets").order_by("sort_order", "code")
 
 
-def indicator_set_list(*, ranked_only: bool = False):
+def indicator_set_list(*, ranked_only: bool = False) -> QuerySet[IndicatorSet]:
     qs = IndicatorSet.objects.prefetch_related("members__indicator")
     return qs.filter(is_ranked=True) if ranked_only else qs
 
 
-def indicator_values(*, year: int | None = None, indicator: str | None = None, region=None):
+def indicator_values(
+    *, year: int | None = None, indicator: str | None = None, region: Region | None = None
+) -> QuerySet[IndicatorValue]:
     """Stored values (reported; for computed indicators only peers'), filtered."""
     qs = IndicatorValue.objects.select_related("indicator", "region")
     if year is not None:
@@ -159,19 +164,22 @@ def set_matrix(indicator_set: IndicatorSet, year: int) -> SetMatrix:
     else:
         group = list(regions.values())
     group.sort(key=lambda r: (home is None or r.pk != home.pk, r.code))
-    complete, excluded = [], []
+    complete: list[Region] = []
+    excluded: list[Region] = []
     for r in group:
-        row = by_region.get(r.pk)
-        if row is None:
+        values = by_region.get(r.pk)
+        if values is None:
             continue
-        (complete if all(v is not None for v in row) else excluded).append(r)
-    matrix = np.array([by_region[r.pk] for r in complete], dtype=float).reshape(
+        (complete if all(v is not None for v in values) else excluded).append(r)
+    matrix = np.array([by_region[r.pk] for r in complete], dtype=np.float64).reshape(
         len(complete), len(codes)
     )
     return SetMatrix(indicator_set, members, complete, matrix, excluded, home)
 
 
-def _normalisations(indicator_set, members) -> tuple[list[str], list]:
+def _normalisations(
+    indicator_set: IndicatorSet, members: list[IndicatorSetMember]
+) -> tuple[list[str], list]:
     targets = [float(m.benchmark) if m.benchmark else None for m in members]
     methods = [Normalisation.MIN_MAX.value, Normalisation.Z_SCORE.value]
     if all(t and t > 0 for t in targets):
@@ -187,7 +195,7 @@ def set_index(indicator_set: IndicatorSet, year: int, *, draws: int = SENSITIVIT
     the city), "in_city": mask, "sens_province", "sens_city": SensitivityResult | None}.
     """
     sm = set_matrix(indicator_set, year)
-    out = {"matrix": sm, "result": None, "sens_province": None, "sens_city": None}
+    out: dict[str, Any] = {"matrix": sm, "result": None, "sens_province": None, "sens_city": None}
     if len(sm.regions) < 2:
         return out
     directions = [m.indicator.direction for m in sm.members]
@@ -221,18 +229,18 @@ def set_index(indicator_set: IndicatorSet, year: int, *, draws: int = SENSITIVIT
             noise=SENSITIVITY_NOISE,
         )
         out["sens_province"] = rank_intervals(d, None, COVERAGE)
-        out["sens_city"] = rank_intervals(d, in_city, COVERAGE) if in_city.any() else None
+        out["sens_city"] = rank_intervals(d, in_city.tolist(), COVERAGE) if in_city.any() else None
         out["draws"] = draws
     return out
 
 
-def _get_set(set_code) -> IndicatorSet:
+def _get_set(set_code: str | IndicatorSet) -> IndicatorSet:
     if isinstance(set_code, IndicatorSet):
         return set_code
     return IndicatorSet.objects.get(code=set_code)
 
 
-def indicator_table(set_code, year: int) -> dict:
+def indicator_table(set_code: str | IndicatorSet, year: int) -> dict:
     """The set's index table for `year` (see the module docstring for the shape)."""
     indicator_set = _get_set(set_code)
     data = set_index(indicator_set, year, draws=0)
@@ -348,7 +356,9 @@ def ranking_summary(year: int, *, draws: int = SENSITIVITY_DRAWS) -> dict:
     return out
 
 
-def rank_history(set_code, years: list[int], *, draws: int = SENSITIVITY_DRAWS) -> list[dict]:
+def rank_history(
+    set_code: str | IndicatorSet, years: list[int], *, draws: int = SENSITIVITY_DRAWS
+) -> list[dict]:
     """The home region's rank, median rank and interval on a set for each of `years` (years
     without values are left out)."""
     indicator_set = _get_set(set_code)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any, cast
 
 import polars as pl
 from django.core.exceptions import PermissionDenied
@@ -29,7 +30,7 @@ from kechuang.imports.schemas import Column, EntitySchema
 from kechuang.imports.services import column_specs, error_message, read_workbook
 from kechuang.regions.models import Region
 
-from .models import Indicator, IndicatorValue
+from .models import Indicator, IndicatorSet, IndicatorValue
 
 __all__ = [
     "PEER_VALUES",
@@ -41,7 +42,8 @@ __all__ = [
 PEER_VALUES = EntitySchema(
     name="indicator_values",
     sheet="指标数值",
-    title=gettext_lazy("Indicator values of regions"),
+    # Lazy, so the title follows the request's language (EntitySchema.title is read as text).
+    title=cast(str, gettext_lazy("Indicator values of regions")),
     model_label="indicators.IndicatorValue",
     key=("region_code", "indicator_code", "year"),
     columns=(
@@ -77,12 +79,12 @@ class ValuesImportResult:
     committed: bool = False
 
 
-def _error(row, column, value, message) -> dict:
+def _error(row: int | None, column: str, value: Any, message: str) -> dict:
     return {"sheet": PEER_VALUES.sheet, "row": row, "column": column, "value": value,
             "message": message}  # fmt: skip
 
 
-def _raw_frame(path) -> tuple[pl.DataFrame | None, list[dict]]:
+def _raw_frame(path: str | Path) -> tuple[pl.DataFrame | None, list[dict]]:
     """The sheet's raw text columns renamed to fields, or the file-level errors."""
     try:
         sheets = read_workbook(path)
@@ -171,7 +173,7 @@ def _validate(raw: pl.DataFrame) -> tuple[pl.DataFrame, list[dict]]:
 
 
 def indicator_values_import(
-    path: str | Path, *, user, dry_run: bool = False, language: str | None = None
+    path: str | Path, *, user: Any, dry_run: bool = False, language: str | None = None
 ) -> ValuesImportResult:
     """Import a workbook of region × indicator × year values: validate every cell, then upsert
     all rows in one transaction, or write nothing if any row has an error (or on a dry run).
@@ -235,7 +237,7 @@ def indicator_values_import(
 
 
 def indicator_values_workbook(
-    *, year: int | None = None, indicator_set=None, blank: bool = False
+    *, year: int | None = None, indicator_set: IndicatorSet | None = None, blank: bool = False
 ) -> bytes:
     """The values (optionally of one year / one set's indicators) as a workbook with the
     import template's headers, so export → edit → import round-trips; `blank` gives the
