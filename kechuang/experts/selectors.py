@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Iterable
 from typing import Any
 
 from django.db.models import Count, Prefetch, QuerySet
+
+from kechuang.enterprises.models import Enterprise
 
 from .conf import conflict_rules, relationship_kinds
 from .conflicts import conflicts_for
@@ -24,7 +28,7 @@ __all__ = [
 ]
 
 
-def expert_list(user) -> QuerySet[Expert]:
+def expert_list(user: Any) -> QuerySet[Expert]:
     return (
         Expert.objects.for_user(user)
         .select_related("organisation")
@@ -32,16 +36,16 @@ def expert_list(user) -> QuerySet[Expert]:
     )
 
 
-def expert_get(user, pk: int) -> Expert:
+def expert_get(user: Any, pk: int) -> Expert:
     """One expert in the user's scope (Expert.DoesNotExist otherwise)."""
     return expert_list(user).get(pk=pk)
 
 
-def own_expert(user) -> Expert | None:
+def own_expert(user: Any) -> Expert | None:
     return Expert.objects.filter(user=user).first() if user.is_authenticated else None
 
 
-def organisation_list(user) -> QuerySet[Organisation]:
+def organisation_list(user: Any) -> QuerySet[Organisation]:
     return (
         Organisation.objects.for_user(user)
         .select_related("enterprise")
@@ -49,7 +53,7 @@ def organisation_list(user) -> QuerySet[Organisation]:
     )
 
 
-def organisation_get(user, pk: int) -> Organisation:
+def organisation_get(user: Any, pk: int) -> Organisation:
     return organisation_list(user).get(pk=pk)
 
 
@@ -100,7 +104,13 @@ def rules_summary() -> dict[str, Any]:
     }
 
 
-def conflict_rows(user, *, applicant=None, partners=(), on_date=None) -> list[dict[str, Any]]:
+def conflict_rows(
+    user: Any,
+    *,
+    applicant: Enterprise | None = None,
+    partners: Iterable[Organisation] | None = (),
+    on_date: dt.date | None = None,
+) -> list[dict[str, Any]]:
     """The experts of the user's pool conflicted with an applicant and its partners, with the
     reasons (one `conflicts_for` call over the whole pool)."""
     experts = {e.pk: e for e in expert_list(user).filter(active=True)}

@@ -7,9 +7,9 @@ Each write keeps its history (django-simple-history, with the acting user). Conf
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
+from typing import Any, TypeVar
 
-from django.db import transaction
+from django.db import models, transaction
 
 from .conflicts import CONFLICT_SOURCES, Conflict, conflicts_for
 from .models import Expert, ExpertRelationship, Field, Organisation, OrganisationMember
@@ -26,10 +26,13 @@ __all__ = [
 ]
 
 
-def _save(instance, user, data: dict[str, Any], *, exclude: Iterable[str] = ()):
+M = TypeVar("M", bound=models.Model)
+
+
+def _save(instance: M, user: Any, data: dict[str, Any], *, exclude: Iterable[str] = ()) -> M:
     for name, value in data.items():
         setattr(instance, name, value)
-    instance._history_user = user
+    instance._history_user = user  # type: ignore[attr-defined]
     instance.full_clean(exclude=list(exclude))
     instance.save()
     return instance
@@ -37,14 +40,14 @@ def _save(instance, user, data: dict[str, Any], *, exclude: Iterable[str] = ()):
 
 @transaction.atomic
 def organisation_save(
-    *, user, data: dict[str, Any], instance: Organisation | None = None
+    *, user: Any, data: dict[str, Any], instance: Organisation | None = None
 ) -> Organisation:
     """Create or update an organisation (raises ValidationError with field messages)."""
     return _save(instance or Organisation(), user, data)
 
 
 @transaction.atomic
-def member_add(*, user, member, organisation: Organisation) -> OrganisationMember:
+def member_add(*, user: Any, member: Any, organisation: Organisation) -> OrganisationMember:
     """Make `member` (a university/institute user) a member of `organisation`."""
     row, _created = OrganisationMember.objects.get_or_create(user=member, organisation=organisation)
     return row
@@ -53,7 +56,7 @@ def member_add(*, user, member, organisation: Organisation) -> OrganisationMembe
 @transaction.atomic
 def expert_save(
     *,
-    user,
+    user: Any,
     data: dict[str, Any],
     fields: Iterable[Field] | None = None,
     instance: Expert | None = None,
@@ -67,7 +70,7 @@ def expert_save(
 
 @transaction.atomic
 def relationship_save(
-    *, user, data: dict[str, Any], expert: Expert, instance: ExpertRelationship | None = None
+    *, user: Any, data: dict[str, Any], expert: Expert, instance: ExpertRelationship | None = None
 ) -> ExpertRelationship:
     """Record (or correct) a declared relationship of `expert`; `declared_by` is the user."""
     relationship = instance or ExpertRelationship(expert=expert, declared_by=user)
@@ -75,6 +78,6 @@ def relationship_save(
 
 
 @transaction.atomic
-def relationship_delete(*, user, relationship: ExpertRelationship) -> None:
-    relationship._history_user = user
+def relationship_delete(*, user: Any, relationship: ExpertRelationship) -> None:
+    relationship._history_user = user  # type: ignore[attr-defined]
     relationship.delete()
