@@ -16,6 +16,7 @@ from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
+from django.core.files.base import File
 from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -101,7 +102,7 @@ def _window_note(window: WindowDays) -> str:
     ) % {"years": "、".join(str(y) for y in years)}
 
 
-def _validate_window(days, working_days) -> int:
+def _validate_window(days: Any, working_days: bool) -> int:
     try:
         days = int(days)
     except (TypeError, ValueError):
@@ -137,7 +138,7 @@ def notice_publish(
     items: Iterable[ItemSpec],
     window_days: int,
     working_days: bool,
-    user,
+    user: Any,
     published_at: dt.datetime | None = None,
     draft: bool = False,
 ) -> Notice:
@@ -172,7 +173,7 @@ def notice_publish(
     if not draft:
         notice.status = NoticeStatus.PUBLISHED
         _set_window(notice, published_at or timezone.now())
-    notice._history_user = user
+    notice._history_user = user  # type: ignore[attr-defined]
     notice.full_clean(exclude=["created_by"])
     notice.save()
     content_types = ContentType.objects.get_for_models(*{type(s.obj) for s in specs})
@@ -194,20 +195,20 @@ def notice_publish(
 
 
 @transaction.atomic
-def notice_release(*, notice: Notice, user, now: dt.datetime | None = None) -> Notice:
+def notice_release(*, notice: Notice, user: Any, now: dt.datetime | None = None) -> Notice:
     """Publish a draft notice: its window starts now."""
     notice = Notice.objects.select_for_update().get(pk=notice.pk)
     if notice.status != NoticeStatus.DRAFT:
         raise ValidationError(_("Only a draft notice can be published."))
     notice.status = NoticeStatus.PUBLISHED
     _set_window(notice, now or timezone.now())
-    notice._history_user = user
+    notice._history_user = user  # type: ignore[attr-defined]
     notice.save()
     return notice
 
 
 @transaction.atomic
-def notice_close(*, notice: Notice, user, now: dt.datetime | None = None) -> Notice:
+def notice_close(*, notice: Notice, user: Any, now: dt.datetime | None = None) -> Notice:
     """End the notice period (only once its window has passed)."""
     now = now or timezone.now()
     notice = Notice.objects.select_for_update().get(pk=notice.pk)
@@ -220,14 +221,14 @@ def notice_close(*, notice: Notice, user, now: dt.datetime | None = None) -> Not
         )
     notice.status = NoticeStatus.CLOSED
     notice.closed_at = now
-    notice._history_user = user
+    notice._history_user = user  # type: ignore[attr-defined]
     notice.save()
     return notice
 
 
 @transaction.atomic
 def notice_finalise(
-    *, notice: Notice, user, final_body: str = "", now: dt.datetime | None = None
+    *, notice: Notice, user: Any, final_body: str = "", now: dt.datetime | None = None
 ) -> Notice:
     """Publish the final list: every item without an upheld objection is confirmed. Refused
     while the window is open or any item still has open objections."""
@@ -251,7 +252,7 @@ def notice_finalise(
     notice.status = NoticeStatus.FINAL
     notice.final_body = final_body or ""
     notice.finalised_at = now
-    notice._history_user = user
+    notice._history_user = user  # type: ignore[attr-defined]
     notice.save()
     notify(notice.kind, FINALISED, items)
     return notice
@@ -272,7 +273,7 @@ def objection_file(
     contact: str,
     reasons: str,
     organisation: str = "",
-    evidence=None,
+    evidence: File | None = None,
     now: dt.datetime | None = None,
 ) -> Objection:
     """File a written objection with reasons (and optional evidence) against one item.
@@ -350,7 +351,7 @@ DECISIONS = (ObjectionAction.UPHOLD, ObjectionAction.DISMISS)
 
 @transaction.atomic
 def objection_handle(
-    *, objection: Objection, action: str, user, reply: str = "", note: str = ""
+    *, objection: Objection, action: str, user: Any, reply: str = "", note: str = ""
 ) -> Objection:
     """Investigate, uphold or dismiss (with a reply to the objector), or add a note; every step
     goes to the handling log. Closing the item's last open objection releases the item."""
@@ -374,7 +375,7 @@ def objection_handle(
     if action in DECISIONS:
         objection.reply = reply
         objection.replied_at = now
-    objection._history_user = user
+    objection._history_user = user  # type: ignore[attr-defined]
     objection.full_clean(exclude=["evidence", "notice", "item"])
     objection.save()
     ObjectionEvent.objects.create(
@@ -398,7 +399,7 @@ def objection_handle(
         else:
             released = False
         if changed:
-            item._history_user = user
+            item._history_user = user  # type: ignore[attr-defined]
             item.save()
         if released:
             notify(objection.notice.kind, ITEM_RELEASED, [item])
@@ -408,7 +409,7 @@ def objection_handle(
 # ------------------------------------------------------------------ reads for owner apps
 
 
-def items_for(obj: models.Model):
+def items_for(obj: models.Model) -> models.QuerySet[NoticeItem]:
     """The notice items that publish `obj`, newest notice first."""
     ct = ContentType.objects.get_for_model(type(obj))
     return NoticeItem.objects.filter(content_type=ct, object_id=obj.pk).select_related("notice")
