@@ -68,19 +68,19 @@ __all__ = [
 # ------------------------------------------------------------------ demands
 
 
-def demand_list(user) -> QuerySet[TechDemand]:
+def demand_list(user: Any) -> QuerySet[TechDemand]:
     return TechDemand.objects.for_user(user).select_related(
         "enterprise", "enterprise__town", "event"
     )
 
 
-def demand_get(user, pk) -> TechDemand:
+def demand_get(user: Any, pk: int) -> TechDemand:
     from django.shortcuts import get_object_or_404
 
     return get_object_or_404(demand_list(user), pk=pk)
 
 
-def demand_details_visible(user, demand: TechDemand) -> bool:
+def demand_details_visible(user: Any, demand: TechDemand) -> bool:
     """Details of a confidential demand: bureau staff, the town officer, the enterprise (and its
     agency) and suppliers named in one of its brokering records; the public summary otherwise."""
     if not demand.confidential:
@@ -104,17 +104,17 @@ def demand_matches(demand: TechDemand) -> QuerySet[DemandMatch]:
 # ------------------------------------------------------------------ achievements
 
 
-def achievement_list(user) -> QuerySet[Achievement]:
+def achievement_list(user: Any) -> QuerySet[Achievement]:
     return Achievement.objects.for_user(user).select_related("organisation", "contact_expert")
 
 
-def achievement_get(user, pk) -> Achievement:
+def achievement_get(user: Any, pk: int) -> Achievement:
     from django.shortcuts import get_object_or_404
 
     return get_object_or_404(achievement_list(user), pk=pk)
 
 
-def achievement_matches(user, achievement: Achievement) -> QuerySet[DemandMatch]:
+def achievement_matches(user: Any, achievement: Achievement) -> QuerySet[DemandMatch]:
     """The demands ranked for this achievement that the user may see."""
     visible = TechDemand.objects.for_user(user).values("pk")
     return (
@@ -127,7 +127,7 @@ def achievement_matches(user, achievement: Achievement) -> QuerySet[DemandMatch]
 # ------------------------------------------------------------------ brokering
 
 
-def brokering_list(user) -> QuerySet[BrokeringRecord]:
+def brokering_list(user: Any) -> QuerySet[BrokeringRecord]:
     return BrokeringRecord.objects.for_user(user).select_related(
         "demand",
         "demand__enterprise",
@@ -140,7 +140,7 @@ def brokering_list(user) -> QuerySet[BrokeringRecord]:
     )
 
 
-def brokering_get(user, pk) -> BrokeringRecord:
+def brokering_get(user: Any, pk: int) -> BrokeringRecord:
     from django.shortcuts import get_object_or_404
 
     return get_object_or_404(brokering_list(user), pk=pk)
@@ -187,13 +187,13 @@ def brokering_outcomes(queryset: QuerySet[BrokeringRecord], by: str) -> list[dic
 # ------------------------------------------------------------------ contracts
 
 
-def contract_list(user) -> QuerySet[TechContract]:
+def contract_list(user: Any) -> QuerySet[TechContract]:
     return TechContract.objects.for_user(user).select_related(
         "seller_enterprise", "buyer_enterprise", "town", "seller_organisation", "brokering"
     )
 
 
-def contract_get(user, pk) -> TechContract:
+def contract_get(user: Any, pk: int) -> TechContract:
     from django.shortcuts import get_object_or_404
 
     return get_object_or_404(contract_list(user), pk=pk)
@@ -253,14 +253,14 @@ def contracts_registered_in(year: int) -> QuerySet[TechContract]:
 # ------------------------------------------------------------------ events and competitions
 
 
-def event_list(user) -> QuerySet[CooperationEvent]:
+def event_list(user: Any) -> QuerySet[CooperationEvent]:
     """Events are the bureau's own work: every role that opens the page sees them all."""
     return CooperationEvent.objects.annotate(
         n_matched=Count("brokering__demand", distinct=True),
     ).prefetch_related("organisations")
 
 
-def event_get(user, pk) -> CooperationEvent:
+def event_get(user: Any, pk: int) -> CooperationEvent:
     from django.shortcuts import get_object_or_404
 
     return get_object_or_404(CooperationEvent.objects.all(), pk=pk)
@@ -297,11 +297,11 @@ def demands_matched_at_events(year: int) -> QuerySet[TechDemand]:
     ).distinct()
 
 
-def competition_list(user) -> QuerySet[Competition]:
+def competition_list(user: Any) -> QuerySet[Competition]:
     return Competition.objects.annotate(n_entrants=Count("entrants"))
 
 
-def competition_get(user, pk) -> Competition:
+def competition_get(user: Any, pk: int) -> Competition:
     from django.shortcuts import get_object_or_404
 
     return get_object_or_404(Competition.objects.all(), pk=pk)
@@ -343,7 +343,7 @@ def achievement_rows(ids: list[int]) -> dict[int, Achievement]:
     return Achievement.objects.select_related("organisation").in_bulk(ids)
 
 
-def brokering_for_contract(user, pk) -> BrokeringRecord | None:
+def brokering_for_contract(user: Any, pk: int) -> BrokeringRecord | None:
     """The user's brokering record in negotiation that a contract application starts from."""
     from kechuang.core.filters import db_int_or_none
 

@@ -10,16 +10,19 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 from decimal import Decimal, InvalidOperation
-from typing import Any
+from typing import Any, TypeVar
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, models, transaction
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_update_with_history
 
+from kechuang.campaigns.models import Agency
 from kechuang.core.access import can
 from kechuang.core.permissions import user_role, user_scope
 from kechuang.core.roles import STAFF_ROLES, Role
+from kechuang.enterprises.models import Enterprise
+from kechuang.experts.models import Expert, Organisation
 
 from . import constants, matching
 from .choices import (
@@ -62,14 +65,17 @@ __all__ = [
 ]
 
 
-def _save(obj, *, user, exclude=None):
-    obj._history_user = user
+M = TypeVar("M", bound=models.Model)
+
+
+def _save(obj: M, *, user: Any, exclude: list[str] | None = None) -> M:
+    obj._history_user = user  # type: ignore[attr-defined]
     obj.full_clean(exclude=exclude)
     obj.save()
     return obj
 
 
-def _require(user, capability: str) -> None:
+def _require(user: Any, capability: str) -> None:
     if not can(user, capability):
         raise PermissionDenied(_("You may not do this."))
 
@@ -77,7 +83,7 @@ def _require(user, capability: str) -> None:
 # ------------------------------------------------------------------ demands
 
 
-def _check_demand_owner(user, enterprise) -> None:
+def _check_demand_owner(user: Any, enterprise: Enterprise) -> None:
     """Enterprise users post for their own enterprise, officers for their town's, staff any."""
     role = user_role(user)
     if role in STAFF_ROLES:
@@ -92,7 +98,7 @@ def _check_demand_owner(user, enterprise) -> None:
 
 @transaction.atomic
 def demand_save(
-    *, user, data: dict[str, Any], instance: TechDemand | None = None, refresh: bool = True
+    *, user: Any, data: dict[str, Any], instance: TechDemand | None = None, refresh: bool = True
 ) -> TechDemand:
     """Post or edit a technology demand, then rank its suppliers again."""
     _require(user, "cooperation.demand_post")
@@ -104,8 +110,9 @@ def demand_save(
     if demand.enterprise_id is None:
         raise ValidationError({"enterprise": _("Choose the enterprise.")})
     _check_demand_owner(user, demand.enterprise)
-    if demand.visit_record_id:
-        if demand.visit_record.enterprise_id != demand.enterprise_id:
+    visit = demand.visit_record if demand.visit_record_id else None
+    if visit is not None:
+        if visit.enterprise_id != demand.enterprise_id:
             raise ValidationError({"visit_record": _("The visit record is of another enterprise.")})
         demand.origin = DemandSource.VISIT
     elif demand.event_id and instance is None:
@@ -121,7 +128,7 @@ def demand_save(
     return demand
 
 
-def _demand_move(user, demand: TechDemand, target: str, **fields) -> TechDemand:
+def _demand_move(user: Any, demand: TechDemand, target: str, **fields: Any) -> TechDemand:
     if not workflow.can_move(workflow.DEMAND_TRANSITIONS, demand.status, target):
         raise ValidationError(
             {
@@ -139,7 +146,7 @@ def _demand_move(user, demand: TechDemand, target: str, **fields) -> TechDemand:
 
 
 @transaction.atomic
-def demand_close(*, user, demand: TechDemand, reason: str) -> TechDemand:
+def demand_close(*, user: Any, demand: TechDemand, reason: str) -> TechDemand:
     _require(user, "cooperation.demand_post")
     _check_demand_owner(user, demand.enterprise)
     if not (reason or "").strip():
@@ -148,7 +155,7 @@ def demand_close(*, user, demand: TechDemand, reason: str) -> TechDemand:
 
 
 @transaction.atomic
-def demand_renew(*, user, demand: TechDemand, today: dt.date | None = None) -> TechDemand:
+def demand_renew(*, user: Any, demand: TechDemand, today: dt.date | None = None) -> TechDemand:
     """Keep a demand open for another period; an expired or closed one opens again."""
     _require(user, "cooperation.demand_post")
     _check_demand_owner(user, demand.enterprise)
@@ -211,7 +218,7 @@ def _matches_for_achievement(achievement: Achievement) -> None:
 
 @transaction.atomic
 def achievement_save(
-    *, user, data: dict[str, Any], instance: Achievement | None = None, refresh: bool = True
+    *, user: Any, data: dict[str, Any], instance: Achievement | None = None, refresh: bool = True
 ) -> Achievement:
     """Post or edit an achievement: university/institute users for their own organisation."""
     _require(user, "cooperation.achievement_post")
@@ -239,7 +246,16 @@ def achievement_save(
 # ------------------------------------------------------------------ brokering
 
 
-def _step(record, *, user, stage, date, agency=None, people="", notes="") -> BrokeringStep:
+def _step(
+    record: BrokeringRecord,
+    *,
+    user: Any,
+    stage: str,
+    date: dt.date,
+    agency: Agency | None = None,
+    people: str = "",
+    notes: str = "",
+) -> BrokeringStep:
     step = BrokeringStep(
         record=record,
         stage=stage,
@@ -252,7 +268,7 @@ def _step(record, *, user, stage, date, agency=None, people="", notes="") -> Bro
     return _save(step, user=user)
 
 
-def _sync_demand(user, demand: TechDemand) -> None:
+def _sync_demand(user: Any, demand: TechDemand) -> None:
     stages = list(demand.brokering.values_list("stage", flat=True))
     implied = workflow.demand_status_after_brokering(demand.status, stages)
     if implied != demand.status:
@@ -260,7 +276,7 @@ def _sync_demand(user, demand: TechDemand) -> None:
         _save(demand, user=user)
 
 
-def _user_agency(user):
+def _user_agency(user: Any) -> Agency | None:
     member = getattr(user, "agency_membership", None) if user_role(user) == Role.AGENCY else None
     return member.agency if member else None
 
@@ -268,11 +284,11 @@ def _user_agency(user):
 @transaction.atomic
 def brokering_start(
     *,
-    user,
+    user: Any,
     demand: TechDemand,
     achievement: Achievement | None = None,
-    supplier=None,
-    expert=None,
+    supplier: Organisation | None = None,
+    expert: Expert | None = None,
     event: CooperationEvent | None = None,
     started_on: dt.date | None = None,
     notes: str = "",
@@ -322,7 +338,7 @@ def brokering_start(
 @transaction.atomic
 def brokering_move(
     *,
-    user,
+    user: Any,
     record: BrokeringRecord,
     stage: str,
     date: dt.date,
@@ -375,7 +391,7 @@ def brokering_move(
 # ------------------------------------------------------------------ technical contracts
 
 
-def _money(value, field: str) -> Decimal:
+def _money(value: Any, field: str) -> Decimal:
     try:
         amount = Decimal(str(value))
     except (InvalidOperation, TypeError, ValueError) as exc:
@@ -386,7 +402,7 @@ def _money(value, field: str) -> Decimal:
 
 
 @transaction.atomic
-def contract_apply(*, user, data: dict[str, Any]) -> TechContract:
+def contract_apply(*, user: Any, data: dict[str, Any]) -> TechContract:
     """The seller side applies for registration with the written contract
     (国科发政字〔2000〕063号 第六条、第七条: written contracts only, oral ones are not accepted)."""
     _require(user, "contracts.apply")
@@ -406,12 +422,14 @@ def contract_apply(*, user, data: dict[str, Any]) -> TechContract:
         raise ValidationError(
             {"seller_organisation": _("Your institution must be the seller side.")}
         )
-    if contract.seller_enterprise_id and not contract.town_id:
-        contract.town_id = contract.seller_enterprise.town_id
-    if contract.seller_enterprise_id and not contract.industry_code:
-        contract.industry_code = contract.seller_enterprise.industry_code
-    if contract.brokering_id:
-        if contract.brokering.stage != BrokeringStage.NEGOTIATION:
+    seller = contract.seller_enterprise if contract.seller_enterprise_id else None
+    if seller is not None and not contract.town_id:
+        contract.town_id = seller.town_id
+    if seller is not None and not contract.industry_code:
+        contract.industry_code = seller.industry_code
+    brokering = contract.brokering if contract.brokering_id else None
+    if brokering is not None:
+        if brokering.stage != BrokeringStage.NEGOTIATION:
             raise ValidationError(
                 {"brokering": _("Only a brokering record in negotiation leads to a contract.")}
             )
@@ -432,7 +450,7 @@ def _pending(contract: TechContract, *statuses: str) -> None:
 
 
 @transaction.atomic
-def contract_accept(*, user, contract: TechContract, accepted_on: dt.date) -> TechContract:
+def contract_accept(*, user: Any, contract: TechContract, accepted_on: dt.date) -> TechContract:
     """Accept a complete application: the decision period starts on this day."""
     _require(user, "contracts.decide")
     _pending(contract, RegistrationStatus.APPLIED)
@@ -446,10 +464,10 @@ def contract_accept(*, user, contract: TechContract, accepted_on: dt.date) -> Te
 @transaction.atomic
 def contract_register(
     *,
-    user,
+    user: Any,
     contract: TechContract,
     registered_type: str,
-    non_technical_costs,
+    non_technical_costs: Any,
     certificate_number: str,
     decided_on: dt.date,
 ) -> TechContract:
@@ -473,7 +491,8 @@ def contract_register(
         raise ValidationError({exc.field: message}) from exc
     if not (certificate_number or "").strip():
         raise ValidationError({"certificate_number": _("Enter the registration number.")})
-    if decided_on < contract.accepted_on:
+    # An accepted contract has its acceptance date (contract_accept sets both).
+    if contract.accepted_on is not None and decided_on < contract.accepted_on:
         raise ValidationError({"decided_on": _("The decision cannot precede acceptance.")})
     contract.status = RegistrationStatus.REGISTERED
     contract.registered_type = registered_type
@@ -508,7 +527,7 @@ def contract_register(
 
 @transaction.atomic
 def contract_refuse(
-    *, user, contract: TechContract, refusal_reason: str, decided_on: dt.date
+    *, user: Any, contract: TechContract, refusal_reason: str, decided_on: dt.date
 ) -> TechContract:
     """Refuse (未予登记) and return the application with the reason."""
     _require(user, "contracts.decide")
@@ -532,7 +551,11 @@ def contract_refuse(
 
 @transaction.atomic
 def event_save(
-    *, user, data: dict[str, Any], m2m: dict[str, Any] | None = None, instance=None
+    *,
+    user: Any,
+    data: dict[str, Any],
+    m2m: dict[str, Any] | None = None,
+    instance: CooperationEvent | None = None,
 ) -> CooperationEvent:
     _require(user, "cooperation.events_manage")
     event = instance or CooperationEvent(created_by=user)
@@ -546,7 +569,7 @@ def event_save(
 
 @transaction.atomic
 def result_record(
-    *, user, entrant: CompetitionEntrant, stage: str, data: dict[str, Any]
+    *, user: Any, entrant: CompetitionEntrant, stage: str, data: dict[str, Any]
 ) -> CompetitionResult:
     """Record an entrant's result at a stage of its division's chain: the previous stage must
     have been passed (advanced)."""
