@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -240,7 +240,7 @@ def application_save(
     if not updated:
         raise StaleEdit
     application.refresh_from_db()
-    application._change_reason = "edit"
+    application._change_reason = "edit"  # type: ignore[attr-defined]
     application.save(update_fields=["updated_at"])  # the history row of this save
     return application
 
@@ -337,7 +337,7 @@ def formal_check_run(*, application: Application) -> list[dict[str, Any]]:
     """Re-run the automatic checks (e.g. after the registry changed) and store them."""
     application.eligibility = selectors.eligibility_for(application.enterprise, application.call)
     application.checks = _checks(application)
-    application._change_reason = "formal_check"
+    application._change_reason = "formal_check"  # type: ignore[attr-defined]
     application.save(update_fields=["eligibility", "checks"])
     return application.checks
 
@@ -583,7 +583,8 @@ def scores_aggregate(*, call: Call) -> None:
     for app_id, total in ReviewAssignment.objects.filter(
         application__call=call, stage=Stage.REVIEW, status=AssignmentStatus.SUBMITTED
     ).values_list("application_id", "total"):
-        totals.setdefault(app_id, []).append(total)
+        # A submitted sheet has its total.
+        totals.setdefault(app_id, []).append(cast(Decimal, total))
     apps = list(call.applications.filter(pk__in=totals))
     for app in apps:
         app.score = review.aggregate(totals[app.pk], scheme["aggregation"])
@@ -886,7 +887,7 @@ def report_submit(
     return report
 
 
-OUTCOME_ACTIONS = {
+OUTCOME_ACTIONS: dict[str, str] = {
     ReportOutcome.PASSED: "accept",
     ReportOutcome.CONDITIONAL: "accept_conditional",
     ReportOutcome.FAILED: "fail",
