@@ -254,6 +254,11 @@ SPECTACULAR_SETTINGS = {
         "DataSourceEnum": "kechuang.core.models.DataSource",
         "CampaignKindEnum": "kechuang.campaigns.choices.CampaignKind",
         "TaskStateEnum": "kechuang.campaigns.choices.TaskState",
+        "ContractTypeEnum": "kechuang.cooperation.choices.ContractType",
+        "BrokeringStageEnum": "kechuang.cooperation.choices.BrokeringStage",
+        "CompetitionStageEnum": "kechuang.cooperation.choices.CompetitionStage",
+        "PlatformStageEnum": "kechuang.platforms.models.PlatformStage",
+        "ReviewStageEnum": "kechuang.programmes.choices.Stage",
         "VisitOutcomeEnum": [
             ("visited", "visited"),
             ("follow_up", "follow_up"),

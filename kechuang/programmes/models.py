@@ -55,7 +55,7 @@ class ProgrammeType(models.Model):
 
     code = models.SlugField(_("code"), max_length=32, unique=True)
     name = models.CharField(_("name"), max_length=64, validators=[validate_single_line])
-    description = models.TextField(_("description"), blank=True)
+    description = models.TextField(_("description"), blank=True, max_length=4000)
     funding_mode = models.CharField(
         _("funding mode"), max_length=16, choices=FundingMode.choices, default=FundingMode.GRANT
     )
@@ -90,7 +90,7 @@ class Call(models.Model):
     )
     year = models.PositiveSmallIntegerField(_("year"))
     title = models.CharField(_("title"), max_length=128, validators=[validate_single_line])
-    guide = models.TextField(_("guide"), blank=True)
+    guide = models.TextField(_("guide"), blank=True, max_length=4000)
     opens_at = models.DateTimeField(_("opens at"))
     closes_at = models.DateTimeField(_("closes at"))
     total_budget_yuan = money_field(_("total budget (yuan)"))
@@ -162,8 +162,8 @@ class Application(models.Model):
         "enterprises.Enterprise", on_delete=models.PROTECT, related_name="programme_applications"
     )
     title = models.CharField(_("project title"), max_length=128, blank=True)
-    summary = models.TextField(_("summary"), blank=True)
-    objectives = models.TextField(_("objectives and content"), blank=True)
+    summary = models.TextField(_("summary"), blank=True, max_length=4000)
+    objectives = models.TextField(_("objectives and content"), blank=True, max_length=4000)
     partners = models.JSONField(_("partners"), default=list, blank=True)
     kpis = models.JSONField(_("KPIs"), default=list, blank=True)
     budget = models.JSONField(_("budget"), default=list, blank=True)
@@ -189,7 +189,7 @@ class Application(models.Model):
     version = models.PositiveIntegerField(_("version"), default=1)
     eligibility = models.JSONField(_("eligibility at submission"), default=dict, blank=True)
     checks = models.JSONField(_("automatic checks"), default=list, blank=True)
-    check_comment = models.TextField(_("formal-check comment"), blank=True)
+    check_comment = models.TextField(_("formal-check comment"), blank=True, max_length=4000)
     score = models.DecimalField(_("score"), max_digits=6, decimal_places=2, null=True, blank=True)
     score_dispersion = models.DecimalField(
         _("score dispersion"), max_digits=6, decimal_places=2, null=True, blank=True
@@ -246,7 +246,7 @@ class WorkflowEvent(models.Model):
     action = models.CharField(max_length=32)
     source = models.CharField(max_length=24)
     target = models.CharField(max_length=24)
-    note = models.TextField(blank=True)
+    note = models.TextField(blank=True, max_length=4000)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
@@ -307,12 +307,12 @@ class ReviewAssignment(models.Model):
     )
     fit = models.DecimalField(_("field fit"), max_digits=5, decimal_places=3, default=0)
     declared_at = models.DateTimeField(_("declared at"), null=True, blank=True)
-    declaration = models.TextField(_("declaration"), blank=True)
+    declaration = models.TextField(_("declaration"), blank=True, max_length=4000)
     scores = models.JSONField(_("scores"), default=dict, blank=True)
     total = models.DecimalField(
         _("total score"), max_digits=6, decimal_places=2, null=True, blank=True
     )
-    comments = models.TextField(_("comments"), blank=True)
+    comments = models.TextField(_("comments"), blank=True, max_length=4000)
     submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     history = HistoricalRecords()
@@ -364,7 +364,7 @@ class PanelDecision(models.Model):
     decision = models.CharField(_("decision"), max_length=16, choices=DecisionKind.choices)
     amount_yuan = money_field(_("funding awarded (yuan)"))
     invest = models.BooleanField(_("as an investment (拨改投)"), default=False)
-    reasons = models.TextField(_("reasons"))
+    reasons = models.TextField(_("reasons"), max_length=4000)
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
@@ -432,7 +432,7 @@ class Tranche(models.Model):
     status = models.CharField(
         _("status"), max_length=16, choices=TrancheStatus.choices, default=TrancheStatus.PLANNED
     )
-    hold_reason = models.TextField(_("hold reason"), blank=True)
+    hold_reason = models.TextField(_("hold reason"), blank=True, max_length=4000)
     paid_on = models.DateField(_("paid on"), null=True, blank=True)
     history = HistoricalRecords()
     objects = ProjectOwnedQuerySet.as_manager()
@@ -480,12 +480,12 @@ class ProgressReport(models.Model):
     due_on = models.DateField(_("due on"))
     submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
     kpis = models.JSONField(_("KPIs reported"), default=list, blank=True)
-    narrative = models.TextField(_("progress"), blank=True)
+    narrative = models.TextField(_("progress"), blank=True, max_length=4000)
     evidence = models.FileField(_("evidence"), upload_to="programmes/evidence/%Y/", blank=True)
     outcome = models.CharField(
         _("outcome"), max_length=16, choices=ReportOutcome.choices, default=ReportOutcome.PENDING
     )
-    panel_reasons = models.TextField(_("panel conclusion"), blank=True)
+    panel_reasons = models.TextField(_("panel conclusion"), blank=True, max_length=4000)
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
     history = HistoricalRecords()
     objects = ProjectOwnedQuerySet.as_manager()

@@ -9,14 +9,13 @@ import re
 import pytest
 
 from kechuang.core.roles import Role
+from kechuang.core.tests.test_charts import check_option
 from kechuang.enterprises.tests.factories import (
     make_annual_figure,
     make_enterprise,
     make_town,
     make_user,
 )
-
-from .test_charts import check_option
 
 pytestmark = pytest.mark.django_db
 UNITS = {"万元", "亿元", "%", "家"}

@@ -272,19 +272,13 @@ def test_api_reads_for_leader_writes_for_staff(demo, client):
 # ------------------------------------------------------------------ browser (last: live server)
 
 
-def test_leader_opens_the_leadership_dashboard(live_server, demo):
-    from playwright.sync_api import sync_playwright
-
+def test_leader_opens_the_leadership_dashboard(live_server, demo, browser):
+    """Through the session's one Chromium (the `browser` fixture of tests/e2e/browser.py)."""
     from kechuang.demo.services import DEMO_PASSWORD
 
     errors = []
     SCREENS.mkdir(parents=True, exist_ok=True)
-    with sync_playwright() as p:
-        browser = p.chromium.launch(
-            executable_path="/usr/bin/chromium",
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                  "--disable-component-update", "--disable-sync", "--no-first-run"],
-        )  # fmt: skip
+    if True:  # one page of the shared browser, closed at the end
         page = browser.new_page(viewport={"width": 1400, "height": 900}, locale="zh-CN")
         page.set_default_timeout(15_000)
         page.on("pageerror", lambda exc: errors.append(str(exc)))
@@ -315,5 +309,5 @@ def test_leader_opens_the_leadership_dashboard(live_server, demo):
         page.goto(f"{live_server.url}/indicators/sets/transformation/methodology/")
         assert "待政策核实" in page.get_by_test_id("index-tree").inner_text()
         page.screenshot(path=SCREENS / "indicators-methodology.png", full_page=True)
-        browser.close()
+        page.close()
     assert not errors, errors

@@ -7,10 +7,8 @@ from __future__ import annotations
 import io
 from pathlib import Path
 
-import pytest
 from django.conf import settings
 from docx import Document as open_docx
-from playwright.sync_api import sync_playwright
 
 from kechuang.demo.services import DEMO_PASSWORD
 
@@ -25,14 +23,6 @@ CHROMIUM_ARGS = [
 ]
 SCREENS = Path(settings.BASE_DIR) / "test-artifacts" / "screens"
 TIMEOUT_MS = 30_000
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
 
 
 def _session(browser, live_server, username: str):
