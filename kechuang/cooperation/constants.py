@@ -9,6 +9,8 @@ from decimal import Decimal
 
 from django.conf import settings
 
+from kechuang.notices.logic.window import is_workday
+
 __all__ = [
     "decision_days",
     "large_contract_days",
@@ -48,17 +50,6 @@ def demand_open_days() -> int:
 
 
 def workday_checker() -> Callable[[dt.date], bool] | None:
-    """China's working days (statutory holidays and adjusted weekends) when `chinese_calendar`
-    knows the year, weekdays otherwise."""
-    try:
-        import chinese_calendar
-    except ImportError:  # pragma: no cover - installed with the project
-        return None
-
-    def is_workday(day: dt.date) -> bool:
-        try:
-            return bool(chinese_calendar.is_workday(day))
-        except NotImplementedError:
-            return day.weekday() < 5
-
-    return is_workday
+    """China's working days (statutory holidays and adjusted weekends) where the holiday calendar
+    knows the year, weekdays otherwise: the public notices' own rule (docs/notices.md)."""
+    return lambda day: is_workday(day)[0]

@@ -2,12 +2,13 @@
 
 import django.core.validators
 import django.db.models.deletion
-import kechuang.core.validators
-import kechuang.enterprises.models
-import kechuang.experts.models
 import simple_history.models
 from django.conf import settings
 from django.db import migrations, models
+
+import kechuang.core.validators
+import kechuang.enterprises.models
+import kechuang.experts.models
 
 
 class Migration(migrations.Migration):
