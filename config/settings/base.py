@@ -223,6 +223,12 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
+# Source maps are fetched only by developer tools; compressing them took most of the time
+# `kechuang serve` spends collecting static files on start.
+WHITENOISE_SKIP_COMPRESS_EXTENSIONS = tuple(
+    "jpg jpeg png gif webp zip gz tgz bz2 tbz xz br woff woff2 mp4 webm map".split()
+)
+WHITENOISE_KEEP_ONLY_HASHED_FILES = True
 MEDIA_ROOT = VAR_DIR / "media"
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 50 * 1024 * 1024

@@ -6,6 +6,7 @@ SQLite database in a temporary folder (the operator's situation after installing
 
 from __future__ import annotations
 
+import contextlib
 import os
 import socket
 import subprocess
@@ -102,11 +103,18 @@ def test_serve_under_production_settings(prod_env, tmp_path):
     try:
         base = f"http://127.0.0.1:{port}"
         https = {"X-Forwarded-Proto": "https"}
-        for _ in range(120):
+        # Start-up collects the static files first; on a loaded machine that takes a while.
+        deadline = time.monotonic() + 240
+        while True:
             try:
-                httpx.get(base + "/accounts/login/", timeout=2)
+                httpx.get(base + "/accounts/login/", timeout=5)
                 break
             except httpx.HTTPError:
+                if proc.poll() is not None or time.monotonic() > deadline:
+                    with contextlib.suppress(ProcessLookupError):
+                        os.killpg(proc.pid, 15)
+                    output = proc.communicate(timeout=20)[0].decode(errors="replace")
+                    pytest.fail(f"kechuang serve did not answer:\n{output[-3000:]}")
                 time.sleep(0.5)
         # Plain HTTP is redirected to HTTPS.
         plain = httpx.get(base + "/accounts/login/")
@@ -126,5 +134,6 @@ def test_serve_under_production_settings(prod_env, tmp_path):
         time.sleep(0.5)
         assert "/accounts/login/" in log.read_text()
     finally:
-        os.killpg(proc.pid, 15)
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(proc.pid, 15)
         proc.wait(timeout=20)

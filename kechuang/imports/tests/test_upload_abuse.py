@@ -113,18 +113,20 @@ def test_the_bomb_does_not_crash_a_worker_with_bounded_memory(tmp_path):
     10 GB and aborted): the check refuses the file and the process lives on."""
     path = bomb(tmp_path / "bomb.xlsx")
     script = (
-        "import resource, time, django, sys\n"
+        "import resource, django, sys\n"
         "django.setup()\n"
         "from kechuang.imports.services import read_workbook\n"
         "from kechuang.imports.guard import WorkbookRejected\n"
         "resource.setrlimit(resource.RLIMIT_AS, (1536 << 20, resource.RLIM_INFINITY))\n"
-        "t0 = time.perf_counter()\n"
         "try:\n"
         "    read_workbook(sys.argv[1])\n"
         "    print('READ')\n"
         "except WorkbookRejected:\n"
-        "    print('REJECTED', round(time.perf_counter() - t0, 3))\n"
-        "print('ALIVE', resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)\n"
+        "    print('REJECTED')\n"
+        # VmHWM is this process's own peak; ru_maxrss would report the pytest worker's peak,
+        # which the kernel carries across the exec that started this process.
+        "hwm = [l for l in open('/proc/self/status') if l.startswith('VmHWM')][0].split()[1]\n"
+        "print('ALIVE', hwm)\n"
     )
     out = subprocess.run(
         [sys.executable, "-c", script, str(path)],
@@ -136,9 +138,8 @@ def test_the_bomb_does_not_crash_a_worker_with_bounded_memory(tmp_path):
     )
     assert out.returncode == 0, out.stderr[-2000:]
     assert "REJECTED" in out.stdout and "ALIVE" in out.stdout
-    seconds = float(re.search(r"REJECTED ([0-9.]+)", out.stdout).group(1))
     peak_kb = int(re.search(r"ALIVE (\d+)", out.stdout).group(1))
-    assert seconds < 1 and peak_kb < 1_000_000
+    assert peak_kb < 1_000_000, out.stdout
 
 
 @pytest.mark.django_db
