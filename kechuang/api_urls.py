@@ -26,7 +26,10 @@ urlpatterns = [
     path("indicators/", include("kechuang.indicators.api.urls")),
     path("experts/", include("kechuang.experts.api.urls")),
     path("notices/", include("kechuang.notices.api.urls")),
+    path("notifications/", include("kechuang.notifications.api.urls")),
     path("programmes/", include("kechuang.programmes.api.urls")),
     path("cooperation/", include("kechuang.cooperation.api.urls")),
+    path("workbench/", include("kechuang.workbench.api.urls")),
+    path("console/", include("kechuang.console.api.urls")),
     re_path(r"^(?P<rest>.*)$", not_found),
 ]

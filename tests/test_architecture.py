@@ -31,7 +31,7 @@ PACKAGE = ROOT / "kechuang"
 LAYERS: list[tuple[str, ...]] = [
     ("core", "matching"),
     ("regions", "accounts"),
-    ("notices",),
+    ("notices", "notifications"),
     ("enterprises",),
     ("experts",),
     ("platforms",),
@@ -39,7 +39,7 @@ LAYERS: list[tuple[str, ...]] = [
     ("qualifications", "rnd"),
     ("campaigns", "indicators"),
     ("programmes", "cooperation"),
-    ("dashboard", "reports"),
+    ("dashboard", "reports", "workbench", "console"),
     ("demo",),
 ]
 # Top-level modules of the package (the API URL root, the console script) sit above every app.

@@ -90,10 +90,13 @@ LOCAL_APPS = [
     "kechuang.indicators",
     "kechuang.experts",
     "kechuang.notices",
+    "kechuang.notifications",
     "kechuang.programmes",
     "kechuang.cooperation",
     "kechuang.reports",
     "kechuang.dashboard",
+    "kechuang.workbench",
+    "kechuang.console",
 ]
 INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS
 

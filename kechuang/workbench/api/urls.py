@@ -1,0 +1,5 @@
+"""API of the workbench app, mounted at /api/v1/workbench/."""
+
+app_name = "workbench-api"
+
+urlpatterns: list = []
