@@ -41,6 +41,10 @@ __all__ = [
     "IntellectualProperty",
     "Qualification",
     "money_field",
+    "ContactRole",
+    "EnterpriseContact",
+    "EnterpriseTag",
+    "EnterpriseTagAssignment",
 ]
 
 
@@ -142,6 +146,17 @@ class Enterprise(models.Model):
         ordering = ["name"]
         verbose_name = _("enterprise")
         verbose_name_plural = _("enterprises")
+        # Prefix searches by name and credit code (docs/enterprise-file.md#global-search).
+        indexes = [
+            models.Index(
+                fields=["name"], name="enterprises_name_like", opclasses=["varchar_pattern_ops"]
+            ),
+            models.Index(
+                fields=["credit_code"],
+                name="enterprises_credit_code_like",
+                opclasses=["varchar_pattern_ops"],
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.name
@@ -551,3 +566,12 @@ class FigureSubmission(DeclaredFigures, models.Model):
     def is_editable(self) -> bool:
         """The enterprise may still change it (draft, or returned to it)."""
         return self.status in (SubmissionStatus.DRAFT, SubmissionStatus.RETURNED)
+
+
+# The enterprise file's contacts and tags (docs/enterprise-file.md), registered with this app.
+from .file_models import (  # noqa: E402
+    ContactRole,
+    EnterpriseContact,
+    EnterpriseTag,
+    EnterpriseTagAssignment,
+)
