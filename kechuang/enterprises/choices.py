@@ -13,6 +13,8 @@ __all__ = [
     "QualificationStatus",
     "DataSource",
     "SubmissionStatus",
+    "ReviewStage",
+    "AttachmentKind",
 ]
 
 
@@ -90,6 +92,22 @@ class SubmissionStatus(models.TextChoices):
     """Steps of an enterprise's yearly-figure submission."""
 
     DRAFT = "draft", _("Draft")
-    SUBMITTED = "submitted", _("Submitted")
+    SUBMITTED = "submitted", _("Submitted, awaiting the town's review")
+    TOWN_PASSED = "town_passed", _("Passed by the town, awaiting the bureau's review")
     RETURNED = "returned", _("Returned")
     ACCEPTED = "accepted", _("Accepted")
+
+
+class ReviewStage(models.TextChoices):
+    """Who returned a submission: its town's officer or the bureau."""
+
+    TOWN = "town", _("Town review")
+    BUREAU = "bureau", _("Bureau review")
+
+
+class AttachmentKind(models.TextChoices):
+    """Documents kept with a yearly-figure submission."""
+
+    FINANCIAL_STATEMENTS = "financial_statements", _("Financial statements")
+    RD_LEDGER = "rd_ledger", _("R&D expense auxiliary ledger")
+    OTHER = "other", _("Other supporting document")

@@ -27,6 +27,7 @@ from .choices import (
     IPStatus,
     QualificationKind,
     QualificationStatus,
+    ReviewStage,
     SubmissionStatus,
 )
 from .logic.credit_code import CreditCodeError, validate_credit_code
@@ -476,9 +477,11 @@ class Qualification(ProvenanceMixin, models.Model):
 
 
 class FigureSubmission(DeclaredFigures, models.Model):
-    """An enterprise's proposed yearly figures, reviewed by the bureau before they reach the
-    registry: draft → submitted → returned (with a reason, back to the enterprise) or accepted
-    (the values are then written to the enterprise's AnnualFigure of that year).
+    """An enterprise's proposed yearly figures, reviewed twice before they reach the registry
+    (docs/portal.md#workflow): draft → submitted → the town officer passes it (town_passed) or
+    returns it → the bureau accepts it (the values are then written to the enterprise's
+    AnnualFigure of that year) or returns it. A returned submission goes back to the
+    enterprise with the reason and the stage that returned it.
 
     One open (not yet accepted) submission per enterprise and year; after acceptance a
     correction starts a new one. Every step is in the history with who and why.
@@ -520,6 +523,18 @@ class FigureSubmission(DeclaredFigures, models.Model):
         related_name="+",
         verbose_name=_("submitted by"),
     )
+    returned_stage = models.CharField(
+        _("returned at"), max_length=8, choices=ReviewStage.choices, blank=True
+    )
+    town_reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("town reviewer"),
+    )
+    town_reviewed_at = models.DateTimeField(_("town reviewed at"), null=True, blank=True)
     reviewer = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
@@ -527,6 +542,13 @@ class FigureSubmission(DeclaredFigures, models.Model):
         blank=True,
         related_name="+",
         verbose_name=_("reviewer"),
+    )
+    official_confirmed = models.BooleanField(
+        _("differences from official figures confirmed"),
+        default=False,
+        help_text=_(
+            "The bureau reviewer confirmed accepting values that differ from official ones"
+        ),
     )
     figure = models.ForeignKey(
         AnnualFigure,
@@ -575,3 +597,6 @@ from .file_models import (  # noqa: E402
     EnterpriseTag,
     EnterpriseTagAssignment,
 )
+
+# The portal's own records (attachments, memberships, invitations) live in portal_models.py.
+from .portal_models import *  # noqa: E402, F401, F403
