@@ -29,3 +29,5 @@ class CampaignsConfig(AppConfig):
         ):
             if entry[0] not in {e[0] for e in NAVIGATION}:
                 NAVIGATION.append(entry)
+
+        from . import reminders  # noqa: F401  (its notification kinds)

@@ -217,6 +217,10 @@ POLICY: dict[str, dict[Role, ScopeKind]] = {
     "programmes.review": {EXPERT: NONE},  # the expert's own seats only
     "programmes.portfolio": _READ_ALL_TOWN,
     "programmes.notifications": {**_EVERYONE, EXPERT: NONE},
+    # Notifications (docs/notifications.md): every role reads and mutes its own; the bureau
+    # admin configures the rules of each kind.
+    "notifications.view": {role: OWN for role in Role},
+    "notifications.rules": {ADMIN: ALL},
 }
 
 # URL names open without a capability (sign-in, sign-out, language, API schema and docs).

@@ -62,6 +62,7 @@ DEMO_EXTENSIONS: list[str] = [
     "kechuang.platforms.demo.platforms_demo",  # after the experts step (partner universities)
     "kechuang.programmes.demo.programmes_demo",  # after the experts step (reads the pool)
     "kechuang.cooperation.demo.cooperation_demo",  # after campaigns (visits) and experts
+    "kechuang.notifications.demo.notifications_demo",  # last: reminders of everything above
 ]
 
 # Meets the password rules of AUTH_PASSWORD_VALIDATORS (length, three character classes).

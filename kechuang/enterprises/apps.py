@@ -24,3 +24,5 @@ class EnterprisesConfig(AppConfig):
         from .selectors import ladder_figures
 
         register_figures(ladder_figures, *LADDER_FIGURES, scoped=True)
+
+        from . import reminders  # noqa: F401  (its notification kinds)

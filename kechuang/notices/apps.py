@@ -13,3 +13,5 @@ class NoticesConfig(AppConfig):
         entry = ("notices:notice_manage", _("Public notices"), "notices.manage")
         if entry[0] not in {e[0] for e in NAVIGATION}:
             NAVIGATION.append(entry)
+
+        from . import reminders  # noqa: F401  (its notification kinds)

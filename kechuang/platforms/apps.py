@@ -39,3 +39,5 @@ class PlatformsConfig(AppConfig):
         entry = ("platform_pages:platform_list", _("Platforms"), "platforms.view")
         if entry not in NAVIGATION:
             NAVIGATION.insert(4, entry)
+
+        from . import reminders  # noqa: F401  (its notification kinds)

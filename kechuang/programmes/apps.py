@@ -74,3 +74,5 @@ class ProgrammesConfig(AppConfig):
         for entry in (("programmes:home", _("Programmes"), "programmes.view"),):
             if entry[0] not in {e[0] for e in NAVIGATION}:
                 NAVIGATION.append(entry)
+
+        from . import reminders  # noqa: F401  (its notification kinds)

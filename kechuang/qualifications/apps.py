@@ -31,3 +31,5 @@ class QualificationsConfig(AppConfig):
         post_migrate.connect(
             ruleset_seed_after_migrate, sender=self, dispatch_uid="kechuang.qualifications.seed"
         )
+
+        from . import reminders  # noqa: F401  (its notification kinds)

@@ -1,5 +1,12 @@
 """API of the notifications app, mounted at /api/v1/notifications/."""
 
+from rest_framework.routers import SimpleRouter
+
+from . import views
+
 app_name = "notifications-api"
 
-urlpatterns: list = []
+router = SimpleRouter()
+router.register("", views.NotificationViewSet, basename="notification")
+
+urlpatterns = router.urls

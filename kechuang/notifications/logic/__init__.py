@@ -1,0 +1,1 @@
+"""Pure helpers of the notifications app (no Django)."""
