@@ -67,7 +67,10 @@ def mark_read(request):
 @requires("notifications.view")
 def notification_settings(request):
     muted = selectors.muted_kinds(request.user)
-    form = MuteForm(request.POST or None, initial={"receive": [c for c in KINDS if c not in muted]})
+    form = MuteForm(
+        request.POST if request.method == "POST" else None,  # unticking every box posts nothing
+        initial={"receive": [c for c in KINDS if c not in muted]},
+    )
     if request.method == "POST" and form.is_valid():
         services.mutes_set(request.user, form.muted())
         messages.success(request, _("Your notification settings were saved."))
