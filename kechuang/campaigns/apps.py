@@ -8,6 +8,9 @@ class CampaignsConfig(AppConfig):
     verbose_name = _("Campaigns, visits and service agencies")
 
     def ready(self):
+        from .enterprise_file import register as register_enterprise_file  # its file panels
+
+        register_enterprise_file()
         from kechuang.core.context_processors import NAVIGATION
         from kechuang.core.permissions import SCOPE_PROVIDERS
         from kechuang.core.roles import Role

@@ -8,6 +8,9 @@ class CooperationConfig(AppConfig):
     verbose_name = _("Cooperation and technology transfer")
 
     def ready(self):
+        from .enterprise_file import register as register_enterprise_file  # its file panels
+
+        register_enterprise_file()
         from django.urls import reverse
 
         from kechuang.core.access import NAVIGATION

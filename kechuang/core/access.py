@@ -112,6 +112,14 @@ POLICY: dict[str, dict[Role, ScopeKind]] = {
     # Yearly-figure submissions: the enterprise proposes, bureau staff review, the town reads.
     "figure_submissions.view": {**_BUREAU_TOWN, ENTERPRISE: OWN},
     "figure_submissions.review": _BUREAU,
+    # The enterprise file (docs/enterprise-file.md): contact persons kept by the bureau and the
+    # enterprise itself; tags are the bureau's own (the town reads them, the enterprise never);
+    # the global search finds enterprises of the searcher's scope only.
+    "contacts.view": {**_BUREAU_TOWN, ENTERPRISE: OWN, AGENCY: DELEGATED},
+    "contacts.change": {**_BUREAU, ENTERPRISE: OWN},
+    "enterprise.tags": _BUREAU_TOWN,
+    "enterprise.tag": _BUREAU,
+    "search.enterprises": {**_BUREAU_TOWN, ENTERPRISE: OWN, AGENCY: DELEGATED},
     "assessment.view": {**_BUREAU_TOWN, ENTERPRISE: OWN, AGENCY: DELEGATED},
     "assessment.run": _BUREAU,
     "rnd.diagnosis": {**_BUREAU_TOWN, ENTERPRISE: OWN, AGENCY: DELEGATED},

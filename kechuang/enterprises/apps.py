@@ -25,4 +25,9 @@ class EnterprisesConfig(AppConfig):
 
         register_figures(ladder_figures, *LADDER_FIGURES, scoped=True)
 
+        # The enterprise file's own panels (docs/enterprise-file.md); higher apps add theirs.
+        from .file_panels import register as register_file_panels
+
+        register_file_panels()
+
         from . import reminders  # noqa: F401  (its notification kinds)

@@ -14,6 +14,8 @@ from kechuang.core.access import ScopeKind, role_scope
 from kechuang.core.permissions import get_object_for_user
 
 from .choices import SubmissionStatus
+from .file import FileContext, build_panels, build_timeline, visible_sources
+from .file_models import EnterpriseContact
 from .models import AnnualFigure, Enterprise, FigureSubmission, Qualification
 from .selectors import year_end
 
@@ -30,6 +32,8 @@ __all__ = [
     "submission_for",
     "registry_figure",
     "proposes_own_figures",
+    "file_page",
+    "contact_for",
 ]
 
 
@@ -129,3 +133,25 @@ def registry_figure(enterprise_id: int, year: int) -> AnnualFigure | None:
 def proposes_own_figures(user) -> bool:
     """Whether the user reads submissions as their enterprise (and may edit its drafts)."""
     return role_scope(user, "figure_submissions.view") == ScopeKind.OWN
+
+
+def file_page(enterprise: Enterprise, user, *, module: str | None = None) -> dict:
+    """The enterprise file (docs/enterprise-file.md): the panels the viewer may see and one
+    timeline across them, optionally kept to one module."""
+    ctx = FileContext(enterprise=enterprise, user=user)
+    sources = visible_sources(user)
+    if module not in {s.module for s in sources}:
+        module = None
+    return {
+        "enterprise": enterprise,
+        "panels": build_panels(ctx),
+        "timeline": build_timeline(ctx, module=module),
+        "timeline_modules": [(s.module, s.label) for s in sources],
+        "timeline_module": module,
+        "today": ctx.today,
+    }
+
+
+def contact_for(user, enterprise: Enterprise, pk: int) -> EnterpriseContact:
+    """Contact `pk` of `enterprise` (already inside the user's scope), 404 otherwise."""
+    return get_object_for_user(EnterpriseContact.objects.filter(enterprise=enterprise), user, pk=pk)

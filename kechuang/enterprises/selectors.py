@@ -13,6 +13,7 @@ from kechuang.core.permissions import Scope
 
 from . import figures as fig
 from .choices import UNICORN_TIERS, QualificationKind, QualificationStatus
+from .file_models import EnterpriseContact, EnterpriseTagAssignment
 from .models import AnnualFigure, Enterprise, IntellectualProperty, Qualification
 
 __all__ = [
@@ -190,6 +191,8 @@ def enterprise_history(enterprise: Any, *, limit: int = 50) -> list[dict]:
         (AnnualFigure, {"enterprise_id": enterprise.pk}),
         (IntellectualProperty, {"enterprise_id": enterprise.pk}),
         (Qualification, {"enterprise_id": enterprise.pk}),
+        (EnterpriseContact, {"enterprise_id": enterprise.pk}),
+        (EnterpriseTagAssignment, {"enterprise_id": enterprise.pk}),
         *((model, {"enterprise_id": enterprise.pk}) for model in HISTORY_SOURCES),
     ]
     skip = {

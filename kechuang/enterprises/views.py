@@ -12,13 +12,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from kechuang.core.access import can, check, requires
-from kechuang.core.charts import bar_line_chart
-from kechuang.core.formatting import chart_value, chart_wan
 from kechuang.core.lists import list_page
 from kechuang.core.years import data_years, in_window, parse_year, selected_year
 
 from . import policy
-from .choices import IP_CLASS_BY_KIND, IPClass, SubmissionStatus
+from .choices import SubmissionStatus
 from .filters import EnterpriseFilterSet, QualificationFilterSet
 from .forms import AnnualFigureForm, FigureSubmissionForm, SubmissionReturnForm
 from .models import FigureSubmission
@@ -27,6 +25,7 @@ from .pages import (
     enterprise_for,
     enterprise_rows,
     figures_of,
+    file_page,
     open_submission,
     proposes_own_figures,
     registry_figure,
@@ -34,7 +33,6 @@ from .pages import (
     scoped_submissions,
     submission_for,
 )
-from .selectors import enterprise_history, qualification_validity, validity_date
 from .services import (
     annual_figure_create,
     annual_figure_update,
@@ -84,61 +82,11 @@ def qualification_list(request):
 
 @requires("enterprise.view")
 def enterprise_detail(request, pk: int):
+    """The enterprise file (一企一档, docs/enterprise-file.md): the panels of every module the
+    viewer may see and one timeline (?module= keeps one module's events)."""
     enterprise = enterprise_for(request.user, pk)
-    figures = list(enterprise.annual_figures.order_by("year"))
-    ip_assets = list(enterprise.ip_assets.all())
-    qualifications = list(enterprise.qualifications.order_by("-issue_date"))
-    institutions = list(enterprise.rd_institutions.order_by("-year_recognised"))
-    validity_on = validity_date()
-    for q in qualifications:
-        q.valid_now = qualification_validity(q, validity_on) == "valid"
-    ip_counts = {IPClass.CLASS_I: 0, IPClass.CLASS_II: 0, IPClass.NONE: 0}
-    for item in ip_assets:
-        ip_counts[IP_CLASS_BY_KIND.get(item.kind, IPClass.NONE)] += 1
-    chart = bar_line_chart(
-        title=_("Revenue and R&D expense (10,000 yuan)"),
-        categories=[f.year for f in figures],
-        bars={
-            _("Operating revenue"): [_wan(f.operating_revenue) for f in figures],
-            _("R&D expense (statistical)"): [_wan(f.rd_expense_stat) for f in figures],
-        },
-        bar_unit=_("10,000 yuan"),
-        lines={
-            _("R&D intensity (%)"): [
-                chart_value(f.rd_intensity * 100, 2) if f.rd_intensity is not None else None
-                for f in figures
-            ]
-        },
-        line_unit="%",
-    )
-    # The enterprise is in the user's scope (404 otherwise); editing needs figures.change.
-    can_edit = can(request.user, "figures.change")
-    context = {
-        "enterprise": enterprise,
-        "figures": figures,
-        "ip_assets": ip_assets[:200],
-        "ip_total": len(ip_assets),
-        "ip_counts": ip_counts,
-        "qualifications": qualifications,
-        "validity_on": validity_on,
-        "institutions": institutions,
-        "chart": chart,
-        "history": enterprise_history(enterprise, limit=50),
-        "can_edit": can_edit,
-        "next_year": _next_year(figures),
-        "show_submissions": can(request.user, "figure_submissions.view"),
-    }
+    context = file_page(enterprise, request.user, module=request.GET.get("module"))
     return render(request, "enterprises/enterprise_detail.html", context)
-
-
-def _next_year(figures) -> int | None:
-    """The year after the latest figures, when it is inside the reporting-year window."""
-    year = (figures[-1].year + 1) if figures else None
-    return year if year is not None and in_window(year) else None
-
-
-def _wan(value):
-    return chart_wan(value, 2)
 
 
 @requires("figures.change")

@@ -8,6 +8,9 @@ class PlatformsConfig(AppConfig):
     verbose_name = _("Platforms")
 
     def ready(self):
+        from .enterprise_file import register as register_enterprise_file  # its file panels
+
+        register_enterprise_file()
         # Registries of lower layers (docs/architecture.md#registries): R&D institutions count
         # in the derived-figure memo and in their enterprise's change history.
         from kechuang.core.datacache import register_source_models

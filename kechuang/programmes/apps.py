@@ -9,6 +9,9 @@ class ProgrammesConfig(AppConfig):
     verbose_name = _("S&T programmes")
 
     def ready(self):
+        from .enterprise_file import register as register_enterprise_file  # its file panels
+
+        register_enterprise_file()
         from kechuang.core.access import NAVIGATION
         from kechuang.core.figures import Figure, register_figures
         from kechuang.experts.conflicts import CONFLICT_SOURCES

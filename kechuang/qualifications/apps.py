@@ -8,6 +8,9 @@ class QualificationsConfig(AppConfig):
     verbose_name = _("Qualification engine")
 
     def ready(self):
+        from .enterprise_file import register as register_enterprise_file  # its file panels
+
+        register_enterprise_file()
         from django.db.models.signals import post_migrate
 
         from kechuang.core.hooks import DATA_CHANGED_HANDLERS

@@ -8,6 +8,9 @@ class RndConfig(AppConfig):
     verbose_name = _("R&D investment")
 
     def ready(self):
+        from .enterprise_file import register as register_enterprise_file  # its file panels
+
+        register_enterprise_file()
         from kechuang.core.hooks import DATA_CHANGED_HANDLERS
 
         from .selectors import snapshot_clear

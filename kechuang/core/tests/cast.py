@@ -17,6 +17,7 @@ from kechuang.campaigns.tests.factories import make_delegation, make_world
 from kechuang.cooperation.tests.cast_cooperation import build_cooperation_cast
 from kechuang.core.roles import Role
 from kechuang.enterprises.models import IntellectualProperty, Qualification
+from kechuang.enterprises.tests.cast_enterprises import build_enterprise_file_cast
 from kechuang.enterprises.tests.factories import make_user
 from kechuang.experts.tests.cast_experts import build_experts_cast
 from kechuang.imports.models import ImportBatch
@@ -156,4 +157,5 @@ def build_cast() -> Cast:
     objects.update(build_programmes_cast(users, objects))
     objects.update(build_cooperation_cast(users, objects))
     objects.update(build_platforms_cast(users, objects))
+    objects.update(build_enterprise_file_cast(users, objects))
     return Cast(users=users, objects=objects)

@@ -53,6 +53,14 @@ COOPERATION_KWARGS = [
 HTML_KWARGS = {
     "enterprises:enterprise_detail": lambda o: {"pk": o["enterprise"].pk},
     "enterprises:annual_figure_edit": lambda o: {"pk": o["enterprise"].pk, "year": 2024},
+    **{
+        f"enterprises:{n}": lambda o: {"pk": o["enterprise"].pk}
+        for n in ("enterprise_print", "contact_add", "tag_change")
+    },
+    **{
+        f"enterprises:{n}": lambda o: {"pk": o["enterprise"].pk, "contact_pk": o["contact"].pk}
+        for n in ("contact_edit", "contact_remove")
+    },
     "imports:import_detail": lambda o: {"pk": o["batch"].pk},
     "imports:import_commit": lambda o: {"pk": o["batch"].pk},
     "imports:import_errors": lambda o: {"pk": o["batch"].pk},

@@ -1,8 +1,9 @@
 """API routes of the enterprise registry, mounted at /api/v1/enterprises/."""
 
+from django.urls import path
 from rest_framework.routers import SimpleRouter
 
-from . import views
+from . import file_views, views
 
 app_name = "enterprises-api"
 
@@ -13,4 +14,7 @@ router.register("ip", views.IntellectualPropertyViewSet, basename="ip")
 router.register("qualifications", views.QualificationViewSet, basename="qualification")
 router.register("figure-submissions", views.FigureSubmissionViewSet, basename="figure-submission")
 
-urlpatterns = router.urls
+urlpatterns = [
+    path("search/", file_views.SearchView.as_view(), name="search"),
+    *router.urls,
+]
