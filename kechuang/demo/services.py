@@ -55,6 +55,7 @@ def is_demo_database() -> bool:
 # duplicates nothing. The demo app sits at the top of the layer order, so it names the steps;
 # the apps never import the demo.
 DEMO_EXTENSIONS: list[str] = [
+    "kechuang.enterprises.demo.enterprises_demo",  # contacts and tags of the enterprise file
     "kechuang.qualifications.demo.qualifications_demo",
     "kechuang.campaigns.demo.campaigns_demo",
     "kechuang.indicators.demo.indicators_demo",

@@ -295,3 +295,67 @@ def test_the_file_runs_a_constant_number_of_queries(rollback):
     )
     after = _count(client, url)
     assert after == before
+
+
+# ------------------------------------------------------------------ global search
+
+
+def _search(client, q, api=False):
+    if api:
+        return client.get(reverse("enterprises-api:search"), {"q": q}).json()
+    return client.get(reverse("enterprises:search"), {"q": q}).content.decode()
+
+
+@pytest.mark.parametrize(
+    ("role", "finds"),
+    [
+        ("staff", True),
+        ("officer", True),  # A1 is in the officer's town
+        ("enterprise", True),  # itself
+        ("agency", True),  # A1 delegates to it
+    ],
+)
+def test_search_by_name_code_and_person_in_scope(rollback, role, finds):
+    cast = rollback
+    a1 = cast.objects["enterprise"]
+    client = _client(cast.users[role])
+    by_person = _search(client, "王小明", api=True)
+    assert [h["id"] for h in by_person] == [a1.pk]
+    assert by_person[0]["matched"] == "person" and by_person[0]["person"] == "王小明"
+    by_code = _search(client, a1.credit_code[:10], api=True)
+    assert a1.pk in [h["id"] for h in by_code] and by_code[0]["matched"] == "code"
+    html = _search(client, a1.name[1:])
+    assert f'<mark class="kc-hit">{a1.name[1:]}</mark>' in html
+
+
+def test_search_is_scoped_by_role(rollback):
+    from kechuang.enterprises.models import Enterprise
+
+    cast = rollback
+    a1 = cast.objects["enterprise"]
+    others = Enterprise.objects.exclude(pk=a1.pk).exclude(town=a1.town)
+    other = others.first()
+    EnterpriseContact.objects.create(enterprise=other, name="王小明", role="finance")
+    staff = {h["id"] for h in _search(_client(cast.users["staff"]), "王小明", api=True)}
+    assert staff == {a1.pk, other.pk}
+    for role in ("officer", "enterprise", "agency"):
+        found = {h["id"] for h in _search(_client(cast.users[role]), "王小明", api=True)}
+        assert found == {a1.pk}, role
+    own = _search(_client(cast.users["enterprise"]), other.name, api=True)
+    assert own == []
+    for role in ("leader", "expert", "university"):
+        client = _client(cast.users[role])
+        assert client.get(reverse("enterprises:search"), {"q": "王小明"}).status_code == 403
+        assert client.get(reverse("enterprises-api:search"), {"q": "王"}).status_code == 403
+
+
+def test_search_ignores_short_and_odd_queries(rollback):
+    cast = rollback
+    client = _client(cast.users["staff"])
+    assert _search(client, "王", api=True) == []
+    assert _search(client, "%_%", api=True) == []
+    assert client.get(reverse("enterprises:search"), {"q": "x" * 500}).status_code == 200
+    response = client.get(reverse("enterprises-api:search"), {"q": "x" * 500})
+    assert response.status_code == 400  # a field error, not a 500
+    page = client.get(reverse("enterprises:enterprise_list")).content.decode()
+    assert 'data-testid="topbar-search"' in page
