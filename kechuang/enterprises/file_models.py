@@ -23,7 +23,7 @@ __all__ = [
     "phone_validator",
 ]
 
-# Mainland mobile numbers (11 digits from 13–19, GB/T 3971 numbering plan of the MIIT) or a
+# Mainland mobile numbers (11 digits from 13–19, 电信网编号计划（2017年版）of the MIIT) or a
 # fixed line with its area code (0 + 2–3 digits, 7–8 digits, optional extension).
 PHONE_PATTERN = r"^(1[3-9]\d{9}|0\d{2,3}-?\d{7,8}(-\d{1,6})?)$"
 phone_validator = RegexValidator(
