@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from django.urls import reverse
-from django.utils.translation import gettext as _t
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from kechuang.notifications.logic.dates import horizon
@@ -54,8 +54,8 @@ def task_due(rule: Any, today: dt.date) -> Iterator[Reminder]:
     )
     return _reminders(
         rows,
-        _t("Visit to %(enterprise)s due on %(date)s"),
-        _t("Task of “%(campaign)s”: %(enterprise)s, due on %(date)s."),
+        gettext("Visit to %(enterprise)s due on %(date)s"),
+        gettext("Task of “%(campaign)s”: %(enterprise)s, due on %(date)s."),
     )
 
 
@@ -65,8 +65,8 @@ def task_overdue(rule: Any, today: dt.date) -> Iterator[Reminder]:
     rows = list(VisitTask.objects.overdue(today).filter(assignee__isnull=False).values(*_FIELDS))
     return _reminders(
         rows,
-        _t("Visit to %(enterprise)s is overdue"),
-        _t("Task of “%(campaign)s”: %(enterprise)s was due on %(date)s and is still open."),
+        gettext("Visit to %(enterprise)s is overdue"),
+        gettext("Task of “%(campaign)s”: %(enterprise)s was due on %(date)s and is still open."),
     )
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.utils import timezone
-from django.utils.translation import gettext as _t
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from kechuang.notifications.recipients import enterprise_users
@@ -26,14 +26,16 @@ def notify_submission_returned(submission: Any, *, link: str = "") -> int:
     recipients = set(enterprise_users([submission.enterprise_id]).get(submission.enterprise_id, ()))
     if submission.submitted_by_id:
         recipients.add(submission.submitted_by_id)
-    stamp = submission.reviewed_at or timezone.now()
+    # The moment of this return: the later of the town's and the bureau's review.
+    stamps = [t for t in (submission.reviewed_at, submission.town_reviewed_at) if t is not None]
+    stamp = max(stamps) if stamps else timezone.now()
     values = {"year": submission.year, "reason": submission.reason or "—"}
     return notify(
         recipients,
         SUBMISSION_RETURNED,
         f"{submission.pk}:{stamp:%Y%m%d%H%M%S%f}",
-        _t("Your %(year)s figures were returned") % values,
-        _t("Reason: %(reason)s") % values,
+        gettext("Your %(year)s figures were returned") % values,
+        gettext("Reason: %(reason)s") % values,
         link,
         target=("enterprises.figuresubmission", submission.pk),
     )

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from django.urls import reverse
-from django.utils.translation import gettext as _t
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from kechuang.core.roles import STAFF_ROLES
@@ -39,8 +39,8 @@ def objection_received(rule: Any, today: dt.date) -> Iterator[Reminder]:
         yield Reminder(
             staff,
             str(r["pk"]),
-            _t("Objection %(no)s received") % values,
-            _t("Against “%(item)s” in the notice “%(notice)s”.") % values,
+            gettext("Objection %(no)s received") % values,
+            gettext("Against “%(item)s” in the notice “%(notice)s”.") % values,
             reverse("notices:objection_detail", kwargs={"pk": r["pk"]}),
             ("notices.objection", r["pk"]),
         )

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from django.urls import reverse
-from django.utils.translation import gettext as _t
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from kechuang.notifications.logic.dates import horizon
@@ -52,8 +52,9 @@ def platform_report_due(rule: Any, today: dt.date) -> Iterator[Reminder]:
             yield Reminder(
                 users,
                 f"{r['pk']}:{platform_id}",
-                _t("The %(year)s yearly report of %(platform)s is due on %(date)s") % values,
-                _t("Fill in and submit the yearly report with its evidence by %(date)s.") % values,
+                gettext("The %(year)s yearly report of %(platform)s is due on %(date)s") % values,
+                gettext("Fill in and submit the yearly report with its evidence by %(date)s.")
+                % values,
                 reverse(
                     "platform_pages:report_edit",
                     kwargs={"round_pk": r["pk"], "platform_pk": platform_id},

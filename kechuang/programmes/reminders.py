@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from django.urls import reverse
-from django.utils.translation import gettext as _t
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from kechuang.notifications.registry import Reminder, register_kind
@@ -37,8 +37,9 @@ def review_assigned(rule: Any, today: dt.date) -> Iterator[Reminder]:
         yield Reminder(
             [r["expert__user_id"]],
             str(r["pk"]),
-            _t("You have a new review seat: %(call)s") % values,
-            _t("%(stage)s of “%(call)s”: declare any conflict of interest, then score.") % values,
+            gettext("You have a new review seat: %(call)s") % values,
+            gettext("%(stage)s of “%(call)s”: declare any conflict of interest, then score.")
+            % values,
             reverse("programmes:assignment_detail", kwargs={"pk": r["pk"]}),
             ("programmes.reviewassignment", r["pk"]),
         )

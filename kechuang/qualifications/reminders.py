@@ -9,7 +9,7 @@ from typing import Any
 
 from django.db.models import Exists, OuterRef
 from django.urls import reverse
-from django.utils.translation import gettext as _t
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from kechuang.enterprises.choices import QualificationKind, QualificationStatus
@@ -71,8 +71,8 @@ def certificate_expiry(rule: Any, today: dt.date) -> Iterator[Reminder]:
         yield Reminder(
             recipients,
             f"{r['pk']}:{r['expiry_date']:%Y%m%d}",
-            _t("%(kind)s certificate of %(enterprise)s expires on %(date)s") % values,
-            _t("Certificate no. %(number)s is valid until %(date)s (inclusive).") % values,
+            gettext("%(kind)s certificate of %(enterprise)s expires on %(date)s") % values,
+            gettext("Certificate no. %(number)s is valid until %(date)s (inclusive).") % values,
             reverse("enterprises:enterprise_detail", kwargs={"pk": r["enterprise_id"]}),
             ("enterprises.qualification", r["pk"]),
         )
@@ -116,8 +116,8 @@ def tech_sme_filing(rule: Any, today: dt.date) -> Iterator[Reminder]:
         yield Reminder(
             recipients,
             f"{r['enterprise_id']}:{today.year}",
-            _t("Update the tech-SME evaluation for %(year)s by %(date)s") % values,
-            _t(
+            gettext("Update the tech-SME evaluation for %(year)s by %(date)s") % values,
+            gettext(
                 "%(enterprise)s was registered as a national tech SME last year; the registration"
                 " of %(year)s needs the updated evaluation information by %(date)s."
             )
