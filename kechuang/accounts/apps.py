@@ -8,4 +8,10 @@ class AccountsConfig(AppConfig):
     verbose_name = _("Accounts")
 
     def ready(self):
+        from kechuang.core.lists import LIST_STATE
+
         from . import schema, signals  # noqa: F401  (registers the receivers and the extension)
+        from .lists import list_state
+
+        if list_state not in LIST_STATE:
+            LIST_STATE.append(list_state)

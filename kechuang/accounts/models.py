@@ -6,7 +6,15 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-__all__ = ["AccountEvent", "AccountEventKind", "ApiToken", "PasswordHistory", "Profile"]
+__all__ = [
+    "AccountEvent",
+    "AccountEventKind",
+    "ApiToken",
+    "ListPreference",
+    "PasswordHistory",
+    "Profile",
+    "SavedListView",
+]
 
 
 class Profile(models.Model):
@@ -30,6 +38,10 @@ class Profile(models.Model):
         blank=True,
         verbose_name=_("enterprise"),
     )
+    # The bureau staff member's section (科室), e.g. 高新科; empty for other roles.
+    department = models.CharField(_("department"), max_length=64, blank=True)
+    # Set when an administrator resets the password: the user chooses a new one at next login.
+    must_change_password = models.BooleanField(_("must change password"), default=False)
     history = HistoricalRecords()
 
     class Meta:
@@ -49,6 +61,11 @@ class AccountEventKind(models.TextChoices):
     TOKEN_REVOKED = "token_revoked", _("API token revoked")
     OTP_ENROLLED = "otp_enrolled", _("Two-factor authentication enabled")
     OTP_REMOVED = "otp_removed", _("Two-factor authentication disabled")
+    USER_CREATED = "user_created", _("Account created")
+    USER_CHANGED = "user_changed", _("Account changed")
+    USER_DEACTIVATED = "user_deactivated", _("Account deactivated")
+    USER_ACTIVATED = "user_activated", _("Account activated")
+    PASSWORD_RESET = "password_reset", _("Password reset by an administrator")
 
 
 class AccountEvent(models.Model):
@@ -139,3 +156,66 @@ class ApiToken(models.Model):
     def is_active(self, now=None) -> bool:
         now = now or timezone.now()
         return self.revoked_at is None and self.expires_at > now
+
+
+# ------------------------------------------------------------------ list preferences
+
+
+class ListPreference(models.Model):
+    """The columns a user chose for one list page (the list's URL name is its key)."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="list_preferences",
+        verbose_name=_("user"),
+    )
+    list_key = models.CharField(_("list"), max_length=100)
+    columns = models.JSONField(_("columns"), default=list, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("list preference")
+        verbose_name_plural = _("list preferences")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "list_key"],
+                name="%(app_label)s_%(class)s_unique_user_list",
+                violation_error_message=_("This list already has a column choice."),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} · {self.list_key}"
+
+
+class SavedListView(models.Model):
+    """A user's named view of a list: its filters and sort (the query string) and columns."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="saved_list_views",
+        verbose_name=_("user"),
+    )
+    list_key = models.CharField(_("list"), max_length=100)
+    name = models.CharField(_("name"), max_length=64)
+    query = models.CharField(_("filters and sort"), max_length=2000, blank=True)
+    columns = models.JSONField(_("columns"), default=list, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("saved view")
+        verbose_name_plural = _("saved views")
+        ordering = ["name", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "list_key", "name"],
+                name="%(app_label)s_%(class)s_unique_user_list_name",
+                violation_error_message=_("You already have a view with this name on this list."),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name

@@ -104,7 +104,10 @@ def password_changed_at(user: Any) -> Any:
 
 
 def password_expired(user: Any) -> bool:
-    """True if the password is older than KECHUANG_PASSWORD_MAX_AGE_DAYS (0: never expires)."""
+    """True if an administrator reset the password (a temporary one is changed at the next
+    login) or it is older than KECHUANG_PASSWORD_MAX_AGE_DAYS (0: never expires)."""
+    if Profile.objects.filter(user=user, must_change_password=True).exists():
+        return True
     days = int(getattr(settings, "KECHUANG_PASSWORD_MAX_AGE_DAYS", 0) or 0)
     if days <= 0 or not user.has_usable_password():
         return False
@@ -116,6 +119,11 @@ def password_change(*, user: Any, new_password: str, request: Any = None) -> Non
     """Set a new (already validated) password; the history entry is written by the validator."""
     user.set_password(new_password)
     user.save(update_fields=["password"])
+    profile = Profile.objects.filter(user=user, must_change_password=True).first()
+    if profile is not None:  # the temporary password of a reset is replaced
+        profile.must_change_password = False
+        profile._history_user = user  # type: ignore[attr-defined]
+        profile.save(update_fields=["must_change_password"])
     event_record(AccountEventKind.PASSWORD_CHANGED, actor=user, user=user, request=request)
 
 

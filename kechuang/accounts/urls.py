@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import list_views, views
 
 app_name = "accounts"
 urlpatterns = [
@@ -15,4 +15,16 @@ urlpatterns = [
     path("two-factor/remove/", views.otp_remove, name="otp_remove"),
     path("lockouts/", views.lockout_list, name="lockout_list"),
     path("lockouts/release/", views.lockout_release_view, name="lockout_release"),
+    path("lists/columns/", list_views.list_columns, name="list_columns"),
+    path("lists/views/", list_views.saved_views, name="saved_views"),
+    path(
+        "lists/views/<int:pk>/rename/",
+        list_views.saved_view_rename_view,
+        name="saved_view_rename",
+    ),
+    path(
+        "lists/views/<int:pk>/delete/",
+        list_views.saved_view_delete_view,
+        name="saved_view_delete",
+    ),
 ]

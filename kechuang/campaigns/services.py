@@ -60,6 +60,7 @@ __all__ = [
     "agency_create",
     "service_package_create",
     "agency_member_add",
+    "agency_member_set",
     "delegation_create",
     "delegation_end",
     "rd_submission_create",
@@ -356,6 +357,20 @@ def agency_member_add(*, user: Any, agency: Agency, member: Any) -> AgencyMember
     if user_role(member) != Role.AGENCY:
         raise ValidationError({"user": [_("Only users with the agency role can join an agency.")]})
     return _save(AgencyMember(agency=agency, user=member), user=user)
+
+
+@transaction.atomic
+def agency_member_set(*, user: Any, member: Any, agency: Agency | None) -> AgencyMember | None:
+    """Move a user to `agency`, or out of every agency (None); staff only, with history."""
+    _require_staff(user)
+    row = AgencyMember.objects.filter(user=member).first()
+    if row is not None and (agency is None or row.agency_id != agency.pk):
+        row._history_user = user
+        row.delete()
+        row = None
+    if agency is None or row is not None:
+        return row
+    return agency_member_add(user=user, agency=agency, member=member)
 
 
 def _own_enterprise_id(user: Any) -> int | None:

@@ -201,6 +201,12 @@ POLICY: dict[str, dict[Role, ScopeKind]] = {
     # The Django admin site (users and configuration) and sign-in lockouts.
     "admin.site": {ADMIN: ALL},
     "accounts.lockouts": {ADMIN: ALL},
+    # The Chinese admin console (kechuang/console, docs/console.md): users and their bindings,
+    # towns and peer regions, rule-set and evaluation parameters; the bureau admin only.
+    "console.view": {ADMIN: ALL},
+    "console.users": {ADMIN: ALL},
+    "console.regions": {ADMIN: ALL},
+    "console.parameters": {ADMIN: ALL},
     # API reads: every authenticated user, limited to the records of their scope.
     "api.read": _EVERYONE,
     # API writes of registry records: who may write at all; which model and which fields each

@@ -64,6 +64,7 @@ def enterprise_list(request):
         table_kwargs=lambda rows: {"tiers_by_enterprise": TierLookup(year)},
         extra_context={"year": year},
         title=_("Enterprises"),
+        selectable=True,
     )
 
 

@@ -20,6 +20,7 @@ __all__ = [
     "conflicts_for",
     "organisation_save",
     "member_add",
+    "member_set",
     "expert_save",
     "relationship_save",
     "relationship_delete",
@@ -51,6 +52,22 @@ def member_add(*, user: Any, member: Any, organisation: Organisation) -> Organis
     """Make `member` (a university/institute user) a member of `organisation`."""
     row, _created = OrganisationMember.objects.get_or_create(user=member, organisation=organisation)
     return row
+
+
+@transaction.atomic
+def member_set(
+    *, user: Any, member: Any, organisation: Organisation | None
+) -> OrganisationMember | None:
+    """Make `organisation` the member's only organisation (None: none), with history."""
+    for row in OrganisationMember.objects.filter(user=member):
+        if organisation is None or row.organisation_id != organisation.pk:
+            row._history_user = user  # type: ignore[attr-defined]
+            row.delete()
+    return (
+        None
+        if organisation is None
+        else member_add(user=user, member=member, organisation=organisation)
+    )
 
 
 @transaction.atomic

@@ -31,6 +31,7 @@ from .models import (
     Platform,
     PlatformEvent,
     PlatformLink,
+    PlatformOperator,
     PlatformReport,
     ReportingRound,
     ReportStatus,
@@ -39,6 +40,8 @@ from .models import (
 from .platform_selectors import kpi_values
 
 __all__ = [
+    "operator_set",
+    "scheme_parameters_update",
     "save_record",
     "platform_save",
     "event_record",
@@ -389,3 +392,66 @@ def evaluations_publish(*, user, year: int, kind: str, window_days: int = 5):
         e.notice = notice
         save_record(e, user=user)
     return notice
+
+
+# ------------------------------------------------------------------ console writes
+
+
+@transaction.atomic
+def operator_set(*, user, member, platform: Platform | None) -> PlatformOperator | None:
+    """Make `member` the operator of `platform` (None: of no platform), with history."""
+    _require(user, "platforms.manage")
+    row = PlatformOperator.objects.filter(user=member).first()
+    if row is not None and (platform is None or row.platform_id != platform.pk):
+        row._history_user = user  # type: ignore[attr-defined]
+        row.delete()
+        row = None
+    if platform is None or row is not None:
+        return row
+    return save_record(PlatformOperator(user=member, platform=platform), user=user)
+
+
+SCORE_PARTS = ("quantitative", "expert", "management")
+GRADE_LIMITS = ("A", "B", "C")
+
+
+@transaction.atomic
+def scheme_parameters_update(
+    *,
+    user,
+    scheme: EvaluationScheme,
+    weights: dict[str, Decimal],
+    grades: dict[str, Decimal],
+    indicator_weights: dict[str, Decimal],
+) -> EvaluationScheme:
+    """Change the configurable numbers of an evaluation scheme (docs/platforms.md#evaluation):
+    the weights of the three scores, the lower limits of grades A, B and C, and each
+    indicator's weight. The scheme stays marked pending policy verification."""
+    _require(user, "platforms.manage")
+    errors: dict[str, list] = {}
+    for key, value in {**weights, **indicator_weights}.items():
+        if value < 0:
+            errors.setdefault(f"w_{key}", []).append(_("A weight cannot be negative."))
+    if sum(weights.get(k, Decimal(0)) for k in SCORE_PARTS) <= 0:
+        errors.setdefault("w_quantitative", []).append(
+            _("At least one of the three scores needs a weight.")
+        )
+    limits = [grades.get(g) for g in GRADE_LIMITS]
+    for grade, limit in zip(GRADE_LIMITS, limits, strict=True):
+        if limit is None or not (0 <= limit <= 100):
+            errors.setdefault(f"g_{grade}", []).append(_("Enter a score between 0 and 100."))
+    if not errors and not (limits[0] > limits[1] > limits[2]):
+        errors.setdefault("g_B", []).append(
+            _("The lower limits must go down from A to C (A above B above C).")
+        )
+    if errors:
+        raise ValidationError(errors)
+    config = dict(scheme.config or {})
+    config["weights"] = {k: _plain(weights.get(k, Decimal(0))) for k in SCORE_PARTS}
+    config["grades"] = [[g, _plain(grades[g])] for g in GRADE_LIMITS]
+    config["indicators"] = [
+        {**item, "weight": _plain(indicator_weights.get(item["code"], item.get("weight", 0)))}
+        for item in config.get("indicators", [])
+    ]
+    scheme.config = config
+    return save_record(scheme, user=user)

@@ -59,4 +59,13 @@
   document.addEventListener("change", function (e) {
     if (e.target.matches("[data-autosubmit]")) e.target.form.submit();
   });
+  // A list's "select all" box checks every row box of its selection form.
+  document.addEventListener("change", function (e) {
+    if (!e.target.matches("[data-select-all]")) return;
+    var table = e.target.closest("table");
+    if (!table) return;
+    table.querySelectorAll('tbody input[type=checkbox][form="bulk-form"]').forEach(function (box) {
+      box.checked = e.target.checked;
+    });
+  });
 })();

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from kechuang.campaigns import services as campaign_services
 from kechuang.campaigns.models import RDSubmission, ServicePackage, VisitRecord, VisitTask
 from kechuang.campaigns.tests.factories import make_delegation, make_world
+from kechuang.console.tests.cast_console import build_console_cast
 from kechuang.cooperation.tests.cast_cooperation import build_cooperation_cast
 from kechuang.core.roles import Role
 from kechuang.enterprises.models import IntellectualProperty, Qualification
@@ -157,5 +158,6 @@ def build_cast() -> Cast:
     objects.update(build_programmes_cast(users, objects))
     objects.update(build_cooperation_cast(users, objects))
     objects.update(build_platforms_cast(users, objects))
+    objects.update(build_console_cast(users, objects))
     objects.update(build_enterprise_file_cast(users, objects))
     return Cast(users=users, objects=objects)

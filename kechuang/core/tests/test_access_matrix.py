@@ -106,6 +106,14 @@ HTML_KWARGS = {
     },
     "platform_pages:report_review": lambda o: {"pk": o["platform_report"].pk},
     **{f"cooperation:{n}": (lambda o, k=k: {"pk": o[k].pk}) for n, k in COOPERATION_KWARGS},
+    **{
+        f"console:{name}": lambda o: {"pk": o["console_user"].pk}
+        for name in ("user_edit", "user_active", "user_password_reset", "user_unlock")
+    },
+    "console:town_edit": lambda o: {"pk": o["console_town"].pk},
+    "console:region_edit": lambda o: {"pk": o["console_region"].pk},
+    "console:ruleset_parameters": lambda o: {"pk": o["rule_set"].pk},
+    "console:scheme_parameters": lambda o: {"pk": o["console_scheme"].pk},
     "experts:expert_detail": lambda o: {"pk": o["expert_record"].pk},
     "experts:expert_edit": lambda o: {"pk": o["expert_record"].pk},
     "experts:relationship_add": lambda o: {"pk": o["expert_record"].pk},
