@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from kechuang.core.forms import StyledFormMixin
+from kechuang.core.validators import validate_single_line
 
 
 class ValuesImportForm(StyledFormMixin, forms.Form):
@@ -99,3 +100,72 @@ class MethodologyForm(StyledFormMixin, forms.Form):
                 self.add_error(field, text)
                 return
         self.add_error(None, _("These settings cannot be combined."))
+
+
+# ------------------------------------------------------------------ tree editor
+
+
+class _TreeForm(StyledFormMixin, forms.Form):
+    """A tree editor form: `parents` are the choices of the parent field (code, label)."""
+
+    def __init__(self, *args, parents=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        if "parent" in self.fields:
+            self.fields["parent"].choices = list(parents)
+
+    def add_errors(self, errors: dict[str, list[str]]) -> None:
+        """A tree check's messages, each on its field (or on the form)."""
+        for field, messages in errors.items():
+            for message in messages:
+                self.add_error(field if field in self.fields else None, message)
+
+
+class NodeForm(_TreeForm):
+    """A pillar or sub-index: its code (when added), name, parent and weight."""
+
+    code = forms.SlugField(label=_("Code"), max_length=64,
+                           help_text=_("Letters, digits, hyphens; unique in the set."))  # fmt: skip
+    name_zh = forms.CharField(label=_("Name"), max_length=128, validators=[validate_single_line])
+    parent = forms.ChoiceField(label=_("Under"), choices=())
+    weight = forms.FloatField(label=_("Weight among its siblings"), min_value=0, max_value=1e6)
+    adopt = forms.BooleanField(
+        label=_("Put everything now under that parent below the new node (insert a level)"),
+        required=False,
+    )
+
+    def __init__(self, *args, editing: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if editing:
+            del self.fields["code"], self.fields["adopt"]
+
+
+class MemberForm(_TreeForm):
+    """An indicator of the set: which one (when added), its parent and weight."""
+
+    indicator = forms.ChoiceField(label=_("Indicator"), choices=())
+    parent = forms.ChoiceField(label=_("Under"), choices=())
+    weight = forms.DecimalField(label=_("Weight among its siblings"), min_value=0,
+                                max_digits=8, decimal_places=4)  # fmt: skip
+
+    def __init__(self, *args, indicators=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if indicators is None:
+            del self.fields["indicator"]
+        else:
+            self.fields["indicator"].choices = list(indicators)
+
+
+class LevelsForm(StyledFormMixin, forms.Form):
+    """The aggregation of each level of the tree: one choice per level (rows of `level_rows`)."""
+
+    def __init__(self, *args, levels=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        from .logic.methodology import AGGREGATIONS
+
+        for row in levels:
+            self.fields[row["field"]] = forms.ChoiceField(
+                label=row["label"], choices=_choices(AGGREGATIONS), initial=row["method"]
+            )
+
+    def levels(self) -> list[str]:
+        return [self.cleaned_data[name] for name in self.fields]

@@ -32,6 +32,7 @@ from .logic.pipeline import (
 )
 from .logic.sensitivity import rank_gap, remove_one
 from .logic.tree import ROOT, Node, Tree
+from .logic.tree_edit import prune
 from .models import (
     Aggregation,
     IndexRun,
@@ -117,7 +118,10 @@ def set_tree(indicator_set: IndicatorSet) -> Tree:
             name=n.name,
         )  # fmt: skip
     nodes[ROOT] = Node(code=ROOT, parent=None, name=_("Index"))
-    return Tree(nodes)
+    # an aggregate with no indicator below it yet (just added in the tree editor) is left out
+    # (docs/indicators.md#editing-the-tree)
+    indicators = {m.indicator.code for m in members}
+    return Tree(prune(nodes, indicators))
 
 
 def _default_methodology(indicator_set: IndicatorSet) -> dict[str, Any]:
@@ -306,6 +310,7 @@ def compute_run(indicator_set: IndicatorSet, year: int, *, user=None) -> IndexRu
         year=year,
         methodology=method.to_dict(),
         methodology_version=method.version,
+        tree_version=indicator_set.tree_version,
         fingerprint=method.fingerprint(),
         tree=[
             {"code": c, "parent": n.parent, "weight": n.weight, "name": n.name}

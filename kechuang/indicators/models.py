@@ -159,6 +159,9 @@ class IndicatorSet(_Named):
                     "above, no data preparation."),
     )  # fmt: skip
     methodology_version = models.PositiveIntegerField(_("methodology version"), default=1)
+    # raised by one on every edit of the tree (nodes, members, weights); the set's history
+    # records who, when and what (docs/indicators.md#editing-the-tree)
+    tree_version = models.PositiveIntegerField(_("tree version"), default=1)
     sort_order = models.PositiveSmallIntegerField(_("order"), default=0)
     indicators = models.ManyToManyField(
         Indicator, through="IndicatorSetMember", related_name="sets", verbose_name=_("indicators")
@@ -215,9 +218,9 @@ class IndicatorSetMember(models.Model):
                 violation_error_message=_("This indicator is already in the set."),
             ),
             models.CheckConstraint(
-                condition=models.Q(weight__gt=0),
-                name="%(app_label)s_%(class)s_weight_positive",
-                violation_error_message=_("A weight must be positive."),
+                condition=models.Q(weight__gte=0),
+                name="%(app_label)s_%(class)s_weight_not_negative",
+                violation_error_message=_("A weight must not be negative."),
             ),
         ]
 
@@ -359,6 +362,7 @@ class IndexRun(models.Model):
     year = models.PositiveSmallIntegerField(_("year"))
     methodology = models.JSONField(_("methodology"))
     methodology_version = models.PositiveIntegerField(_("methodology version"))
+    tree_version = models.PositiveIntegerField(_("tree version"), default=1)
     fingerprint = models.CharField(_("methodology fingerprint"), max_length=16)
     tree = models.JSONField(_("tree"))
     stages = models.JSONField(_("stages"), default=dict)

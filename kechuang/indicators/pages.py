@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.db.models import QuerySet
 
-from .models import Indicator, IndicatorSet, IndicatorValue, Target
+from .models import IndexRun, Indicator, IndicatorSet, IndicatorValue, Target
 from .selectors import indicator_table
 
 __all__ = [
@@ -15,6 +15,9 @@ __all__ = [
     "indicators_in_order",
     "values_in_order",
     "targets_in_order",
+    "runs_in_order",
+    "run_scores",
+    "set_by_code",
 ]
 
 
@@ -55,3 +58,19 @@ def values_in_order() -> QuerySet:
 
 def targets_in_order() -> QuerySet:
     return Target.objects.select_related("indicator").order_by("year", "indicator__code")
+
+
+def runs_in_order() -> QuerySet:
+    """Stored index computations, newest first (the API's list)."""
+    return IndexRun.objects.select_related("indicator_set", "computed_by").order_by(
+        "-computed_at", "-id"
+    )
+
+
+def run_scores(run_: IndexRun) -> QuerySet:
+    """A run's scores and ranks on every node, by node then rank."""
+    return run_.scores.select_related("region").order_by("node", "rank", "region__code")
+
+
+def set_by_code(code: str) -> IndicatorSet | None:
+    return IndicatorSet.objects.filter(code=code).first()

@@ -447,3 +447,8 @@ def rank_headline_figures(year: int) -> dict:
 def region_by_code(code: str) -> Region | None:
     """The benchmarked region with that code, if any (the drill-down of a result page)."""
     return Region.objects.filter(code=code).first()
+
+
+def indicator_by_code(code: str) -> Indicator | None:
+    """The catalogue's indicator with that code, if any."""
+    return Indicator.objects.filter(code=code).first()

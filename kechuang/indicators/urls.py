@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_index
+from . import views, views_index, views_tree
 
 app_name = "indicators"
 urlpatterns = [
@@ -8,6 +8,7 @@ urlpatterns = [
     path("catalogue/", views.catalogue, name="catalogue"),
     path("sets/<slug:code>/", views.set_detail, name="set_detail"),
     path("sets/<slug:code>/methodology/", views_index.set_methodology_page, name="set_methodology"),
+    path("sets/<slug:code>/tree/", views_tree.set_tree_page, name="set_tree"),
     path("sets/<slug:code>/results/", views_index.set_results, name="set_results"),
     path(
         "sets/<slug:code>/results/export/",

@@ -85,6 +85,7 @@ HTML_KWARGS = {
     "campaigns:submission_decide": lambda o: {"pk": o["submission"].pk, "decision": "confirm"},
     "indicators:set_detail": lambda o: {"code": o["indicator_set"].code},
     "indicators:set_methodology": lambda o: {"code": o["indicator_set"].code},
+    "indicators:set_tree": lambda o: {"code": o["indicator_set"].code},
     "indicators:set_results": lambda o: {"code": o["indicator_set"].code},
     "indicators:set_results_export": lambda o: {"code": o["indicator_set"].code},
     "reports:report_download": lambda o: {"pk": o["report"].pk},

@@ -12,5 +12,6 @@ router.register("sets", views.IndicatorSetViewSet, basename="set")
 router.register("values", views.IndicatorValueViewSet, basename="value")
 router.register("targets", views.TargetViewSet, basename="target")
 router.register("rankings", views.RankingViewSet, basename="ranking")
+router.register("runs", views.IndexRunViewSet, basename="run")
 
 urlpatterns = router.urls
