@@ -19,6 +19,13 @@ class CampaignsConfig(AppConfig):
 
         if agency_scope not in SCOPE_PROVIDERS:
             SCOPE_PROVIDERS.append(agency_scope)
+        # The enterprise portal's documents pass the same upload checks (docs/portal.md#attachments).
+        from kechuang.enterprises.submissions import ATTACHMENT_CHECKS
+
+        from .attachments import check_attachment
+
+        if check_attachment not in ATTACHMENT_CHECKS:
+            ATTACHMENT_CHECKS.append(check_attachment)
         # The enterprise reaches its delegations and the leader the coverage page (the shared
         # "Visits and services" entry is for the roles that work on tasks).
         for entry in (

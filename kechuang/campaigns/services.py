@@ -28,7 +28,7 @@ from kechuang.core.roles import STAFF_ROLES, Role
 from kechuang.enterprises.choices import SubmissionStatus as FigureStatus
 from kechuang.enterprises.constants import FIRST_REPORTING_YEAR, LAST_REPORTING_YEAR
 from kechuang.enterprises.models import AnnualFigure, Enterprise, FigureSubmission
-from kechuang.enterprises.services import submission_save
+from kechuang.enterprises.submissions import submission_save
 
 from .choices import CampaignKind, DelegationStatus, SubmissionStatus, TaskState
 from .constants import RD_CATEGORY_FIELDS

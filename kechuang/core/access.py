@@ -109,9 +109,18 @@ POLICY: dict[str, dict[Role, ScopeKind]] = {
     "enterprise.view": {**_BUREAU_TOWN, ENTERPRISE: OWN, AGENCY: DELEGATED},
     "enterprise.change": _BUREAU,
     "figures.change": {**_BUREAU, ENTERPRISE: OWN},
-    # Yearly-figure submissions: the enterprise proposes, bureau staff review, the town reads.
+    # Yearly-figure submissions (docs/portal.md#workflow): the enterprise fills and submits,
+    # the town officer of its town reviews first, then bureau staff accept or return.
     "figure_submissions.view": {**_BUREAU_TOWN, ENTERPRISE: OWN},
+    "figure_submissions.fill": {ENTERPRISE: OWN},
+    "figure_submissions.town_review": {OFFICER: TOWN},
     "figure_submissions.review": _BUREAU,
+    "figure_submissions.decide": _BUREAU_TOWN,  # the review form: each step checks its own
+    "figure_submissions.attachment": {**_BUREAU_TOWN, ENTERPRISE: OWN},
+    # The enterprise portal: its yearly submissions and its colleagues (the enterprise's
+    # administrator invites and deactivates them; docs/portal.md#colleagues).
+    "portal.view": {ENTERPRISE: OWN},
+    "portal.colleagues": {ENTERPRISE: OWN},
     # The enterprise file (docs/enterprise-file.md): contact persons kept by the bureau and the
     # enterprise itself; tags are the bureau's own (the town reads them, the enterprise never);
     # the global search finds enterprises of the searcher's scope only.
@@ -251,6 +260,7 @@ PUBLIC = frozenset(
         "notices:objection_receipt",
         "programmes:call_list",  # the public call list and call pages
         "programmes:call_detail",
+        "enterprises:invitation_accept",  # a colleague's one-time invitation link
     }
 )
 

@@ -8,9 +8,8 @@ rolling back otherwise.
 
 Who may write which fields is the field policy of `policy.py` (one table for the form, the API
 and the import): bureau admin and bureau staff write everything; an enterprise account never
-writes the registry, it proposes its own yearly figures as a `FigureSubmission` that bureau staff
-accept (which writes the yearly figures) or return with a reason; every other role is refused
-with `PermissionDenied`.
+writes the registry, it proposes its own yearly figures as a `FigureSubmission` (the reviewed
+workflow of `submissions.py`); every other role is refused with `PermissionDenied`.
 """
 
 from __future__ import annotations
@@ -20,8 +19,7 @@ from decimal import Decimal
 from typing import Any, TypeVar
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, models, transaction
-from django.utils import timezone
+from django.db import models, transaction
 from django.utils.translation import gettext as _
 
 from kechuang.core import years
@@ -30,7 +28,7 @@ from kechuang.core.permissions import user_role
 from kechuang.core.roles import STAFF_ROLES, Role
 
 from . import policy
-from .choices import DataSource, QualificationKind, SubmissionStatus
+from .choices import DataSource, QualificationKind
 from .constants import HIGH_TECH_VALIDITY_YEARS
 from .logic.credit_code import CreditCodeError, validate_credit_code
 from .models import (
@@ -58,11 +56,6 @@ __all__ = [
     "require_write",
     "apply_fields",
     "check_year",
-    "submission_save",
-    "submission_submit",
-    "submission_return",
-    "submission_accept",
-    "TRANSITIONS",
 ]
 
 # yuan; the same ceiling as the import (imports.schemas.MAX_MONEY): catches unit slips.
@@ -426,178 +419,3 @@ def qualification_update(
         if q.expiry_date is None or (old_default and "expiry_date" not in fields):
             q.expiry_date = high_tech_expiry_date(q.issue_date)
     return save_with_provenance(q, user=user, errors=_qualification_errors(q))
-
-
-# ------------------------------------------------------------------ FigureSubmission
-
-# action -> (statuses it starts from, status it ends in); the only ways a submission moves.
-TRANSITIONS: dict[str, tuple[frozenset[str], str]] = {
-    "save": (
-        frozenset({SubmissionStatus.DRAFT, SubmissionStatus.RETURNED}),
-        SubmissionStatus.DRAFT,
-    ),
-    "submit": (
-        frozenset({SubmissionStatus.DRAFT, SubmissionStatus.RETURNED}),
-        SubmissionStatus.SUBMITTED,
-    ),
-    "return": (frozenset({SubmissionStatus.SUBMITTED}), SubmissionStatus.RETURNED),
-    "accept": (frozenset({SubmissionStatus.SUBMITTED}), SubmissionStatus.ACCEPTED),
-}
-
-SUBMISSION_FIELDS = policy.ENTERPRISE_FIGURE_FIELDS
-
-
-def _move(submission: FigureSubmission, action: str) -> None:
-    starts, end = TRANSITIONS[action]
-    if submission.status not in starts:
-        raise ValidationError(
-            {
-                "status": [
-                    _("A submission that is “%(status)s” cannot be changed this way.")
-                    % {"status": submission.get_status_display()}
-                ]
-            }
-        )
-    submission.status = end
-
-
-def _require_reviewer(user: Any, submission: FigureSubmission) -> None:
-    if user_role(user) not in STAFF_ROLES:
-        raise PermissionDenied(_("Only bureau staff review submissions."))
-    if not FigureSubmission.objects.for_user(user).filter(pk=submission.pk).exists():
-        raise PermissionDenied(_("You may not change this record."))
-
-
-def _save_submission(submission: FigureSubmission, *, user: Any, reason: str) -> FigureSubmission:
-    submission._history_user = user if getattr(user, "is_authenticated", False) else None  # type: ignore[attr-defined]
-    submission._change_reason = reason  # type: ignore[attr-defined]
-    submission.save()
-    return submission
-
-
-def _submission_errors(submission: FigureSubmission) -> dict:
-    errors = _annual_figure_errors(submission)  # the same checks as the registry's figures
-    try:
-        submission.full_clean(validate_constraints=False)
-    except ValidationError as exc:
-        for field, messages in exc.message_dict.items():
-            errors.setdefault(field, []).extend(
-                m for m in messages if m not in errors.get(field, [])
-            )
-    return errors
-
-
-def submission_save(
-    *, user: Any, enterprise: Enterprise, year: int, submit: bool = False, **fields: Any
-) -> FigureSubmission:
-    """Create or change the enterprise's open submission for `year` (暂存), optionally submitting
-    it (提交). Only the enterprise's own account may, and only the fields it declares itself
-    (policy.ENTERPRISE_FIGURE_FIELDS). Raises PermissionDenied or ValidationError; nothing is
-    written then."""
-    require_write(user, FigureSubmission, enterprise_ids=[enterprise.pk], fields=["year", *fields])
-    with transaction.atomic():
-        submission = (
-            FigureSubmission.objects.select_for_update()
-            .filter(enterprise=enterprise, year=year)
-            .exclude(status=SubmissionStatus.ACCEPTED)
-            .first()
-        )
-        if submission is None:
-            submission = FigureSubmission(enterprise=enterprise, year=year, created_by=user)
-        _move(submission, "submit" if submit else "save")
-        apply_fields(submission, fields)
-        errors = _submission_errors(submission)
-        if errors:
-            raise ValidationError(errors)
-        if submit:
-            submission.submitted_by = user
-            submission.submitted_at = timezone.now()
-        reason = _("Submitted for review") if submit else _("Draft saved")
-        try:
-            with transaction.atomic():
-                return _save_submission(submission, user=user, reason=reason)
-        except IntegrityError as exc:  # a concurrent first save of the same year
-            raise ValidationError(
-                {"year": [_("This enterprise already has an open submission for this year.")]}
-            ) from exc
-
-
-def submission_update(
-    *, submission: FigureSubmission, user: Any, **fields: Any
-) -> FigureSubmission:
-    """Change a draft or returned submission's values (the enterprise's own account)."""
-    return submission_save(
-        user=user, enterprise=submission.enterprise, year=submission.year, **fields
-    )
-
-
-def submission_submit(*, submission: FigureSubmission, user: Any) -> FigureSubmission:
-    """Send a draft (or a returned submission) to the bureau for review."""
-    require_write(user, FigureSubmission, enterprise_ids=[submission.enterprise_id])
-    with transaction.atomic():
-        submission = FigureSubmission.objects.select_for_update().get(pk=submission.pk)
-        _move(submission, "submit")
-        errors = _submission_errors(submission)
-        if errors:
-            raise ValidationError(errors)
-        submission.submitted_by = user
-        submission.submitted_at = timezone.now()
-        return _save_submission(submission, user=user, reason=_("Submitted for review"))
-
-
-def submission_return(*, submission: FigureSubmission, user: Any, reason: str) -> FigureSubmission:
-    """Return a submitted submission to the enterprise with a reason (bureau staff)."""
-    _require_reviewer(user, submission)
-    reason = (reason or "").strip()
-    if not reason:
-        raise ValidationError({"reason": [_("Give the reason for returning the submission.")]})
-    with transaction.atomic():
-        submission = FigureSubmission.objects.select_for_update().get(pk=submission.pk)
-        _move(submission, "return")
-        submission.reason = reason
-        submission.full_clean(validate_constraints=False)
-        submission.reviewer = user
-        submission.reviewed_at = timezone.now()
-        return _save_submission(
-            submission, user=user, reason=_("Returned: %(reason)s") % {"reason": reason[:80]}
-        )
-
-
-def submission_accept(*, submission: FigureSubmission, user: Any) -> FigureSubmission:
-    """Accept a submitted submission (bureau staff): its values are written to the enterprise's
-    yearly figures of that year in the same transaction, the figures' history naming the
-    submission. Figures from official sources (policy.OFFICIAL_FIGURE_FIELDS) are kept."""
-    _require_reviewer(user, submission)
-    with transaction.atomic():
-        submission = (
-            FigureSubmission.objects.select_for_update()
-            .select_related("enterprise")
-            .get(pk=submission.pk)
-        )
-        _move(submission, "accept")
-        figure = AnnualFigure.objects.filter(
-            enterprise_id=submission.enterprise_id, year=submission.year
-        ).first() or AnnualFigure(enterprise=submission.enterprise, year=submission.year)
-        for name in SUBMISSION_FIELDS:
-            setattr(figure, name, getattr(submission, name))
-        errors = _annual_figure_errors(figure)
-        try:
-            figure.full_clean()
-        except ValidationError as exc:
-            for field, messages in exc.message_dict.items():
-                errors.setdefault(field, []).extend(messages)
-        if errors:
-            raise ValidationError(errors)
-        figure.source = DataSource.ENTERPRISE
-        figure.updated_by = user
-        figure.import_batch = None
-        figure.source_row = None
-        figure._history_user = user  # type: ignore[attr-defined]
-        figure._change_reason = _("Accepted submission #%(id)s") % {"id": submission.pk}  # type: ignore[attr-defined]
-        figure.save()
-        submission.figure = figure
-        submission.reviewer = user
-        submission.reviewed_at = timezone.now()
-        _save_submission(submission, user=user, reason=_("Accepted into the yearly figures"))
-        data_changed(years=[submission.year])
-    return submission

@@ -15,7 +15,7 @@ from kechuang.campaigns.choices import DelegationStatus, SubmissionStatus, TaskS
 from kechuang.campaigns.models import Campaign, RDSubmission, VisitRecord, VisitTask
 from kechuang.core.permissions import user_scope
 from kechuang.enterprises.models import AnnualFigure, Enterprise, FigureSubmission
-from kechuang.enterprises.services import submission_accept
+from kechuang.enterprises.submissions import submission_accept, submission_town_pass
 
 from .factories import YEAR, make_delegation, make_world
 
@@ -266,6 +266,7 @@ def test_agency_submission_is_written_only_on_confirmation(w):
     assert RDSubmission.objects.get().status == SubmissionStatus.CONFIRMED
     yearly = FigureSubmission.objects.get(enterprise=w.a1, year=YEAR)
     assert yearly.status == "submitted" and yearly.rd_hnte_total == Decimal("150000.50")
+    submission_town_pass(submission=yearly, user=w.officer_a)  # the town reviews first
     submission_accept(submission=yearly, user=w.staff)
     figure.refresh_from_db()
     assert figure.rd_hnte_personnel == Decimal("120000")

@@ -240,10 +240,13 @@ SUBMISSION_READ_ONLY = (
     "enterprise_name",
     "status",
     "reason",
+    "returned_stage",
+    "official_confirmed",
     "figure",
     "created_at",
     "updated_at",
     "submitted_at",
+    "town_reviewed_at",
     "reviewed_at",
 )
 
@@ -283,3 +286,20 @@ class FigureSubmissionSerializer(FieldPolicyMixin, serializers.ModelSerializer):
 
 class SubmissionReturnSerializer(serializers.Serializer):
     reason = serializers.CharField(max_length=2000, help_text=_("Why the submission is returned"))
+
+
+class SubmissionNoteSerializer(serializers.Serializer):
+    note = serializers.CharField(
+        max_length=500,
+        required=False,
+        allow_blank=True,
+        help_text=_("An optional note of the town's review"),
+    )
+
+
+class SubmissionAcceptSerializer(serializers.Serializer):
+    confirm_official = serializers.BooleanField(
+        required=False,
+        default=False,
+        help_text=_("Confirm that submitted values replace differing official figures"),
+    )

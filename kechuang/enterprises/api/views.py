@@ -19,7 +19,7 @@ from rest_framework.response import Response
 from rest_framework.settings import api_settings
 
 from kechuang.core.access import HasCapability
-from kechuang.enterprises import services
+from kechuang.enterprises import services, submissions
 from kechuang.enterprises.filters import (
     AnnualFigureFilterSet,
     EnterpriseFilterSet,
@@ -42,6 +42,8 @@ from .serializers import (
     FigureSubmissionSerializer,
     IntellectualPropertySerializer,
     QualificationSerializer,
+    SubmissionAcceptSerializer,
+    SubmissionNoteSerializer,
     SubmissionReturnSerializer,
 )
 
@@ -212,18 +214,31 @@ class QualificationViewSet(ScopedServiceViewSet):
 
 
 class FigureSubmissionViewSet(ScopedServiceViewSet):
-    """Yearly-figure submissions: an enterprise account creates and edits its own drafts and
-    submits them; bureau staff accept or return them (with a reason); a town officer reads
-    those of its town. Accepting writes the registry's yearly figures."""
+    """Yearly-figure submissions (docs/portal.md#workflow): an enterprise account creates and
+    edits its own drafts and submits them; the town officer of the enterprise's town passes or
+    returns them (with a reason); then bureau staff accept or return them (with a reason).
+    Accepting writes the registry's yearly figures. Each role sees only its scope's rows."""
 
     model = FigureSubmission
     select_related = ("enterprise",)
     serializer_class = FigureSubmissionSerializer
     filterset_fields = ["status", "year"]
+    capability = {
+        **ScopedServiceViewSet.capability,
+        "submit": "figure_submissions.fill",
+        "town_pass": "figure_submissions.town_review",
+        "town_return": "figure_submissions.town_review",
+        "return_": "figure_submissions.review",
+        "accept": "figure_submissions.review",
+    }
 
     def get_serializer_class(self):
-        if self.action == "return_":
+        if self.action in ("return_", "town_return"):
             return SubmissionReturnSerializer
+        if self.action == "town_pass":
+            return SubmissionNoteSerializer
+        if self.action == "accept":
+            return SubmissionAcceptSerializer
         return super().get_serializer_class()
 
     def perform_create(self, serializer):
@@ -233,7 +248,7 @@ class FigureSubmissionViewSet(ScopedServiceViewSet):
 
             raise PermissionDenied
         with service_errors():
-            serializer.instance = services.submission_save(
+            serializer.instance = submissions.submission_save(
                 user=self.request.user, enterprise=enterprise, **serializer.validated_data
             )
 
@@ -241,7 +256,7 @@ class FigureSubmissionViewSet(ScopedServiceViewSet):
         data = dict(serializer.validated_data)
         data.pop("year", None)
         with service_errors():
-            serializer.instance = services.submission_update(
+            serializer.instance = submissions.submission_update(
                 submission=serializer.instance, user=self.request.user, **data
             )
 
@@ -250,12 +265,56 @@ class FigureSubmissionViewSet(ScopedServiceViewSet):
             FigureSubmissionSerializer(submission, context={"request": self.request}).data
         )
 
+    def _reason(self, request) -> str:
+        body = SubmissionReturnSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        return body.validated_data["reason"]
+
     @extend_schema(request=None, responses=FigureSubmissionSerializer)
     @action(detail=True, methods=["post"], permission_classes=[HasCapability])
     def submit(self, request, pk=None):
-        """Send a draft or returned submission for review (the enterprise's own account)."""
+        """Send a draft or returned submission to the town's review (the enterprise)."""
         with service_errors():
-            submission = services.submission_submit(submission=self.get_object(), user=request.user)
+            submission = submissions.submission_submit(
+                submission=self.get_object(), user=request.user
+            )
+        return self._done(submission)
+
+    @extend_schema(request=SubmissionNoteSerializer, responses=FigureSubmissionSerializer)
+    @action(
+        detail=True,
+        methods=["post"],
+        url_path="town-pass",
+        url_name="town-pass",
+        permission_classes=[HasCapability],
+    )
+    def town_pass(self, request, pk=None):
+        """Pass a submitted submission on to the bureau (the town officer of its town)."""
+        submission = self.get_object()
+        body = SubmissionNoteSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        with service_errors():
+            submission = submissions.submission_town_pass(
+                submission=submission, user=request.user, note=body.validated_data.get("note", "")
+            )
+        return self._done(submission)
+
+    @extend_schema(request=SubmissionReturnSerializer, responses=FigureSubmissionSerializer)
+    @action(
+        detail=True,
+        methods=["post"],
+        url_path="town-return",
+        url_name="town-return",
+        permission_classes=[HasCapability],
+    )
+    def town_return(self, request, pk=None):
+        """Return a submitted submission to the enterprise with a reason (the town officer)."""
+        submission = self.get_object()
+        reason = self._reason(request)
+        with service_errors():
+            submission = submissions.submission_town_return(
+                submission=submission, user=request.user, reason=reason
+            )
         return self._done(submission)
 
     @extend_schema(request=SubmissionReturnSerializer, responses=FigureSubmissionSerializer)
@@ -267,20 +326,27 @@ class FigureSubmissionViewSet(ScopedServiceViewSet):
         permission_classes=[HasCapability],
     )
     def return_(self, request, pk=None):
-        """Return a submitted submission to the enterprise with a reason (bureau staff)."""
+        """Return a submission the town passed to the enterprise with a reason (bureau staff)."""
         submission = self.get_object()
-        body = SubmissionReturnSerializer(data=request.data)
-        body.is_valid(raise_exception=True)
+        reason = self._reason(request)
         with service_errors():
-            submission = services.submission_return(
-                submission=submission, user=request.user, reason=body.validated_data["reason"]
+            submission = submissions.submission_return(
+                submission=submission, user=request.user, reason=reason
             )
         return self._done(submission)
 
-    @extend_schema(request=None, responses=FigureSubmissionSerializer)
+    @extend_schema(request=SubmissionAcceptSerializer, responses=FigureSubmissionSerializer)
     @action(detail=True, methods=["post"], permission_classes=[HasCapability])
     def accept(self, request, pk=None):
-        """Accept a submitted submission: its values become the registry's yearly figures."""
+        """Accept a submission the town passed: its values become the registry's yearly
+        figures. Values differing from official figures need `confirm_official: true`."""
+        submission = self.get_object()
+        body = SubmissionAcceptSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
         with service_errors():
-            submission = services.submission_accept(submission=self.get_object(), user=request.user)
+            submission = submissions.submission_accept(
+                submission=submission,
+                user=request.user,
+                confirm_official=body.validated_data.get("confirm_official", False),
+            )
         return self._done(submission)

@@ -15,7 +15,7 @@ pytestmark = pytest.mark.django_db
 def test_enterprise_user_submits_own_figures_with_history(client, data):
     own = Enterprise.objects.first()
     user = login(client, Role.ENTERPRISE, enterprise=own)
-    url = f"/enterprises/{own.pk}/figures/2025/"
+    url = "/enterprises/portal/2025/"  # the portal's form (the registry's page redirects there)
     bad = client.post(
         url, {"operating_revenue": "-5", "employees_year_end": "10", "tech_staff_year_end": "20"}
     )
