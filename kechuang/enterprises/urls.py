@@ -1,6 +1,7 @@
 from django.urls import path
 
 from . import file_views, views
+from .portal_urls import urlpatterns as portal_urlpatterns
 
 app_name = "enterprises"
 urlpatterns = [
@@ -20,7 +21,6 @@ urlpatterns = [
     path("search/", file_views.search, name="search"),
     path("<int:pk>/figures/<int:year>/", views.annual_figure_edit, name="annual_figure_edit"),
     path("qualifications/", views.qualification_list, name="qualification_list"),
-    path("submissions/", views.submission_list, name="submission_list"),
-    path("submissions/<int:pk>/", views.submission_detail, name="submission_detail"),
-    path("submissions/<int:pk>/review/", views.submission_review, name="submission_review"),
+    # The enterprise portal and the submissions' review (docs/portal.md).
+    *portal_urlpatterns,
 ]
