@@ -39,5 +39,13 @@ class CampaignsConfig(AppConfig):
         ):
             if entry[0] not in {e[0] for e in NAVIGATION}:
                 NAVIGATION.append(entry)
+        # The enterprise list's selection gets visit tasks (docs/console.md#lists).
+        from kechuang.core.lists import BULK_ACTIONS, BulkAction
+
+        actions = BULK_ACTIONS.setdefault("enterprises:enterprise_list", [])
+        if not any(a.url_name == "campaigns:tasks_assign" for a in actions):
+            actions.append(
+                BulkAction(_("Assign visit tasks"), "campaigns:tasks_assign", "campaigns.manage")
+            )
 
         from . import reminders  # noqa: F401  (its notification kinds)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import bulk_views, views
 
 app_name = "campaigns"
 urlpatterns = [
@@ -10,6 +10,7 @@ urlpatterns = [
     path("<int:pk>/", views.campaign_detail, name="campaign_detail"),
     path("<int:pk>/attendance/", views.campaign_attendance, name="campaign_attendance"),
     path("tasks/", views.task_list, name="task_list"),
+    path("tasks/assign/", bulk_views.tasks_assign, name="tasks_assign"),
     path("tasks/<int:pk>/", views.task_detail, name="task_detail"),
     path("tasks/<int:pk>/visit/", views.task_visit, name="task_visit"),
     path("tasks/<int:pk>/transition/", views.task_transition, name="task_transition"),
