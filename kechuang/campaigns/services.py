@@ -61,6 +61,7 @@ __all__ = [
     "service_package_create",
     "agency_member_add",
     "agency_member_set",
+    "campaign_tasks_add",
     "delegation_create",
     "delegation_end",
     "rd_submission_create",
@@ -142,6 +143,34 @@ def campaign_create(
         ]
         bulk_create_with_history(tasks, VisitTask, batch_size=500, default_user=user)
     return campaign
+
+
+def campaign_tasks_add(*, user: Any, campaign: Campaign, enterprise_ids: Iterable[int]) -> int:
+    """Add a task to `campaign` for each chosen enterprise it does not have yet (the selection
+    of the enterprise list), assigned like the campaign's own tasks to the town officer of the
+    enterprise's town (one bulk insert, with history). Returns how many were added."""
+    _require_staff(user)
+    have = set(VisitTask.objects.filter(campaign=campaign).values_list("enterprise_id", flat=True))
+    rows = (
+        Enterprise.objects.for_user(user)
+        .filter(pk__in=list(enterprise_ids))
+        .order_by("pk")
+        .values_list("pk", "town_id")
+    )
+    officers = officers_by_town()
+    tasks = [
+        VisitTask(
+            campaign=campaign,
+            enterprise_id=enterprise_id,
+            assignee_id=officers.get(town_id),
+            due_date=campaign.due_date,
+        )
+        for enterprise_id, town_id in rows
+        if enterprise_id not in have
+    ]
+    with transaction.atomic():
+        bulk_create_with_history(tasks, VisitTask, batch_size=500, default_user=user)
+    return len(tasks)
 
 
 # ------------------------------------------------------------------ tasks
