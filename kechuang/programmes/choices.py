@@ -2,6 +2,7 @@
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 __all__ = [
     "FundingMode",
@@ -27,7 +28,7 @@ class FundingMode(models.TextChoices):
 class CallStatus(models.TextChoices):
     DRAFT = "draft", _("Draft")
     OPEN = "open", _("Open for applications")
-    CLOSED = "closed", _("Closed")
+    CLOSED = "closed", pgettext_lazy("programmes", "Closed")
     UNDER_REVIEW = "under_review", _("Under review")
     DECIDED = "decided", _("Decided")
     NOTICED = "noticed", _("Publicly noticed")
@@ -68,15 +69,15 @@ class ProjectStatus(models.TextChoices):
     HELD = "held", _("Held: objection open")
     CANCELLED = "cancelled", _("Cancelled")
     CONFIRMED = "confirmed", _("On the final list")
-    RUNNING = "running", _("Running")
-    ACCEPTED = "accepted", _("Accepted")
+    RUNNING = "running", pgettext_lazy("programmes", "Running")
+    ACCEPTED = "accepted", pgettext_lazy("programmes", "Accepted")
     ACCEPTED_CONDITIONAL = "accepted_conditional", _("Accepted with conditions")
     FAILED = "failed", _("Failed acceptance")
 
 
 class TrancheStatus(models.TextChoices):
     PLANNED = "planned", _("Planned")
-    HELD = "held", _("Held")
+    HELD = "held", pgettext_lazy("programmes", "Held")
     PAID = "paid", _("Paid")
 
 
@@ -86,10 +87,10 @@ class ReportKind(models.TextChoices):
 
 
 class ReportOutcome(models.TextChoices):
-    PENDING = "pending", _("Pending")
+    PENDING = "pending", pgettext_lazy("programmes", "Pending")
     PASSED = "passed", _("Passed")
     CONDITIONAL = "conditional", _("Passed with conditions")
-    FAILED = "failed", _("Failed")
+    FAILED = "failed", pgettext_lazy("programmes", "Failed")
 
 
 class InvestmentStatus(models.TextChoices):

@@ -10,11 +10,16 @@ from typing import Any
 from django import forms
 from django.forms import formset_factory
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+from kechuang.core.years import validate_year
 
 from .choices import DecisionKind, ReportOutcome
+from .models import Call, ProgrammeType
 from .selectors import MEASURES
 
 __all__ = [
+    "CallForm",
     "ApplicationForm",
     "KpiFormSet",
     "BudgetFormSet",
@@ -36,13 +41,97 @@ __all__ = [
 MONEY = {"max_digits": 16, "decimal_places": 2, "min_value": Decimal(0)}
 
 
+DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+TOPIC_SEPARATORS = ("｜", "|", "：", ":")
+
+
+class CallForm(forms.ModelForm):
+    """A call (年度指南) as the bureau configures it: programme, dates, budget and topics (one
+    per line, the expert fields after a separator)."""
+
+    topics = forms.CharField(
+        label=_("Topics"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_(
+            "One topic per line; the experts' fields after a colon, e.g. 新材料：涂层 复合材料"
+        ),
+        max_length=4000,
+        error_messages={"required": _("Give at least one topic.")},
+    )
+
+    class Meta:
+        model = Call
+        fields = [
+            "programme_type",
+            "year",
+            "title",
+            "guide",
+            "opens_at",
+            "closes_at",
+            "total_budget_yuan",
+            "awards_expected",
+        ]
+        labels = {
+            "programme_type": _("Programme"),
+            "year": _("Year"),
+            "title": _("Title"),
+            "guide": _("Guide"),
+            "opens_at": _("Applications open at"),
+            "closes_at": _("Applications close at"),
+            "total_budget_yuan": _("Total budget (yuan)"),
+            "awards_expected": _("Awards expected"),
+        }
+        widgets = {
+            "opens_at": DATETIME,
+            "closes_at": DATETIME,
+            "guide": forms.Textarea(attrs={"rows": 4}),
+        }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["programme_type"].queryset = ProgrammeType.objects.order_by("code")
+        self.fields["programme_type"].empty_label = None
+        self.fields["year"].validators.append(validate_year)
+        for name in ("opens_at", "closes_at"):
+            self.fields[name].input_formats = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"]
+        if self.instance.pk and not self.is_bound:
+            self.initial["topics"] = "\n".join(
+                f"{t.name}：{t.fields}" if t.fields else t.name for t in self.instance.topics.all()
+            )
+
+    def clean_topics(self) -> list[tuple[str, str]]:
+        rows: list[tuple[str, str]] = []
+        for n, line in enumerate(self.cleaned_data["topics"].splitlines(), start=1):
+            line = line.strip()
+            if not line:
+                continue
+            name, fields = line, ""
+            for sep in TOPIC_SEPARATORS:
+                if sep in line:
+                    name, _sep, fields = line.partition(sep)
+                    break
+            name, fields = name.strip(), fields.strip()
+            if not name or len(name) > 128 or len(fields) > 255:
+                raise forms.ValidationError(
+                    _("Line %(n)s: a topic name of at most 128 characters is needed.") % {"n": n}
+                )
+            rows.append((name, fields))
+        if not rows:
+            raise forms.ValidationError(_("Give at least one topic."))
+        if len({name for name, _f in rows}) < len(rows):
+            raise forms.ValidationError(_("Each topic may appear only once."))
+        return rows
+
+
 class ApplicationForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput)
     topic = forms.ModelChoiceField(queryset=None, label=_("Topic"), required=False)
     title = forms.CharField(label=_("Project title"), max_length=128, required=False)
     owner_name = forms.CharField(label=_("Project leader"), max_length=64, required=False)
     summary = forms.CharField(
-        label=_("Summary"), widget=forms.Textarea(attrs={"rows": 3}), required=False
+        label=pgettext_lazy("programmes", "Summary"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
     )
     objectives = forms.CharField(
         label=_("Objectives and content"), widget=forms.Textarea(attrs={"rows": 4}), required=False
@@ -91,7 +180,9 @@ class TeamForm(_Row):
 
 
 class ScheduleForm(_Row):
-    period = forms.CharField(label=_("Period"), max_length=32, required=False)
+    period = forms.CharField(
+        label=pgettext_lazy("programmes", "Period"), max_length=32, required=False
+    )
     task = forms.CharField(label=_("Tasks"), max_length=128, required=False)
 
 
@@ -145,7 +236,7 @@ class FormalCheckForm(forms.Form):
         choices=[
             ("pass", _("Pass")),
             ("return", _("Return with comments")),
-            ("reject", _("Reject")),
+            ("reject", pgettext_lazy("programmes", "Reject")),
         ],
         widget=forms.RadioSelect,
     )
@@ -263,7 +354,7 @@ def report_form(kpis: list[dict[str, Any]], data: Any = None, files: Any = None)
         for i, k in enumerate(kpis)
     }
     fields["narrative"] = forms.CharField(
-        label=_("Progress"), widget=forms.Textarea(attrs={"rows": 3})
+        label=pgettext_lazy("programmes", "Progress"), widget=forms.Textarea(attrs={"rows": 3})
     )
     fields["evidence"] = forms.FileField(label=_("Evidence"), required=False)
     return type("ReportForm", (forms.Form,), fields)(data, files)

@@ -9,6 +9,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from kechuang.core.models import ScopedQuerySet
@@ -271,7 +272,7 @@ ACTION_LABELS = {
     "approve": _("Approved by the panel"),
     "decline": _("Not approved by the panel"),
     "open": _("Opened"),
-    "close": _("Closed"),
+    "close": pgettext_lazy("programmes", "Closed"),
     "decide": _("Decided"),
     "notice": _("Publicly noticed"),
     "finalise": _("Final list published"),
@@ -280,7 +281,7 @@ ACTION_LABELS = {
     "withdraw_award": _("Award cancelled"),
     "confirm": _("On the final list"),
     "sign": _("Contract signed"),
-    "accept": _("Accepted"),
+    "accept": pgettext_lazy("programmes", "Accepted"),
     "accept_conditional": _("Accepted with conditions"),
     "fail": _("Failed acceptance"),
 }

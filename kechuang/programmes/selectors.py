@@ -14,7 +14,7 @@ from django.db.models import Count, Q, QuerySet, Sum
 from django.http import Http404
 from django.utils import timezone
 
-from kechuang.core.access import ScopeKind, role_scope
+from kechuang.core.access import ScopeKind, can, role_scope
 from kechuang.core.permissions import user_role
 from kechuang.core.roles import Role
 from kechuang.enterprises.choices import IPKind, QualificationKind
@@ -57,6 +57,7 @@ __all__ = [
     "KEY_RD_CODE",
     "public_calls",
     "public_call",
+    "call_for",
     "eligibility_facts",
     "eligibility_for",
     "open_calls_with_eligibility",
@@ -105,6 +106,22 @@ def public_call(pk: Any) -> Call:
         return public_calls().prefetch_related("topics").get(pk=pk)
     except (Call.DoesNotExist, ValueError, TypeError) as exc:
         raise Http404 from exc
+
+
+def call_for(user: Any, pk: Any) -> Call:
+    """A call as the user may read it: the bureau also sees its drafts, everybody else only
+    published calls (404 otherwise)."""
+    if not (user.is_authenticated and can(user, "programmes.manage")):
+        return public_call(pk)
+    try:
+        return Call.objects.select_related("programme_type").prefetch_related("topics").get(pk=pk)
+    except (Call.DoesNotExist, ValueError, TypeError) as exc:
+        raise Http404 from exc
+
+
+def calls_managed() -> QuerySet[Call]:
+    """Every call, drafts included (the bureau's list)."""
+    return Call.objects.select_related("programme_type").order_by("-year", "-opens_at", "-pk")
 
 
 # ------------------------------------------------------------------ eligibility

@@ -18,6 +18,7 @@ from django.db.models import F, Max
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from kechuang.campaigns.attachments import check_attachment
 from kechuang.core.access import can
@@ -54,6 +55,7 @@ from .models import (
     ProgressReport,
     Project,
     ReviewAssignment,
+    Topic,
     Tranche,
     WorkflowEvent,
 )
@@ -61,6 +63,7 @@ from .models import (
 __all__ = [
     "StaleEdit",
     "transition_apply",
+    "call_save",
     "application_create",
     "application_save",
     "application_submit",
@@ -194,6 +197,41 @@ def programme_types_ensure() -> dict[str, ProgrammeType]:
             },
         )
     return out
+
+
+@transaction.atomic
+def call_save(*, call: Call, topics: list[tuple[str, str]], user: Any) -> Call:
+    """Save a call the bureau configures (a new one starts as a draft) with its topics in the
+    given order. The terms are fixed once applications close: only a draft or an open call is
+    edited; a topic an application already chose cannot be dropped."""
+    if not can(user, "programmes.manage"):
+        raise PermissionDenied
+    if call.pk and call.status not in (CallStatus.DRAFT, CallStatus.OPEN):
+        raise ValidationError(_("Only a draft or an open call can be edited."))
+    existing = {t.name: t for t in call.topics.all()} if call.pk else {}
+    names = [name for name, _fields in topics]
+    used = [t.name for t in existing.values() if t.name not in names and t.applications.exists()]
+    if used:
+        raise ValidationError(
+            {
+                "topics": _("Topics chosen by applications cannot be removed: %(names)s")
+                % {"names": "、".join(used)}
+            }
+        )
+    call._change_reason = "configure"  # type: ignore[attr-defined]
+    call.save()
+    Topic.objects.filter(call=call).exclude(name__in=names).delete()
+    keep, new = [], []
+    for order, (name, fields) in enumerate(topics):
+        topic = existing.get(name)
+        if topic is None:
+            new.append(Topic(call=call, name=name, fields=fields, sort_order=order))
+        elif (topic.fields, topic.sort_order) != (fields, order):
+            topic.fields, topic.sort_order = fields, order
+            keep.append(topic)
+    bulk_create_with_history(new, Topic, default_user=user)
+    bulk_update_with_history(keep, Topic, ["fields", "sort_order"], default_user=user)
+    return call
 
 
 # ------------------------------------------------------------------ applications

@@ -9,6 +9,8 @@ urlpatterns = [
     # Public (no sign-in): the call list and each call's page.
     path("calls/", views.call_list, name="call_list"),
     path("calls/<int:pk>/", views.call_detail, name="call_detail"),
+    path("calls/new/", views.call_new, name="call_new"),
+    path("calls/<int:pk>/edit/", views.call_edit, name="call_edit"),
     path("calls/<int:pk>/apply/", views.application_new, name="application_new"),
     path("calls/<int:pk>/review/", views.call_review, name="call_review"),
     path("applications/", views.application_list, name="application_list"),

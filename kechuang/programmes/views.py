@@ -15,6 +15,8 @@ from django.views.decorators.http import require_POST
 from kechuang.core.access import can, requires
 
 from . import forms, pages, selectors, services
+from .choices import CallStatus
+from .models import Call
 
 PAGE = "programmes/"
 
@@ -33,12 +35,39 @@ def _errors(request, exc: ValidationError, form=None) -> None:
 
 
 def call_list(request):
-    return render(request, PAGE + "call_list.html", {"calls": selectors.public_calls()})
+    manage = request.user.is_authenticated and can(request.user, "programmes.manage")
+    calls = selectors.calls_managed() if manage else selectors.public_calls()
+    return render(request, PAGE + "call_list.html", {"calls": calls, "can_manage": manage})
 
 
 def call_detail(request, pk):
-    call = selectors.public_call(pk)
+    call = selectors.call_for(request.user, pk)
     return render(request, PAGE + "call_detail.html", pages.call_context(request.user, call))
+
+
+@requires("programmes.manage")
+def call_new(request):
+    return _call_form(request, Call(status=CallStatus.DRAFT))
+
+
+@requires("programmes.manage")
+def call_edit(request, pk):
+    return _call_form(request, selectors.call_for(request.user, pk))
+
+
+def _call_form(request, call):
+    form = forms.CallForm(request.POST or None, instance=call)
+    if request.method == "POST" and form.is_valid():
+        try:
+            call = services.call_save(
+                call=form.save(commit=False), topics=form.cleaned_data["topics"], user=request.user
+            )
+        except ValidationError as exc:
+            _errors(request, exc, form)
+        else:
+            messages.success(request, _("Call saved."))
+            return redirect("programmes:call_review", call.pk)
+    return render(request, PAGE + "call_form.html", {"form": form, "call": call})
 
 
 # ------------------------------------------------------------------ home and applications
@@ -167,7 +196,7 @@ def assignment_detail(request, pk):
 
 @requires("programmes.manage")
 def call_review(request, pk):
-    call = selectors.public_call(pk)
+    call = selectors.call_for(request.user, pk)
     if request.method == "POST":
         try:
             pages.call_review_act(request, call)
@@ -219,12 +248,23 @@ def report_detail(request, pk):
     return render(request, PAGE + "report_detail.html", ctx)
 
 
-@requires("programmes.applications")
+DUE_DAYS = 60  # the due-reports page: overdue or due within 60 days (docs/programmes.md)
+
+
+@requires("programmes.applications", post="programmes.manage")
 def due_reports(request):
-    rows = selectors.due_reports(today=timezone.localdate(), days_ahead=60, user=request.user)
-    return render(
-        request, PAGE + "due_reports.html", {"reports": rows, "today": timezone.localdate()}
-    )
+    if request.method == "POST":
+        sent = services.reminders_send(days_ahead=DUE_DAYS)
+        messages.success(request, _("%(n)s reminders sent.") % {"n": sent})
+        return redirect("programmes:due_reports")
+    today = timezone.localdate()
+    ctx = {
+        "reports": selectors.due_reports(today=today, days_ahead=DUE_DAYS, user=request.user),
+        "today": today,
+        "days": DUE_DAYS,
+        "can_remind": can(request.user, "programmes.manage"),
+    }
+    return render(request, PAGE + "due_reports.html", ctx)
 
 
 @requires("programmes.portfolio")

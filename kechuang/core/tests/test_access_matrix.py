@@ -116,6 +116,15 @@ HTML_KWARGS = {
     "console:ruleset_parameters": lambda o: {"pk": o["rule_set"].pk},
     "console:scheme_parameters": lambda o: {"pk": o["console_scheme"].pk},
     "experts:expert_detail": lambda o: {"pk": o["expert_record"].pk},
+    # The enterprise portal (kechuang/enterprises/tests/cast_portal.py).
+    "enterprises:portal_fill": lambda o: {"year": 2025},
+    "enterprises:attachment_upload": lambda o: {"year": 2025},
+    "enterprises:submission_detail": lambda o: {"pk": o["figure_submission"].pk},
+    "enterprises:submission_review": lambda o: {"pk": o["figure_submission"].pk},
+    "enterprises:attachment_download": lambda o: {"pk": o["submission_attachment"].pk},
+    "enterprises:attachment_delete": lambda o: {"pk": o["submission_attachment"].pk},
+    "enterprises:invitation_withdraw": lambda o: {"pk": o["invitation"].pk},
+    "enterprises:colleague_deactivate": lambda o: {"user_id": 999999},
     "experts:expert_edit": lambda o: {"pk": o["expert_record"].pk},
     "experts:relationship_add": lambda o: {"pk": o["expert_record"].pk},
     "experts:relationship_delete": lambda o: {
@@ -128,6 +137,7 @@ HTML_KWARGS = {
     "notices:objection_detail": lambda o: {"pk": o["objection"].pk},
     "notices:objection_evidence": lambda o: {"pk": o["objection"].pk},
     "programmes:call_review": lambda o: {"pk": o["programme_call"].pk},
+    "programmes:call_edit": lambda o: {"pk": o["programme_call"].pk},
     "programmes:application_new": lambda o: {"pk": o["programme_call"].pk},
     "programmes:application_detail": lambda o: {"pk": o["programme_application"].pk},
     "programmes:application_edit": lambda o: {"pk": o["programme_application"].pk},
@@ -145,6 +155,7 @@ HTML_KWARGS = {
 API_OBJECTS = {
     "enterprises": "enterprise",
     "annual-figures": "annual_figure",
+    "figure-submissions": "figure_submission",
     "ip": "ip",
     "qualifications": "qualification",
     "institutions": "institution",

@@ -167,3 +167,96 @@ def test_bad_input_gives_field_messages_not_500(world):
 def test_leader_reads_the_portfolio(world):
     assert _get(world["users"]["leader"], reverse("programmes:portfolio")).status_code == 200
     assert _get(world["users"]["leader"], reverse("programmes:project_list")).status_code == 403
+
+
+def _post(user, url, data):
+    client = Client()
+    client.force_login(user)
+    return client.post(url, data)
+
+
+def test_staff_configure_a_call_as_a_draft_with_topics(world):
+    from kechuang.programmes.models import Call, ProgrammeType
+
+    staff = world["users"]["staff"]
+    data = {
+        "programme_type": ProgrammeType.objects.get(code="key_rd").pk,
+        "year": "2025",
+        "title": "测试指南",
+        "guide": "指南正文",
+        "opens_at": "2025-03-01T09:00",
+        "closes_at": "2025-03-31T17:00",
+        "total_budget_yuan": "1000000",
+        "awards_expected": "3",
+        "topics": "新材料：涂层 复合材料\n智能制造",
+    }
+    page = _post(staff, reverse("programmes:call_new"), data)
+    call = Call.objects.get(title="测试指南")
+    assert page.status_code == 302 and call.status == "draft"
+    assert [(t.name, t.fields) for t in call.topics.all()] == [
+        ("新材料", "涂层 复合材料"),
+        ("智能制造", ""),
+    ]
+    assert call.history.count() == 1 and call.topics.first().history.count() == 1
+    # Drafts are the bureau's: anonymous visitors and enterprises get a 404.
+    assert _get(None, call.get_absolute_url()).status_code == 404
+    assert _get(staff, call.get_absolute_url()).status_code == 200
+    # Edit: a topic renamed, dates reversed → field messages, no 500.
+    bad = _post(
+        staff,
+        reverse("programmes:call_edit", args=[call.pk]),
+        {**data, "closes_at": "2025-02-01T09:00", "topics": "   "},
+    )
+    assert bad.status_code == 200
+    assert "请至少填写一个申报方向" in bad.content.decode()
+    assert Call.objects.get(pk=call.pk).closes_at.month == 3
+    _post(staff, reverse("programmes:call_edit", args=[call.pk]), {**data, "topics": "智能制造"})
+    assert [t.name for t in call.topics.all()] == ["智能制造"]
+    # Nobody but the bureau configures calls.
+    for who in ("applicant", "officer_a", "leader", "assigned"):
+        assert _get(world["users"][who], reverse("programmes:call_new")).status_code == 403
+
+
+def test_topic_in_use_cannot_be_dropped_and_closed_call_is_fixed(world):
+    call, staff = world["call"], world["users"]["staff"]
+    topic = call.topics.first()
+    world["app"].topic = topic
+    world["app"].save()
+    data = {
+        "programme_type": call.programme_type_id,
+        "year": str(call.year),
+        "title": call.title,
+        "opens_at": "2025-03-01T09:00",
+        "closes_at": "2025-03-31T17:00",
+        "topics": "全新方向",
+    }
+    page = _post(staff, reverse("programmes:call_edit", args=[call.pk]), data)
+    assert page.status_code == 200 and topic.name in page.content.decode()
+    call.status = "closed"
+    call.save()
+    page = _post(staff, reverse("programmes:call_edit", args=[call.pk]), data)
+    assert page.status_code == 200 and "只有草稿或正在受理的指南可以修改" in page.content.decode()
+
+
+def test_due_reports_page_sends_reminders_for_staff_only(world):
+    import datetime as dt
+    from decimal import Decimal
+
+    from kechuang.programmes.models import Notification, ProgressReport, Project
+
+    app = world["app"]
+    project = Project.objects.create(
+        application=app, number="PT001", status="running", grant_yuan=Decimal(100000)
+    )
+    ProgressReport.objects.create(
+        project=project, kind="mid_term", due_on=dt.date.today() - dt.timedelta(days=3)
+    )
+    url = reverse("programmes:due_reports")
+    page = _get(world["users"]["applicant"], url)
+    assert page.status_code == 200 and "PT001" in page.content.decode()
+    assert "发送提醒" not in page.content.decode()
+    assert _post(world["users"]["applicant"], url, {}).status_code == 403
+    assert _post(world["users"]["staff"], url, {}).status_code == 302
+    assert Notification.objects.filter(user=world["users"]["applicant"]).count() == 1
+    _post(world["users"]["staff"], url, {})  # once per report and state
+    assert Notification.objects.filter(user=world["users"]["applicant"]).count() == 1
