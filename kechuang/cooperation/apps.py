@@ -23,6 +23,12 @@ class CooperationConfig(AppConfig):
 
         if cooperation_source not in CONFLICT_SOURCES:
             CONFLICT_SOURCES.append(cooperation_source)
+        # The achievements' Excel template, into the import framework's registry.
+        from kechuang.imports.schemas import register_schemas
+
+        from .imports import ACHIEVEMENTS
+
+        register_schemas(ACHIEVEMENTS)
         entry = ("cooperation:demand_list", _("Cooperation"), "cooperation.demands")
         if entry[0] not in {e[0] for e in NAVIGATION}:
             NAVIGATION.append(entry)

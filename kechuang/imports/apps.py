@@ -13,8 +13,14 @@ class ImportsConfig(AppConfig):
         from kechuang.core.lists import IMPORT_FORMAT_EXPORTERS
 
         from .exports import export_by_name
+        from .platform_schemas import PLATFORM_SCHEMAS
         from .recovery import BATCH_RUNNERS, on_task_started
+        from .schemas import register_schemas
         from .tasks import enqueue_import_batch_run
+
+        # The platform registry's templates (docs/imports.md#templates); apps above this one
+        # register theirs from their own ready().
+        register_schemas(*PLATFORM_SCHEMAS)
 
         # A (re)started worker marks the work of a dead one interrupted before its first task.
         task_started.connect(on_task_started, dispatch_uid="kechuang.imports.sweep")

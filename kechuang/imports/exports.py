@@ -41,6 +41,7 @@ KIND_TEXT = {
     "date": "日期 YYYY-MM-DD",
     "bool": "是/否",
     "choice": "选项",
+    "ref": "名称（须已登记）",
 }
 
 
@@ -109,6 +110,8 @@ DATA_ROWS = 10000  # rows of the data sheet that carry the drop-downs
 
 
 def _example_value(c):
+    if c.example:
+        return c.example
     if c.kind == "credit_code":
         return "91330282MA2XXXXXXX"
     if c.kind == "town":
@@ -221,6 +224,8 @@ def export_rows(schema: EntitySchema, queryset) -> pl.DataFrame:
     for c in schema.columns:
         if c.field == "credit_code" and schema.name != "enterprises":
             lookups.append("enterprise__credit_code")
+        elif c.ref is not None:
+            lookups.append(f"{c.ref.attname.removesuffix('_id')}__{c.ref.lookup}")
         elif c.field == "town":
             lookups.append("town__name")
         else:

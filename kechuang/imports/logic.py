@@ -47,6 +47,12 @@ class ColumnSpec:
     validator: Callable[[str], str | None] | None = None  # returns an error id or None
     min_date: dt.date | None = None  # date: the plausible window, computed at check time
     max_date: dt.date | None = None
+    scope_field: str | None = None  # ref: the name is unique only within this column's record
+    ref_noun: object = None  # ref: what the message calls the referenced record
+
+
+# Joins a scoped reference's two names ("institution␟expert") for one is_in test.
+SCOPE_SEPARATOR = "\x1f"
 
 
 def _errors_where(
@@ -63,10 +69,15 @@ def parse_sheet(
     key: tuple[str, ...],
     checks: Iterable[tuple[str, str, str]] = (),
     known_credit_codes: set[str] | None = None,
+    known_refs: dict[str, set[str]] | None = None,
+    required_if: Iterable[tuple[str, str, tuple[str, ...], str]] = (),
 ) -> tuple[pl.DataFrame, list[CellError]]:
     """Parse raw text columns (null = empty cell) into typed columns and collect every error.
 
     raw: one Utf8 column per present field plus "__row" (spreadsheet row numbers).
+    known_refs: for each "ref" column, the names it may hold (a scoped one: "scope␟name").
+    required_if: (column, other column, values of the other, message id): the column is
+    required in rows where the other column holds one of the values.
     Returns (typed frame with the same columns, errors). Rows with errors stay in the frame; the
     caller commits nothing when there is any error.
     """
@@ -214,6 +225,43 @@ def parse_sheet(
         errors += [
             CellError(r, spec.header, v, "unknown_enterprise")
             for r, v in bad.select(ROW, "credit_code").iter_rows()
+        ]
+
+    # Columns required for some values of another (e.g. a recognition needs its level).
+    for target, other, values, message_id in required_if:
+        if other not in by_field:
+            continue
+        spec = by_field.get(target)
+        header = spec.header if spec else target
+        missing = pl.col(other).is_in(list(values))
+        if target in out.columns:
+            missing = missing & pl.col(target).is_null()
+        bad = out.filter(missing).select(ROW, other)
+        other_header = by_field[other].header
+        errors += [
+            CellError(r, header, None, message_id, (other_header, str(v)))
+            for r, v in bad.iter_rows()
+        ]
+
+    # References to other records must resolve (in the database or in the same workbook).
+    for name, accepted in (known_refs or {}).items():
+        spec = by_field.get(name)
+        if spec is None:
+            continue
+        reported = {e.row for e in errors if e.column == spec.header}
+        value = pl.col(name)
+        if spec.scope_field and spec.scope_field in out.columns:
+            value = pl.concat_str(
+                [pl.col(spec.scope_field).fill_null(""), pl.lit(SCOPE_SEPARATOR), pl.col(name)]
+            )
+        bad = out.filter(
+            pl.col(name).is_not_null()
+            & (~value.is_in(list(accepted)) if accepted else pl.lit(True))
+            & ~pl.col(ROW).is_in(list(reported))
+        )
+        errors += [
+            CellError(r, spec.header, v, "unknown_reference", (spec.ref_noun,))
+            for r, v in bad.select(ROW, name).iter_rows()
         ]
 
     # Duplicates of the natural key within the file.

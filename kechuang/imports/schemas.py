@@ -7,7 +7,9 @@ used in both directions, so export → import round-trips.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 
@@ -16,9 +18,37 @@ from kechuang.enterprises.choices import IPKind, IPStatus, QualificationKind, Qu
 from kechuang.enterprises.constants import FIRST_REPORTING_YEAR, LAST_REPORTING_YEAR
 from kechuang.platforms.models import InstitutionLevel, InstitutionStatus
 
-__all__ = ["Column", "EntitySchema", "SCHEMAS", "schema_for_headers"]
+__all__ = [
+    "Column",
+    "Ref",
+    "EntitySchema",
+    "SCHEMAS",
+    "register_schemas",
+    "schema_for_headers",
+]
 
 MAX_MONEY = 10**15  # yuan; far above any enterprise, catches unit slips (e.g. 元 typed as 分)
+
+
+@dataclass(frozen=True)
+class Ref:
+    """A column naming another record (a platform by its name, an institution by its name …).
+
+    model_label: the referenced model; lookup: its field the cell holds (unique there);
+    attname: the foreign-key column written on this schema's model; noun: what the error
+    message calls the record; provided_by: the schema whose sheet may create the record in the
+    same workbook; scope: (this schema's column, the referenced model's lookup) when the name is
+    unique only within another record, e.g. an expert's name within the institution;
+    filters: conditions the referenced record must meet (e.g. a platform of type enclave).
+    """
+
+    model_label: str
+    lookup: str
+    attname: str
+    noun: Any
+    provided_by: str = ""
+    scope: tuple[str, str] | None = None
+    filters: tuple[tuple[str, Any], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -26,7 +56,8 @@ class Column:
     """One column of a template: header, model field, kind and checks.
 
     kind: "str", "credit_code", "town", "industry", "int", "decimal", "money", "date", "bool",
-    "choice" (with `choices`, a Django TextChoices class: accepts the code or either label).
+    "choice" (with `choices`, a Django TextChoices class: accepts the code or either label),
+    "ref" (with `ref`: the cell names another record, resolved to its key on import).
     """
 
     field: str
@@ -40,6 +71,8 @@ class Column:
     note: str = ""
     # A reporting year: the bounds are the year window on the day of the check, not of start-up.
     year_window: bool = False
+    ref: Ref | None = None
+    example: str = ""  # the instruction sheet's example value (else one by kind)
 
     def bounds(self) -> tuple[float | None, float | None]:
         """(minimum, maximum) of a number column, computed now."""
@@ -50,15 +83,27 @@ class Column:
 
 @dataclass(frozen=True)
 class EntitySchema:
-    """An importable entity: its sheet name, columns and natural key (headers of key columns)."""
+    """An importable entity: its sheet name, columns and natural key (fields of key columns).
+
+    The key is the template's own: the enterprise templates key by the credit code (with year,
+    kind …), others by a name or by a referenced record and a title. `required_if` makes a column
+    required for some values of another ((column, other column, values, message id));
+    `messages` holds the texts of this schema's own message ids (checks, required_if), with
+    %(other)s and %(value)s for the other column and its value. `after_write(pks, user, reason)`
+    runs in the import's transaction after a committed sheet is written (derived fields such
+    as a platform's stage from its lifecycle steps).
+    """
 
     name: str
     sheet: str
-    title: str
+    title: Any
     columns: tuple[Column, ...]
     key: tuple[str, ...]
     model_label: str
     checks: tuple[tuple[str, str, str], ...] = field(default=())  # (small, large, message id)
+    required_if: tuple[tuple[str, str, tuple[str, ...], str], ...] = field(default=())
+    messages: tuple[tuple[str, Any], ...] = field(default=())
+    after_write: Callable[..., None] | None = None
 
     @property
     def headers(self) -> list[str]:
@@ -66,6 +111,19 @@ class EntitySchema:
 
     def column(self, field_name: str) -> Column:
         return next(c for c in self.columns if c.field == field_name)
+
+    @property
+    def refs(self) -> list[Column]:
+        """The columns that name other records."""
+        return [c for c in self.columns if c.ref is not None]
+
+    @property
+    def key_attnames(self) -> tuple[str, ...]:
+        """The natural key as stored: a referenced record by its primary key."""
+        return tuple(
+            c.ref.attname if c.ref is not None else c.field
+            for c in (self.column(k) for k in self.key)
+        )
 
 
 def _money(field_name: str, header: str, **kw) -> Column:
@@ -232,9 +290,17 @@ INSTITUTIONS = EntitySchema(
     ),
 )
 
+# The registry of templates, in import order (records others reference come first). Apps above
+# the import framework add theirs from their AppConfig.ready() (docs/imports.md#templates).
 SCHEMAS: dict[str, EntitySchema] = {
     s.name: s for s in (ENTERPRISES, ANNUAL_FIGURES, IP_ASSETS, QUALIFICATIONS, INSTITUTIONS)
 }
+
+
+def register_schemas(*schemas: EntitySchema) -> None:
+    """Add templates to the registry (idempotent: a schema of the same name is replaced)."""
+    for schema in schemas:
+        SCHEMAS[schema.name] = schema
 
 
 def schema_for_headers(sheet_name: str, headers: list[str]) -> EntitySchema | None:

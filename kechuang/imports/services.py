@@ -30,10 +30,10 @@ from kechuang.enterprises.logic.industry import IndustryCodeError, validate_indu
 from kechuang.regions.selectors import home_towns
 
 from .guard import Limits, WorkbookRejected, check_workbook, too_large_message
-from .logic import ROW, CellError, ColumnSpec, parse_sheet
+from .logic import ROW, SCOPE_SEPARATOR, CellError, ColumnSpec, parse_sheet
 from .models import ImportBatch, ImportStatus
 from .recovery import enqueue_batch_run
-from .schemas import EntitySchema, schema_for_headers
+from .schemas import SCHEMAS, EntitySchema, Ref, schema_for_headers
 
 __all__ = [
     "ImportResult",
@@ -45,8 +45,16 @@ __all__ = [
 ]
 
 INSTRUCTIONS_SHEET = "填写说明"
-# Entities that others reference are imported first.
+# Entities that others reference are imported first: the registry's order (SCHEMAS), which
+# starts with these.
 ORDER = ["enterprises", "annual_figures", "ip_assets", "qualifications", "institutions"]
+
+
+def _import_order(name: str) -> int:
+    names = list(SCHEMAS)
+    return names.index(name) if name in names else len(names)
+
+
 BATCH_SIZE = 2000
 ANALYZE_MIN_ROWS = 1000  # refresh PostgreSQL statistics after imports at least this large
 
@@ -104,9 +112,16 @@ class ImportResult:
 # ------------------------------------------------------------------ messages
 
 
-def error_message(message_id: str, params: tuple) -> str:
-    """The user-facing text of a cell error, in the active language."""
+def error_message(message_id: str, params: tuple, extra: Any = None) -> str:
+    """The user-facing text of a cell error, in the active language.
+
+    extra: a schema's own messages ({id: text with %(other)s and %(value)s}).
+    """
     p = list(params)
+    own = dict(extra or ())
+    if message_id in own:
+        values = {"other": p[0] if p else "", "value": p[1] if len(p) > 1 else ""}
+        return str(own[message_id]) % values
     messages = {
         "required": lambda: _("This column is required."),
         "not_number": lambda: _("Not a number."),
@@ -142,6 +157,10 @@ def error_message(message_id: str, params: tuple) -> str:
         "industry_division": lambda: _("No such industry division in GB/T 4754-2017."),
         "unknown_enterprise": lambda: _(
             "No enterprise with this credit code; import it in the enterprise sheet first."
+        ),
+        "unknown_reference": lambda: (
+            _("No %(what)s of this name; register it first or add it to its sheet.")
+            % {"what": p[0]}
         ),
         "duplicate": lambda: _("Duplicate of row %(row)s in this sheet.") % {"row": p[0]},
         "tech_staff_gt_staff": lambda: (
@@ -200,13 +219,13 @@ def _clip_error(e: dict) -> dict:
     }
 
 
-def _error_dict(sheet: str, e: CellError) -> dict:
+def _error_dict(sheet: str, e: CellError, extra: Any = None) -> dict:
     return {
         "sheet": sheet,
         "row": e.row,
         "column": e.column,
         "value": e.value,
-        "message": error_message(e.message_id, e.params),
+        "message": error_message(e.message_id, e.params, extra),
     }
 
 
@@ -342,6 +361,7 @@ def column_specs(schema: EntitySchema) -> list[ColumnSpec]:
         elif c.kind == "industry":
             validator = _industry_check
         low, high = c.bounds()
+        ref = c.ref
         specs.append(
             ColumnSpec(
                 c.field,
@@ -361,9 +381,88 @@ def column_specs(schema: EntitySchema) -> list[ColumnSpec]:
                     if c.kind == "date"
                     else None
                 ),
+                scope_field=ref.scope[0] if ref is not None and ref.scope else None,
+                ref_noun=ref.noun if ref is not None else None,
             )
         )
     return specs
+
+
+# ------------------------------------------------------------------ references
+
+
+def _ref_cache_key(ref: Ref) -> tuple:
+    return (ref.model_label, ref.lookup, ref.scope, ref.filters)
+
+
+def _ref_map(ref: Ref, cache: dict) -> dict[str, Any]:
+    """{name as written: primary key} of the records a reference column may name (one query,
+    kept in `cache` for the whole import; a scoped name is "scope␟name")."""
+    key = _ref_cache_key(ref)
+    if key not in cache:
+        qs = apps.get_model(ref.model_label).objects.filter(**dict(ref.filters))
+        if ref.scope:
+            cache[key] = {
+                f"{scope}{SCOPE_SEPARATOR}{name}": pk
+                for scope, name, pk in qs.values_list(ref.scope[1], ref.lookup, "pk")
+            }
+        else:
+            cache[key] = {str(name): pk for name, pk in qs.values_list(ref.lookup, "pk")}
+    return cache[key]
+
+
+def _known_refs(schema: EntitySchema, cache: dict, provided: dict[str, pl.DataFrame]) -> dict:
+    """For each reference column: the names in the database and those the workbook adds in
+    the sheet that provides them (validated, and meeting the reference's filters)."""
+    known = {}
+    for c in schema.refs:
+        ref = c.ref
+        assert ref is not None
+        names = set(_ref_map(ref, cache))
+        frame = provided.get(ref.provided_by)
+        if frame is not None and not ref.scope and ref.lookup in frame.columns:
+            for name, value in ref.filters:
+                if name in frame.columns:
+                    frame = frame.filter(pl.col(name) == value)
+            names |= {str(v) for v in frame.get_column(ref.lookup).drop_nulls().to_list()}
+        known[c.field] = names
+    return known
+
+
+def _resolve_refs(schema: EntitySchema, frame: pl.DataFrame, cache: dict) -> pl.DataFrame:
+    """Add each reference column's primary keys (named by the foreign key's attname)."""
+    exprs = []
+    for c in schema.refs:
+        ref = c.ref
+        assert ref is not None
+        if c.field not in frame.columns:
+            continue
+        mapping = _ref_map(ref, cache)
+        value = pl.col(c.field)
+        if ref.scope and ref.scope[0] in frame.columns:
+            value = pl.concat_str(
+                [pl.col(ref.scope[0]).fill_null(""), pl.lit(SCOPE_SEPARATOR), value]
+            )
+        if mapping:
+            exprs.append(
+                value.replace_strict(mapping, default=None, return_dtype=pl.Int64).alias(
+                    ref.attname
+                )
+            )
+        else:
+            exprs.append(pl.lit(None, dtype=pl.Int64).alias(ref.attname))
+    return frame.with_columns(exprs) if exprs else frame
+
+
+def _remember_created(schema: EntitySchema, rows: list, pks: list, cache: dict) -> None:
+    """Records created by this sheet become nameable by the sheets after it."""
+    for (model_label, lookup, scope, filters), mapping in cache.items():
+        if model_label != schema.model_label or scope:
+            continue
+        for (values, _provenance), pk in zip(rows, pks, strict=True):
+            if all(values.get(name) == value for name, value in filters):
+                if values.get(lookup) is not None:
+                    mapping[str(values[lookup])] = pk
 
 
 # ------------------------------------------------------------------ planning and writing
@@ -381,14 +480,21 @@ def _existing(
     qs = model.objects.all()
     if "year" in schema.key and "year" in frame.columns:
         qs = qs.filter(year__in=frame.get_column("year").drop_nulls().unique().to_list())
+    for c in schema.refs:  # only rows of the referenced records the sheet names
+        attname = c.ref.attname  # type: ignore[union-attr]
+        if c.field in schema.key and attname in frame.columns:
+            qs = qs.filter(
+                **{f"{attname}__in": frame.get_column(attname).drop_nulls().unique().to_list()}
+            )
+    key = schema.key_attnames
     rows = {}
     id_to_code = None
     for row in qs.values():
-        if schema.name != "enterprises":
+        if schema.name != "enterprises" and "enterprise_id" in row:
             if id_to_code is None:
                 id_to_code = {v: k for k, v in code_to_id.items()}
             row["credit_code"] = id_to_code.get(row["enterprise_id"])
-        rows[tuple(row[k] for k in schema.key)] = row
+        rows[tuple(row[k] for k in key)] = row
     return rows
 
 
@@ -443,18 +549,32 @@ def _plan_and_write(
     batch: Any,
     user: Any,
     source: Any,
+    ref_cache: dict | None = None,
 ) -> Any:
     model = _model(schema)
+    ref_cache = {} if ref_cache is None else ref_cache
+    frame = _resolve_refs(schema, frame, ref_cache)
+    refs = {c.field: c.ref for c in schema.refs}
     present = [c.field for c in schema.columns if c.field in frame.columns]
     fields = {f.name: f for f in model._meta.concrete_fields}
     existing = _existing(schema, frame, code_to_id)
     to_create, to_update, changed_fields = [], [], set()
     write_fields = [f for f in present if f != "credit_code" or schema.name == "enterprises"]
     # Convert column by column (Decimal for money), then walk the rows.
-    names = ["town_id" if f == "town" else f for f in write_fields]
+    names = [
+        "town_id" if f == "town" else (refs[f].attname if f in refs else f)  # type: ignore[union-attr]
+        for f in write_fields
+    ]
+    # A referenced record is shown by its name in the preview of changes.
+    shown_as = {
+        ref.attname: {pk: name.split(SCOPE_SEPARATOR)[-1] for name, pk in mapping.items()}
+        for ref in refs.values()
+        if ref is not None
+        for mapping in [_ref_map(ref, ref_cache)]
+    }
     columns = []
     for f, name in zip(write_fields, names, strict=True):
-        values = frame.get_column(f).to_list()
+        values = frame.get_column(name if f in refs else f).to_list()
         convert = _column_converter(fields.get(name))
         columns.append(convert(values) if convert else values)
     # Blank cells in columns with a default take the default.
@@ -463,12 +583,26 @@ def _plan_and_write(
         for name in names
         if name in fields and not fields[name].null
     }
-    key_columns = [frame.get_column(k).to_list() for k in schema.key]
+    key_columns = [frame.get_column(k).to_list() for k in schema.key_attnames]
+    key_text = [frame.get_column(k).to_list() for k in schema.key]
     row_numbers = frame.get_column(ROW).to_list()
     credit_codes = (
-        frame.get_column("credit_code").to_list() if schema.name != "enterprises" else None
+        frame.get_column("credit_code").to_list()
+        if schema.name != "enterprises" and "credit_code" in frame.columns
+        else None
     )
-    headers = {("town_id" if c.field == "town" else c.field): c.header for c in schema.columns}
+    headers = {
+        (
+            "town_id" if c.field == "town" else (c.ref.attname if c.ref is not None else c.field)
+        ): c.header
+        for c in schema.columns
+    }
+    now = timezone.now()
+    touch = [
+        f.attname
+        for f in model._meta.concrete_fields
+        if getattr(f, "auto_now", False) and f.name in fields
+    ]
     qualification_rows = schema.name == "qualifications"
     if qualification_rows:
         kinds, issues = (
@@ -517,12 +651,12 @@ def _plan_and_write(
             sheet_result.changes.append(
                 {
                     "row": row_numbers[i],
-                    "key": " / ".join(_display(k) for k in key),
+                    "key": " / ".join(_display(col[i]) for col in key_text),
                     "fields": [
                         {
                             "column": headers.get(k, k),
-                            "before": _display(old.get(k)),
-                            "after": _display(values[k]),
+                            "before": _display(shown_as.get(k, {}).get(old.get(k), old.get(k))),
+                            "after": _display(shown_as.get(k, {}).get(values[k], values[k])),
                         }
                         for k in diff
                     ],
@@ -531,6 +665,7 @@ def _plan_and_write(
         merged = {k: v for k, v in old.items() if k in fields or k.endswith("_id")}
         merged.update(values)
         merged.update(provenance)
+        merged.update(dict.fromkeys(touch, now))  # bulk_update does not apply auto_now
         to_update.append(
             model(
                 **{
@@ -545,10 +680,14 @@ def _plan_and_write(
     if dry_run:
         return
     reason = f"import:{batch.pk}" if batch else f"import:{source}"
+    created_pks: list = []
     if to_create:
-        created = _create_with_history(model, to_create, user=user, reason=reason)
+        created_pks = _create_with_history(model, to_create, user=user, reason=reason)
         if schema.name == "enterprises":
-            code_to_id.update(created)
+            code_to_id.update(
+                zip((v["credit_code"] for v, _p in to_create), created_pks, strict=True)
+            )
+        _remember_created(schema, to_create, created_pks, ref_cache)
     if to_update:
         update_fields = sorted(
             changed_fields
@@ -563,12 +702,14 @@ def _plan_and_write(
             default_user=user,
             default_change_reason=reason,
         )
+    if schema.after_write is not None and (created_pks or to_update):
+        schema.after_write([*created_pks, *(o.pk for o in to_update)], user=user, reason=reason)
 
 
 def _create_with_history(
     model: Any, rows: list[tuple[dict, dict]], *, user: Any, reason: str
-) -> dict[str, int]:
-    """Insert new rows and their "+" history rows; return {credit_code: pk} for enterprises.
+) -> list:
+    """Insert new rows and their "+" history rows; return their primary keys in row order.
 
     Writes what `bulk_create_with_history(objs, model, default_user=user,
     default_change_reason=reason)` writes — the same columns, defaults, auto_now values, history
@@ -592,7 +733,7 @@ def _create_with_history(
         created = bulk_create_with_history(
             objs, model, batch_size=BATCH_SIZE, default_user=user, default_change_reason=reason
         )
-        return {o.credit_code: o.pk for o in created} if hasattr(model, "credit_code") else {}
+        return [o.pk for o in created]
 
     now = timezone.now()
     meta = model._meta
@@ -647,9 +788,7 @@ def _create_with_history(
         f for f in history_model._meta.concrete_fields if f.attname in history_columns
     ]
     _insert_returning_pks(connection, history_model, history_fields, history_columns, n)
-    if hasattr(model, "credit_code"):
-        return dict(zip(columns["credit_code"], pks, strict=True))
-    return {}
+    return pks
 
 
 def _db_adapter(field_obj: Any, connection: Any) -> Any:
@@ -740,11 +879,13 @@ def import_frames(
 
     require_import(user)
     result = ImportResult()
-    frames = sorted(frames, key=lambda f: ORDER.index(f[1].name))
+    frames = sorted(frames, key=lambda f: _import_order(f[1].name))
     from kechuang.enterprises.models import Enterprise
 
     code_to_id = dict(Enterprise.objects.values_list("credit_code", "id"))
     file_codes: set[str] = set()
+    ref_cache: dict = {}  # reference lookups, one query per referenced model, kept up to date
+    provided: dict[str, pl.DataFrame] = {}  # typed sheets other sheets may reference
     parsed = []
     with translation.override(language or translation.get_language()):
         for sheet, schema, raw in frames:
@@ -756,10 +897,13 @@ def import_frames(
                 key=schema.key,
                 checks=schema.checks,
                 known_credit_codes=known,
+                known_refs=_known_refs(schema, ref_cache, provided) if schema.refs else None,
+                required_if=schema.required_if,
             )
             if schema.name == "enterprises":
                 file_codes |= set(typed.get_column("credit_code").drop_nulls().to_list())
-            sres.errors = [_error_dict(sheet, e) for e in errors]
+            provided[schema.name] = typed
+            sres.errors = [_error_dict(sheet, e, schema.messages) for e in errors]
             result.sheets.append(sres)
             parsed.append((schema, typed, sres))
         has_errors = bool(result.errors)
@@ -777,6 +921,7 @@ def import_frames(
                         batch=batch,
                         user=user,
                         source=source,
+                        ref_cache=ref_cache,
                     )
                 if has_errors or dry_run:
                     raise _Rollback
@@ -797,6 +942,7 @@ def import_frames(
                         batch=None,
                         user=user,
                         source=source,
+                        ref_cache=ref_cache,
                     )
     result.committed = not dry_run and not result.errors
     return result

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 __all__ = [
     "CONDITION_LABELS",
@@ -95,7 +96,12 @@ PART_LABELS = {
     "desk_and_public_area_m2": _("Desk and public area (m²)"),
 }
 OPS = {">=": "≥", ">": "＞", "<=": "≤", "==": "＝"}
-STATUS_LABELS = {"pass": _("Met"), "fail": _("Not met"), "unknown": _("Unknown")}
+# A condition that holds reads 满足 (met), never 已完成 (done): its own context.
+STATUS_LABELS = {
+    "pass": pgettext_lazy("condition", "Met"),
+    "fail": _("Not met"),
+    "unknown": _("Unknown"),
+}
 
 
 def _show(value: Any, key: str = "") -> str:
