@@ -29,5 +29,11 @@ class EnterprisesConfig(AppConfig):
         from .file_panels import register as register_file_panels
 
         register_file_panels()
+        from kechuang.core.lists import BULK_ACTIONS, BulkAction
+
+        bulk_tag = BulkAction(_("Tag the selection"), "enterprises:tags_bulk", "enterprise.tag")
+        actions = BULK_ACTIONS.setdefault("enterprises:enterprise_list", [])
+        if bulk_tag not in actions:
+            actions.append(bulk_tag)
 
         from . import reminders  # noqa: F401  (its notification kinds)

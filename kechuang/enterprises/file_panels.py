@@ -156,7 +156,7 @@ def registry_events(ctx: FileContext) -> list[TimelineEvent]:
     for pk, year, reviewed_at in accepted:
         events.append(
             TimelineEvent(
-                reviewed_at.date(),
+                timezone_date(reviewed_at),
                 module,
                 _("%(year)s figures accepted") % {"year": year},
                 url=reverse("enterprises:submission_detail", args=[pk]) if show else "",

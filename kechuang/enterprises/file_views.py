@@ -8,11 +8,11 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpResponseBadRequest
 from django.shortcuts import redirect, render
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from kechuang.core.access import requires
+from kechuang.core.lists import selected_ids
 
 from .file_forms import ContactForm, SearchForm, TagForm
 from .file_services import (
@@ -105,26 +105,27 @@ def tag_change(request, pk: int):
 
 
 @requires("enterprise.tag")
-@require_POST
 def tags_bulk(request):
-    """Tag the enterprises selected on the enterprise list (POST pk=… several times, name=…)."""
-    ids = [int(v) for v in request.POST.getlist("pk") if v.isdigit()]
-    form = TagForm(request.POST)
-    if not form.is_valid() or not ids:
-        messages.error(request, _("Select enterprises and enter the tag's name."))
-    else:
+    """The enterprise list's bulk action: GET ?selected=… asks for the tag, POST (selected
+    repeated, name) puts it on the selected enterprises of the user's scope."""
+    data = request.POST if request.method == "POST" else request.GET
+    ids = selected_ids(data)
+    form = TagForm(request.POST or None)
+    if request.method == "POST" and ids and form.is_valid():
         try:
             count = tags_bulk_add(
                 user=request.user, enterprise_ids=ids, name=form.cleaned_data["name"]
             )
         except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
+            form.add_error("name", exc.messages)
         else:
             messages.success(request, _("%(count)s enterprises tagged.") % {"count": count})
-    target = request.POST.get("next", "")
-    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
-        target = "enterprises:enterprise_list"
-    return redirect(target)
+            return redirect("enterprises:enterprise_list")
+    if request.method == "POST" and not ids:
+        form.add_error(None, _("Select enterprises and enter the tag's name."))
+    return render(
+        request, "enterprises/tags_bulk.html", {"form": form, "ids": ids, "count": len(ids)}
+    )
 
 
 @requires("search.enterprises")

@@ -74,7 +74,7 @@ def search_enterprises(user: Any, query: str, *, limit: int = 50) -> list[Search
     person_prefix = contacts.filter(name__startswith=query)
     person_any = contacts.filter(name__contains=query)
     is_code = _looks_like_code(code)
-    condition = Q(name__contains=query) | Exists(person_any)
+    condition = Q(name__contains=query) | Q(Exists(person_any))
     if is_code:
         condition |= Q(credit_code__startswith=code)
     first_person = person_any.order_by(

@@ -8,6 +8,7 @@ Drafts are the enterprise's own until submitted: only the enterprise itself sees
 from __future__ import annotations
 
 from django.db.models import QuerySet
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -56,7 +57,7 @@ def programme_events(ctx: FileContext) -> list[TimelineEvent]:
         if submitted_at:
             events.append(
                 TimelineEvent(
-                    submitted_at.date(),
+                    timezone.localtime(submitted_at).date(),
                     module,
                     _("Applied to %(call)s") % {"call": call},
                     title,
@@ -66,7 +67,7 @@ def programme_events(ctx: FileContext) -> list[TimelineEvent]:
         if signed_at:
             events.append(
                 TimelineEvent(
-                    signed_at.date(),
+                    timezone.localtime(signed_at).date(),
                     module,
                     _("Project contract signed: %(number)s") % {"number": number},
                     title,

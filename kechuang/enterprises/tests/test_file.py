@@ -230,9 +230,12 @@ def test_bulk_tag_from_the_list_selection_stays_in_scope(rollback):
 
     cast = rollback
     ids = list(Enterprise.objects.values_list("pk", flat=True))
-    response = _client(cast.users["staff"]).post(
-        reverse("enterprises:tags_bulk"), {"pk": ids[:5], "name": "年度走访"}
-    )
+    client = _client(cast.users["staff"])
+    url = reverse("enterprises:tags_bulk")
+    asked = client.get(url, {"selected": ids[:5]}).content.decode()
+    assert asked.count('name="selected"') == 5
+    assert client.post(url, {"selected": ids[:5], "name": ""}).status_code == 200  # field error
+    response = client.post(url, {"selected": ids[:5], "name": "年度走访"})
     assert response.status_code == 302
     tagged = EnterpriseTagAssignment.objects.filter(tag__name="年度走访")
     assert tagged.count() == 5
