@@ -60,7 +60,9 @@ class MuteForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["receive"].choices = [(k.code, k.label) for k in ordered_kinds()]
+        field = self.fields["receive"]
+        assert isinstance(field, forms.MultipleChoiceField)
+        field.choices = [(k.code, k.label) for k in ordered_kinds()]
 
     def muted(self) -> set[str]:
         return set(KINDS) - set(self.cleaned_data.get("receive") or [])

@@ -67,7 +67,7 @@ class Notification(models.Model):
         verbose_name_plural = _("notifications")
         constraints = [
             models.UniqueConstraint(
-                fields=["recipient", "key"],
+                fields=["key", "recipient"],  # leads with the key: the daily job's lookup
                 name="%(app_label)s_%(class)s_once_per_recipient",
                 violation_error_message=_("This notification was already sent to this user."),
             )
@@ -114,6 +114,11 @@ class NotificationRule(models.Model):
     def kind_label(self):
         kind = KINDS.get(self.kind)
         return kind.label if kind else self.kind
+
+    @property
+    def lead_unit(self) -> str:
+        kind = KINDS.get(self.kind)
+        return kind.lead_unit if kind else ""
 
 
 class UserMute(models.Model):

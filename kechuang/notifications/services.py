@@ -67,7 +67,7 @@ def rule_update(
     rule = rules_ensure()[kind]
     rule.enabled, rule.lead, rule.email = enabled, lead, email
     if user is not None and user.is_authenticated:
-        rule._history_user = user
+        rule._history_user = user  # type: ignore[attr-defined]
     rule.save()
     return rule
 
@@ -79,7 +79,7 @@ def mutes_set(user: Any, muted: Iterable[str]) -> set[str]:
     with transaction.atomic():
         for kind, mute in current.items():
             if kind not in wanted:
-                mute._history_user = user
+                mute._history_user = user  # type: ignore[attr-defined]
                 mute.delete()
         new = [UserMute(user=user, kind=k) for k in sorted(wanted - set(current))]
         if new:
@@ -94,7 +94,8 @@ def email_configured() -> bool:
     """E-mail goes out only when the deployment set up Django's mail settings: an EMAIL_HOST
     in its settings, or a mail backend other than SMTP (console, file, test outbox)."""
     smtp = "django.core.mail.backends.smtp.EmailBackend"
-    return settings.is_overridden("EMAIL_HOST") or settings.EMAIL_BACKEND != smtp
+    overridden = settings.is_overridden("EMAIL_HOST")  # type: ignore[misc]
+    return bool(overridden) or settings.EMAIL_BACKEND != smtp
 
 
 def _stored_key(kind: str, key: str) -> str:

@@ -64,7 +64,7 @@ def certificate_expiry(rule: Any, today: dt.date) -> Iterator[Reminder]:
             continue
         values = {
             "kind": labels.get(r["kind"], r["kind"]),
-            "date": r["expiry_date"].isoformat(),
+            "date": str(r["expiry_date"]),
             "enterprise": r["enterprise__name"],
             "number": r["number"] or "—",
         }
