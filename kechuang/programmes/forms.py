@@ -33,6 +33,7 @@ __all__ = [
     "DecisionForm",
     "SignForm",
     "InvestmentForm",
+    "InvestmentExitForm",
     "report_form",
     "ReportDecideForm",
     "AttachmentForm",
@@ -340,6 +341,13 @@ class InvestmentForm(forms.Form):
                 ) from None
             rows.append({"name": name.strip(), "amount_yuan": str(value)})
         return rows
+
+
+class InvestmentExitForm(forms.Form):
+    exited_on = forms.DateField(
+        label=_("Exited on"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    proceeds_yuan = forms.DecimalField(label=_("Exit proceeds (yuan)"), **MONEY)
 
 
 def report_form(kpis: list[dict[str, Any]], data: Any = None, files: Any = None) -> forms.Form:

@@ -366,6 +366,11 @@ def project_context(request: Any, project: Project) -> dict[str, Any]:
         and project.status in (ProjectStatus.CONFIRMED, ProjectStatus.RUNNING)
         and not hasattr(project, "investment")
         else None,
+        "exit_form": forms.InvestmentExitForm()
+        if manage
+        and getattr(project, "investment", None)
+        and project.investment.status == "holding"
+        else None,
         "measured": selectors.measured_kpis(project),
         "steps": WorkflowEvent.objects.filter(table="project", object_id=project.pk),
     }
@@ -407,6 +412,13 @@ def project_act(request: Any, project: Project) -> None:
                 "buyback_rate_pct": str(d["buyback_rate_pct"] or ""),
             },
         )
+    elif action == "exit" and hasattr(project, "investment"):
+        form = forms.InvestmentExitForm(post)
+        if not form.is_valid():
+            raise ValidationError(
+                [f"{form.fields[f].label}：{e[0]}" for f, e in form.errors.items()]
+            )
+        services.investment_exit(investment=project.investment, user=user, **form.cleaned_data)
     else:
         raise ValidationError(_("Unknown action."))
 

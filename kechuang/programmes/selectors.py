@@ -419,7 +419,7 @@ def portfolio(user: Any, *, by: str = "programme", year: int | None = None) -> l
     """Projects grouped by programme, year, town, industry or status: counts, committed and
     paid; each row carries the filter that lists its projects."""
     keys = {
-        "programme": ("application__call__programme_type__name", "programme"),
+        "programme": ("application__call__programme_type__code", "programme"),
         "year": ("application__call__year", "year"),
         "town": ("application__enterprise__town__name", "town"),
         "industry": ("application__enterprise__industry_code", "industry"),
@@ -462,13 +462,39 @@ def portfolio(user: Any, *, by: str = "programme", year: int | None = None) -> l
     for r in paid:
         if r[f"project__{field}"] in rows:
             rows[r[f"project__{field}"]]["paid"] = r["s"] or Decimal(0)
+    # KPI attainment of the group's concluded reports (met ÷ KPIs with a result).
+    met: dict[Any, list[int]] = defaultdict(lambda: [0, 0])
+    for report in ProgressReport.objects.filter(
+        project__in=qs, decided_at__isnull=False
+    ).select_related("project__application"):
+        group = met[getattr_path(report.project, field)]
+        for kpi in report_comparison(report):
+            if kpi["met"] is not None:
+                group[0] += bool(kpi["met"])
+                group[1] += 1
+    for key, row in rows.items():
+        done, total = met.get(key, (0, 0))
+        row["kpi_pct"] = (Decimal(done * 100) / total).quantize(Decimal("0.1")) if total else None
     if by == "status":
         for row in rows.values():
             row["label"] = ProjectStatus(row["key"]).label
+    if by == "programme":
+        names = dict(ProgrammeType.objects.values_list("code", "name"))
+        for row in rows.values():
+            row["label"] = names.get(row["key"], row["key"])
     if by == "industry":
         for row in rows.values():
             row["key"] = (row["key"] or "")[:2]
     return list(rows.values())
+
+
+def getattr_path(obj: Any, path: str) -> Any:
+    """The value at a Django lookup path (`application__call__year`) of a loaded object."""
+    for part in path.split("__"):
+        obj = getattr(obj, part, None)
+        if obj is None:
+            return None
+    return obj
 
 
 def investments_for(user: Any) -> QuerySet[Investment]:

@@ -891,8 +891,14 @@ def investment_record(
 def investment_exit(
     *, investment: Investment, user: Any, exited_on: dt.date, proceeds_yuan: Decimal
 ) -> Investment:
+    """The stake sold or bought back: the date and the proceeds (returns on the investments
+    page)."""
     if not can(user, "programmes.manage"):
         raise PermissionDenied
+    if investment.status == InvestmentStatus.EXITED:
+        raise ValidationError(_("This investment has already been exited."))
+    if investment.invested_on and exited_on < investment.invested_on:
+        raise ValidationError({"exited_on": _("The exit cannot be before the investment.")})
     investment.status = InvestmentStatus.EXITED
     investment.exited_on = exited_on
     investment.exit_proceeds_yuan = proceeds_yuan

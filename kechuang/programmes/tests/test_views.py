@@ -260,3 +260,53 @@ def test_due_reports_page_sends_reminders_for_staff_only(world):
     assert Notification.objects.filter(user=world["users"]["applicant"]).count() == 1
     _post(world["users"]["staff"], url, {})  # once per report and state
     assert Notification.objects.filter(user=world["users"]["applicant"]).count() == 1
+
+
+def test_portfolio_rows_drill_down_to_their_projects(world):
+    import re
+    from decimal import Decimal
+
+    from kechuang.programmes.models import Project, Tranche
+
+    project = Project.objects.create(
+        application=world["app"], number="PT777", status="running", grant_yuan=Decimal(300000)
+    )
+    Tranche.objects.create(
+        project=project, seq=1, label="签约后拨付", share_pct=50, amount_yuan=150000, status="paid"
+    )
+    staff = world["users"]["staff"]
+    for by in ("programme", "year", "town", "industry", "status"):
+        page = _get(staff, reverse("programmes:portfolio") + f"?by={by}").content.decode()
+        links = re.findall(r'href="(/programmes/projects/\?[^"]+)"', page)
+        assert links, by
+        listed = _get(staff, links[0].replace("&amp;", "&")).content.decode()
+        assert "PT777" in listed, by
+    page = _get(staff, reverse("programmes:portfolio")).content.decode()
+    assert "重点研发专项" in page and "30.00" in page and "15.00" in page
+
+
+def test_staff_record_an_investment_exit_on_the_project_page(world):
+    import datetime as dt
+    from decimal import Decimal
+
+    from kechuang.programmes.models import Investment, Project
+
+    project = Project.objects.create(application=world["app"], number="PT888", status="running")
+    investment = Investment.objects.create(
+        project=project,
+        amount_yuan=Decimal(1_000_000),
+        pre_money_yuan=Decimal(9_000_000),
+        stake_pct=Decimal(10),
+        invested_on=dt.date(2024, 7, 1),
+    )
+    url = project.get_absolute_url()
+    staff = world["users"]["staff"]
+    bad = {"action": "exit", "exited_on": "2024-01-01", "proceeds_yuan": "1200000"}
+    assert _post(staff, url, bad).status_code == 302
+    assert Investment.objects.get(pk=investment.pk).status == "holding"
+    assert _post(world["users"]["applicant"], url, {**bad, "exited_on": "2026-07-01"}).status_code
+    assert Investment.objects.get(pk=investment.pk).status == "holding"
+    _post(staff, url, {**bad, "exited_on": "2026-07-01"})
+    investment.refresh_from_db()
+    assert investment.status == "exited" and investment.exit_proceeds_yuan == Decimal(1_200_000)
+    assert "120.00" in _get(staff, reverse("programmes:investments")).content.decode()
