@@ -19,7 +19,7 @@ from kechuang.experts.models import Expert
 from kechuang.notices.services import items_for
 
 from . import forms, selectors, services
-from .choices import ApplicationStatus, AssignmentStatus, ProjectStatus, ReportKind
+from .choices import ApplicationStatus, AssignmentStatus, ProjectStatus, ReportKind, Stage
 from .logic.review import DEFAULT_SCHEME
 from .logic.workflow import allowed_actions
 from .models import (
@@ -371,6 +371,12 @@ def project_context(request: Any, project: Project) -> dict[str, Any]:
         and getattr(project, "investment", None)
         and project.investment.status == "holding"
         else None,
+        "acceptance_seats": project.application.assignments.filter(stage=Stage.ACCEPTANCE)
+        .select_related("expert")
+        .order_by("pk"),
+        "acceptance_conflicts": project.application.conflicts.filter(stage=Stage.ACCEPTANCE)
+        .select_related("expert")
+        .order_by("pk"),
         "measured": selectors.measured_kpis(project),
         "steps": WorkflowEvent.objects.filter(table="project", object_id=project.pk),
     }
@@ -411,6 +417,15 @@ def project_act(request: Any, project: Project) -> None:
                 "kind": d["exit_kind"],
                 "buyback_rate_pct": str(d["buyback_rate_pct"] or ""),
             },
+        )
+    elif action == "acceptance_panel":
+        if project.status != ProjectStatus.RUNNING:
+            raise ValidationError(_("Only a running project has an acceptance panel."))
+        services.assignments_propose(
+            call=project.application.call,
+            user=user,
+            stage=Stage.ACCEPTANCE,
+            applications=[project.application],
         )
     elif action == "exit" and hasattr(project, "investment"):
         form = forms.InvestmentExitForm(post)

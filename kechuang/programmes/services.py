@@ -477,6 +477,13 @@ def assignments_propose(
     experts = selectors.available_experts()
     expert_ids = [e.pk for e in experts]
     conflicts = conflicts_record(applications=applications, expert_ids=expert_ids, stage=stage)
+    # A conflict recorded at another stage (e.g. declared at the review) keeps the expert off
+    # the acceptance panel too.
+    conflicts |= set(
+        ConflictRecord.objects.filter(application__in=applications).values_list(
+            "expert_id", "application_id"
+        )
+    )
     seated: dict[int, set[int]] = {}
     load: dict[int, int] = {}
     for app_id, expert_id, status in ReviewAssignment.objects.filter(

@@ -310,3 +310,24 @@ def test_staff_record_an_investment_exit_on_the_project_page(world):
     investment.refresh_from_db()
     assert investment.status == "exited" and investment.exit_proceeds_yuan == Decimal(1_200_000)
     assert "120.00" in _get(staff, reverse("programmes:investments")).content.decode()
+
+
+def test_acceptance_panel_seated_with_the_conflict_rules(world):
+    from decimal import Decimal
+
+    from kechuang.programmes.models import Project
+
+    project = Project.objects.create(
+        application=world["app"], number="PT999", status="running", grant_yuan=Decimal(100000)
+    )
+    url = project.get_absolute_url()
+    assert _post(world["users"]["applicant"], url, {"action": "acceptance_panel"})
+    assert not world["app"].assignments.filter(stage="acceptance").exists()
+    _post(world["users"]["staff"], url, {"action": "acceptance_panel"})
+    seated = set(
+        world["app"].assignments.filter(stage="acceptance").values_list("expert_id", flat=True)
+    )
+    assert seated and world["seats"]["conflicted"].expert_id not in seated
+    page = _get(world["users"]["staff"], url).content.decode()
+    seat = world["app"].assignments.filter(stage="acceptance").select_related("expert").first()
+    assert seat.expert.name in page
