@@ -682,7 +682,7 @@ def _plan_and_write(
     reason = f"import:{batch.pk}" if batch else f"import:{source}"
     created_pks: list = []
     if to_create:
-        created_pks = _create_with_history(model, to_create, user=user, reason=reason)
+        created_pks = _create_rows_with_history(model, to_create, user=user, reason=reason)
         if schema.name == "enterprises":
             code_to_id.update(
                 zip((v["credit_code"] for v, _p in to_create), created_pks, strict=True)
@@ -707,6 +707,16 @@ def _plan_and_write(
 
 
 def _create_with_history(
+    model: Any, rows: list[tuple[dict, dict]], *, user: Any, reason: str
+) -> dict[str, int]:
+    """`_create_rows_with_history`, answering {credit_code: pk} for enterprises ({} else)."""
+    pks = _create_rows_with_history(model, rows, user=user, reason=reason)
+    if hasattr(model, "credit_code"):
+        return dict(zip((values["credit_code"] for values, _p in rows), pks, strict=True))
+    return {}
+
+
+def _create_rows_with_history(
     model: Any, rows: list[tuple[dict, dict]], *, user: Any, reason: str
 ) -> list:
     """Insert new rows and their "+" history rows; return their primary keys in row order.

@@ -97,7 +97,7 @@ def test_row_errors_name_sheet_row_column_and_nothing_is_written(tmp_path, world
     rows[1]["联系专家"] = "李教授"  # an expert of another institution
     rows[2]["成熟度"] = "很成熟"
     duplicate = dict(rows[1], 联系专家=None)
-    long_title = dict(rows[1], 成果名称="长" * 161)
+    long_title = dict(rows[1], 成果名称="长" * 161, 联系专家=None)
     path = workbook(tmp_path / "bad.xlsx", *rows, duplicate, long_title)
     with translation.override("zh-hans"):
         result = import_file(path, dry_run=False, user=world.staff)
