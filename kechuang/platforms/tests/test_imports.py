@@ -234,3 +234,13 @@ def test_templates_have_instructions_examples_and_dropdowns(tmp_path):
     out = tmp_path / "t.xlsx"
     call_command("template", "platform_events", output=str(out))
     assert load_workbook(out)[EV.sheet].max_row == 1
+
+
+def test_a_met_condition_reads_manzu():
+    """On the platform page a condition that holds is 满足 (met), not 已完成 (done)."""
+    from kechuang.platforms.display import STATUS_LABELS
+
+    with translation.override("zh-hans"):
+        assert str(STATUS_LABELS["pass"]) == "满足"
+    with translation.override("en"):
+        assert str(STATUS_LABELS["pass"]) == "Met"
