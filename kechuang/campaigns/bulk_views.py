@@ -30,8 +30,8 @@ def tasks_assign(request):
     POST: one task per selected enterprise the campaign does not have yet."""
     data = request.POST if request.method == "POST" else request.GET
     ids = selected_ids(data)
-    form = TasksAssignForm(request.POST or None)
-    if request.method == "POST" and ids and form.is_valid():
+    form = TasksAssignForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid() and ids:
         campaign = form.cleaned_data["campaign"]
         added = campaign_tasks_add(user=request.user, campaign=campaign, enterprise_ids=ids)
         messages.success(

@@ -41,11 +41,13 @@ def test_selected_enterprises_get_tasks_for_their_town_officer():
     assert VisitTask.objects.filter(campaign=campaign).count() == 2
     # The list offers the action to staff, not to the town officer.
     listing = client.get(reverse("enterprises:enterprise_list"))
-    assert [a.url_name for a in listing.context["list_tools"]["actions"]] == [
-        "campaigns:tasks_assign"
+    assert "campaigns:tasks_assign" in [
+        a.url_name for a in listing.context["list_tools"]["actions"]
     ]
     officer_client = Client()
     officer_client.force_login(officer)
     assert officer_client.get(url).status_code == 403
     listing = officer_client.get(reverse("enterprises:enterprise_list"))
-    assert listing.context["list_tools"]["actions"] == []
+    assert "campaigns:tasks_assign" not in [
+        a.url_name for a in listing.context["list_tools"]["actions"]
+    ]
