@@ -155,7 +155,7 @@ class MemberForm(_TreeForm):
             self.fields["indicator"].choices = list(indicators)
 
 
-class LevelsForm(StyledFormMixin, forms.Form):
+class LevelsForm(_TreeForm):
     """The aggregation of each level of the tree: one choice per level (rows of `level_rows`)."""
 
     def __init__(self, *args, levels=(), **kwargs):
