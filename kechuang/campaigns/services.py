@@ -394,7 +394,7 @@ def agency_member_set(*, user: Any, member: Any, agency: Agency | None) -> Agenc
     _require_staff(user)
     row = AgencyMember.objects.filter(user=member).first()
     if row is not None and (agency is None or row.agency_id != agency.pk):
-        row._history_user = user
+        row._history_user = user  # type: ignore[attr-defined]  # simple-history's hook
         row.delete()
         row = None
     if agency is None or row is not None:

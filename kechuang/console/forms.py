@@ -53,23 +53,35 @@ class UserForm(StyledFormMixin, forms.Form):
         required=False,
         help_text=_("For bureau staff, e.g. 高新科."),
     )
-    town = SafeModelChoiceField(label=_("Town/street"), required=False, queryset=Town.objects)
+    town = SafeModelChoiceField(
+        label=_("Town/street"), required=False, queryset=Town.objects, empty_label="—"
+    )
     enterprise = forms.CharField(
         label=_("Enterprise (unified social credit code)"), max_length=18, required=False
     )
     agency = SafeModelChoiceField(
-        label=_("Service agency"), required=False, queryset=Agency.objects.order_by("name")
+        label=_("Service agency"),
+        required=False,
+        queryset=Agency.objects.order_by("name"),
+        empty_label="—",
     )
     organisation = SafeModelChoiceField(
         label=_("University / institute"),
         required=False,
         queryset=Organisation.objects.order_by("name"),
+        empty_label="—",
     )
     expert = SafeModelChoiceField(
-        label=_("Expert record"), required=False, queryset=Expert.objects.order_by("name")
+        label=_("Expert record"),
+        required=False,
+        queryset=Expert.objects.order_by("name"),
+        empty_label="—",
     )
     platform = SafeModelChoiceField(
-        label=_("Platform"), required=False, queryset=Platform.objects.order_by("name")
+        label=_("Platform"),
+        required=False,
+        queryset=Platform.objects.order_by("name"),
+        empty_label="—",
     )
 
     def __init__(self, *args: Any, editing: bool = False, **kwargs: Any) -> None:

@@ -440,7 +440,8 @@ def scheme_parameters_update(
     for grade, limit in zip(GRADE_LIMITS, limits, strict=True):
         if limit is None or not (0 <= limit <= 100):
             errors.setdefault(f"g_{grade}", []).append(_("Enter a score between 0 and 100."))
-    if not errors and not (limits[0] > limits[1] > limits[2]):
+    a, b, c = (limit or Decimal(0) for limit in limits)
+    if not errors and not (a > b > c):
         errors.setdefault("g_B", []).append(
             _("The lower limits must go down from A to C (A above B above C).")
         )

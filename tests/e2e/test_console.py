@@ -10,6 +10,7 @@ import io
 from openpyxl import load_workbook
 
 from kechuang.accounts.models import AccountEvent, AccountEventKind, SavedListView
+from kechuang.platforms.models import EvaluationScheme
 
 
 def test_admin_creates_an_account_and_the_officer_shapes_the_enterprise_list(open_session):
@@ -38,6 +39,8 @@ def test_admin_creates_an_account_and_the_officer_shapes_the_enterprise_list(ope
     a.page.wait_for_load_state()
     assert "待政策核实" in a.page.content()
     a.shot("ruleset-parameters")
+    scheme = EvaluationScheme.objects.order_by("pk").first()
+    a.goto(f"/console/parameters/schemes/{scheme.pk}/", "scheme-parameters")
 
     # The new colleague signs in and must replace the temporary password first.
     s = open_session(None)
@@ -61,7 +64,8 @@ def test_admin_creates_an_account_and_the_officer_shapes_the_enterprise_list(ope
     with s.page.expect_navigation():
         chooser.get_by_test_id("columns-save").click()
     headers = s.page.get_by_test_id("enterprise-table").locator("thead th")
-    shown = [t.strip() for t in headers.all_inner_texts()][1:]  # after the selection box
+    # After the selection box; without the sort arrows.
+    shown = [t.strip().rstrip("⇅▲▼").strip() for t in headers.all_inner_texts()][1:]
     assert len(shown) == 3 and shown[0].startswith("名称")
     s.shot("chosen-columns")
 
