@@ -181,7 +181,7 @@ AUTH_PASSWORD_VALIDATORS = [
 # Days before a password must be changed (0: never).
 KECHUANG_PASSWORD_MAX_AGE_DAYS = env_int("KECHUANG_PASSWORD_MAX_AGE_DAYS", 90)
 LOGIN_URL = "accounts:login"
-LOGIN_REDIRECT_URL = "dashboard:home"
+LOGIN_REDIRECT_URL = "dashboard:landing"
 LOGOUT_REDIRECT_URL = "accounts:login"
 
 # 8.1.4.1 b: lock after repeated failures. Per account + IP at AXES_FAILURE_LIMIT, per account

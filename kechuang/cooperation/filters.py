@@ -104,10 +104,13 @@ class ContractFilterSet(BaseFilterSet):
     year = YearFilter(field_name="decided_on__year", label=_("year registered"), data_years=False)
     town = town_filter("town")
     overdue = django_filters.BooleanFilter(method="filter_overdue", label=_("overdue"))
+    near_limit = django_filters.BooleanFilter(
+        method="filter_near_limit", label=_("near the time limit")
+    )
 
     class Meta:
         model = TechContract
-        fields = ["q", "status", "registered_type", "year", "town", "overdue"]
+        fields = ["q", "status", "registered_type", "year", "town", "overdue", "near_limit"]
 
     def filter_q(self, queryset, name, value):
         return queryset.filter(
@@ -119,6 +122,12 @@ class ContractFilterSet(BaseFilterSet):
 
         late = [c.pk for c in contracts_overdue(queryset, dt.date.today())]
         return queryset.filter(pk__in=late) if value else queryset.exclude(pk__in=late)
+
+    def filter_near_limit(self, queryset, name, value):
+        from .selectors import contracts_near_limit
+
+        near = [c.pk for c in contracts_near_limit(queryset, dt.date.today())]
+        return queryset.filter(pk__in=near) if value else queryset.exclude(pk__in=near)
 
 
 class EventFilterSet(BaseFilterSet):

@@ -51,6 +51,8 @@ __all__ = [
     "contract_list",
     "contract_get",
     "contracts_overdue",
+    "contracts_near_limit",
+    "NEAR_LIMIT_DAYS",
     "contract_statistics",
     "event_list",
     "event_get",
@@ -204,6 +206,18 @@ def contracts_overdue(queryset: QuerySet[TechContract], today: dt.date) -> list[
     amount and the configuration, so the check runs on the few pending rows)."""
     pending = queryset.filter(status=RegistrationStatus.ACCEPTED)
     return [c for c in pending if c.is_overdue(today)]
+
+
+# "Near the limit": the decision is due within this many days (docs/workbench.md#to-dos).
+NEAR_LIMIT_DAYS = 5
+
+
+def contracts_near_limit(queryset: QuerySet[TechContract], today: dt.date) -> list[TechContract]:
+    """Accepted applications without a decision whose time limit ends within
+    `NEAR_LIMIT_DAYS` days, or has already passed."""
+    horizon = today + dt.timedelta(days=NEAR_LIMIT_DAYS)
+    pending = queryset.filter(status=RegistrationStatus.ACCEPTED, decided_on__isnull=True)
+    return [c for c in pending if c.deadline is not None and c.deadline <= horizon]
 
 
 def contract_statistics(queryset: QuerySet[TechContract], by: str) -> list[dict[str, Any]]:

@@ -92,7 +92,7 @@ _EVERYONE = {
 }
 
 POLICY: dict[str, dict[Role, ScopeKind]] = {
-    # Landing page: the dashboard, the enterprise's own page, or a note for the other roles.
+    # Landing page (/): every role is sent on to its workbench.
     "home.view": _EVERYONE,
     # Aggregates: the leader reads region-wide figures (never the records behind them).
     "dashboard.view": _READ_ALL_TOWN,
@@ -252,6 +252,9 @@ POLICY: dict[str, dict[Role, ScopeKind]] = {
     # admin configures the rules of each kind.
     "notifications.view": {role: OWN for role in Role},
     "notifications.rules": {ADMIN: ALL},
+    # Workbenches (kechuang/workbench, docs/workbench.md): every role lands on its own
+    # workbench; its to-dos and panels are read in the role's own scope.
+    "workbench.view": _EVERYONE,
 }
 
 # URL names open without a capability (sign-in, sign-out, language, API schema and docs).

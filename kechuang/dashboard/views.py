@@ -8,20 +8,21 @@ from __future__ import annotations
 
 from django.shortcuts import redirect, render
 
-from kechuang.core.access import can, requires
+from kechuang.core.access import requires
 from kechuang.core.years import data_years, selected_year
 
-from .selectors import dashboard_context, landing_enterprise_id
+from .selectors import dashboard_context
 
 
 @requires("home.view")
+def landing(request):
+    """/: every role lands on its own workbench (docs/workbench.md#landing-page)."""
+    return redirect("workbench:home")
+
+
+@requires("dashboard.view")
 def home(request):
-    user = request.user
-    enterprise_id = landing_enterprise_id(user)
-    if enterprise_id:
-        return redirect("enterprises:enterprise_detail", pk=enterprise_id)
-    if not can(user, "dashboard.view"):
-        return render(request, "dashboard/no_dashboard.html")
+    """/dashboard/: the region's (or the officer's town's) innovation dashboard."""
     years = data_years()
-    context = dashboard_context(user, selected_year(request, years), years)
+    context = dashboard_context(request.user, selected_year(request, years), years)
     return render(request, "dashboard/home.html", context)

@@ -16,7 +16,7 @@ from .forms import SizeLimitUploadHandler, UploadForm, too_large_message
 from .models import ImportBatch, ImportStatus
 from .recovery import import_batch_retry, sweep_stale_quietly
 from .schemas import SCHEMAS
-from .selectors import recent_batches
+from .selectors import batches_awaiting_commit, recent_batches
 from .services import CommitAlreadyStarted, import_batch_create
 
 
@@ -44,7 +44,8 @@ def _import_list(request):
             language=translation.get_language(),
         )
         return redirect("imports:import_detail", pk=batch.pk)
-    batches = recent_batches()
+    # ?waiting=1: the checks waiting to be committed (the workbench to-do links here).
+    batches = batches_awaiting_commit() if request.GET.get("waiting") else recent_batches()
     return render(
         request,
         "imports/import_list.html",

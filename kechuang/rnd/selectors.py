@@ -13,6 +13,7 @@ any saved change — form, API, import, even a bare `save()` — is seen on the 
 
 from __future__ import annotations
 
+import datetime as dt
 import threading
 from decimal import Decimal
 from typing import Any
@@ -64,6 +65,7 @@ __all__ = [
     "rd_frames",
     "snapshot_clear",
     "zero_rd_enterprises",
+    "without_visit_task",
     "CONTRADICTION_KINDS",
 ]
 
@@ -361,3 +363,10 @@ def zero_rd_enterprises(filter_spec: dict | ZeroRdSpec, user: Any) -> QuerySet:
     return qs.order_by(
         F("is_contradiction").desc(), F("fy_operating_revenue").desc(nulls_last=True), "name"
     )
+
+
+def without_visit_task(rows: QuerySet, year: int) -> QuerySet:
+    """The zero-R&D rows of `year` nobody has been sent to yet: no visit task due on or after
+    1 January of the following year, when the year's statistics are known (docs/rnd.md#zero-rd-lists).
+    The tasks are read through the enterprise's reverse relation, without importing them."""
+    return rows.exclude(visit_tasks__due_date__gte=dt.date(year + 1, 1, 1))

@@ -1,7 +1,9 @@
 """Pages of the workbench app, mounted at /workbench/."""
 
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "workbench"
 
-urlpatterns: list = []
+urlpatterns = [path("", views.home, name="home")]

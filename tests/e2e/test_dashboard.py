@@ -13,7 +13,7 @@ from .conftest import number_in
 
 def test_dashboard_figure_drills_down_to_a_list_of_that_many_enterprises(open_session):
     s = open_session("staff")
-    s.goto("/", "dashboard")
+    s.goto("/dashboard/", "dashboard")
     card = s.page.get_by_test_id("stat-above_scale_industrial")
     shown = number_in(card.locator(".kc-value").inner_text())
     assert shown > 0

@@ -79,5 +79,5 @@ def test_incubator_condition_report_review_and_publication(open_session, tmp_pat
     s.goto("/platforms/enclaves/returns/?year=2024", "three-returns")
     s.goto("/platforms/candidates/", "candidates")
     s.goto("/platforms/milestones/?overdue=true", "milestones")
-    s.goto("/", "dashboard")
+    s.goto("/dashboard/", "dashboard")
     assert s.page.get_by_test_id("platforms-panel").count() == 1

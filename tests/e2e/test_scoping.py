@@ -69,7 +69,7 @@ def test_enterprise_user_lands_on_its_own_page_and_sees_no_other(open_session, d
 
 def test_leader_reads_the_dashboard_without_drill_down(open_session):
     s = open_session("leader")
-    s.goto("/", "leader-dashboard")
+    s.goto("/dashboard/", "leader-dashboard")
     stats = s.page.locator("[data-testid^='stat-']")
     assert stats.count() > 0
     assert stats.first.is_visible()

@@ -81,10 +81,10 @@ def cast():
     }
 
 
-PAGES = ["/", "/rnd/"]
+PAGES = ["/dashboard/", "/rnd/"]
 
 
-def _cards(client, user, page: str = "/") -> list[dict]:
+def _cards(client, user, page: str = "/dashboard/") -> list[dict]:
     """Every figure card of `page` with its value, link and the card whose count its list has."""
     client.force_login(user)
     response = client.get(page, {"year": YEAR})

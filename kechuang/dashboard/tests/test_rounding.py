@@ -31,7 +31,7 @@ def page(client):
             e, 2024, is_above_scale_industrial=True, operating_revenue=10**10, rd_expense_stat=yuan
         )
     client.force_login(make_user(Role.BUREAU_STAFF))
-    response = client.get("/?year=2024")
+    response = client.get("/dashboard/?year=2024")
     assert response.status_code == 200
     return response.content.decode()
 

@@ -29,7 +29,7 @@ def test_anonymous_is_sent_to_login(client):
 
 def test_staff_dashboard_shows_computed_figures_with_links(client, data):
     login(client, Role.BUREAU_STAFF)
-    response = client.get("/?year=2024")
+    response = client.get("/dashboard/?year=2024")
     assert response.status_code == 200
     html = response.content.decode()
     # 5 above-scale in 2024, 4 of them with R&D: 80.0 %
@@ -53,7 +53,7 @@ def test_figure_link_lands_on_a_list_with_the_same_count(client, data):
 def test_bad_year_never_fails(client, data):
     login(client, Role.BUREAU_STAFF)
     for value in ["abc", "99999", "-1", "2024'"]:
-        assert client.get("/", {"year": value}).status_code == 200
+        assert client.get("/dashboard/", {"year": value}).status_code == 200
     assert (
         client.get("/enterprises/", {"year": "x", "town": "zz", "above_scale": "maybe"}).status_code
         == 200
@@ -62,7 +62,7 @@ def test_bad_year_never_fails(client, data):
 
 def test_leader_reads_dashboard_without_drill_down(client, data):
     login(client, Role.LEADER)
-    html = client.get("/?year=2024").content.decode()
+    html = client.get("/dashboard/?year=2024").content.decode()
     assert 'data-testid="stat-above_scale_industrial"' in html
     assert "/enterprises/?year=2024" not in html
     assert client.get("/enterprises/").status_code == 403
@@ -70,11 +70,12 @@ def test_leader_reads_dashboard_without_drill_down(client, data):
     assert client.get(f"/enterprises/{Enterprise.objects.first().pk}/").status_code == 403
 
 
-def test_enterprise_user_lands_on_its_own_page_only(client, data):
+def test_enterprise_user_lands_on_its_workbench_and_sees_only_its_own_page(client, data):
     own, other = Enterprise.objects.all()[:2]
     login(client, Role.ENTERPRISE, enterprise=own)
     response = client.get("/")
-    assert response.status_code == 302 and response["Location"] == f"/enterprises/{own.pk}/"
+    assert response.status_code == 302 and response["Location"] == "/workbench/"
+    assert client.get("/dashboard/").status_code == 403
     assert client.get(f"/enterprises/{own.pk}/").status_code == 200
     assert client.get(f"/enterprises/{other.pk}/").status_code == 404
     assert client.get("/enterprises/").status_code == 403
@@ -96,7 +97,7 @@ def test_town_officer_sees_only_their_town(client, data, towns):
 @pytest.mark.parametrize(
     "url",
     [
-        "/?year=2024",
+        "/dashboard/?year=2024",
         "/enterprises/?year=2024&above_scale=true&sort=-rd_expense_stat",
         "DETAIL",
         "/enterprises/qualifications/?kind=high_tech",
@@ -150,7 +151,7 @@ def test_institution_total_links_to_the_same_count(client, towns):
     )
     make_annual_figure(e1, 2023)
     login(client, Role.BUREAU_STAFF)
-    html = client.get("/?year=2023").content.decode()
+    html = client.get("/dashboard/?year=2023").content.decode()
     link = re.search(
         r'href="([^"]+)" data-testid="stat-rd_institutions_total">.*?kc-value">(\d+)<', html, re.S
     )

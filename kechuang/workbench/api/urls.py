@@ -1,5 +1,9 @@
 """API of the workbench app, mounted at /api/v1/workbench/."""
 
+from django.urls import path
+
+from .views import TodoListView
+
 app_name = "workbench-api"
 
-urlpatterns: list = []
+urlpatterns = [path("", TodoListView.as_view(), name="todos")]
