@@ -110,8 +110,9 @@ def tags_bulk(request):
     repeated, name) puts it on the selected enterprises of the user's scope."""
     data = request.POST if request.method == "POST" else request.GET
     ids = selected_ids(data)
-    form = TagForm(request.POST or None)
-    if request.method == "POST" and ids and form.is_valid():
+    posted = request.method == "POST"
+    form = TagForm(request.POST if posted else None)
+    if posted and form.is_valid() and ids:
         try:
             count = tags_bulk_add(
                 user=request.user, enterprise_ids=ids, name=form.cleaned_data["name"]
@@ -121,7 +122,7 @@ def tags_bulk(request):
         else:
             messages.success(request, _("%(count)s enterprises tagged.") % {"count": count})
             return redirect("enterprises:enterprise_list")
-    if request.method == "POST" and not ids:
+    if posted and not ids:
         form.add_error(None, _("Select enterprises and enter the tag's name."))
     return render(
         request, "enterprises/tags_bulk.html", {"form": form, "ids": ids, "count": len(ids)}

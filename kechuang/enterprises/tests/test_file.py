@@ -235,6 +235,7 @@ def test_bulk_tag_from_the_list_selection_stays_in_scope(rollback):
     asked = client.get(url, {"selected": ids[:5]}).content.decode()
     assert asked.count('name="selected"') == 5
     assert client.post(url, {"selected": ids[:5], "name": ""}).status_code == 200  # field error
+    assert client.post(url, {}).status_code == 200  # nothing selected: a message, not a 500
     response = client.post(url, {"selected": ids[:5], "name": "年度走访"})
     assert response.status_code == 302
     tagged = EnterpriseTagAssignment.objects.filter(tag__name="年度走访")
