@@ -174,3 +174,15 @@ def test_town_and_peer_region_writes_have_history_and_field_messages(client_admi
     client_admin.post(reverse("console:region_create"), {"code": "330281", "name": "余姚市"})
     region = Region.objects.get(code="330281")
     assert region.kind == RegionKind.PEER and region.history.first().history_user == admin
+
+
+def test_the_django_admin_is_branded_in_chinese_and_points_to_the_console(client_admin):
+    page = client_admin.get("/admin/").content.decode()
+    assert "科创 · 应急管理站点" in page and 'href="/console/"' in page
+
+
+def test_console_pages_open_in_chinese_for_the_admin(client_admin):
+    for name in ("console:home", "console:user_list", "console:regions", "console:parameters"):
+        page = client_admin.get(reverse(name))
+        assert page.status_code == 200, name
+        assert "管理后台" in page.content.decode()
