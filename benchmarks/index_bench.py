@@ -213,8 +213,10 @@ def floor_uncertainty(fa, draws: int, seed: int = 2024):
         )  # indicator weights not perturbed
         a2 = w2[None] * f2[sel, :, None]
         a3 = w3[None] * f3[sel, :, None]
-        subs = np.einsum("yup,dps->dyus", pillars, a2) / a2.sum(axis=1)[:, None, None, :]
-        index[sel] = np.einsum("dyus,ds->dyu", subs, a3[..., 0]) / a3.sum(axis=1)[:, None, None, 0]
+        flat = pillars.reshape(-1, pillars.shape[-1])[None]  # 1 × rows × pillars
+        subs = np.matmul(flat, a2) / a2.sum(axis=1)[:, None, :]  # draws × rows × sub-indices
+        top = np.matmul(subs, a3)[..., 0] / a3.sum(axis=1)  # draws × rows
+        index[sel] = top.reshape(len(sel), *t.shape[:2])
     ranks = _ranks(index, axis=2).reshape(draws, -1)
     return np.median(ranks, axis=0), np.quantile(ranks, [0.05, 0.95], axis=0)
 
