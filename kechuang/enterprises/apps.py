@@ -25,6 +25,17 @@ class EnterprisesConfig(AppConfig):
 
         register_figures(ladder_figures, *LADDER_FIGURES, scoped=True)
 
+        # The enterprise portal's menu entries (docs/portal.md): the enterprise's own yearly
+        # figures, and the review queue of the town officer and the bureau.
+        from kechuang.core.access import NAVIGATION
+
+        for entry in (
+            ("enterprises:portal_home", _("My yearly figures"), "portal.view"),
+            ("enterprises:submission_list", _("Figure reviews"), "figure_submissions.decide"),
+        ):
+            if entry[0] not in {e[0] for e in NAVIGATION}:
+                NAVIGATION.append(entry)
+
         # The enterprise file's own panels (docs/enterprise-file.md); higher apps add theirs.
         from .file_panels import register as register_file_panels
 

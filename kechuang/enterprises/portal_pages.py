@@ -79,8 +79,10 @@ def portal_years(enterprise: Enterprise, *, count: int = 5) -> list[dict[str, An
     newest = min(reporting_year(today), last_year())
     years = [y for y in range(newest, newest - count, -1) if y >= first_year()]
     subs: dict[int, FigureSubmission] = {}
-    for s in FigureSubmission.objects.filter(enterprise=enterprise).order_by("year", "created_at"):
-        subs[s.year] = s  # the latest of each year wins
+    for row in FigureSubmission.objects.filter(enterprise=enterprise).order_by(
+        "year", "created_at"
+    ):
+        subs[row.year] = row  # the latest of each year wins
     years = sorted(set(years) | {y for y in subs if in_window(y)}, reverse=True)
     registry = set(
         AnnualFigure.objects.filter(enterprise=enterprise, year__in=years).values_list(
@@ -169,7 +171,7 @@ def comparison_rows(
         rows.append(
             {
                 "name": name,
-                "label": field.verbose_name,
+                "label": getattr(field, "verbose_name", name),
                 "submitted": value,
                 "official": off,
                 "previous": last,

@@ -69,7 +69,7 @@ def is_enterprise_admin(user: Any) -> bool:
 def _require_admin(user: Any) -> Enterprise:
     if not (can(user, "portal.colleagues") and is_enterprise_admin(user)):
         raise PermissionDenied(_("Only the enterprise's administrator manages its colleagues."))
-    return Enterprise.objects.get(pk=_own_enterprise_id(user))
+    return Enterprise.objects.get(pk=int(_own_enterprise_id(user) or 0))
 
 
 def _history_user(obj: Any, user: Any) -> None:

@@ -310,7 +310,8 @@ def submission_accept(
         differences = flow.official_differences(submitted, official_values(figure))
         if differences and not confirm_official:
             labels = "、".join(
-                str(FigureSubmission._meta.get_field(n).verbose_name) for n in differences
+                str(getattr(FigureSubmission._meta.get_field(n), "verbose_name", n))
+                for n in differences
             )
             raise ValidationError(
                 {
@@ -370,6 +371,7 @@ def attachment_add(
     require_write(user, FigureSubmission, enterprise_ids=[submission.enterprise_id])
     if not can(user, "figure_submissions.fill"):
         raise PermissionDenied(_("You may not change this record."))
+    submission = FigureSubmission.objects.get(pk=submission.pk)  # its status now
     if submission.status not in flow.EDITABLE:
         raise ValidationError(
             {"file": [_("Documents can be added only while the submission is being filled.")]}
@@ -403,7 +405,7 @@ def attachment_add(
 
 def attachment_delete(*, attachment: SubmissionAttachment, user: Any) -> None:
     """Remove a document of an editable submission (the enterprise's own accounts)."""
-    submission = attachment.submission
+    submission = FigureSubmission.objects.get(pk=attachment.submission_id)
     require_write(user, FigureSubmission, enterprise_ids=[submission.enterprise_id])
     if submission.status not in flow.EDITABLE:
         raise ValidationError(

@@ -19,6 +19,7 @@ from kechuang.cooperation.tests.cast_cooperation import build_cooperation_cast
 from kechuang.core.roles import Role
 from kechuang.enterprises.models import IntellectualProperty, Qualification
 from kechuang.enterprises.tests.cast_enterprises import build_enterprise_file_cast
+from kechuang.enterprises.tests.cast_portal import build_portal_cast
 from kechuang.enterprises.tests.factories import make_user
 from kechuang.experts.tests.cast_experts import build_experts_cast
 from kechuang.imports.models import ImportBatch
@@ -158,6 +159,7 @@ def build_cast() -> Cast:
     objects.update(build_programmes_cast(users, objects))
     objects.update(build_cooperation_cast(users, objects))
     objects.update(build_platforms_cast(users, objects))
+    objects.update(build_portal_cast(users, objects))
     objects.update(build_console_cast(users, objects))
     objects.update(build_enterprise_file_cast(users, objects))
     return Cast(users=users, objects=objects)
