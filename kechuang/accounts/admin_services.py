@@ -75,6 +75,10 @@ def account_save(
         user = User(username=username)
         user.set_unusable_password()
         user.full_clean(exclude=["password"])
+    if not created and user.pk == getattr(actor, "pk", None) and role != Role.BUREAU_ADMIN:
+        raise ValidationError(
+            {"role": [_("You cannot take the admin role from your own account.")]}
+        )
     if role == Role.TOWN_OFFICER and profile.get("town") is None:
         raise ValidationError({"town": [_("A town officer needs a town.")]})
     if role == Role.ENTERPRISE and profile.get("enterprise") is None:

@@ -186,3 +186,12 @@ def test_console_pages_open_in_chinese_for_the_admin(client_admin):
         page = client_admin.get(reverse(name))
         assert page.status_code == 200, name
         assert "管理后台" in page.content.decode()
+
+
+def test_the_admin_keeps_their_own_admin_role(client_admin, admin):
+    response = client_admin.post(
+        reverse("console:user_edit", args=[admin.pk]), {"role": Role.BUREAU_STAFF}
+    )
+    assert "role" in response.context["form"].errors
+    admin.refresh_from_db()
+    assert admin.is_superuser
