@@ -7,6 +7,7 @@ queries of its own beyond the cross-module change history.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from typing import Any
 
 from django.db.models import Count
@@ -14,6 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from kechuang.campaigns.choices import TaskState
 from kechuang.campaigns.models import Campaign, VisitTask
 from kechuang.campaigns.selectors import (
     client_enterprises,
@@ -97,19 +99,19 @@ def recent_changes(limit: int = RECENT_CHANGES) -> list[dict[str, Any]]:
         rows.extend((model, r) for r in records)
     rows.sort(key=lambda pair: pair[1].history_date, reverse=True)
     rows = rows[:limit]
-    ids = {getattr(r, "enterprise_id", None) for _m, r in rows} - {None}
+    ids: set[int] = {r.enterprise_id for _m, r in rows if getattr(r, "enterprise_id", None)}
     names = dict(Enterprise.objects.filter(pk__in=ids).values_list("pk", "name"))
     out = []
     for model, record in rows:
         user = record.history_user
+        enterprise = names.get(getattr(record, "enterprise_id", None) or 0, "")
         out.append(
             {
                 "when": record.history_date,
                 "who": (user.get_full_name() or user.get_username()) if user else _("system"),
                 "what": str(model._meta.verbose_name),
-                "object": _label_of(record)
-                or names.get(getattr(record, "enterprise_id", None), ""),
-                "enterprise": names.get(getattr(record, "enterprise_id", None), ""),
+                "object": _label_of(record) or enterprise,
+                "enterprise": enterprise,
                 "action": ACTIONS.get(record.history_type, ""),
                 "reason": record.history_change_reason or "",
             }
@@ -142,7 +144,7 @@ def _staff(user: Any) -> dict[str, Any]:
 
 
 def _my_tasks(user: Any) -> list[VisitTask]:
-    return list(task_list(user).filter(assignee=user).open()[:8])
+    return list(task_list(user).filter(assignee=user).exclude(state=TaskState.CLOSED)[:8])
 
 
 def _attention(user: Any) -> dict[str, Any]:
@@ -164,8 +166,10 @@ def _attention(user: Any) -> dict[str, Any]:
 
 def _town(user: Any) -> dict[str, Any]:
     rows = coverage(coverage_tasks(user), by="town", today=_today())
+    headline = _headline(user, links=True)
     return {
-        **_headline(user, links=True),
+        **headline,
+        "scoped_title": _("Figures of my town %(year)s") % {"year": headline["figure_year"]},
         "my_tasks": _my_tasks(user),
         "attention": _attention(user),
         "coverage": rows,
@@ -275,7 +279,8 @@ def _operator(user: Any) -> dict[str, Any]:
     return {"rounds": open_round_platforms(user)}
 
 
-PANELS = {
+Panel = Callable[[Any], dict[str, Any]]
+PANELS: dict[Role | None, tuple[str, Panel]] = {
     Role.BUREAU_ADMIN: ("staff", _staff),
     Role.BUREAU_STAFF: ("staff", _staff),
     Role.TOWN_OFFICER: ("town", _town),
@@ -288,6 +293,10 @@ PANELS = {
 }
 
 
+def _no_role(user: Any) -> dict[str, Any]:
+    return {}
+
+
 def _notifications(user: Any) -> dict[str, Any]:
     return {"notifications": latest_for(user, 5), "unread": unread_count(user)}
 
@@ -295,7 +304,7 @@ def _notifications(user: Any) -> dict[str, Any]:
 def workbench_context(user: Any) -> dict[str, Any]:
     """Everything the user's workbench shows: the to-dos, then the role's panels."""
     role = user_role(user)
-    kind, panel = PANELS.get(role, ("none", lambda u: {}))
+    kind, panel = PANELS.get(role, ("none", _no_role))
     todos = todos_for(user)
     return {
         "kind": kind,
