@@ -682,7 +682,9 @@ def _plan_and_write(
     reason = f"import:{batch.pk}" if batch else f"import:{source}"
     created_pks: list = []
     if to_create:
-        created_pks = _create_rows_with_history(model, to_create, user=user, reason=reason)
+        created_pks = _create_with_history(
+            model, to_create, user=user, reason=reason, pks_only=True
+        )
         if schema.name == "enterprises":
             code_to_id.update(
                 zip((v["credit_code"] for v, _p in to_create), created_pks, strict=True)
@@ -707,10 +709,13 @@ def _plan_and_write(
 
 
 def _create_with_history(
-    model: Any, rows: list[tuple[dict, dict]], *, user: Any, reason: str
-) -> dict[str, int]:
-    """`_create_rows_with_history`, answering {credit_code: pk} for enterprises ({} else)."""
+    model: Any, rows: list[tuple[dict, dict]], *, user: Any, reason: str, pks_only: bool = False
+) -> Any:
+    """`_create_rows_with_history`: the primary keys in row order with `pks_only`, else
+    {credit_code: pk} for enterprises ({} for other models)."""
     pks = _create_rows_with_history(model, rows, user=user, reason=reason)
+    if pks_only:
+        return pks
     if hasattr(model, "credit_code"):
         return dict(zip((values["credit_code"] for values, _p in rows), pks, strict=True))
     return {}
