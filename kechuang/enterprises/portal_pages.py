@@ -23,6 +23,7 @@ from kechuang.core.years import first_year, in_window, last_year
 
 from . import policy
 from .choices import SubmissionStatus
+from .forms import _wan_label
 from .logic import submission as flow
 from .models import (
     AnnualFigure,
@@ -74,7 +75,8 @@ def reporting_year(today: dt.date | None = None) -> int:
 
 def portal_years(enterprise: Enterprise, *, count: int = 5) -> list[dict[str, Any]]:
     """The enterprise's recent reporting years, newest first: its latest submission of each
-    year, whether the registry has figures, the deadline and whether it passed."""
+    year, whether the registry has figures, the deadline and whether it passed with nothing
+    submitted nor in the registry."""
     today = timezone.localdate()
     newest = min(reporting_year(today), last_year())
     years = [y for y in range(newest, newest - count, -1) if y >= first_year()]
@@ -99,7 +101,7 @@ def portal_years(enterprise: Enterprise, *, count: int = 5) -> list[dict[str, An
                 "year": year,
                 "submission": s,
                 "deadline": deadline,
-                "overdue": not done and today > deadline,
+                "overdue": not done and year not in registry and today > deadline,
                 "in_registry": year in registry,
                 "editable": s is None or s.status in flow.EDITABLE,
             }
@@ -164,6 +166,7 @@ def comparison_rows(
         money = (
             getattr(field, "decimal_places", None) == 2 and getattr(field, "max_digits", 0) == 18
         )
+        label = getattr(field, "verbose_name", name)
         value = getattr(submission, name) if submission is not None else None
         off = official.get(name)
         current = getattr(figure, name) if figure is not None else None
@@ -171,7 +174,7 @@ def comparison_rows(
         rows.append(
             {
                 "name": name,
-                "label": getattr(field, "verbose_name", name),
+                "label": _wan_label(label) if money else label,
                 "submitted": value,
                 "official": off,
                 "previous": last,
