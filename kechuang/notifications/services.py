@@ -253,6 +253,6 @@ def mark_read(user: Any, ids: Iterable[int] | None = None) -> int:
     """Mark the user's own notifications read (all unread ones when `ids` is None)."""
     queryset = Notification.objects.for_user(user).unread()
     if ids is not None:
-        clean = [int(i) for i in ids if str(i).isdigit()]
+        clean = [int(i) for i in ids if str(i).isdigit() and len(str(i)) < 19]  # bigint range
         queryset = queryset.filter(pk__in=clean)
     return queryset.update(read_at=timezone.now())

@@ -47,7 +47,7 @@ def mark_read(request):
     services.mark_read(request.user, ids)
     if request.htmx and ids:
         rows = selectors.notification_list(request.user).filter(
-            pk__in=[i for i in ids if i.isdigit()]
+            pk__in=[i for i in ids if i.isdigit() and len(i) < 19]
         )
         return render(
             request,

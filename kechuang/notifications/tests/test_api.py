@@ -35,6 +35,7 @@ def test_scoped_list_detail_and_mark_read(test_kind):
     assert rows[0]["kind_label"] == "测试" and rows[0]["is_read"] is False
     assert api.get(f"{BASE}{theirs.pk}/").status_code == 404
     assert api.post(f"{BASE}{theirs.pk}/read/").status_code == 404
+    assert api.post(f"{BASE}{'9' * 25}/read/").status_code == 404
     assert _api(other).get(BASE).json() != []  # the admin sees only its own too
     assert api.post(f"{BASE}{mine.pk}/read/").json() == {"marked": 1}
     unread = api.get(BASE + "?state=unread").json()
