@@ -125,15 +125,6 @@ HTML_KWARGS = {
     "enterprises:attachment_delete": lambda o: {"pk": o["submission_attachment"].pk},
     "enterprises:invitation_withdraw": lambda o: {"pk": o["invitation"].pk},
     "enterprises:colleague_deactivate": lambda o: {"user_id": 999999},
-    # The enterprise portal (kechuang/enterprises/tests/cast_portal.py).
-    "enterprises:portal_fill": lambda o: {"year": 2025},
-    "enterprises:attachment_upload": lambda o: {"year": 2025},
-    "enterprises:submission_detail": lambda o: {"pk": o["figure_submission"].pk},
-    "enterprises:submission_review": lambda o: {"pk": o["figure_submission"].pk},
-    "enterprises:attachment_download": lambda o: {"pk": o["submission_attachment"].pk},
-    "enterprises:attachment_delete": lambda o: {"pk": o["submission_attachment"].pk},
-    "enterprises:invitation_withdraw": lambda o: {"pk": o["invitation"].pk},
-    "enterprises:colleague_deactivate": lambda o: {"user_id": 999999},
     "experts:expert_edit": lambda o: {"pk": o["expert_record"].pk},
     "experts:relationship_add": lambda o: {"pk": o["expert_record"].pk},
     "experts:relationship_delete": lambda o: {
@@ -164,7 +155,6 @@ HTML_KWARGS = {
 API_OBJECTS = {
     "enterprises": "enterprise",
     "annual-figures": "annual_figure",
-    "figure-submissions": "figure_submission",
     "figure-submissions": "figure_submission",
     "ip": "ip",
     "qualifications": "qualification",
