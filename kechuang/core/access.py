@@ -115,14 +115,6 @@ POLICY: dict[str, dict[Role, ScopeKind]] = {
     "figure_submissions.fill": {ENTERPRISE: OWN},
     "figure_submissions.town_review": {OFFICER: TOWN},
     "figure_submissions.review": _BUREAU,
-    # The enterprise file (docs/enterprise-file.md): contact persons kept by the bureau and the
-    # enterprise itself; tags are the bureau's own (the town reads them, the enterprise never);
-    # the global search finds enterprises of the searcher's scope only.
-    "contacts.view": {**_BUREAU_TOWN, ENTERPRISE: OWN, AGENCY: DELEGATED},
-    "contacts.change": {**_BUREAU, ENTERPRISE: OWN},
-    "enterprise.tags": _BUREAU_TOWN,
-    "enterprise.tag": _BUREAU,
-    "search.enterprises": {**_BUREAU_TOWN, ENTERPRISE: OWN, AGENCY: DELEGATED},
     "figure_submissions.decide": _BUREAU_TOWN,  # the review form: each step checks its own
     "figure_submissions.attachment": {**_BUREAU_TOWN, ENTERPRISE: OWN},
     # The enterprise portal: its yearly submissions and its colleagues (the enterprise's
