@@ -129,7 +129,9 @@ def test_query_count_does_not_grow_with_data(client, towns, url):
     small = count()
     grow(30)
     assert count() == small
-    assert small <= 20
+    # The enterprise page is the enterprise file: a fixed number of queries per panel of every
+    # module (docs/enterprise-file.md#bounded-queries).
+    assert small <= (60 if url == "DETAIL" else 20)
 
 
 def test_institution_total_links_to_the_same_count(client, towns):
