@@ -164,8 +164,9 @@ class LevelsForm(_TreeForm):
 
         for row in levels:
             self.fields[row["field"]] = forms.ChoiceField(
-                label=row["label"], choices=_choices(AGGREGATIONS), initial=row["method"]
-            )
+                label=row["label"], choices=_choices(AGGREGATIONS), initial=row["method"],
+                widget=forms.Select(attrs={"class": "form-select"}),
+            )  # fmt: skip
 
     def levels(self) -> list[str]:
         return [self.cleaned_data[name] for name in self.fields]

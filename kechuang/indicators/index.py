@@ -214,7 +214,7 @@ def methodology_rows(method: Methodology) -> list[tuple[str, str]]:
 class SetPanel:
     panel: Panel
     regions: dict[int, Region]
-    decimals: int
+    decimals: list[int]
 
 
 def _years_needed(method: Methodology, year: int) -> list[int] | None:
@@ -261,7 +261,8 @@ def set_panel(indicator_set: IndicatorSet, year: int, method: Methodology) -> Se
         indicators=list(codes),
         groups={GROUP_CITY: np.array([by_id[k[0]].city or "" for k in keys], dtype=object)},
     )
-    decimals = min((ind.decimals for ind in members.values()), default=4)
+    # each indicator rounded to the decimals it is shown with (the rounding warning)
+    decimals = [members[c].decimals if c in members else 4 for c in codes]
     return SetPanel(panel=panel, regions=by_id, decimals=decimals)
 
 

@@ -155,7 +155,7 @@ def member_by_code(indicator_set: IndicatorSet, code: str) -> IndicatorSetMember
 def level_name(level: int, top: int) -> str:
     """Indicators (1), pillars (2), sub-indices (3), …, the index (top)."""
     if level == 1:
-        return _("Indicators")
+        return _("Indicator")
     if level == top:
         return _("Index")
     if level == 2:

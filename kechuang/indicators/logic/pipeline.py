@@ -514,13 +514,17 @@ def rerun(result: PipelineResult, method: Methodology, panel: Panel) -> Pipeline
     )
 
 
-def rank_changes_on_rounding(tree: Tree, method: Methodology, panel: Panel, decimals: int) -> int:
-    """How many index ranks change when the raw values are rounded to `decimals` places: the
-    check behind the warning that stored precision would change the ranking."""
+def rank_changes_on_rounding(
+    tree: Tree, method: Methodology, panel: Panel, decimals: int | Sequence[int]
+) -> int:
+    """How many index ranks change when the raw values are rounded to `decimals` places (one
+    number, or one per column of `panel.values`, each indicator to the decimals it is shown
+    with): the check behind the warning that stored precision would change the ranking."""
     full = run(tree, method, panel)
+    scale = 10.0 ** np.broadcast_to(np.asarray(decimals, dtype=float), panel.values.shape[1:])
     rounded = Panel(
         units=panel.units,
-        values=np.round(panel.values, decimals),
+        values=np.round(panel.values * scale) / scale,
         indicators=panel.indicators,
         years=panel.years,
         denominators=panel.denominators,

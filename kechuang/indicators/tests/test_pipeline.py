@@ -234,6 +234,11 @@ class RunTests(unittest.TestCase):
         panel = Panel(units=self.panel.units, values=values, indicators=["a", "b", "c"])
         self.assertGreater(rank_changes_on_rounding(self.tree, Methodology(), panel, 4), 0)
         self.assertEqual(rank_changes_on_rounding(self.tree, Methodology(), panel, 15), 0)
+        # each indicator to its own decimals: only a rounded column can move a rank
+        self.assertEqual(rank_changes_on_rounding(self.tree, Methodology(), panel, [15] * 3), 0)
+        self.assertGreater(
+            rank_changes_on_rounding(self.tree, Methodology(), panel, [15, 15, 4]), 0
+        )
 
 
 class FlatSensitivityTests(unittest.TestCase):
