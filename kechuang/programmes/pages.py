@@ -292,7 +292,7 @@ def call_review_act(request: Any, call: Call) -> None:
     elif action == "remove_seat":
         seat = app_seat(call, post.get("seat"))
         services.assignment_remove(assignment=seat, user=user)
-    elif action == "decide":
+    elif action == "panel_decision":  # one application; "decide" is the call's own step
         app = _call_app(call, post.get("application"))
         form = forms.DecisionForm(post)
         if not form.is_valid():

@@ -144,7 +144,7 @@ def test_bad_input_gives_field_messages_not_500(world):
     client.force_login(staff)
     url = reverse("programmes:call_review", args=[world["call"].pk])
     for data in (
-        {"action": "decide", "application": "x"},
+        {"action": "panel_decision", "application": "x"},
         {"action": "add_expert", "application": world["app"].pk, "expert": "zz"},
         {"action": "??"},
     ):
@@ -331,3 +331,14 @@ def test_acceptance_panel_seated_with_the_conflict_rules(world):
     page = _get(world["users"]["staff"], url).content.decode()
     seat = world["app"].assignments.filter(stage="acceptance").select_related("expert").first()
     assert seat.expert.name in page
+
+
+def test_mark_the_call_decided_is_the_calls_own_step(world):
+    """ "Mark as decided" moves the call; it is not read as an application's panel decision."""
+    call = world["call"]
+    call.status = "under_review"
+    call.save()
+    url = reverse("programmes:call_review", args=[call.pk])
+    assert _post(world["users"]["staff"], url, {"action": "decide"}).status_code == 302
+    call.refresh_from_db()
+    assert call.status == "decided"
