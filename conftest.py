@@ -29,13 +29,32 @@ def pytest_collection_finish(session):
         )
 
 
+# Packages whose tests share one package-scoped demo region: each runs on one worker as a whole.
+SHARED_PACKAGES = ("tests/e2e/", "kechuang/reports/tests/")
+
+
+def _work_unit(nodeid: str) -> str:
+    """The unit of work a test belongs to: its shared package, or else its module."""
+    path = nodeid.split("::", 1)[0]
+    return next((p for p in SHARED_PACKAGES if path.startswith(p)), path)
+
+
+def pytest_xdist_make_scheduler(config, log):
+    """With pytest-xdist (`make test` runs `-n auto`), send each work unit whole to one worker,
+    so a module- or package-scoped region is built once, not once per worker and again whenever
+    a worker comes back to it. (xdist's own `loadgroup` marks do not take effect with this
+    pytest, which no longer reads the node id xdist rewrites.)"""
+    from xdist.scheduler import LoadScopeScheduling
+
+    class WorkUnitScheduling(LoadScopeScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            return _work_unit(nodeid)
+
+    return WorkUnitScheduling(config, log)
+
+
+@pytest.hookimpl(trylast=True)
 def pytest_collection_modifyitems(config, items):
-    """With pytest-xdist (`make test` runs `-n auto --dist loadgroup`), keep each module's tests
-    on one worker, so a module- or package-scoped region is built once, not once per worker; the
-    packages whose tests share one package-scoped region (the browser tests, the reports) go
-    to one worker as a whole."""
-    shared_packages = ("tests/e2e/", "kechuang/reports/tests/")
-    for item in items:
-        path = item.nodeid.split("::", 1)[0]
-        group = next((p for p in shared_packages if path.startswith(p)), path)
-        item.add_marker(pytest.mark.xdist_group(name=group))
+    """The shared packages first (they are the longest units, so they should not be the last
+    ones a worker starts); the order inside each unit is kept."""
+    items.sort(key=lambda item: _work_unit(item.nodeid) not in SHARED_PACKAGES)
