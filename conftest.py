@@ -39,6 +39,7 @@ def _work_unit(nodeid: str) -> str:
     return next((p for p in SHARED_PACKAGES if path.startswith(p)), path)
 
 
+@pytest.hookimpl(optionalhook=True)  # a hook of pytest-xdist, absent with -p no:xdist
 def pytest_xdist_make_scheduler(config, log):
     """With pytest-xdist (`make test` runs `-n auto`), send each work unit whole to one worker,
     so a module- or package-scoped region is built once, not once per worker and again whenever

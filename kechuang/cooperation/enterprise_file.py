@@ -21,7 +21,7 @@ from kechuang.enterprises.file import (
 from .choices import RegistrationStatus
 from .models import TechContract, TechDemand
 
-__all__ = ["cooperation_panel", "cooperation_events", "register"]
+__all__ = ["cooperation_panel", "cooperation_timeline", "register"]
 
 CAPABILITY = "cooperation.demands"
 
@@ -48,7 +48,7 @@ def cooperation_panel(ctx: FileContext) -> dict:
     }
 
 
-def cooperation_events(ctx: FileContext) -> list[TimelineEvent]:
+def cooperation_timeline(ctx: FileContext) -> list[TimelineEvent]:
     module = "cooperation"
     events = [
         TimelineEvent(
@@ -87,7 +87,7 @@ def register() -> None:
             "cooperation",
             gettext_lazy("Cooperation"),
             90,
-            cooperation_events,
+            cooperation_timeline,
             capability=CAPABILITY,
         )
     )

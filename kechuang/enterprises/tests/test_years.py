@@ -123,7 +123,7 @@ def test_year_choices_cover_the_window():
 @pytest.mark.parametrize(
     "url",
     [
-        "/?year=2099",
+        "/dashboard/?year=2099",
         "/enterprises/?year=2099",
         "/rnd/?year=abc",
         "/rnd/zero/?year=99999999999999999999",
