@@ -343,7 +343,10 @@ def submission_accept(
         why = _("Accepted submission #%(id)s") % {"id": submission.pk}
         if differences:
             why += "; " + _("official figures replaced: %(fields)s") % {
-                "fields": ", ".join(differences)
+                "fields": "、".join(
+                    str(getattr(FigureSubmission._meta.get_field(n), "verbose_name", n))
+                    for n in differences
+                )
             }
         figure._change_reason = why[:100]  # type: ignore[attr-defined]
         figure.save()

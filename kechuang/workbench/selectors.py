@@ -7,6 +7,7 @@ queries of its own beyond the cross-module change history.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -113,10 +114,17 @@ def recent_changes(limit: int = RECENT_CHANGES) -> list[dict[str, Any]]:
                 "object": _label_of(record) or enterprise,
                 "enterprise": enterprise,
                 "action": ACTIONS.get(record.history_type, ""),
-                "reason": record.history_change_reason or "",
+                # A reason that is a workflow step's internal name is not shown to people.
+                "reason": _readable_reason(record.history_change_reason),
             }
         )
     return out
+
+
+def _readable_reason(reason: str | None) -> str:
+    if not reason or re.fullmatch(r"[a-z0-9_]+", reason):
+        return ""
+    return reason
 
 
 def _figure_year() -> int:

@@ -30,7 +30,9 @@ def test_dashboard_figure_drills_down_to_a_list_of_that_many_enterprises(open_se
     table = s.page.get_by_test_id("enterprise-table")
     rows = table.locator("tbody tr")
     assert rows.count() == min(25, shown)
-    above_col = EnterpriseTable.Meta.sequence.index("above_scale") + 1
+    # The row-selection column, where the list offers bulk actions, comes first.
+    selecting = table.locator("thead th:has(input[data-select-all])").count()
+    above_col = EnterpriseTable.Meta.sequence.index("above_scale") + 1 + selecting
     assert set(rows.locator(f"td:nth-child({above_col})").all_inner_texts()) == {"是"}
 
 
@@ -38,8 +40,9 @@ def test_enterprise_page_shows_profile_figures_and_history(open_session):
     s = open_session("staff")
     s.goto("/enterprises/", "enterprise-list")
     first = s.page.get_by_test_id("enterprise-table").locator("tbody tr").first
-    name = first.locator("td").first.inner_text().strip()
-    code = first.locator("td").nth(1).inner_text().strip()
+    cells = first.locator("td:not(:has(input[type=checkbox]))")
+    name = cells.first.inner_text().strip()
+    code = cells.nth(1).inner_text().strip()
     with s.page.expect_navigation():
         first.locator("td a").first.click()
     s.shot("enterprise-detail")

@@ -41,9 +41,8 @@ def test_staff_search_a_person_tag_the_file_and_print_it(open_session, demo_regi
     timeline = s.page.get_by_test_id("timeline-table")
     assert "添加标签“走访重点”" in timeline.inner_text()
     s.page.get_by_test_id("timeline-filter").locator('[data-module="tags"]').click()
-    s.page.wait_for_function(
-        "document.querySelector('[data-module=tags]').classList.contains('btn-primary')"
-    )
+    # A selector wait, not a JavaScript predicate: the page's policy forbids evaluated strings.
+    s.page.locator('[data-module="tags"].btn-primary').wait_for()
     rows = s.page.get_by_test_id("timeline-table").locator("tbody tr")
     assert rows.count() >= 1
     assert all("标签" in rows.nth(i).inner_text() for i in range(rows.count()))

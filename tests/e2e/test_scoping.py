@@ -23,12 +23,10 @@ def test_town_officer_sees_only_their_towns_enterprises(open_session, demo_regio
     s = open_session("town")
     s.goto("/enterprises/", "town-enterprise-list")
     assert number_in(s.page.locator("h2.page-title span").inner_text()) == in_town
-    town_col = EnterpriseTable.Meta.sequence.index("town") + 1
-    towns_shown = (
-        s.page.get_by_test_id("enterprise-table")
-        .locator(f"tbody td:nth-child({town_col})")
-        .all_inner_texts()
-    )
+    table = s.page.get_by_test_id("enterprise-table")
+    selecting = table.locator("thead th:has(input[data-select-all])").count()
+    town_col = EnterpriseTable.Meta.sequence.index("town") + 1 + selecting
+    towns_shown = table.locator(f"tbody td:nth-child({town_col})").all_inner_texts()
     assert len(towns_shown) == min(25, in_town)
     assert {t.strip() for t in towns_shown} == {demo_region.town_name}
 
@@ -53,8 +51,9 @@ def test_town_officer_sees_only_their_towns_enterprises(open_session, demo_regio
 
 def test_enterprise_user_lands_on_its_own_page_and_sees_no_other(open_session, demo_region):
     own = Enterprise.objects.get(pk=demo_region.own_enterprise_id)
-    s = open_session("enterprise")  # logging in lands on the dashboard, which sends it home
-    assert s.page.url.endswith(f"/enterprises/{own.pk}/")
+    s = open_session("enterprise")  # logging in lands on the workbench
+    assert s.page.url.endswith("/workbench/")
+    s.goto(f"/enterprises/{own.pk}/", "enterprise-own-file")
     assert s.page.locator("h2.page-title").inner_text().strip() == own.name
     assert own.credit_code in s.page.get_by_test_id("profile").inner_text()
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from drf_spectacular.utils import extend_schema_serializer
 from rest_framework import serializers
 
 from ..models import (
@@ -174,6 +175,7 @@ class ReportSerializer(serializers.ModelSerializer):
         ]
 
 
+@extend_schema_serializer(component_name="ProgrammeNotification")
 class NotificationSerializer(serializers.ModelSerializer):
     class Meta:
         model = Notification
