@@ -303,7 +303,9 @@ def test_accepting_over_official_figures_needs_confirmation(world):
     figure.refresh_from_db()
     sub.refresh_from_db()
     assert figure.rd_expense_stat == Decimal("3000000") and sub.official_confirmed
-    assert "rd_expense_stat" in figure.history.latest().history_change_reason
+    reason = figure.history.latest().history_change_reason
+    label = str(AnnualFigure._meta.get_field("rd_expense_stat").verbose_name)
+    assert label in reason and "rd_expense_stat" not in reason
     assert "confirmed" in sub.history.latest().history_change_reason.lower() or (
         "确认" in sub.history.latest().history_change_reason
     )
