@@ -4,7 +4,7 @@
 
 Writes demands.jsonl and achievements.jsonl in the offline interface's format
 (docs/matching.md#offline-interface) and qrels.jsonl ({"demand_id", "achievement_id", "grade",
-"split"}; each achievement is judged for the demand of its block, grade 0 included). Demands alternate between the "tune" and "heldout" splits; achievement ids are
+"split", "part"}: part = the topics file; each achievement is judged for the demand of its block, grade 0 included). Demands alternate between the "tune" and "heldout" splits; achievement ids are
 shuffled with a fixed seed so that nothing can be read from their order.
 """
 
@@ -31,6 +31,7 @@ def parse() -> tuple[list[dict], list[dict], list[dict]]:
     demands, achievements, qrels = [], [], []
     industry = None
     for path in sorted(HERE.glob("topics_*.txt")):
+        part = int(path.stem.split("_")[1])
         for raw in path.read_text(encoding="utf-8").splitlines():
             line = raw.strip()
             if not line or line.startswith("#"):
@@ -48,6 +49,7 @@ def parse() -> tuple[list[dict], list[dict], list[dict]]:
                         "description": description,
                         "industry": industry,
                         "enterprise": f"示例企业{n:03d}",
+                        "_part": part,
                     }
                 )
                 continue
@@ -74,8 +76,10 @@ def parse() -> tuple[list[dict], list[dict], list[dict]]:
                 {"demand_id": a["_demand"], "achievement_id": a["id"], "grade": a["_grade"]}
             )
     splits = {d["id"]: ("tune" if i % 2 == 0 else "heldout") for i, d in enumerate(demands)}
+    parts = {d["id"]: d.pop("_part") for d in demands}
     for q in qrels:
         q["split"] = splits[q["demand_id"]]
+        q["part"] = parts[q["demand_id"]]
     clean = [
         {k: a[k] for k in ("id", "title", "summary", "field", "keywords", "institution")}
         for a in sorted(achievements, key=lambda a: a["id"])
