@@ -75,6 +75,7 @@ def parse() -> tuple[list[dict], list[dict], list[dict]]:
             qrels.append(
                 {"demand_id": a["_demand"], "achievement_id": a["id"], "grade": a["_grade"]}
             )
+    qrels += extra_judgements(demands, achievements, qrels)
     splits = {d["id"]: ("tune" if i % 2 == 0 else "heldout") for i, d in enumerate(demands)}
     parts = {d["id"]: d.pop("_part") for d in demands}
     for q in qrels:
@@ -85,6 +86,34 @@ def parse() -> tuple[list[dict], list[dict], list[dict]]:
         for a in sorted(achievements, key=lambda a: a["id"])
     ]
     return demands, clean, qrels
+
+
+def extra_judgements(
+    demands: list[dict], achievements: list[dict], qrels: list[dict]
+) -> list[dict]:
+    """judgements_extra.txt: cross-topic judgements by title (a title names every achievement
+    with that title); a pair already judged keeps the higher grade."""
+    demand_id = {d["title"]: d["id"] for d in demands}
+    by_title: dict[str, list[str]] = {}
+    for a in achievements:
+        by_title.setdefault(a["title"], []).append(a["id"])
+    index = {(q["demand_id"], q["achievement_id"]): q for q in qrels}
+    out = []
+    for raw in (HERE / "judgements_extra.txt").read_text(encoding="utf-8").splitlines():
+        line = raw.strip()
+        if not line or line.startswith("#"):
+            continue
+        demand, title, grade = (p.strip() for p in line.split("|"))
+        if demand not in demand_id or title not in by_title:
+            raise SystemExit(f"judgements_extra.txt: unknown title in {line!r}")
+        for aid in by_title[title]:
+            key = (demand_id[demand], aid)
+            if key in index:
+                index[key]["grade"] = max(index[key]["grade"], int(grade))
+            else:
+                index[key] = {"demand_id": key[0], "achievement_id": aid, "grade": int(grade)}
+                out.append(index[key])
+    return out
 
 
 def write(rows: list[dict], name: str) -> None:
