@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 import polars as pl
 
-from kechuang.enterprises.logic.credit_code import ALPHABET, check_character
+from kechuang.enterprises.logic.credit_code import ALPHABET, VALUE, WEIGHTS
 
 from .regions import TOWNS
 
@@ -151,37 +151,92 @@ class DemoData:
 
 
 def _credit_codes(rng: np.random.Generator, n: int) -> list[str]:
-    codes, seen = [], set()
-    body_chars = np.array(list(ALPHABET))
-    while len(codes) < n:
-        body = "".join(rng.choice(body_chars, 9))
-        first17 = "91330282" + body
-        if first17 in seen:
-            continue
-        seen.add(first17)
-        codes.append(first17 + check_character(first17))
-    return codes
+    """N distinct valid credit codes of the county (division 330282), drawn in one batch: the
+    nine organisation-code characters at random, the check character by GB 32100-2015 §4.5."""
+    prefix = "91330282"
+    alphabet = np.array(list(ALPHABET))
+    body = rng.integers(0, len(ALPHABET), size=(n, 9))
+    repeat = ~pl.Series(alphabet[body].view("<U9").ravel()).is_first_distinct().to_numpy()
+    if repeat.any():  # about 1 in 10⁷ pairs: those rows are drawn again, in order
+        taken = set(alphabet[body].view("<U9").ravel().tolist())
+        for i in np.flatnonzero(repeat):
+            while True:
+                row = rng.integers(0, len(ALPHABET), 9)
+                if (text := "".join(alphabet[row])) not in taken:
+                    break
+            taken.add(text)
+            body[i] = row
+    head = sum(VALUE[ch] * w for ch, w in zip(prefix, WEIGHTS, strict=False))
+    check = (31 - (head + body @ np.array(WEIGHTS[8:])) % 31) % 31
+    codes = np.concatenate([alphabet[body], alphabet[check][:, None]], axis=1)
+    return [prefix + code for code in codes.view("<U10").ravel().tolist()]
+
+
+# Organisation forms and qualifiers a registered name may carry between its trade name and the
+# form (企业名称登记管理规定: 行政区划 + 字号 + 行业或经营特点 + 组织形式). They tell apart
+# enterprises whose region, trade name and industry word coincide, in this order; past them a
+# third trade-name character is added (恒达 → 恒达兴), so the name space never runs out.
+NAME_QUALIFIERS = ["", "制造", "实业", "工贸", "精密", "机电", "发展", "工业", "贸易", "智造"]
+NAME_FORMS = ["有限公司", "股份有限公司"]
+EXTRA_BRAND = sorted(set(BRANDS), key=BRANDS.index)
+
+
+def _name_variant(k: int) -> tuple[str, str, str]:
+    """The k-th variant (0 = the plain name) of one region + trade name + industry word:
+    (extra trade-name characters, qualifier, organisation form), distinct for every k."""
+    k, qualifier = divmod(k, len(NAME_QUALIFIERS))
+    k, form = divmod(k, len(NAME_FORMS))
+    extra = ""
+    while k:  # bijective base-len(EXTRA_BRAND) numeral: 1 → 恒, …, 50 → 辰, 51 → 恒恒, …
+        k, digit = divmod(k - 1, len(EXTRA_BRAND))
+        extra = EXTRA_BRAND[digit] + extra
+    return extra, NAME_QUALIFIERS[qualifier], NAME_FORMS[form]
 
 
 def _names(rng: np.random.Generator, industry: list[str]) -> list[str]:
-    """Fictional, unique company names: 慈溪市 + a two-character brand + a product word.
+    """Fictional, unique company names: 慈溪市 + a two-character trade name + an industry word
+    + 有限公司, drawn in bulk for any region size and the same for a given seed.
 
-    Drawn in bulk; a name already taken gets a number, so any region size works.
+    Where region, trade name and word coincide (inevitable past ~90,000 enterprises: 50² trade
+    names × 37 words), the i-th repeat takes the i-th variant of `_name_variant` — a qualifier
+    such as 制造 or 实业, then 股份有限公司, then a longer trade name — so names stay realistic
+    and unique; a variant that happens to equal another stem's name moves to the next one.
     """
     n = len(industry)
     brands = np.array(BRANDS)
     first, second = brands[rng.integers(0, len(brands), n)], brands[rng.integers(0, len(brands), n)]
     pick = rng.random(n)
-    names, seen = [], set()
-    for i, code in enumerate(industry):
-        words = PRODUCT_WORDS.get(code[:2], ["科技", "实业"])
-        stem = f"慈溪市{first[i]}{second[i]}{words[int(pick[i] * len(words))]}"
-        name = f"{stem}有限公司"
-        if name in seen:
-            name = f"{stem}{i}有限公司"
-        seen.add(name)
-        names.append(name)
-    return names
+    words_of = {code: PRODUCT_WORDS.get(code[:2], ["科技", "实业"]) for code in set(industry)}
+    word = [
+        words_of[code][int(p * len(words_of[code]))]
+        for code, p in zip(industry, pick.tolist(), strict=True)
+    ]
+    frame = pl.DataFrame({"brand": np.char.add(first, second), "word": word}).with_columns(
+        repeat=pl.int_range(pl.len(), dtype=pl.Int64).over("brand", "word")
+    )
+    repeats = frame["repeat"].unique().sort().to_list()
+    variants = pl.DataFrame(
+        [(k, *_name_variant(k)) for k in repeats],
+        schema={"repeat": pl.Int64, "extra": pl.Utf8, "qualifier": pl.Utf8, "form": pl.Utf8},
+        orient="row",
+    )
+    frame = frame.join(variants, on="repeat", how="left", maintain_order="left")
+    names = frame.select(
+        pl.concat_str(pl.lit("慈溪市"), "brand", "extra", "word", "qualifier", "form")
+    ).to_series()
+    names_list = names.to_list()
+    # A variant equal to another stem's name: the later row moves on to its next free variant.
+    clashes = (~names.is_first_distinct()).arg_true().to_list()
+    if clashes:
+        taken = set(names_list)
+        for i in clashes:
+            brand, w, k = frame["brand"][i], frame["word"][i], frame["repeat"][i]
+            while names_list[i] in taken:
+                k += 1
+                extra, qualifier, form = _name_variant(k)
+                names_list[i] = f"慈溪市{brand}{extra}{w}{qualifier}{form}"
+            taken.add(names_list[i])
+    return names_list
 
 
 def _money(values: np.ndarray) -> pl.Series:
@@ -720,7 +775,7 @@ def _institutions(rng, n, z, figures, scale, codes, names) -> pl.DataFrame:
     years += list(rng.choice(np.arange(2008, 2024), rest, p=_year_weights()))
     rows = []
     for e, level, y in zip(chosen, levels, years, strict=True):
-        short = names[e].removeprefix("慈溪市").removesuffix("有限公司")
+        short = names[e].removeprefix("慈溪市").removesuffix("有限公司").removesuffix("股份")
         rows.append((int(e), level, f"{short}{LEVEL_SUFFIX[level]}", str(y), "active"))
     return pl.DataFrame(
         rows, schema=["credit_code", "level", "name", "year_recognised", "status"], orient="row"
