@@ -157,6 +157,50 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
     }
 
+# A streaming replica for the reads of web requests (docs/deployment.md#read-replica): the
+# router and its middleware are installed only when one is configured.
+if os.environ.get("DATABASE_REPLICA_URL"):
+    DATABASES["replica"] = dj_database_url.parse(
+        os.environ["DATABASE_REPLICA_URL"], conn_max_age=env_int("DB_CONN_MAX_AGE", 0)
+    )
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+    DATABASE_ROUTERS = ["kechuang.core.dbrouter.ReplicaRouter"]
+    MIDDLEWARE.insert(1, "kechuang.core.dbrouter.ReplicaReadsMiddleware")
+KECHUANG_REPLICA_PIN_SECONDS = env_int("KECHUANG_REPLICA_PIN_SECONDS", 5)
+
+
+def cache_settings(url: str) -> dict:
+    """The "default" cache from CACHE_URL (docs/deployment.md#shared-cache): unset or db:// →
+    the database cache (table kechuang_cache, made by migrate); redis:// or rediss:// →
+    Django's Redis cache (needs the optional redis package); locmem:// → this process only."""
+    from django.core.exceptions import ImproperlyConfigured
+
+    if not url or url.startswith("db://"):
+        return {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "kechuang_cache",
+            "OPTIONS": {"MAX_ENTRIES": 20_000},
+        }
+    if url.startswith(("redis://", "rediss://", "unix://")):
+        try:
+            import redis  # noqa: F401
+        except ImportError as exc:
+            raise ImproperlyConfigured(
+                "CACHE_URL names a Redis server, but the optional redis package is not "
+                "installed: install it (pip install redis) or unset CACHE_URL to keep the "
+                "database cache."
+            ) from exc
+        return {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url}
+    if url.startswith("locmem://"):
+        return {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    raise ImproperlyConfigured(
+        f"CACHE_URL {url.split('://')[0]}:// is not supported (use db://, redis:// or locmem://)."
+    )
+
+
+# One store of derived data all processes share (kechuang.core.datacache).
+CACHES = {"default": cache_settings(os.environ.get("CACHE_URL", ""))}
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTHENTICATION_BACKENDS = [

@@ -12,3 +12,8 @@ class CoreConfig(AppConfig):
         from .access import restrict_admin_site
 
         restrict_admin_site()
+        from django.db.models.signals import post_migrate
+
+        from .datacache import on_post_migrate
+
+        post_migrate.connect(on_post_migrate, sender=self, dispatch_uid="kechuang-datacache")

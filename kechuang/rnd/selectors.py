@@ -5,16 +5,19 @@ lists, the API, the annual report and `kechuang stats` all call `rd_aggregates`,
 and `rd_breakdown`. They load the above-scale enterprise-years as columns (one SQL query, money
 as integer fen) and compute in Polars (`logic/aggregates.py`), never row by row in the ORM.
 
-Whole-region calls (`queryset=None`) use a columnar snapshot cached in the process and checked
-against a cheap fingerprint of the tables (largest history ids and primary keys, one query), so
-any saved change — form, API, import, even a bare `save()` — is seen on the next call. A
+Whole-region calls (`queryset=None`) use a columnar snapshot every server process shares
+(kechuang.core.datacache), checked against a cheap fingerprint of the tables (largest history
+ids and primary keys, one query), so any saved change — form, API, import, even a bare
+`save()` — is seen on the next call; only the changed enterprises' rows are reloaded. A
 `queryset` (a slice, or a user's scope) is always loaded fresh.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import io
 import threading
+import uuid
 from decimal import Decimal
 from typing import Any
 
@@ -37,7 +40,13 @@ from django.db.models.functions import Cast, Round, Substr
 from django.utils.translation import gettext_lazy as _
 
 from kechuang.core.access import scope_for
-from kechuang.core.datacache import data_version
+from kechuang.core.datacache import (
+    changed_values,
+    epoch,
+    register_local_state,
+    shared_cache,
+    table_marks,
+)
 from kechuang.core.figures import figure_values, figures_in
 from kechuang.core.permissions import Scope, user_scope
 from kechuang.enterprises.choices import QualificationKind
@@ -134,19 +143,42 @@ def _load_quals(queryset: QuerySet) -> pl.DataFrame:
     return pl.DataFrame(rows, schema=agg.QUAL_SCHEMA, orient="row")
 
 
-_SNAPSHOT: dict = {"key": None, "frames": None}
+# The region snapshot: the whole region's columns, shared by every server process through the
+# derived-data store (kechuang.core.datacache) as a base plus a delta. The base holds every
+# row at one version; the delta holds the current rows of the enterprises changed since, so a
+# change touching a few enterprises reloads only theirs and every process applies the same
+# small delta to the base it already holds. A full reload replaces the base when the delta
+# outgrows DELTA_SHARE of the enterprises, when the stored marks are ahead of the tables (a
+# restore or flush) or when the base is gone from the store.
+SNAPSHOT_MODELS = (AnnualFigure, Enterprise, Qualification)
+HEAD_KEY = "rnd:snapshot:head"
+BASE_KEY = "rnd:snapshot:base:"
+DELTA_SHARE = 0.05
+DELTA_MIN = 2_000
+_ID_CHUNK = 5_000
+_LOCAL: dict = {}
 _SNAPSHOT_LOCK = threading.Lock()
 
 
 def _fingerprint() -> tuple:
-    """The data version of kechuang.core.datacache (one cheap, index-only query)."""
-    return data_version()
+    """The marks of the snapshot's tables (one cheap, index-only query)."""
+    return table_marks(SNAPSHOT_MODELS)
 
 
-def snapshot_clear(years: Any = None) -> None:
-    """Drop the cached region snapshot (registered as a data-changed handler)."""
+def _local_clear() -> None:
     with _SNAPSHOT_LOCK:
-        _SNAPSHOT.update(key=None, frames=None)
+        _LOCAL.clear()
+
+
+register_local_state(_local_clear)
+
+
+def snapshot_clear(years: Any = None, *, shared: bool = False) -> None:
+    """Drop this process's copy (a data-changed handler: the next call checks the shared
+    snapshot, which follows the changed rows); `shared=True` drops the shared one as well."""
+    _local_clear()
+    if shared:
+        shared_cache().delete(HEAD_KEY)
 
 
 def _snapshot_allowed() -> bool:
@@ -154,28 +186,150 @@ def _snapshot_allowed() -> bool:
     return getattr(settings, "KECHUANG_RND_SNAPSHOT", True) and not connection.in_atomic_block
 
 
+def _pack(frames: tuple[pl.DataFrame, ...]) -> list[bytes]:
+    out = []
+    for frame in frames:
+        buffer = io.BytesIO()
+        frame.write_ipc(buffer, compression="lz4")
+        out.append(buffer.getvalue())
+    return out
+
+
+def _unpack(blobs: list[bytes]) -> tuple[pl.DataFrame, ...]:
+    return tuple(pl.read_ipc(io.BytesIO(b)) for b in blobs)
+
+
+def _load_enterprises(ids: list[int]) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """The current rows of the enterprises `ids` (in chunks under the bound-parameter limit)."""
+    figures, quals = [agg.empty_frame()], [agg.empty_quals()]
+    for i in range(0, len(ids), _ID_CHUNK):
+        chunk = ids[i : i + _ID_CHUNK]
+        figures.append(_load_figures(AnnualFigure.objects.filter(enterprise_id__in=chunk)))
+        quals.append(_load_quals(Qualification.objects.filter(enterprise_id__in=chunk)))
+    return pl.concat(figures), pl.concat(quals)
+
+
+def _changed_enterprises(old: tuple, new: tuple) -> set[int]:
+    """Enterprises whose figures, profile or qualifications changed between two marks."""
+    changed: set[int] = set()
+    base = len(old) - 2 * len(SNAPSHOT_MODELS)
+    for i, (model, column) in enumerate(
+        [(AnnualFigure, "enterprise_id"), (Enterprise, "id"), (Qualification, "enterprise_id")]
+    ):
+        history_mark, id_mark = old[base + 2 * i], old[base + 2 * i + 1]
+        if (history_mark, id_mark) != new[base + 2 * i : base + 2 * i + 2]:
+            changed |= changed_values(model, column, history_mark, id_mark)
+    return changed
+
+
+def _rebuild(marks: tuple) -> dict:
+    frames = (_load_figures(AnnualFigure.objects.all()), _load_quals(Qualification.objects.all()))
+    base_id = uuid.uuid4().hex
+    cache = shared_cache()
+    cache.set(BASE_KEY + base_id, _pack(frames), None)
+    head = {
+        "marks": marks,
+        "base": base_id,
+        "base_enterprises": frames[0].get_column("enterprise_id").n_unique(),
+        "delta": uuid.uuid4().hex,
+        "ids": [],
+        "rows": None,
+    }
+    old = cache.get(HEAD_KEY)
+    cache.set(HEAD_KEY, head, None)
+    if old and old.get("base") != base_id:
+        cache.delete(BASE_KEY + old["base"])
+    with _SNAPSHOT_LOCK:
+        _LOCAL.update(base_id=base_id, base=frames)
+    return head
+
+
+def _advance(head: dict, marks: tuple) -> dict:
+    """The head at `marks`: the delta with the newly changed enterprises' rows reloaded."""
+    changed = _changed_enterprises(head["marks"], marks)
+    if not changed:
+        head = {**head, "marks": marks}
+    else:
+        ids = sorted(set(head["ids"]) | changed)
+        if len(ids) > max(DELTA_MIN, DELTA_SHARE * head["base_enterprises"]):
+            return _rebuild(marks)
+        fresh = _load_enterprises(sorted(changed))
+        if head["rows"] is None:
+            rows = fresh
+        else:
+            kept = pl.DataFrame(
+                {"enterprise_id": sorted(changed)}, schema={"enterprise_id": pl.Int64}
+            )
+            rows = tuple(
+                pl.concat([old.join(kept, on="enterprise_id", how="anti"), new])
+                for old, new in zip(_unpack(head["rows"]), fresh, strict=True)
+            )
+        head = {**head, "marks": marks, "delta": uuid.uuid4().hex, "ids": ids, "rows": _pack(rows)}
+    shared_cache().set(HEAD_KEY, head, None)
+    return head
+
+
+def _materialise(head: dict, marks: tuple) -> tuple[pl.DataFrame, pl.DataFrame]:
+    with _SNAPSHOT_LOCK:
+        base = _LOCAL.get("base") if _LOCAL.get("base_id") == head["base"] else None
+    if base is None:
+        blobs = shared_cache().get(BASE_KEY + head["base"])
+        if blobs is None:  # evicted or replaced meanwhile
+            head = _rebuild(marks)
+            with _SNAPSHOT_LOCK:
+                base = _LOCAL["base"]
+        else:
+            base = _unpack(blobs)
+            with _SNAPSHOT_LOCK:
+                _LOCAL.update(base_id=head["base"], base=base)
+    if not head["ids"]:
+        return base[0], base[1]
+    changed = pl.DataFrame({"enterprise_id": head["ids"]}, schema={"enterprise_id": pl.Int64})
+    figures, quals = (
+        pl.concat([frame.join(changed, on="enterprise_id", how="anti"), rows])
+        for frame, rows in zip(base, _unpack(head["rows"]), strict=True)
+    )
+    return figures, quals
+
+
+def _region_frames() -> tuple[pl.DataFrame, pl.DataFrame]:
+    marks = _fingerprint()
+    key = (epoch(), marks)
+    with _SNAPSHOT_LOCK:
+        if _LOCAL.get("key") == key:
+            return _LOCAL["frames"]
+    head = shared_cache().get(HEAD_KEY)
+    if head is None or head["marks"][:2] != marks[:2] or len(head["marks"]) != len(marks):
+        head = _rebuild(marks)
+    elif any(new < old for old, new in zip(head["marks"][2:], marks[2:], strict=True)):
+        head = _rebuild(marks)  # the tables went back (a restore or a flush)
+    elif head["marks"] != marks:
+        head = _advance(head, marks)
+    with _SNAPSHOT_LOCK:
+        same_delta = _LOCAL.get("delta") == (head["base"], head["delta"])
+        frames = _LOCAL.get("frames") if same_delta else None
+    if frames is None:
+        frames = _materialise(head, marks)
+    with _SNAPSHOT_LOCK:
+        _LOCAL.update(key=key, frames=frames, delta=(head["base"], head["delta"]))
+    return frames
+
+
 def rd_frames(queryset: QuerySet | None = None) -> tuple[pl.DataFrame, pl.DataFrame]:
     """(figures, qualifications) columns for the aggregates.
 
     queryset: AnnualFigure rows (a slice or a user's scope); None means the whole region, served
-    from the snapshot. Inside a transaction the snapshot is bypassed: the rows visible there may
-    be uncommitted and must not leak into (or come from) a copy other requests share.
+    from the shared snapshot. Inside a transaction the snapshot is bypassed: the rows visible
+    there may be uncommitted and must not leak into (or come from) a copy other requests share.
+    The snapshot's rows are in no particular order.
     """
     if queryset is not None:
         figures = _load_figures(queryset)
         ids = queryset.values("enterprise_id")
         return figures, _load_quals(Qualification.objects.filter(enterprise_id__in=ids))
-    use_cache = _snapshot_allowed()
-    if not use_cache:
+    if not _snapshot_allowed():
         return _load_figures(AnnualFigure.objects.all()), _load_quals(Qualification.objects.all())
-    key = _fingerprint()
-    with _SNAPSHOT_LOCK:
-        if _SNAPSHOT["key"] == key:
-            return _SNAPSHOT["frames"]
-    frames = (_load_figures(AnnualFigure.objects.all()), _load_quals(Qualification.objects.all()))
-    with _SNAPSHOT_LOCK:
-        _SNAPSHOT.update(key=key, frames=frames)
-    return frames
+    return _region_frames()
 
 
 # ------------------------------------------------------------------ regional figures
