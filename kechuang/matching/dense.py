@@ -59,19 +59,25 @@ class Encoder:
 
 
 class DenseIndex:
-    """Growable matrix of unit vectors, one row per slot."""
+    """Growable matrix of unit vectors, one row per slot, stored column-major (Fortran order):
+    the product with a query vector then reads the matrix as BLAS's transposed matrix–vector
+    product does best, about twice as fast as row-major at 100,000 rows (docs/matching.md#speed).
+    """
 
     def __init__(self) -> None:
-        self.vectors = np.zeros((0, DIM), dtype=np.float32)
+        self.vectors = np.zeros((0, DIM), dtype=np.float32, order="F")
 
     def put(self, slots: np.ndarray, vectors: np.ndarray) -> None:
         need = int(slots.max()) + 1 if len(slots) else 0
         if need > len(self.vectors):
             cap = max(need, 2 * len(self.vectors), 1024)
-            grown = np.zeros((cap, DIM), dtype=np.float32)
+            grown = np.zeros((cap, DIM), dtype=np.float32, order="F")
             grown[: len(self.vectors)] = self.vectors
             self.vectors = grown
         self.vectors[slots] = vectors
 
     def scores(self, q: np.ndarray, n_slots: int) -> np.ndarray:
         return self.vectors[:n_slots] @ q
+
+    def rows(self, slots: np.ndarray) -> np.ndarray:
+        return self.vectors[slots]

@@ -34,6 +34,9 @@ class Weights:
     query_chars: int = 160
     dense_related: int = 12  # lexicon-related terms appended to the text the encoder sees
     symmetric: bool = True  # encode indexed items with e5's "query: " prefix too
+    normalise: str = "floor"  # per-query mapping of cosines: "floor" or "zscore"
+    prf_docs: int = 0  # pseudo-relevance feedback: first-pass items averaged into the query
+    prf_weight: float = 0.0  # weight of their centroid added to the query vector
 
 
 LEXICAL_ONLY_NOTE = "语义模型未加载，本次仅按关键词匹配"
@@ -88,6 +91,9 @@ class Engine:
         self._industry = np.zeros(0, dtype=np.int32)
         self._codes: dict[str, int] = {}
         self._qcache: dict[str, np.ndarray] = {}
+        self._mask_cache: dict[str | None, tuple[tuple, np.ndarray]] = {}
+        self._signal_cache: dict[tuple, tuple[np.ndarray, np.ndarray]] = {}
+        self._sample_cache: tuple[int, np.ndarray] | None = None
         self._exp_tokens = {
             key: [_expansion_tokens(v) for v in vals] for key, vals in EXPANSIONS.items()
         }
@@ -209,9 +215,7 @@ class Engine:
             n = len(self._ids)
             if not n or not self._slot:
                 return []
-            mask = self._bm25.alive[:n].copy()
-            if kind is not None:
-                mask &= self._kind[:n] == KINDS.index(kind)
+            mask = self._candidates(kind, n).copy()
             for item_id in exclude:
                 slot = self._slot.get(item_id)
                 if slot is not None:
@@ -221,26 +225,29 @@ class Engine:
             lexical = self._bm25.scores(qweights, n)
             lex_max = float(lexical[mask].max())
             lex_norm = lexical / lex_max if lex_max > 0 else np.zeros(n, dtype=np.float32)
+            field_sig, industry_sig = self._signals(doc, n)
+            signals = w.field * field_sig + w.industry * industry_sig
             if qvec is not None:
                 cosine = self._dense.scores(qvec, n)
-                cand = cosine[mask]
-                hi = float(cand.max())
-                lo = float(np.quantile(cand, w.dense_floor)) if len(cand) > 1 else hi - 1.0
-                span = hi - lo if hi > lo else 1.0
-                dense_norm = np.clip((cosine - lo) / span, 0.0, 1.0)
+                dense_norm = self._dense_norm(cosine, mask)
                 w_dense, w_lex = w.dense, w.lexical
             else:
                 cosine = dense_norm = np.zeros(n, dtype=np.float32)
                 w_dense, w_lex = 0.0, w.dense + w.lexical
-            field_sig, industry_sig = self._signals(doc, n)
             total = w_dense + w_lex + w.field + w.industry
-            fused = (
-                w_dense * dense_norm
-                + w_lex * lex_norm
-                + w.field * field_sig
-                + w.industry * industry_sig
-            ) / total
+            fused = (w_dense * dense_norm + w_lex * lex_norm + signals) / total
             fused = np.where(mask, fused, -1.0)
+            if qvec is not None and w.prf_docs and w.prf_weight:
+                # pseudo-relevance feedback (Rocchio): move the query vector toward the
+                # centroid of the first pass's best items, then score the dense side again
+                k0 = min(w.prf_docs, int(mask.sum()))
+                first = np.argpartition(-fused, k0 - 1)[:k0]
+                moved = qvec + w.prf_weight * self._dense.rows(first).mean(axis=0)
+                moved /= max(float(np.linalg.norm(moved)), 1e-9)
+                cosine = self._dense.scores(moved.astype(np.float32), n)
+                dense_norm = self._dense_norm(cosine, mask)
+                fused = (w_dense * dense_norm + w_lex * lex_norm + signals) / total
+                fused = np.where(mask, fused, -1.0)
             k = min(top, int(mask.sum()))
             if k <= 0:
                 return []
@@ -266,6 +273,41 @@ class Engine:
                     )
                 )
             return out
+
+    def _candidates(self, kind: str | None, n: int) -> np.ndarray:
+        """Live slots (of ``kind``), remembered until the index changes."""
+        key = (kind, n, self._bm25.generation)
+        hit = self._mask_cache.get(kind)
+        if hit is None or hit[0] != key:
+            mask = self._bm25.alive[:n].copy()
+            if kind is not None:
+                mask &= self._kind[:n] == KINDS.index(kind)
+            hit = self._mask_cache[kind] = (key, mask)
+        return hit[1]
+
+    def _dense_norm(self, cosine: np.ndarray, mask: np.ndarray) -> np.ndarray:
+        """Cosines mapped to [0, 1] per query (docs/matching.md#fusion): the candidates'
+        ``dense_floor`` quantile → 0, their maximum → 1 (``normalise="floor"``), or their
+        z-scores squashed by the normal distribution function (``"zscore"``). Above 20,000
+        candidates the quantile, mean and deviation are taken on a fixed sample of 8,192."""
+        w = self.weights
+        cand = cosine[mask]
+        hi = float(cand.max())
+        sample = cand if len(cand) <= 20_000 else cand[self._sample(len(cand))]
+        if w.normalise == "zscore":
+            mu, sd = float(sample.mean()), float(sample.std())
+            z = (cosine - mu) / (sd if sd > 1e-9 else 1.0)
+            return (0.5 * (1.0 + np.tanh(0.7978845608 * (z + 0.044715 * z**3)))).astype(np.float32)
+        lo = float(np.quantile(sample, w.dense_floor)) if len(sample) > 1 else hi - 1.0
+        span = hi - lo if hi > lo else 1.0
+        return np.clip((cosine - lo) / span, 0.0, 1.0)
+
+    def _sample(self, n: int) -> np.ndarray:
+        hit = self._sample_cache
+        if hit is None or hit[0] != n:
+            idx = np.random.default_rng(0).choice(n, 8192, replace=False)
+            hit = self._sample_cache = (n, idx)
+        return hit[1]
 
     def dense_query_text(self, raw: str) -> str:
         """What the encoder sees for a query: its text, then the mechanism terms the lexicon
@@ -305,6 +347,18 @@ class Engine:
         return table[codes + 1]
 
     def _signals(self, q: Doc, n: int) -> tuple[np.ndarray, np.ndarray]:
+        """Field and industry signals of every slot for ``q``, remembered until the index
+        changes (the last 64 industry/field pairs)."""
+        key = (industry_label(q.industry), q.field, n, self._bm25.generation)
+        hit = self._signal_cache.get(key)
+        if hit is None:
+            hit = self._signal_arrays(q, n)
+            if len(self._signal_cache) >= 64 or any(k[3] != key[3] for k in self._signal_cache):
+                self._signal_cache.clear()
+            self._signal_cache[key] = hit
+        return hit
+
+    def _signal_arrays(self, q: Doc, n: int) -> tuple[np.ndarray, np.ndarray]:
         fields = self._field[:n]
         industries = self._industry[:n]
         field_sig = np.zeros(n, dtype=np.float32)
