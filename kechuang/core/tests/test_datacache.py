@@ -44,3 +44,33 @@ def test_memo_is_bypassed_inside_a_transaction():
     datacache.memoised("u", compute)
     datacache.memoised("u", compute)
     assert len(calls) == 2
+
+
+def test_cache_url_chooses_the_shared_store(monkeypatch):
+    import sys
+
+    from django.core.exceptions import ImproperlyConfigured
+
+    from config.settings.base import cache_settings
+
+    assert cache_settings("")["BACKEND"].endswith("db.DatabaseCache")
+    assert cache_settings("locmem://")["BACKEND"].endswith("LocMemCache")
+    monkeypatch.setitem(sys.modules, "redis", None)  # not installed
+    with pytest.raises(ImproperlyConfigured, match="redis package is not installed"):
+        cache_settings("redis://127.0.0.1:6379/3")
+    with pytest.raises(ImproperlyConfigured, match="not supported"):
+        cache_settings("memcached://x")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_memo_is_shared_between_processes():
+    """A process that has not computed a value takes the one another process stored."""
+    e = make_enterprise()
+    make_annual_figure(e, 2024, is_above_scale_industrial=True)
+    assert datacache.memoised("v", count_above_scale) == 1
+    datacache._MEMO.clear()  # another process: nothing of its own yet
+
+    def never():
+        raise AssertionError("recomputed although the shared store holds the value")
+
+    assert datacache.memoised("v", never) == 1

@@ -30,13 +30,22 @@ class Command(BaseCommand):
         parser.add_argument(
             "--no-worker", action="store_true", help="do not start the background-task worker"
         )
+        parser.add_argument(
+            "--task-workers",
+            type=int,
+            default=int(os.environ.get("KECHUANG_TASK_WORKERS", "1")),
+            help="background-task workers to start (docs/deployment.md#task-workers)",
+        )
 
-    def handle(self, *args, addr, workers, access_log, no_worker, **options):
+    def handle(self, *args, addr, workers, access_log, no_worker, task_workers, **options):
         call_command("collectstatic", interactive=False, verbosity=0)
         env = {**os.environ, "DJANGO_SETTINGS_MODULE": os.environ["DJANGO_SETTINGS_MODULE"]}
-        worker = None
+        task_processes = []
         if not no_worker:
-            worker = subprocess.Popen([sys.executable, "-m", "kechuang.cli", "db_worker"], env=env)
+            task_processes = [
+                subprocess.Popen([sys.executable, "-m", "kechuang.cli", "worker"], env=env)
+                for _ in range(max(1, task_workers))
+            ]
         self.stdout.write(f"Serving on http://{addr}/ (Ctrl-C to stop)", ending="\n")
         self.stdout.flush()
         try:
@@ -62,5 +71,5 @@ class Command(BaseCommand):
         except KeyboardInterrupt:
             pass
         finally:
-            if worker is not None:
+            for worker in task_processes:
                 worker.terminate()
