@@ -28,6 +28,8 @@ from kechuang.core.roles import Role
 from kechuang.imports.recovery import Heartbeat, stale_rows
 
 from .logic import evaluate_batch, evaluate_case
+from .logic.gaps import cost_weights_fen
+from .logic.results import STORED_TIERS, result_frame
 from .logic.rulesets import _DECIMAL_RE, RULESET_DIR, STATUSES
 from .models import AssessmentResult, AssessmentRun, RuleSet, RunStatus
 from .selectors import (
@@ -46,6 +48,7 @@ __all__ = [
     "assessment_run_create",
     "assessment_runs_mark_stale",
     "results_from_batch",
+    "results_store",
     "ruleset_seed_after_migrate",
     "sweep_stale_runs",
     "SAMPLE_CASE",
@@ -53,13 +56,6 @@ __all__ = [
 
 log = logging.getLogger(__name__)
 
-# (tier key, batch prefix, condition ids) of the tiers stored per enterprise.
-STORED_TIERS = [
-    ("tech_sme_national", "tsn", ("C1", "C2a", "C2b", "C2c", "C3", "C4", "C5", "C5s")),
-    ("high_tech", "ht", ("H1", "H2", "H3", "H4", "H5", "H5b", "H6", "H7", "H8")),
-    ("tech_sme_provincial", "zj", ("Z1", "Z2", "Z3", "Z4", "Z5")),
-    ("cultivation", "cult", ("K0", "K1", "K2", "K3", "K4", "K5")),
-]
 FEN_PER_WAN = 1_000_000
 FEN_PER_YUAN = 100
 
@@ -237,7 +233,11 @@ def _ceil2(value: float | Fraction) -> Decimal:
 def results_from_batch(
     out: pl.DataFrame, *, run: AssessmentRun, held: dict[str, set[int]], ruleset: Any
 ) -> list[AssessmentResult]:
-    """Turn the batch output into unsaved result rows (one per enterprise and stored tier)."""
+    """Turn the batch output into unsaved result rows (one per enterprise and stored tier).
+
+    The row-by-row reference of :func:`results_store` (which writes the same rows without
+    building objects); the tests compare the two.
+    """
     w = ruleset.v("gap.cost_weights")
     w_staff, w_ip1, w_ip2 = (
         Decimal(str(w[k])) for k in ("tech_staff_person", "ip_class1_item", "ip_class2_item")
@@ -410,6 +410,40 @@ def results_from_batch(
     return rows
 
 
+STORE_CHUNK_ENTERPRISES = 50_000  # enterprises per built and written slice (bounds the memory)
+
+
+def results_store(
+    out: pl.DataFrame,
+    *,
+    run: AssessmentRun,
+    held: dict[str, set[int]],
+    ruleset: Any,
+    chunk: int = STORE_CHUNK_ENTERPRISES,
+) -> int:
+    """Write the result rows of ``out`` for ``run`` (the caller's transaction), column-wise.
+
+    The rows are what :func:`results_from_batch` builds (``logic.results.result_frame``
+    computes them over whole columns), written slice by slice with COPY on PostgreSQL and
+    multi-row inserts elsewhere (``imports.bulk.write_frame``), so no model instance is made
+    and the memory stays bounded by one slice. Returns the number of rows written.
+    """
+    from django.db import router
+
+    from kechuang.imports.bulk import write_frame
+
+    held_by_tier = {tier: held.get(TIER_KIND[tier], set()) for tier, _p, _c in STORED_TIERS}
+    weights = cost_weights_fen(ruleset)
+    connection = connections[router.db_for_write(AssessmentResult)]
+    table = AssessmentResult._meta.db_table
+    written = 0
+    for start in range(0, out.height, chunk):
+        rows = result_frame(out.slice(start, chunk), held=held_by_tier, weights_fen=weights)
+        rows = rows.with_columns(pl.lit(run.pk, dtype=pl.Int64).alias("run_id"))
+        written += write_frame(connection, table, rows, not_null_text=["route"])
+    return written
+
+
 def _summary(out: pl.DataFrame) -> dict[str, dict[str, int]]:
     summary = {}
     for tier, prefix, _conds in STORED_TIERS:
@@ -451,9 +485,8 @@ def assessment_run_create(
         frame = assessment_frame(year, evaluation_date=t, ruleset=rs)
         out = evaluate_batch(frame.drop("enterprise_id"), ruleset=rs, evaluation_date=t)
         held = held_tiers(year)
-        results = results_from_batch(out, run=run, held=held, ruleset=rs)
         with transaction.atomic():
-            AssessmentResult.objects.bulk_create(results, batch_size=2000)
+            results_store(out, run=run, held=held, ruleset=rs)
             run.status = RunStatus.DONE
             run.enterprise_count = out.height
             run.summary = _summary(out)
