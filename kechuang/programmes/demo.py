@@ -87,7 +87,7 @@ KPIS = [
         "baseline": "0",
         "target": "2000",
         "evidence": "财务报表",
-        "measure": "",
+        "measure": "main_business_revenue_growth_wan",
     },
     {
         "indicator": "研发人员",

@@ -9,6 +9,7 @@ from typing import Any
 
 from django import forms
 from django.forms import formset_factory
+from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -169,9 +170,26 @@ class BudgetForm(_Row):
 
 
 class PartnerForm(_Row):
-    name = forms.CharField(label=_("Partner"), max_length=64, required=False)
+    """A partner named from the registry (search as you type over the expert registry's
+    organisations and the enterprise registry) or, without a match, in free text."""
+
+    name = forms.CharField(
+        label=_("Partner (type to search the registry)"),
+        max_length=64,
+        required=False,
+        widget=forms.TextInput(
+            attrs={
+                "list": "kc-partner-options",
+                "autocomplete": "off",
+                "hx-get": reverse_lazy("programmes:partner_search"),
+                "hx-trigger": "input changed delay:250ms",
+                "hx-target": "#kc-partner-options",
+                "hx-swap": "innerHTML",
+                "data-testid": "partner-name",
+            }
+        ),
+    )
     role = forms.CharField(label=_("Role"), max_length=32, required=False)
-    organisation = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
 
 class TeamForm(_Row):

@@ -18,7 +18,7 @@ from kechuang.core.roles import Role
 from kechuang.experts.models import Expert
 from kechuang.notices.services import items_for
 
-from . import forms, selectors, services
+from . import config_forms, forms, selectors, services
 from .choices import ApplicationStatus, AssignmentStatus, ProjectStatus, ReportKind, Stage
 from .logic.review import DEFAULT_SCHEME
 from .logic.workflow import allowed_actions
@@ -26,6 +26,7 @@ from .models import (
     Application,
     Call,
     Notification,
+    ProgrammeType,
     ProgressReport,
     Project,
     ReviewAssignment,
@@ -34,6 +35,7 @@ from .models import (
 )
 
 __all__ = [
+    "type_form_handle",
     "call_context",
     "home_context",
     "application_list_context",
@@ -71,6 +73,32 @@ def _enterprise(user: Any) -> Any:
     return profile.enterprise if profile and user_role(user) == Role.ENTERPRISE else None
 
 
+def type_form_handle(request: Any, ptype: ProgrammeType) -> tuple[dict[str, Any], bool]:
+    """The programme type's configuration page: the type's fields and its lists as formsets;
+    the service checks the whole and answers field by field."""
+    data = request.POST if request.method == "POST" else None
+    form = config_forms.ProgrammeTypeForm(data, instance=ptype)
+    rows = config_forms.type_formsets(ptype, data)
+    if data is not None and form.is_valid() and all(fs.is_valid() for fs in rows.values()):
+        try:
+            services.programme_type_save(
+                programme_type=ptype, values=config_forms.type_values(form, rows), user=request.user
+            )
+        except ValidationError as exc:
+            for field, errs in exc.message_dict.items():
+                form.add_error(field if field in form.fields else None, errs)
+        else:
+            messages.success(request, _("Programme type saved."))
+            return {"ptype": ptype}, True
+    return {
+        "ptype": ptype,
+        "form": form,
+        "rows": rows,
+        "history": selectors.programme_type_history(ptype) if ptype.pk else [],
+        "calls": ptype.calls.order_by("-year", "-pk")[:20] if ptype.pk else [],
+    }, False
+
+
 def call_context(user: Any, call: Call) -> dict[str, Any]:
     enterprise = _enterprise(user) if user.is_authenticated else None
     return {
@@ -90,6 +118,7 @@ def home_context(user: Any) -> dict[str, Any]:
         "applications": selectors.applications_for(user).order_by("-created_at")[:20],
         "all_calls": selectors.public_calls() if can(user, "programmes.manage") else [],
         "is_enterprise": enterprise is not None,
+        "can_manage": can(user, "programmes.manage"),
         "due": selectors.due_reports(today=timezone.localdate(), user=user)[:10],
         "notifications": notifications_for(user)[:5],
     }
@@ -121,10 +150,12 @@ def application_forms(app: Application, data: Any) -> tuple[Any, dict[str, Any]]
         "total_yuan": app.total_yuan,
     }
     form = forms.ApplicationForm(data, initial=initial, topics=app.call.topics.all())
-    rows = forms.row_formsets(
-        data,
-        {k: getattr(app, k) for k in ("kpis", "budget", "partners", "team", "schedule")},
-    )
+    values = {k: getattr(app, k) for k in ("kpis", "budget", "partners", "team", "schedule")}
+    values["kpis"] = [
+        {**k, "measure": selectors.MEASURE_ALIASES.get(k.get("measure", ""), k.get("measure", ""))}
+        for k in values["kpis"] or []
+    ]
+    rows = forms.row_formsets(data, values)
     return form, rows
 
 

@@ -14,13 +14,16 @@ from django.db.models import Count, Q, QuerySet, Sum
 from django.http import Http404
 from django.utils import timezone
 
+from kechuang.cooperation.choices import RegistrationStatus
+from kechuang.cooperation.models import TechContract
 from kechuang.core.access import ScopeKind, can, role_scope
 from kechuang.core.permissions import user_role
 from kechuang.core.roles import Role
 from kechuang.enterprises.choices import IPKind, QualificationKind
 from kechuang.enterprises.models import AnnualFigure, Enterprise, IntellectualProperty
+from kechuang.experts.choices import OrganisationKind
 from kechuang.experts.conflicts import conflicts_for
-from kechuang.experts.models import Expert
+from kechuang.experts.models import Expert, Organisation
 from kechuang.notices.choices import NoticeKind
 from kechuang.notices.services import noticed_object_ids
 from kechuang.qualifications.selectors import held_tiers
@@ -55,6 +58,9 @@ from .models import (
 
 __all__ = [
     "KEY_RD_CODE",
+    "programme_types",
+    "programme_type_get",
+    "programme_type_history",
     "public_calls",
     "public_call",
     "call_for",
@@ -66,12 +72,16 @@ __all__ = [
     "expert_of",
     "expert_assignments",
     "expert_application",
+    "partner_candidates",
+    "partner_matches",
+    "partner_org_ids",
     "conflicts_of",
     "available_experts",
     "notice_fields",
     "projects_for",
     "due_reports",
     "measured_kpis",
+    "measured_kpis_explained",
     "report_comparison",
     "tranche_hold_reasons",
     "portfolio",
@@ -122,6 +132,28 @@ def call_for(user: Any, pk: Any) -> Call:
 def calls_managed() -> QuerySet[Call]:
     """Every call, drafts included (the bureau's list)."""
     return Call.objects.select_related("programme_type").order_by("-year", "-opens_at", "-pk")
+
+
+# ------------------------------------------------------------------ programme types
+
+
+def programme_types() -> QuerySet[ProgrammeType]:
+    """Every programme type with the number of its calls (the bureau's configuration list)."""
+    return ProgrammeType.objects.annotate(n_calls=Count("calls")).order_by("code")
+
+
+def programme_type_get(pk: Any) -> ProgrammeType:
+    try:
+        return ProgrammeType.objects.get(pk=pk)
+    except (ProgrammeType.DoesNotExist, ValueError, TypeError) as exc:
+        raise Http404 from exc
+
+
+def programme_type_history(programme_type: ProgrammeType, limit: int = 20) -> list[Any]:
+    """The type's saved versions, newest first, with who saved them."""
+    return list(
+        programme_type.history.select_related("history_user").order_by("-history_date")[:limit]
+    )
 
 
 # ------------------------------------------------------------------ eligibility
@@ -299,6 +331,73 @@ def expert_visible_applications(user: Any) -> QuerySet[Application]:
     return Application.objects.filter(assignments__in=seats).distinct()
 
 
+# ------------------------------------------------------------------ partners
+
+
+PARTNER_SEARCH_MIN = 2  # characters before the registry is searched
+
+
+def partner_candidates(text: str, limit: int = 15) -> list[tuple[str, str]]:
+    """Registry names for the partner field (search as you type): organisations of the expert
+    registry (universities, institutes, enterprises …) and enterprises of the registry, as
+    (name, what it is). Names only; nothing else of the registry is shown."""
+    text = (text or "").strip()[:64]
+    if len(text) < PARTNER_SEARCH_MIN:
+        return []
+    kinds = dict(OrganisationKind.choices)
+    rows: dict[str, str] = {}
+    for name, kind, city in (
+        Organisation.objects.filter(name__icontains=text)
+        .order_by("name")
+        .values_list("name", "kind", "city")[:limit]
+    ):
+        rows[name] = "专家库单位 · " + str(kinds.get(kind, kind)) + (f" · {city}" if city else "")
+    for name in (
+        Enterprise.objects.filter(name__icontains=text)
+        .order_by("name")
+        .values_list("name", flat=True)[:limit]
+    ):
+        rows.setdefault(name, "企业库企业")
+    return sorted(rows.items(), key=lambda r: (not r[0].startswith(text), len(r[0]), r[0]))[:limit]
+
+
+def partner_matches(names: list[str]) -> dict[str, dict[str, int | None]]:
+    """Each partner name that names a registry organisation or enterprise exactly:
+    {name: {"organisation": id or None, "enterprise": id or None}} (one query each)."""
+    names = sorted({n.strip() for n in names if n and n.strip()})
+    if not names:
+        return {}
+    found: dict[str, dict[str, int | None]] = {}
+    for pk, name, enterprise_id in Organisation.objects.filter(name__in=names).values_list(
+        "pk", "name", "enterprise_id"
+    ):
+        found[name] = {"organisation": pk, "enterprise": enterprise_id}
+    by_name: dict[str, list[int]] = defaultdict(list)
+    for pk, name in Enterprise.objects.filter(name__in=names).values_list("pk", "name"):
+        by_name[name].append(pk)
+    single = {name: ids[0] for name, ids in by_name.items() if len(ids) == 1}
+    orgs = dict(
+        Organisation.objects.filter(enterprise_id__in=single.values()).values_list(
+            "enterprise_id", "pk"
+        )
+    )
+    for name, eid in single.items():
+        found.setdefault(name, {"organisation": orgs.get(eid), "enterprise": eid})
+    return found
+
+
+def partner_org_ids(application: Application) -> list[int]:
+    """The registry organisations of the application's partners (those chosen from the
+    registry; an enterprise partner counts through its organisation record)."""
+    orgs = {int(p["organisation"]) for p in application.partners if p.get("organisation")}
+    enterprises = [int(p["enterprise"]) for p in application.partners if p.get("enterprise")]
+    if enterprises:
+        orgs |= set(
+            Organisation.objects.filter(enterprise_id__in=enterprises).values_list("pk", flat=True)
+        )
+    return sorted(orgs)
+
+
 # ------------------------------------------------------------------ conflicts
 
 
@@ -307,8 +406,9 @@ def conflicts_of(
 ) -> dict[int, list[Any]]:
     """The registry's conflicts (every registered source) of the experts with the applicant
     and its partners."""
-    partner_orgs = [p["organisation"] for p in application.partners if p.get("organisation")]
-    return conflicts_for(expert_ids, application.enterprise_id, partner_orgs, on_date)
+    return conflicts_for(
+        expert_ids, application.enterprise_id, partner_org_ids(application), on_date
+    )
 
 
 def available_experts() -> list[Expert]:
@@ -357,48 +457,142 @@ def due_reports(*, today: dt.date, days_ahead: int = 30, user: Any = None) -> li
     return list(qs.select_related("project__application__enterprise").order_by("due_on"))
 
 
-# The registry measures a KPI may name (docs/programmes.md#mid-term-and-acceptance).
+# The registry measures a KPI may name (docs/programmes.md#registry-measures). The period
+# runs from the baseline year (the year before the project starts) to the final year (the
+# latest year with figures, at most the project's end year or the report's year).
 MEASURES = {
     "invention_patents_filed": "发明专利申请数（自立项起）",
     "invention_patents_granted": "发明专利授权数（自立项起）",
-    "main_business_revenue_wan": "主营业务收入（万元）",
-    "rd_expense_wan": "研发费用（万元）",
-    "tech_staff": "科技人员数",
+    "main_business_revenue_growth_wan": "新增主营业务收入（万元，期末年度减基期年度）",
+    "rd_expense_wan": "研发费用（万元，期末年度）",
+    "tech_staff": "科技人员数（期末年度年末）",
+    "tech_contracts": "登记技术合同数（自立项起）",
 }
+# Keys stored by earlier KPI templates: 新增主营业务收入 was named by this key.
+MEASURE_ALIASES = {"main_business_revenue_wan": "main_business_revenue_growth_wan"}
 
 
-def measured_kpis(project: Project, year: int | None = None) -> dict[str, Decimal]:
-    """What the registry measures for the project's enterprise since the project started."""
+def _wan(value: Decimal) -> str:
+    return f"{value / 10000:,.2f}"
+
+
+def measured_kpis_explained(
+    project: Project, until_year: int | None = None
+) -> dict[str, tuple[Decimal | None, str]]:
+    """What the registry measures for the project's enterprise, each with the formula it came
+    from in Chinese: {measure: (value or None, formula)}. Counts run from the project's start;
+    yearly figures are read for the final year; the new main-business revenue is the final
+    year's main_business_revenue minus the baseline year's."""
     eid = project.application.enterprise_id
     start = project.starts_on or project.created_at.date()
+    baseline_year = start.year - 1
+    last_year = until_year or timezone.localdate().year
+    if project.ends_on:
+        last_year = min(last_year, project.ends_on.year)
     ip = IntellectualProperty.objects.filter(enterprise_id=eid, kind=IPKind.INVENTION_PATENT)
-    out: dict[str, Decimal] = {
-        "invention_patents_filed": Decimal(ip.filter(application_date__gte=start).count()),
-        "invention_patents_granted": Decimal(ip.filter(grant_date__gte=start).count()),
+    filed = ip.filter(application_date__gte=start).count()
+    granted = ip.filter(grant_date__gte=start).count()
+    since = f"{start:%Y-%m-%d}"
+    out: dict[str, tuple[Decimal | None, str]] = {
+        "invention_patents_filed": (
+            Decimal(filed),
+            f"{since}起申请日在立项之后的发明专利 {filed} 件",
+        ),
+        "invention_patents_granted": (
+            Decimal(granted),
+            f"{since}起授权的发明专利 {granted} 件",
+        ),
     }
-    fig = (
-        AnnualFigure.objects.filter(enterprise_id=eid, **({"year": year} if year else {}))
-        .order_by("-year")
-        .values("main_business_revenue", "rd_expense_stat", "tech_staff_year_end")
-        .first()
+    contracts = TechContract.objects.filter(
+        Q(seller_enterprise_id=eid) | Q(buyer_enterprise_id=eid),
+        status=RegistrationStatus.REGISTERED,
+        signed_on__gte=start,
+    ).count()
+    out["tech_contracts"] = (
+        Decimal(contracts),
+        f"{since}起签订并已登记的技术合同 {contracts} 份",
     )
-    if fig:
-        if fig["main_business_revenue"] is not None:
-            out["main_business_revenue_wan"] = fig["main_business_revenue"] / 10000
-        if fig["rd_expense_stat"] is not None:
-            out["rd_expense_wan"] = fig["rd_expense_stat"] / 10000
-        if fig["tech_staff_year_end"] is not None:
-            out["tech_staff"] = Decimal(fig["tech_staff_year_end"])
+    figures = {
+        row["year"]: row
+        for row in AnnualFigure.objects.filter(
+            enterprise_id=eid, year__gte=baseline_year, year__lte=last_year
+        ).values("year", "main_business_revenue", "rd_expense_stat", "tech_staff_year_end")
+    }
+    later = sorted((y for y in figures if y > baseline_year), reverse=True)
+    final = figures[later[0]] if later else None
+    base = figures.get(baseline_year)
+    if final is None:
+        missing = f"{baseline_year + 1}—{last_year}年度无统计数据"
+        for key in ("main_business_revenue_growth_wan", "rd_expense_wan", "tech_staff"):
+            out[key] = (None, missing)
+        return out
+    year = final["year"]
+    mbr_final, mbr_base = final["main_business_revenue"], (base or {}).get("main_business_revenue")
+    if mbr_final is None or mbr_base is None:
+        gap = baseline_year if mbr_base is None else year
+        out["main_business_revenue_growth_wan"] = (
+            None,
+            f"{gap}年度主营业务收入缺失，无法计算新增主营业务收入",
+        )
+    else:
+        growth = (mbr_final - mbr_base) / 10000
+        out["main_business_revenue_growth_wan"] = (
+            growth,
+            f"{year}年主营业务收入 {_wan(mbr_final)} 万元 − {baseline_year}年（基期）"
+            f"{_wan(mbr_base)} 万元 = {growth:,.2f} 万元",
+        )
+    rd = final["rd_expense_stat"]
+    out["rd_expense_wan"] = (
+        None if rd is None else rd / 10000,
+        f"{year}年研发费用（统计口径）缺失"
+        if rd is None
+        else f"{year}年研发费用（统计口径）{_wan(rd)} 万元",
+    )
+    staff = final["tech_staff_year_end"]
+    out["tech_staff"] = (
+        None if staff is None else Decimal(staff),
+        f"{year}年末科技人员数缺失" if staff is None else f"{year}年末科技人员 {staff} 人",
+    )
     return out
 
 
+def measured_kpis(project: Project, until_year: int | None = None) -> dict[str, Decimal]:
+    """The registry's measures of the project (those it can compute), without formulas."""
+    values = {
+        key: value
+        for key, (value, _formula) in measured_kpis_explained(project, until_year).items()
+        if value is not None
+    }
+    for old, new in MEASURE_ALIASES.items():
+        if new in values:
+            values[old] = values[new]
+    return values
+
+
+def report_until_year(report: ProgressReport) -> int:
+    """The last year a report reads figures for: the year it is due (at most the end year)."""
+    return report.due_on.year
+
+
 def report_comparison(report: ProgressReport) -> list[dict[str, Any]]:
-    """Each contracted KPI: reported vs measured, shortfall flagged."""
+    """Each contracted KPI: reported vs measured (with the formula), shortfall flagged."""
     reported = {k.get("indicator"): k.get("reported") for k in report.kpis or []}
     kpis = [
-        {**k, "reported": reported.get(k.get("indicator"))} for k in report.project.application.kpis
+        {
+            **k,
+            "measure": MEASURE_ALIASES.get(k.get("measure") or "", k.get("measure") or ""),
+            "reported": reported.get(k.get("indicator")),
+        }
+        for k in report.project.application.kpis
     ]
-    return kpi_attainment(kpis, measured_kpis(report.project))
+    explained = measured_kpis_explained(report.project, report_until_year(report))
+    measured = {key: value for key, (value, _f) in explained.items() if value is not None}
+    rows = kpi_attainment(kpis, measured)
+    for row in rows:
+        key = row.get("measure") or ""
+        row["measure_label"] = MEASURES.get(key, "")
+        row["formula"] = explained[key][1] if key in explained else ""
+    return rows
 
 
 def tranche_hold_reasons(project: Project, today: dt.date) -> list[str]:

@@ -39,7 +39,7 @@ from .choices import (
     Stage,
     TrancheStatus,
 )
-from .logic import formal, funding, review
+from .logic import config, formal, funding, review
 from .logic.eligibility import EXAMPLE_RULESET
 from .logic.review import DEFAULT_SCHEME
 from .logic.workflow import TransitionError, find_transition
@@ -63,9 +63,11 @@ from .models import (
 __all__ = [
     "StaleEdit",
     "transition_apply",
+    "programme_type_save",
     "call_save",
     "application_create",
     "application_save",
+    "partners_resolve",
     "application_submit",
     "formal_check_run",
     "formal_check_decide",
@@ -188,7 +190,7 @@ def programme_types_ensure() -> dict[str, ProgrammeType]:
                         "indicator": "新增主营业务收入",
                         "unit": "万元",
                         "evidence": "财务报表",
-                        "measure": "main_business_revenue_wan",
+                        "measure": "main_business_revenue_growth_wan",
                     },
                 ],
                 "eligibility": EXAMPLE_RULESET,
@@ -197,6 +199,86 @@ def programme_types_ensure() -> dict[str, ProgrammeType]:
             },
         )
     return out
+
+
+TYPE_FIELDS = (
+    "code",
+    "name",
+    "description",
+    "funding_mode",
+    "cap_yuan",
+    "own_share_min_pct",
+    "notice_days",
+    "notice_working_days",
+    "budget_categories",
+    "kpi_template",
+    "eligibility",
+    "review_scheme",
+    "tranche_plan",
+    "investment_terms",
+)
+LIVE_REVIEW = (CallStatus.CLOSED, CallStatus.UNDER_REVIEW)
+
+
+@transaction.atomic
+def programme_type_save(
+    *, programme_type: ProgrammeType, values: dict[str, Any], user: Any
+) -> ProgrammeType:
+    """Create or edit a programme type (docs/programmes.md#programme-types): the configuration
+    is checked as a whole (Chinese messages by field); the code is fixed once the type exists
+    (tracking and project numbers carry it); the score sheet's criteria are fixed while a call
+    of the type has submitted sheets under review. Kept by django-simple-history."""
+    if not can(user, "programmes.manage"):
+        raise PermissionDenied
+    errors = config.config_errors(values, set(selectors.MEASURES))
+    if programme_type.pk and values.get("code", programme_type.code) != programme_type.code:
+        errors.setdefault("code", []).append(_("The code cannot be changed once the type exists."))
+    if programme_type.pk and "review_scheme" in values:
+        old = [
+            (c.get("key"), str(c.get("weight")), str(c.get("max")))
+            for c in _criteria(programme_type)
+        ]
+        new = [
+            (c.get("key"), str(c.get("weight")), str(c.get("max")))
+            for c in (values["review_scheme"] or {}).get("criteria", [])
+            if isinstance(c, dict)
+        ]
+        scoring = ReviewAssignment.objects.filter(
+            application__call__programme_type=programme_type,
+            application__call__status__in=LIVE_REVIEW,
+            status=AssignmentStatus.SUBMITTED,
+        )
+        if old != new and scoring.exists():
+            errors.setdefault("review_scheme", []).append(
+                _(
+                    "Score sheets of a call under review use these criteria: they can be "
+                    "changed once the call is decided."
+                )
+            )
+    if errors:
+        raise ValidationError(errors)
+    for key in TYPE_FIELDS:
+        if key in values:
+            setattr(programme_type, key, values[key])
+    if "investment_terms" in values:  # other terms kept as they are
+        programme_type.investment_terms = {
+            **(
+                ProgrammeType.objects.filter(pk=programme_type.pk)
+                .values_list("investment_terms", flat=True)
+                .first()
+                or {}
+            ),
+            **values["investment_terms"],
+        }
+    programme_type.full_clean()
+    programme_type._change_reason = "configure"  # type: ignore[attr-defined]
+    programme_type.save()
+    return programme_type
+
+
+def _criteria(programme_type: ProgrammeType) -> list[dict[str, Any]]:
+    scheme = {**DEFAULT_SCHEME, **(programme_type.review_scheme or {})}
+    return list(scheme.get("criteria") or [])
 
 
 @transaction.atomic
@@ -268,6 +350,8 @@ def application_save(
     if application.status not in EDITABLE:
         raise ValidationError(_("Only a draft or a returned application can be edited."))
     values = {k: data[k] for k in APPLICATION_FIELDS if k in data}
+    if "partners" in values:
+        values["partners"] = partners_resolve(values["partners"])
     if "topic" in data:
         values["topic"] = data["topic"]
     own, requested = formal.budget_totals(values.get("budget", application.budget))
@@ -281,6 +365,26 @@ def application_save(
     application._change_reason = "edit"  # type: ignore[attr-defined]
     application.save(update_fields=["updated_at"])  # the history row of this save
     return application
+
+
+def partners_resolve(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Each partner row linked to the registry by its name (docs/programmes.md#partners): an
+    organisation of the expert registry or an enterprise of the registry; a name without a
+    match is kept and marked unmatched. Conflict detection reads the links."""
+    found = selectors.partner_matches([str(r.get("name") or "") for r in rows])
+    out = []
+    for row in rows:
+        name = str(row.get("name") or "").strip()
+        match = found.get(name, {})
+        clean = {k: v for k, v in row.items() if k not in ("organisation", "enterprise", "matched")}
+        clean["name"] = name
+        if match.get("organisation"):
+            clean["organisation"] = match["organisation"]
+        if match.get("enterprise"):
+            clean["enterprise"] = match["enterprise"]
+        clean["matched"] = bool(match)
+        out.append(clean)
+    return out
 
 
 def _tracking_number(call: Call) -> str:

@@ -16,7 +16,7 @@ from kechuang.core.access import can, requires
 
 from . import forms, pages, selectors, services
 from .choices import CallStatus
-from .models import Call
+from .models import Call, ProgrammeType
 
 PAGE = "programmes/"
 
@@ -68,6 +68,31 @@ def _call_form(request, call):
             messages.success(request, _("Call saved."))
             return redirect("programmes:call_review", call.pk)
     return render(request, PAGE + "call_form.html", {"form": form, "call": call})
+
+
+# ------------------------------------------------------------------ programme types
+
+
+@requires("programmes.manage")
+def type_list(request):
+    return render(request, PAGE + "type_list.html", {"types": selectors.programme_types()})
+
+
+@requires("programmes.manage")
+def type_new(request):
+    return _type_form(request, ProgrammeType())
+
+
+@requires("programmes.manage")
+def type_edit(request, pk):
+    return _type_form(request, selectors.programme_type_get(pk))
+
+
+def _type_form(request, ptype):
+    ctx, saved = pages.type_form_handle(request, ptype)
+    if saved:
+        return redirect("programmes:type_edit", ctx["ptype"].pk)
+    return render(request, PAGE + "type_form.html", ctx)
 
 
 # ------------------------------------------------------------------ home and applications
@@ -129,6 +154,17 @@ def application_edit(request, pk):
             return redirect("programmes:application_edit", app.pk)
     ctx = {"app": app, "form": form, "rows": rows, "attachment_form": forms.AttachmentForm()}
     return render(request, PAGE + "application_edit.html", ctx)
+
+
+@requires("programmes.apply")
+def partner_search(request):
+    """The registry names matching what the applicant types in a partner field (the options of
+    the field's list)."""
+    text = request.GET.get("q") or next(
+        (v for k, v in request.GET.items() if k.endswith("-name")), ""
+    )
+    options = selectors.partner_candidates(text)
+    return render(request, PAGE + "_partner_options.html", {"options": options})
 
 
 @requires("programmes.view")

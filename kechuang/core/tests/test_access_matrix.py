@@ -150,6 +150,7 @@ HTML_KWARGS = {
     "programmes:project_detail": lambda o: {"pk": o["programme_project"].pk},
     "programmes:contract_pdf": lambda o: {"pk": o["programme_project"].pk},
     "programmes:report_detail": lambda o: {"pk": o["programme_report"].pk},
+    "programmes:type_edit": lambda o: {"pk": o["programme_type"].pk},
 }
 # API collection segment → the cast object its detail operations open (None: not in the cast).
 API_OBJECTS = {
@@ -176,6 +177,7 @@ API_OBJECTS = {
     "relationships": "relationship",
     "notices": "notice",
     "objections": "objection",
+    "types": "programme_type",
 }
 # Stand-in values for URL parameters whose object the cast lacks (by converter).
 ABSENT = {"IntConverter": 999999, "StringConverter": "x", "SlugConverter": "x"}

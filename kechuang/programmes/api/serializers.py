@@ -11,6 +11,7 @@ from ..models import (
     ConflictRecord,
     Investment,
     Notification,
+    ProgrammeType,
     ProgressReport,
     Project,
     ReviewAssignment,
@@ -19,6 +20,7 @@ from ..models import (
 )
 
 __all__ = [
+    "ProgrammeTypeSerializer",
     "CallSerializer",
     "ApplicationSerializer",
     "AssignmentSerializer",
@@ -31,6 +33,32 @@ __all__ = [
     "ScoreInputSerializer",
     "DeclareInputSerializer",
 ]
+
+
+class ProgrammeTypeSerializer(serializers.ModelSerializer):
+    """A programme type's whole configuration (bureau staff read and write it; the service
+    checks the lists and answers field by field)."""
+
+    class Meta:
+        model = ProgrammeType
+        fields = [
+            "id",
+            "code",
+            "name",
+            "description",
+            "funding_mode",
+            "cap_yuan",
+            "own_share_min_pct",
+            "notice_days",
+            "notice_working_days",
+            "budget_categories",
+            "kpi_template",
+            "eligibility",
+            "review_scheme",
+            "tranche_plan",
+            "investment_terms",
+        ]
+        read_only_fields = ["id"]
 
 
 class TopicSerializer(serializers.ModelSerializer):

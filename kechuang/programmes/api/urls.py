@@ -5,6 +5,7 @@ from . import views
 app_name = "programmes-api"
 
 router = SimpleRouter()
+router.register("types", views.ProgrammeTypeViewSet, basename="programme-type")
 router.register("calls", views.CallViewSet, basename="call")
 router.register("applications", views.ApplicationViewSet, basename="application")
 router.register("assignments", views.AssignmentViewSet, basename="assignment")

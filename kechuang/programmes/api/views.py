@@ -13,6 +13,7 @@ from kechuang.core.access import HasCapability, can
 from kechuang.enterprises.api.views import service_errors
 
 from .. import selectors, services
+from ..models import ProgrammeType
 from .serializers import (
     ApplicationSerializer,
     AssignmentSerializer,
@@ -21,6 +22,7 @@ from .serializers import (
     DeclareInputSerializer,
     InvestmentSerializer,
     NotificationSerializer,
+    ProgrammeTypeSerializer,
     ProjectSerializer,
     ReportSerializer,
     ScoreInputSerializer,
@@ -28,6 +30,7 @@ from .serializers import (
 )
 
 __all__ = [
+    "ProgrammeTypeViewSet",
     "CallViewSet",
     "ApplicationViewSet",
     "AssignmentViewSet",
@@ -47,6 +50,37 @@ class _Read(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericVi
 
 def _fake(view) -> bool:
     return getattr(view, "swagger_fake_view", False)
+
+
+class ProgrammeTypeViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, _Read):
+    """Programme types as configuration (bureau staff): list, read, create, update."""
+
+    serializer_class = ProgrammeTypeSerializer
+    capability = {
+        "get": "programmes.manage",
+        "post": "programmes.manage",
+        "put": "programmes.manage",
+        "patch": "programmes.manage",
+    }
+
+    def get_queryset(self):
+        return selectors.programme_types()
+
+    def perform_create(self, serializer):
+        with service_errors():
+            serializer.instance = services.programme_type_save(
+                programme_type=ProgrammeType(),
+                values=dict(serializer.validated_data),
+                user=self.request.user,
+            )
+
+    def perform_update(self, serializer):
+        with service_errors():
+            serializer.instance = services.programme_type_save(
+                programme_type=serializer.instance,
+                values=dict(serializer.validated_data),
+                user=self.request.user,
+            )
 
 
 class CallViewSet(_Read):

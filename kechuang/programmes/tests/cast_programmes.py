@@ -39,6 +39,7 @@ def build_programmes_cast(users: dict, objects: dict) -> dict:
         project=project, kind=ReportKind.MID_TERM, due_on=dt.date.today() + dt.timedelta(days=10)
     )
     return {
+        "programme_type": call.programme_type,
         "programme_call": call,
         "programme_application": application,
         "programme_seat": seat,
