@@ -13,7 +13,7 @@ Configurations, all on the same index:
 
 The LAST line printed is one JSON object {config: {"tune", "heldout", "all"}, ...}.
 
-Usage: python benchmarks/match_eval.py [--lexical] [--grid]
+Usage: python benchmarks/match_eval.py [--lexical] [--grid] [--threads N]
 """
 
 from __future__ import annotations
@@ -31,7 +31,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from kechuang.matching import Engine  # noqa: E402
-from kechuang.matching.evaluation import mean_ndcg  # noqa: E402
+from kechuang.matching.evaluation import mean_ndcg, ndcg_at_k  # noqa: E402
 from kechuang.matching.offline import achievement_doc, demand_doc  # noqa: E402
 
 DATA = ROOT / "benchmarks" / "data" / "matching"
@@ -88,6 +88,59 @@ def rrf(a: dict[str, list[str]], b: dict[str, list[str]], k: int = 60) -> dict[s
     return out
 
 
+GRID = {
+    "dense": (0.5, 0.6, 0.7),
+    "lexical": (0.2, 0.3, 0.4),
+    "signals": (0.0, 0.05, 0.1),
+    "expansion": (0.2, 0.4, 0.6),
+    "dense_floor": (0.3, 0.5, 0.7),
+}
+FOLDS = 5
+
+
+def cross_validated_grid(engine: Engine, demands: list, qrels: dict) -> dict:
+    """Choose the fusion weights on the tune half only, by 5-fold cross-validation over its
+    demands: for each fold the grid point best on the other four folds is scored on it (the
+    mean is the cross-validated estimate); the weights reported as chosen are those best on
+    the whole tune half. The held-out half is scored for the chosen point only."""
+    base = engine.weights
+    tune = sorted(qrels["tune"])
+    per_query: dict[tuple, dict[str, float]] = {}
+    wanted = [d for d in demands if d.id in qrels["tune"]]
+    for point in itertools.product(*GRID.values()):
+        dn, lx, sg, ex, fl = point
+        engine.weights = dataclasses.replace(
+            base, dense=dn, lexical=lx, field=sg, industry=sg, expansion=ex, dense_floor=fl
+        )
+        runs = run(engine, wanted)
+        per_query[point] = {q: ndcg_at_k(runs[q], qrels["tune"][q]) for q in tune}
+    folds = [tune[i::FOLDS] for i in range(FOLDS)]
+    cv, picks = [], []
+    for fold in folds:
+        train = [q for q in tune if q not in fold]
+        best = max(per_query, key=lambda p: sum(per_query[p][q] for q in train))
+        picks.append(best)
+        cv.extend(per_query[best][q] for q in fold)
+    chosen = max(per_query, key=lambda p: sum(per_query[p].values()))
+    dn, lx, sg, ex, fl = chosen
+    engine.weights = dataclasses.replace(
+        base, dense=dn, lexical=lx, field=sg, industry=sg, expansion=ex, dense_floor=fl
+    )
+    chosen_scores = scores(run(engine, demands), qrels)
+    engine.weights = base
+    named = lambda p: dict(zip(GRID, p, strict=True))  # noqa: E731
+    print(f"cross-validated nDCG@10 on the tune half: {sum(cv) / len(cv):.4f}")
+    for i, p in enumerate(picks):
+        print(f"  fold {i + 1} picks {named(p)}")
+    print(f"chosen on the whole tune half: {named(chosen)} -> {chosen_scores}")
+    return {
+        "cv_tune": round(sum(cv) / len(cv), 4),
+        "fold_picks": [named(p) for p in picks],
+        "chosen": named(chosen),
+        "chosen_scores": chosen_scores,
+    }
+
+
 def evaluate(engine: Engine, demands: list, qrels: dict, grid: bool = False) -> dict:
     base = engine.weights
     results: dict[str, dict] = {}
@@ -102,22 +155,7 @@ def evaluate(engine: Engine, demands: list, qrels: dict, grid: bool = False) -> 
     if "dense" in deep:
         results["rrf"] = scores(rrf(deep["bm25"], deep["dense"]), qrels)
     if grid:
-        rows = []
-        for d, lx, f, e, fl in itertools.product(
-            (0.5, 0.6, 0.7), (0.2, 0.3, 0.4), (0.0, 0.05, 0.1), (0.2, 0.4, 0.6), (0.3, 0.5, 0.7)
-        ):
-            engine.weights = dataclasses.replace(
-                base, dense=d, lexical=lx, field=f, industry=f, expansion=e, dense_floor=fl
-            )
-            s = scores(run(engine, demands), qrels)
-            rows.append((s["tune"], s["heldout"], d, lx, f, e, fl))
-        rows.sort(reverse=True)
-        for row in rows[:15]:
-            print(
-                "tune {:.4f} heldout {:.4f}  dense {:.2f} lexical {:.2f} signals {:.2f} expansion {:.2f} floor {:.2f}".format(
-                    *row
-                )
-            )
+        results["_grid"] = cross_validated_grid(engine, demands, qrels)
     engine.weights = base
     return results
 
@@ -125,7 +163,11 @@ def evaluate(engine: Engine, demands: list, qrels: dict, grid: bool = False) -> 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--lexical", action="store_true", help="no dense model")
-    parser.add_argument("--grid", action="store_true", help="print a weight grid on the tune half")
+    parser.add_argument(
+        "--grid",
+        action="store_true",
+        help="choose the fusion weights on the tune half by cross-validation",
+    )
     parser.add_argument("--threads", type=int, default=1)
     args = parser.parse_args(argv)
     demands, achievements, qrels = load()
@@ -135,6 +177,8 @@ def main(argv: list[str] | None = None) -> int:
     index_s = time.perf_counter() - t0
     results = evaluate(engine, demands, qrels, grid=args.grid)
     for name, s in results.items():
+        if name.startswith("_"):
+            continue
         print(
             f"{name:8s} tune {s['tune']:.4f}  heldout {s['heldout']:.4f}  "
             f"heldout_new {s['heldout_new']:.4f}  all {s['all']:.4f}"

@@ -20,16 +20,16 @@ from .types import KINDS, Doc, Match
 
 @dataclass(frozen=True)
 class Weights:
-    """Fusion weights and text budgets (tuned on the tune half of the development set,
-    docs/matching.md#fusion)."""
+    """Fusion weights and text budgets (chosen by cross-validation on the tune half of the
+    development set, docs/matching.md#fusion)."""
 
-    dense: float = 0.6
-    lexical: float = 0.4
-    field: float = 0.1
-    industry: float = 0.1
+    dense: float = 0.5
+    lexical: float = 0.2
+    field: float = 0.05
+    industry: float = 0.05
     expansion: float = 0.6  # weight of a lexicon-related term in the lexical query
     title_boost: int = 2  # title and keyword tokens count this many times
-    dense_floor: float = 0.3  # quantile of the candidates' cosines mapped to 0
+    dense_floor: float = 0.5  # quantile of the candidates' cosines mapped to 0
     passage_chars: int = 200
     query_chars: int = 160
     dense_related: int = 12  # lexicon-related terms appended to the text the encoder sees

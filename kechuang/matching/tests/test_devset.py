@@ -1,8 +1,9 @@
 """Regression floor of the ranking quality on the judged development set (docs/matching.md#quality).
 
-The whole set (62 demands × 248 achievements) takes minutes to encode on a loaded 2-core
-machine, so the test runs its first 16 demands against the 64 achievements judged for them
-(every topic's solution, partial solutions and same-word distractors) — the full engine, the
+The whole set (100 demands × 400 achievements) takes minutes to encode on a loaded 2-core
+machine, so the test runs its first 12 demands against the 50 achievements judged for them
+(every topic's solution, partial solutions, same-word distractors and the cross-topic
+judgements) — the full engine, the
 e5 vectors computed, nothing cached. ``benchmarks/match_eval.py`` reports the whole set.
 """
 
@@ -16,10 +17,10 @@ from kechuang.matching.evaluation import mean_ndcg
 from kechuang.matching.offline import achievement_doc, demand_doc
 
 DATA = Path(__file__).resolve().parents[3] / "benchmarks" / "data" / "matching"
-N_DEMANDS = 16
+N_DEMANDS = 12
 # measured on this subset with the bundled model (docs/matching.md#quality)
-FUSION_REACHED = 0.842
-BM25_REACHED = 0.531
+FUSION_REACHED = 0.834
+BM25_REACHED = 0.539
 MARGIN = 0.03
 
 
@@ -37,7 +38,7 @@ def test_ndcg_at_10_stays_above_the_floor():
             qrels.setdefault(q["demand_id"], {})[q["achievement_id"]] = q["grade"]
     judged = {a for grades in qrels.values() for a in grades}
     items = [achievement_doc(a) for a in _read("achievements.jsonl") if a["id"] in judged]
-    assert len(items) == 4 * N_DEMANDS
+    assert len(items) == len(judged) >= 4 * N_DEMANDS
 
     engine = Engine(threads=1)
     assert engine.mode == "hybrid"
