@@ -58,7 +58,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--quick", action="store_true", help="fewer encoded items and queries")
     parser.add_argument("--items", type=int, default=100_000)
-    parser.add_argument("--threads", type=int, default=1)
+    parser.add_argument("--threads", type=int, default=2, help="encoder threads (2 cores)")
     args = parser.parse_args(argv)
     demands, achievements, _ = load()
     n_encoded = 48 if args.quick else len(achievements)
