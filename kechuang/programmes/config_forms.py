@@ -93,7 +93,6 @@ class ProgrammeTypeForm(forms.ModelForm):
         if ptype.pk:
             self.fields["code"].disabled = True
         for name in ("cap_yuan", "own_share_min_pct"):
-            self.fields[name].min_value = Decimal(0)
             self.fields[name].validators.append(_not_negative)
         self.fields["own_share_min_pct"].validators.append(_at_most_100)
 
@@ -136,8 +135,8 @@ class KpiTemplateForm(_Row):
         choices=[("", _("Reported with evidence")), *MEASURES.items()],
     )
 
-    def clean(self) -> dict[str, Any]:
-        data = super().clean()
+    def clean(self) -> Any:
+        data = super().clean() or {}
         if self.has_content():
             for name in ("indicator", "unit"):
                 if not data.get(name):
@@ -160,8 +159,8 @@ class ConditionForm(_Row):
     status = forms.ChoiceField(label=_("Basis"), choices=list(STATUSES.items()))
     IGNORED = ("key", "op", "status")
 
-    def clean(self) -> dict[str, Any]:
-        data = super().clean()
+    def clean(self) -> Any:
+        data = super().clean() or {}
         if not self.has_content():
             return data
         if not data.get("label_zh"):
@@ -195,8 +194,8 @@ class CriterionForm(_Row):
         decimal_places=1,
     )
 
-    def clean(self) -> dict[str, Any]:
-        data = super().clean()
+    def clean(self) -> Any:
+        data = super().clean() or {}
         if self.has_content():
             for name in ("label_zh", "weight", "max"):
                 if data.get(name) in (None, ""):
@@ -217,8 +216,8 @@ class TrancheForm(_Row):
     after = forms.ChoiceField(label=_("Due after"), choices=list(TRANCHE_AFTER.items()))
     IGNORED = ("after",)
 
-    def clean(self) -> dict[str, Any]:
-        data = super().clean()
+    def clean(self) -> Any:
+        data = super().clean() or {}
         if self.has_content():
             for name in ("label", "share"):
                 if data.get(name) in (None, ""):

@@ -527,7 +527,8 @@ def measured_kpis_explained(
             out[key] = (None, missing)
         return out
     year = final["year"]
-    mbr_final, mbr_base = final["main_business_revenue"], (base or {}).get("main_business_revenue")
+    mbr_final = final["main_business_revenue"]
+    mbr_base = base["main_business_revenue"] if base else None
     if mbr_final is None or mbr_base is None:
         gap = baseline_year if mbr_base is None else year
         out["main_business_revenue_growth_wan"] = (

@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from kechuang.core.roles import Role
 from kechuang.enterprises.tests.factories import make_user
-from kechuang.experts.models import Expert
+from kechuang.experts.models import Expert, Organisation
 from kechuang.notices.models import Notice, NoticeItem, Objection
 from kechuang.programmes.models import Application, Call, Project
 
@@ -62,6 +62,13 @@ def test_call_to_accepted_project(open_session, demo_region, settings, tmp_path)
     with s.page.expect_navigation():
         s.page.get_by_test_id("call-open").click()
     s.shot("call-opened")
+    s.goto("/programmes/calls/", "calls-managed")
+    with s.page.expect_navigation():
+        s.page.get_by_test_id("type-list-link").click()
+    with s.page.expect_navigation():
+        s.page.get_by_test_id("type-list").get_by_role("link", name="成果转化专项").first.click()
+    assert s.page.get_by_test_id("rows-conditions").locator("select").count() >= 2
+    s.shot("programme-type")
     assert Call.objects.get(pk=call.pk).status == "open"
 
     # The enterprise sees the call and its eligibility with reasons, then applies.
@@ -95,9 +102,22 @@ def test_call_to_accepted_project(open_session, demo_region, settings, tmp_path)
     form.locator("[name=team-0-organisation]").fill("申报单位")
     form.locator("[name=schedule-0-period]").fill("第一年")
     form.locator("[name=schedule-0-task]").fill("中试线建设与工艺验证")
+    # The partner is chosen from the registry as the applicant types its name.
+    partner = (
+        Organisation.objects.filter(experts__isnull=True).order_by("pk").first()
+        or Organisation.objects.exclude(experts__user__username="expert").order_by("pk").first()
+    )
+    field = form.locator("[name=partners-0-name]")
+    field.press_sequentially(partner.name)
+    e.page.locator("#kc-partner-options option").first.wait_for(state="attached")
+    assert partner.name in e.page.locator("#kc-partner-options").inner_html()
+    form.locator("[name=partners-0-role]").fill("技术合作")
     with e.page.expect_navigation():
         form.get_by_test_id("save-draft").click()
     e.shot("draft-saved")
+    saved = Application.objects.get(call=call, title=TITLE).partners
+    assert saved[0]["organisation"] == partner.pk and saved[0]["matched"] is True
+    assert e.page.get_by_test_id("partner-matched").count() == 1
     with e.page.expect_navigation():
         e.page.get_by_role("link", name="查看并提交").click()
     with e.page.expect_navigation():
@@ -254,6 +274,8 @@ def test_call_to_accepted_project(open_session, demo_region, settings, tmp_path)
     with s.page.expect_navigation():
         s.page.get_by_test_id("report-acceptance").click()
     s.shot("acceptance")
+    assert "主营业务收入" in s.page.get_by_test_id("kpi-comparison").inner_text()
+    assert s.page.get_by_test_id("kpi-formula").count() >= 2
     panel = s.page.get_by_test_id("report-decide")
     panel.locator("[name=outcome]").select_option("passed")
     panel.locator("[name=reasons]").fill("考核指标全部完成，同意通过验收。")
