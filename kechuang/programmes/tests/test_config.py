@@ -238,3 +238,32 @@ def test_staff_api_reads_and_writes_types_with_field_messages():
     assert created.status_code == 201 and ProgrammeType.objects.filter(code="api_type").exists()
     renamed = api.patch(url, {"code": "changed"}, format="json")
     assert renamed.status_code == 400 and "code" in renamed.json()
+
+
+def test_criteria_fixed_while_score_sheets_are_under_review():
+    from django.core.exceptions import ValidationError
+
+    from kechuang.experts.tests.factories import make_expert
+    from kechuang.programmes.models import ReviewAssignment
+    from kechuang.programmes.services import programme_type_save
+
+    from .factories import make_application, make_call
+
+    call = make_call(status="under_review")
+    app = make_application(call, make_enterprise(), status="in_review")
+    ReviewAssignment.objects.create(application=app, expert=make_expert(), status="submitted")
+    staff = make_user(Role.BUREAU_STAFF)
+    scheme = dict(call.programme_type.review_scheme)
+    scheme["criteria"] = [{"key": "all", "label_zh": "综合", "weight": 100, "max": 10}]
+    with pytest.raises(ValidationError) as exc:
+        programme_type_save(
+            programme_type=call.programme_type, values={"review_scheme": scheme}, user=staff
+        )
+    assert "review_scheme" in exc.value.message_dict
+    # The other numbers of the scheme may still change.
+    scheme = {**call.programme_type.review_scheme, "k": 3}
+    programme_type_save(
+        programme_type=call.programme_type, values={"review_scheme": scheme}, user=staff
+    )
+    call.programme_type.refresh_from_db()
+    assert call.programme_type.review_scheme["k"] == 3
