@@ -254,9 +254,8 @@ def _advance(head: dict, marks: tuple) -> dict:
         if len(ids) > max(DELTA_MIN, DELTA_SHARE * head["base_enterprises"]):
             return _rebuild(marks)
         fresh = _load_enterprises(sorted(changed))
-        if head["rows"] is None:
-            rows = fresh
-        else:
+        rows: tuple[pl.DataFrame, ...] = fresh
+        if head["rows"] is not None:
             kept = pl.DataFrame(
                 {"enterprise_id": sorted(changed)}, schema={"enterprise_id": pl.Int64}
             )
