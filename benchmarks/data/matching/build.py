@@ -4,8 +4,11 @@
 
 Writes demands.jsonl and achievements.jsonl in the offline interface's format
 (docs/matching.md#offline-interface) and qrels.jsonl ({"demand_id", "achievement_id", "grade",
-"split", "part"}: part = the topics file; each achievement is judged for the demand of its block, grade 0 included). Demands alternate between the "tune" and "heldout" splits; achievement ids are
-shuffled with a fixed seed so that nothing can be read from their order.
+"split", "part"}; part = the number of the topics file). Each achievement is judged for the
+demand of its block (grade 0 included), and judgements_extra.txt adds the cross-topic ones
+found by pooling (docs/matching.md#quality). Demands alternate between the "tune" and "heldout"
+splits; achievement ids are shuffled with a fixed seed so that nothing can be read from their
+order.
 """
 
 from __future__ import annotations
