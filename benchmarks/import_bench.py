@@ -17,7 +17,11 @@ openpyxl (write_only, template headers) and times, in one run:
 Ratios: kechuang_commit / calamine_read (target ≤ 5) and import_export / kechuang_commit
 (target ≥ 10). The LAST line printed is one JSON object.
 
+The commit writes with COPY on PostgreSQL (``--database-url``, an empty database) and one
+executemany per table on SQLite (docs/performance.md#batch).
+
 Usage: python benchmarks/import_bench.py [--quick] [--rows N] [--ie-sample K] [--keep]
+       [--database-url postgres://…/empty_db]
 """
 
 from __future__ import annotations
@@ -120,13 +124,17 @@ def main() -> None:
         help="rows given to django-import-export (default 10,000; quick 1,000)",
     )
     parser.add_argument("--keep", action="store_true", help="keep the temporary directory")
+    parser.add_argument(
+        "--database-url",
+        help="an EMPTY PostgreSQL database to migrate and use (default: a throwaway SQLite file)",
+    )
     args = parser.parse_args()
     rows = args.rows or (5_000 if args.quick else 100_000)
     ie_rows = min(rows, args.ie_sample or (1_000 if args.quick else 10_000))
 
     tmp = Path(tempfile.mkdtemp(prefix="kechuang-import-bench."))
     try:
-        run(tmp, rows, ie_rows, args.quick)
+        run(tmp, rows, ie_rows, args.quick, args.database_url)
     finally:
         if args.keep:
             log(f"kept {tmp}")
@@ -134,10 +142,10 @@ def main() -> None:
             shutil.rmtree(tmp, ignore_errors=True)
 
 
-def run(tmp: Path, rows: int, ie_rows: int, quick: bool) -> None:
-    django_setup(f"sqlite:///{tmp / 'bench.sqlite3'}", tmp / "var")
-
+def run(tmp: Path, rows: int, ie_rows: int, quick: bool, database_url: str | None = None) -> None:
+    django_setup(database_url or f"sqlite:///{tmp / 'bench.sqlite3'}", tmp / "var")
     import tablib
+    from django.db import connection
     from python_calamine import CalamineWorkbook
 
     from kechuang.demo.generator import YEARS, generate
@@ -148,7 +156,7 @@ def run(tmp: Path, rows: int, ie_rows: int, quick: bool) -> None:
     schema = SCHEMAS["annual_figures"]
     n_enterprises = math.ceil(rows / len(YEARS))
     log(
-        f"rows={rows:,} enterprises={n_enterprises:,} import-export sample={ie_rows:,} db={tmp / 'bench.sqlite3'}"
+        f"rows={rows:,} enterprises={n_enterprises:,} import-export sample={ie_rows:,} db={connection.vendor}"
     )
 
     # ---- set-up (untimed): enterprises through the import service, then the workbook
@@ -231,7 +239,7 @@ def run(tmp: Path, rows: int, ie_rows: int, quick: bool) -> None:
         {
             "benchmark": "import",
             "quick": quick,
-            "database": "sqlite",
+            "database": connection.vendor,
             "rows": rows,
             "columns": len(schema.columns),
             "enterprises": n_enterprises,

@@ -96,7 +96,9 @@ def _conform(frame: pl.DataFrame, schema: dict[str, Any]) -> pl.DataFrame:
     for name, dtype in schema.items():
         have = frame.schema[name]
         col = pl.col(name)
-        if dtype == pl.Boolean and have != pl.Boolean:
+        if have == pl.Null:
+            exprs.append(col.cast(dtype).alias(name))
+        elif dtype == pl.Boolean and have != pl.Boolean:
             exprs.append(
                 (col.cast(pl.Utf8).is_in(["t", "true", "1", "True"])).alias(name)
                 if have == pl.Utf8
@@ -140,11 +142,14 @@ def read_frame(
         rows = cursor.fetchall()
     if not rows:
         return pl.DataFrame(schema=schema)
-    read_as = {
-        n: (pl.Utf8 if d == pl.Date else (pl.Int64 if d == pl.Boolean else d))
-        for n, d in schema.items()
-    }
-    frame = pl.DataFrame(rows, schema=read_as, orient="row")
+    # The driver's converters decide the Python types (SQLite: dates and booleans by the
+    # declared column type, computed values as stored): infer per column, then conform.
+    frame = pl.DataFrame(
+        [
+            pl.Series(n, list(values), strict=False)
+            for n, values in zip(names, zip(*rows, strict=True), strict=True)
+        ]
+    )
     return _conform(frame, schema)
 
 

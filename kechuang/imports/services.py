@@ -802,7 +802,9 @@ def _create_rows_with_history(
     history_fields = [
         f for f in history_model._meta.concrete_fields if f.attname in history_columns
     ]
-    _insert_returning_pks(connection, history_model, history_fields, history_columns, n)
+    _insert_returning_pks(
+        connection, history_model, history_fields, history_columns, n, returning=False
+    )
     return pks
 
 
@@ -840,9 +842,23 @@ def _db_adapter(field_obj: Any, connection: Any) -> Any:
 
 
 def _insert_returning_pks(
-    connection: Any, model: Any, insert_fields: Any, columns: dict[str, list], n: int
+    connection: Any,
+    model: Any,
+    insert_fields: Any,
+    columns: dict[str, list],
+    n: int,
+    *,
+    returning: bool = True,
 ) -> list:
-    """Multi-row INSERT … RETURNING pk in batches; the pks in row order (as Django's bulk_create)."""
+    """Insert the rows (columns by attname, already typed); the new pks in row order (as
+    Django's bulk_create), or [] without ``returning``.
+
+    PostgreSQL: the pks are drawn from the table's sequence first, then the rows go in by
+    COPY; SQLite: one executemany (a prepared statement run per row, no 999-variable
+    batches), the pks being the consecutive rowids the AUTOINCREMENT key gives inside the
+    write transaction; elsewhere multi-row INSERT … RETURNING in batches
+    (docs/performance.md#batch).
+    """
     qn = connection.ops.quote_name
     params_by_column = []
     for f in insert_fields:
@@ -851,12 +867,40 @@ def _insert_returning_pks(
         params_by_column.append(
             values if adapt is None else [None if v is None else adapt(v) for v in values]
         )
+    table = qn(model._meta.db_table)
+    pk_column = qn(model._meta.pk.column)
+    names = ", ".join(qn(f.column) for f in insert_fields)
+    if n == 0:
+        return []
+    if connection.vendor == "postgresql":
+        return _copy_rows(
+            connection, model, table, pk_column, names, params_by_column, n, returning
+        )
+    if connection.vendor == "sqlite":
+        marks = ", ".join(["%s"] * len(insert_fields))
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT COALESCE(MAX({pk_column}), 0) FROM {table}")
+            before = cursor.fetchone()[0]
+            cursor.executemany(
+                f"INSERT INTO {table} ({names}) VALUES ({marks})",
+                list(zip(*params_by_column, strict=True)),
+            )
+            cursor.execute("SELECT last_insert_rowid()")
+            last = cursor.fetchone()[0]
+            cursor.execute(
+                f"SELECT COUNT(*) FROM {table} WHERE {pk_column} BETWEEN %s AND %s",
+                [last - n + 1, last],
+            )
+            block = cursor.fetchone()[0]
+        if last - n < before or block != n:  # one new consecutive block, as the lock ensures
+            raise RuntimeError("rows were not given consecutive keys")
+        return list(range(last - n + 1, last + 1)) if returning else []
     rows = list(zip(*params_by_column, strict=True))
     size = max(
         1, min(BATCH_SIZE, connection.ops.bulk_batch_size(insert_fields, rows) or BATCH_SIZE)
     )
-    head = f"INSERT INTO {qn(model._meta.db_table)} ({', '.join(qn(f.column) for f in insert_fields)}) VALUES "
-    tail = f" RETURNING {qn(model._meta.pk.column)}"
+    head = f"INSERT INTO {table} ({names}) VALUES "
+    tail = f" RETURNING {pk_column}"
     one = "(" + ", ".join(["%s"] * len(insert_fields)) + ")"
     pks: list = []
     with connection.cursor() as cursor:
@@ -866,6 +910,37 @@ def _insert_returning_pks(
                 head + ", ".join([one] * len(chunk)) + tail, [v for row in chunk for v in row]
             )
             pks.extend(r[0] for r in cursor.fetchall())
+    return pks
+
+
+def _copy_rows(
+    connection: Any,
+    model: Any,
+    table: str,
+    pk_column: str,
+    names: str,
+    params_by_column: list[list],
+    n: int,
+    returning: bool,
+) -> list:
+    """PostgreSQL: COPY the rows in (text format, psycopg adapting each value exactly: decimals
+    stay decimals); with ``returning`` the pks are taken from the sequence first and copied
+    with the rows."""
+    connection.ensure_connection()
+    raw = connection.connection
+    pks: list = []
+    with raw.cursor() as cursor:
+        if returning:
+            cursor.execute(
+                "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
+                (model._meta.db_table, model._meta.pk.column, n),
+            )
+            pks = [r[0] for r in cursor.fetchall()]
+            params_by_column = [pks, *params_by_column]
+            names = f"{pk_column}, {names}"
+        with cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
+            for row in zip(*params_by_column, strict=True):
+                copy.write_row(row)
     return pks
 
 

@@ -20,7 +20,17 @@ from decimal import Decimal
 from typing import Any
 
 import polars as pl
-from django.db.models import Count, Max, Q
+from django.db.models import (
+    BigIntegerField,
+    Count,
+    DecimalField,
+    ExpressionWrapper,
+    F,
+    Max,
+    Q,
+    Value,
+)
+from django.db.models.functions import Cast, Round
 
 from kechuang.core.formatting import WAN
 from kechuang.enterprises.choices import (
@@ -36,6 +46,7 @@ from kechuang.enterprises.models import (
     IntellectualProperty,
     Qualification,
 )
+from kechuang.imports.bulk import read_queryset
 
 from .logic import RuleSet as LogicRuleSet
 from .logic.batch import INPUT_SCHEMA, PERSON_AVG_SCALE
@@ -135,26 +146,37 @@ def logic_ruleset(row: RuleSet) -> LogicRuleSet:
 # ------------------------------------------------------------------ batch frame
 
 
-def _fen(value: Decimal | None) -> int | None:
-    return None if value is None else int(value.scaleb(2))
-
-
-def _avg_units(value: Decimal | None) -> int | None:
-    return None if value is None else int(value * PERSON_AVG_SCALE)
-
-
-def _enterprise_rows(t: dt.date, enterprise_ids: Any = None) -> Any:
+def _enterprise_frame(t: dt.date, enterprise_ids: Any = None) -> pl.DataFrame:
+    """The enterprises registered by ``t``, in pk order, read straight into a frame."""
     qs = Enterprise.objects.filter(Q(registration_date__isnull=True) | Q(registration_date__lte=t))
     if enterprise_ids is not None:
         qs = qs.filter(pk__in=list(enterprise_ids))
-    return list(
+    return read_queryset(
         qs.order_by("pk").values_list(
             "pk", "registration_date", "is_resident_enterprise", "town__region__code"
-        )
+        ),
+        {
+            "enterprise_id": pl.Int64,
+            "registration_date": pl.Date,
+            "is_resident_enterprise": pl.Boolean,
+            "region_code": pl.Utf8,
+        },
     )
 
 
-def _ip_counts(t: dt.date, enterprise_ids: Any = None) -> dict[int, tuple[int, int, int]]:
+def _engine_units(field: str, kind: str) -> Any:
+    """A yearly figure in the engine's integer units, computed by the database: yuan → fen
+    (×100) and average headcounts → 1/5,544,000 person, both exact for 2-decimal values."""
+    if kind == "count":
+        return F(field)
+    scale = FEN_PER_YUAN if kind == "money" else PERSON_AVG_SCALE
+    return Cast(
+        Round(ExpressionWrapper(F(field) * Value(scale), output_field=DecimalField())),
+        BigIntegerField(),
+    )
+
+
+def _ip_counts_query(t: dt.date, enterprise_ids: Any = None) -> Any:
     """(class I, class II, class II not used before) IP valid on ``t`` per enterprise (1 query).
 
     Counted as in the single face: granted on or before ``t`` (or no grant date), ``t`` before
@@ -181,7 +203,7 @@ def _ip_counts(t: dt.date, enterprise_ids: Any = None) -> dict[int, tuple[int, i
         )
         .values_list("enterprise_id", "c1", "c2", "c2u")
     )
-    return {e: (c1, c2, c2u) for e, c1, c2, c2u in rows}
+    return rows
 
 
 def _certificates(enterprise_ids: Any = None) -> dict[int, list[dict[str, Any]]]:
@@ -235,34 +257,18 @@ def _declarations_frame(year: int, enterprise_ids: Any = None) -> pl.DataFrame:
     (C4, 115号 第六条) and in "the 365 days before the application" (H8, 32号 第十一条(八)) of an evaluation on
     1 January of the next year; the credit-list declaration covers both lists.
     """
-    rows = list(_declarations(year, enterprise_ids))
-    ids, incident, credit, catalogue, core = (
-        (list(c) for c in zip(*rows, strict=True)) if rows else ([], [], [], [], [])
+    declared = read_queryset(
+        _declarations(year, enterprise_ids),
+        {"enterprise_id": pl.Int64, **dict.fromkeys(DECLARATION_FIELDS, pl.Boolean)},
     )
-    return pl.DataFrame(
-        {
-            "enterprise_id": ids,
-            "incident_c4": incident,
-            "incident_h8": incident,
-            "credit_abnormal_operation": credit,
-            "credit_serious_dishonesty": credit,
-            "product_in_prohibited_catalogue": catalogue,
-            "core_tech_in_supported_fields": core,
-        },
-        schema={
-            "enterprise_id": pl.Int64,
-            **dict.fromkeys(
-                [
-                    "incident_c4",
-                    "incident_h8",
-                    "credit_abnormal_operation",
-                    "credit_serious_dishonesty",
-                    "product_in_prohibited_catalogue",
-                    "core_tech_in_supported_fields",
-                ],
-                pl.Boolean,
-            ),
-        },
+    return declared.select(
+        "enterprise_id",
+        pl.col("incident_reported").alias("incident_c4"),
+        pl.col("incident_reported").alias("incident_h8"),
+        pl.col("credit_listed").alias("credit_abnormal_operation"),
+        pl.col("credit_listed").alias("credit_serious_dishonesty"),
+        pl.col("in_restricted_catalogue").alias("product_in_prohibited_catalogue"),
+        "core_tech_in_supported_fields",
     )
 
 
@@ -306,29 +312,22 @@ def assessment_frame(
     if ruleset is None:
         ruleset = logic_ruleset(ruleset_in_force(t))
     base_year, (y1, y2, y3) = _figure_years(t, ruleset)
-    ents = _enterprise_rows(t, enterprise_ids)
-    ids = [e[0] for e in ents]
-    if not ids:
+    ents = _enterprise_frame(t, enterprise_ids)
+    if ents.height == 0:
         return pl.DataFrame(schema=INPUT_SCHEMA)
+    ids = ents.get_column("enterprise_id").to_list()
     scope_ids = None if enterprise_ids is None else ids
     fig_qs = AnnualFigure.objects.filter(year__in={base_year, y1, y2, y3})
     if scope_ids is not None:
         fig_qs = fig_qs.filter(enterprise_id__in=scope_ids)
-    names = [f for _k, f, _kind in FIGURE_FIELDS]
-    fig_rows = list(fig_qs.order_by().values_list("enterprise_id", "year", *names))
-    cols: dict[str, list] = {"enterprise_id": [], "year": []}
-    for key, _f, _kind in FIGURE_FIELDS:
-        cols[key] = []
-    convert = {"money": _fen, "avg": _avg_units, "count": lambda v: v}
-    kinds = [kind for _k, _f, kind in FIGURE_FIELDS]
     keys = [k for k, _f, _kind in FIGURE_FIELDS]
-    for row in fig_rows:
-        cols["enterprise_id"].append(row[0])
-        cols["year"].append(row[1])
-        for key, kind, value in zip(keys, kinds, row[2:], strict=True):
-            cols[key].append(convert[kind](value))
-    figs = pl.DataFrame(
-        cols, schema={"enterprise_id": pl.Int64, "year": pl.Int64, **dict.fromkeys(keys, pl.Int64)}
+    figs = read_queryset(
+        fig_qs.order_by().values_list(
+            "enterprise_id",
+            "year",
+            *(_engine_units(f, kind) for _k, f, kind in FIGURE_FIELDS),
+        ),
+        {"enterprise_id": pl.Int64, "year": pl.Int64, **dict.fromkeys(keys, pl.Int64)},
     )
 
     def year_cols(y: int, mapping: dict[str, str]) -> pl.DataFrame:
@@ -339,21 +338,12 @@ def assessment_frame(
         return sel.select(exprs)
 
     net = pl.col("total_assets") - pl.col("total_liabilities")
-    frame = pl.DataFrame(
-        {
-            "enterprise_id": ids,
-            "id": [str(i) for i in ids],
-            "registration_date": [e[1] for e in ents],
-            "is_resident_enterprise": [e[2] for e in ents],
-            "registered_in_zhejiang": [(e[3] or "").startswith("33") for e in ents],
-        },
-        schema={
-            "enterprise_id": pl.Int64,
-            "id": pl.Utf8,
-            "registration_date": pl.Date,
-            "is_resident_enterprise": pl.Boolean,
-            "registered_in_zhejiang": pl.Boolean,
-        },
+    frame = ents.select(
+        "enterprise_id",
+        pl.col("enterprise_id").cast(pl.Utf8).alias("id"),
+        "registration_date",
+        "is_resident_enterprise",
+        pl.col("region_code").fill_null("").str.starts_with("33").alias("registered_in_zhejiang"),
     )
     parts = [
         year_cols(
@@ -391,15 +381,9 @@ def assessment_frame(
 
     frame = frame.join(_declarations_frame(base_year, scope_ids), on="enterprise_id", how="left")
 
-    ip = _ip_counts(t, scope_ids)
-    ip_frame = pl.DataFrame(
+    ip_frame = read_queryset(
+        _ip_counts_query(t, scope_ids),
         {
-            "enterprise_id": list(ip),
-            "ip_class1_count": [v[0] for v in ip.values()],
-            "ip_class2_count": [v[1] for v in ip.values()],
-            "ip_class2_unused_count": [v[2] for v in ip.values()],
-        },
-        schema={
             "enterprise_id": pl.Int64,
             "ip_class1_count": pl.Int64,
             "ip_class2_count": pl.Int64,
