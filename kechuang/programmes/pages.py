@@ -408,7 +408,6 @@ def project_context(request: Any, project: Project) -> dict[str, Any]:
         "acceptance_conflicts": project.application.conflicts.filter(stage=Stage.ACCEPTANCE)
         .select_related("expert")
         .order_by("pk"),
-        "measured": selectors.measured_kpis(project),
         "steps": WorkflowEvent.objects.filter(table="project", object_id=project.pk),
     }
 

@@ -496,11 +496,11 @@ def measured_kpis_explained(
     out: dict[str, tuple[Decimal | None, str]] = {
         "invention_patents_filed": (
             Decimal(filed),
-            f"{since}起申请日在立项之后的发明专利 {filed} 件",
+            f"立项（{since}）以来申请的发明专利 {filed} 件",
         ),
         "invention_patents_granted": (
             Decimal(granted),
-            f"{since}起授权的发明专利 {granted} 件",
+            f"立项（{since}）以来授权的发明专利 {granted} 件",
         ),
     }
     contracts = TechContract.objects.filter(
@@ -510,7 +510,7 @@ def measured_kpis_explained(
     ).count()
     out["tech_contracts"] = (
         Decimal(contracts),
-        f"{since}起签订并已登记的技术合同 {contracts} 份",
+        f"立项（{since}）以来签订并已登记的技术合同 {contracts} 份",
     )
     figures = {
         row["year"]: row
@@ -522,7 +522,7 @@ def measured_kpis_explained(
     final = figures[later[0]] if later else None
     base = figures.get(baseline_year)
     if final is None:
-        missing = f"{baseline_year + 1}—{last_year}年度无统计数据"
+        missing = f"{baseline_year + 1}—{last_year}年度尚无统计数据"
         for key in ("main_business_revenue_growth_wan", "rd_expense_wan", "tech_staff"):
             out[key] = (None, missing)
         return out

@@ -72,6 +72,7 @@ def test_partner_chosen_through_the_form_drives_conflict_detection(world):
     page = client.get(url).content.decode()
     assert page.count('data-testid="partner-matched"') == 2
     assert page.count('data-testid="partner-unmatched"') == 1
+    assert "已匹配登记库" in page and "不在登记库中" in page
     # An expert of the chosen university is refused, with the reason recorded.
     professor = make_expert(organisation=world["university"], name="王教授")
     with pytest.raises(ValidationError):

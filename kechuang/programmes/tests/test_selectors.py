@@ -153,6 +153,7 @@ def test_every_measure_reads_its_registry_value(project):
         "tech_staff": 22,
         "tech_contracts": 1,  # registered and signed since the start
     }
+    assert explained["invention_patents_filed"][1] == "立项（2023-03-01）以来申请的发明专利 2 件"
     formula = explained["main_business_revenue_growth_wan"][1]
     assert formula == "2025年主营业务收入 3,420.00 万元 − 2022年（基期）3,000.00 万元 = 420.00 万元"
 
