@@ -44,6 +44,9 @@ __all__ = [
     "register_local_state",
     "register_source_models",
     "shared_cache",
+    "store_delete",
+    "store_get",
+    "store_set",
     "table_marks",
 ]
 
@@ -79,6 +82,31 @@ def register_local_state(clear: Callable[[], None]) -> None:
 def shared_cache() -> BaseCache:
     """The cache all processes share (the alias KECHUANG_DATA_CACHE, default "default")."""
     return caches[getattr(settings, "KECHUANG_DATA_CACHE", "default")]
+
+
+def store_get(key: str, default: Any = None) -> Any:
+    """`shared_cache().get`, where an unreachable or busy store is a miss (it holds only
+    values that can be computed again)."""
+    try:
+        return shared_cache().get(key, default)
+    except Exception:  # the database cache's or Redis's errors alike
+        logger.warning("derived-data store: reading %s failed", key, exc_info=True)
+        return default
+
+
+def store_set(key: str, value: Any, timeout: float | None = MEMO_TIMEOUT) -> None:
+    """`shared_cache().set`; a failure leaves the value in this process only."""
+    try:
+        shared_cache().set(key, value, timeout)
+    except Exception:
+        logger.warning("derived-data store: writing %s failed", key, exc_info=True)
+
+
+def store_delete(key: str) -> None:
+    try:
+        shared_cache().delete(key)
+    except Exception:
+        logger.warning("derived-data store: deleting %s failed", key, exc_info=True)
 
 
 def epoch() -> int:
@@ -151,9 +179,8 @@ def memoised(name: str, compute: Callable[..., Any], *args: Any) -> Any:
         if key in _MEMO:
             _MEMO.move_to_end(key)
             return _MEMO[key]
-    cache = shared_cache()
     shared = _shared_key(key[1:])
-    found = cache.get(shared, _MISSING)
+    found = store_get(shared, _MISSING)
     if found is not _MISSING:
         _remember(key, found)
         return found
@@ -163,7 +190,7 @@ def memoised(name: str, compute: Callable[..., Any], *args: Any) -> Any:
     except Exception:  # a value that cannot be shared stays in this process only
         logger.warning("memoised %s: value not picklable, kept in this process", name)
     else:
-        cache.set(shared, value, MEMO_TIMEOUT)
+        store_set(shared, value, MEMO_TIMEOUT)
     _remember(key, value)
     return value
 

@@ -44,7 +44,9 @@ from kechuang.core.datacache import (
     changed_values,
     epoch,
     register_local_state,
-    shared_cache,
+    store_delete,
+    store_get,
+    store_set,
     table_marks,
 )
 from kechuang.core.figures import figure_values, figures_in
@@ -178,7 +180,7 @@ def snapshot_clear(years: Any = None, *, shared: bool = False) -> None:
     snapshot, which follows the changed rows); `shared=True` drops the shared one as well."""
     _local_clear()
     if shared:
-        shared_cache().delete(HEAD_KEY)
+        store_delete(HEAD_KEY)
 
 
 def _snapshot_allowed() -> bool:
@@ -225,8 +227,7 @@ def _changed_enterprises(old: tuple, new: tuple) -> set[int]:
 def _rebuild(marks: tuple) -> dict:
     frames = (_load_figures(AnnualFigure.objects.all()), _load_quals(Qualification.objects.all()))
     base_id = uuid.uuid4().hex
-    cache = shared_cache()
-    cache.set(BASE_KEY + base_id, _pack(frames), None)
+    store_set(BASE_KEY + base_id, _pack(frames), None)
     head = {
         "marks": marks,
         "base": base_id,
@@ -235,10 +236,10 @@ def _rebuild(marks: tuple) -> dict:
         "ids": [],
         "rows": None,
     }
-    old = cache.get(HEAD_KEY)
-    cache.set(HEAD_KEY, head, None)
+    old = store_get(HEAD_KEY)
+    store_set(HEAD_KEY, head, None)
     if old and old.get("base") != base_id:
-        cache.delete(BASE_KEY + old["base"])
+        store_delete(BASE_KEY + old["base"])
     with _SNAPSHOT_LOCK:
         _LOCAL.update(base_id=base_id, base=frames)
     return head
@@ -264,7 +265,7 @@ def _advance(head: dict, marks: tuple) -> dict:
                 for old, new in zip(_unpack(head["rows"]), fresh, strict=True)
             )
         head = {**head, "marks": marks, "delta": uuid.uuid4().hex, "ids": ids, "rows": _pack(rows)}
-    shared_cache().set(HEAD_KEY, head, None)
+    store_set(HEAD_KEY, head, None)
     return head
 
 
@@ -272,7 +273,7 @@ def _materialise(head: dict, marks: tuple) -> tuple[pl.DataFrame, pl.DataFrame]:
     with _SNAPSHOT_LOCK:
         base = _LOCAL.get("base") if _LOCAL.get("base_id") == head["base"] else None
     if base is None:
-        blobs = shared_cache().get(BASE_KEY + head["base"])
+        blobs = store_get(BASE_KEY + head["base"])
         if blobs is None:  # evicted or replaced meanwhile
             head = _rebuild(marks)
             with _SNAPSHOT_LOCK:
@@ -297,7 +298,7 @@ def _region_frames() -> tuple[pl.DataFrame, pl.DataFrame]:
     with _SNAPSHOT_LOCK:
         if _LOCAL.get("key") == key:
             return _LOCAL["frames"]
-    head = shared_cache().get(HEAD_KEY)
+    head = store_get(HEAD_KEY)
     if head is None or head["marks"][:2] != marks[:2] or len(head["marks"]) != len(marks):
         head = _rebuild(marks)
     elif any(new < old for old, new in zip(head["marks"][2:], marks[2:], strict=True)):
