@@ -5,8 +5,8 @@ two faces agree on thousands of generated enterprises), but column-wise: no per-
 
 Exactness (docs/qualification-rules.md#exact-numbers): money is carried as **Int64 fen** (1 万元 = 1,000,000 fen) and average
 headcounts as **Int64 units of 1/5,544,000 person** (exact for 2-dp decimals and for any monthly
-average over 1–12 months); every ratio test is a cross-multiplication of integers (the growth
-products as three Int64 limbs, see ``_growth_pq``), so "exactly 5,000 万元" or "exactly 10 %" behave as in the single face.
+average over 1–12 months); every ratio test is a cross-multiplication of integers (Int128 for
+the growth products), so "exactly 5,000 万元" or "exactly 10 %" behave as in the single face.
 
 Input schema (:data:`INPUT_SCHEMA`; a missing column is added as all-null = unknown):
 
@@ -433,47 +433,27 @@ def _sum_operated(field: str) -> pl.Expr:
     return pl.when(c("_nyears") > 0).then(total)
 
 
-# Growth products (x2² + x1·x3 of fen values) exceed Int64. They are carried exactly as three
-# Int64 limbs of 2^24 (value = a·2^48 + b·2^24 + c), which is exact while every |x| < 2^47
-# fen (about 1.4 trillion yuan); a frame with a larger value takes the Int128 form instead.
-_LIMB = 1 << 24
-WIDE_GROWTH_FEN = 1 << 47
-_GROWTH_FIELDS = ("net_assets", "sales_revenue")
-
-
-def needs_wide_growth(lf: pl.LazyFrame) -> bool:
-    """Whether some growth input is too large for the Int64 limbs (one cheap scan)."""
-    cols = [f"y{i}_{f}_fen" for f in _GROWTH_FIELDS for i in (1, 2, 3)]
-    big = lf.select(pl.max_horizontal(*[c(n).abs().max() for n in cols])).collect().item()
-    return big is not None and big >= WIDE_GROWTH_FEN
-
-
-def _split(x: pl.Expr) -> tuple[pl.Expr, pl.Expr]:
-    hi = x // _LIMB  # floor division: 0 <= lo < 2^24 also for negative x
-    return hi, x - hi * _LIMB
-
-
-def _times(x: pl.Expr, y: pl.Expr) -> tuple[pl.Expr, pl.Expr, pl.Expr]:
-    (xh, xl), (yh, yl) = _split(x), _split(y)
-    return xh * yh, xh * yl + xl * yh, xl * yl
-
-
-def _growth_pq(field: str, wide: bool = False) -> list[pl.Expr]:
-    """P/Q with g + 1 = P/Q (Q > 0) and a kind flag (0 rate, 1 zero-rule, null unknown).
-
-    P and Q are columns ``_gp_/_gq_<field>`` (Int128, ``wide``) or three limb columns each
-    (``_gp{a,b,c}_``, ``_gq{a,b,c}_``); :func:`_growth_at_least` compares them exactly.
-    """
-    x1, x2, x3 = (
-        c(f"y{i}_{field}_fen").cast(pl.Int128) if wide else c(f"y{i}_{field}_fen")
-        for i in (1, 2, 3)
-    )
+def _growth_pq(field: str) -> list[pl.Expr]:
+    """P/Q with g + 1 = P/Q (Q > 0) and a kind flag (0 rate, 1 zero-rule, null unknown)."""
+    x1, x2, x3 = (c(f"y{i}_{field}_fen").cast(pl.Int128) for i in (1, 2, 3))
     op1, op2 = c("_op1"), c("_op2")
     n = c("_nyears")
     xa = pl.when(op1).then(x1).otherwise(x2)
     xb = pl.when(op1 & op2).then(x2).otherwise(x3)
     unknown3 = x1.is_null() | x2.is_null() | x3.is_null()
     unknown2 = xa.is_null() | xb.is_null()
+    p = (
+        pl.when(n == 3)
+        .then(pl.when(x2 <= 0).then(None).when(x1 <= 0).then(x3).otherwise(x2 * x2 + x1 * x3))
+        .when(n == 2)
+        .then(pl.when(xa <= 0).then(None).otherwise(xb))
+    )
+    q = (
+        pl.when(n == 3)
+        .then(pl.when(x2 <= 0).then(None).when(x1 <= 0).then(x2).otherwise(2 * x1 * x2))
+        .when(n == 2)
+        .then(pl.when(xa <= 0).then(None).otherwise(xa))
+    )
     kind = (
         pl.when(n == 3)
         .then(pl.when(unknown3).then(None).when(x2 <= 0).then(_lit(1)).otherwise(_lit(0)))
@@ -481,72 +461,19 @@ def _growth_pq(field: str, wide: bool = False) -> list[pl.Expr]:
         .then(pl.when(unknown2).then(None).when(xa <= 0).then(_lit(1)).otherwise(_lit(0)))
         .otherwise(_lit(1))
     )
-
-    def pick(three_products, three_single, two) -> pl.Expr:
-        return (
-            pl.when(n == 3)
-            .then(
-                pl.when(x2 <= 0)
-                .then(None)
-                .when(x1 <= 0)
-                .then(three_single)
-                .otherwise(three_products)
-            )
-            .when(n == 2)
-            .then(pl.when(xa <= 0).then(None).otherwise(two))
-        )
-
-    if wide:
-        p = pick(x2 * x2 + x1 * x3, x3, xb)
-        q = pick(2 * x1 * x2, x2, xa)
-        return [p.alias(f"_gp_{field}"), q.alias(f"_gq_{field}"), kind.alias(f"_gk_{field}")]
-    sq, cross, prod = _times(x2, x2), _times(x1, x3), _times(x1, x2)
-    s3, s2, sb, sa = _split(x3), _split(x2), _split(xb), _split(xa)
-    zero = _lit(0)
-    out = []
-    for k, name in enumerate("abc"):
-        p3 = sq[k] + cross[k]
-        q3 = 2 * prod[k]
-        single_p = zero if k == 0 else s3[k - 1]
-        single_q = zero if k == 0 else s2[k - 1]
-        two_p = zero if k == 0 else sb[k - 1]
-        two_q = zero if k == 0 else sa[k - 1]
-        out.append(pick(p3, single_p, two_p).alias(f"_gp{name}_{field}"))
-        out.append(pick(q3, single_q, two_q).alias(f"_gq{name}_{field}"))
-    return [*out, kind.alias(f"_gk_{field}")]
+    return [p.alias(f"_gp_{field}"), q.alias(f"_gq_{field}"), kind.alias(f"_gk_{field}")]
 
 
-def _growth_at_least(field: str, den: int, num: int, wide: bool, strict: bool = False) -> pl.Expr:
-    """``P·den >= Q·num`` (``>`` when ``strict``), exactly."""
-    if wide:
-        p, q = c(f"_gp_{field}"), c(f"_gq_{field}")
-        return p * den > q * num if strict else p * den >= q * num
-    a, b, cc = (c(f"_gp{k}_{field}") * den - c(f"_gq{k}_{field}") * num for k in "abc")
-    carry = cc // _LIMB  # normalise: value = a'·2^48 + b'·2^24 + c' with 0 <= b', c' < 2^24
-    low = cc - carry * _LIMB
-    b = b + carry
-    carry = b // _LIMB
-    mid = b - carry * _LIMB
-    a = a + carry
-    if strict:
-        return (a > 0) | ((a == 0) & ((mid > 0) | (low > 0)))
-    return a >= 0
-
-
-def _growth_band(rs: RuleSet, field: str, ex: str, wide: bool = False) -> tuple[pl.Expr, pl.Expr]:
-    k = c(f"_gk_{field}")
+def _growth_band(rs: RuleSet, field: str, ex: str) -> tuple[pl.Expr, pl.Expr]:
+    p, q, k = c(f"_gp_{field}"), c(f"_gq_{field}"), c(f"_gk_{field}")
     conds = []
     for thr, lo, hi in rs.v("ht.growth_bands"):
         thr = Fraction(thr)
         conds.append(
-            (
-                _growth_at_least(field, thr.denominator, thr.denominator + thr.numerator, wide),
-                int(lo),
-                int(hi),
-            )
+            (p * thr.denominator >= q * (thr.denominator + thr.numerator), int(lo), int(hi))
         )
     pos_lo, pos_hi = rs.v("ht.growth_positive_below_bands")
-    conds.append((_growth_at_least(field, 1, 1, wide, strict=True), int(pos_lo), int(pos_hi)))
+    conds.append((p > q, int(pos_lo), int(pos_hi)))
     lo, hi = _band_chain(conds, (0, 0))
     lo = pl.when(k.is_null()).then(_lit(0)).when(k == 1).then(_lit(0)).otherwise(lo)
     hi = pl.when(k.is_null()).then(_lit(10)).when(k == 1).then(_lit(0)).otherwise(hi)
@@ -560,17 +487,17 @@ def _high_tech_stage2(rs: RuleSet) -> list[pl.Expr]:
     return [n]
 
 
-def _high_tech_stage3(rs: RuleSet, wide: bool = False) -> list[pl.Expr]:
+def _high_tech_stage3(rs: RuleSet) -> list[pl.Expr]:
     return [
         _sum_operated("sales_revenue").alias("_sum_s"),
         _sum_operated("rd_expense_hnte").alias("_sum_rd"),
         _sum_operated("rd_expense_hnte_domestic").alias("_sum_dom"),
-        *_growth_pq("net_assets", wide),
-        *_growth_pq("sales_revenue", wide),
+        *_growth_pq("net_assets"),
+        *_growth_pq("sales_revenue"),
     ]
 
 
-def _high_tech_stage4(rs: RuleSet, wide: bool = False) -> list[pl.Expr]:
+def _high_tech_stage4(rs: RuleSet) -> list[pl.Expr]:
     mx = rs.v("ht.ip_maxima")
     c1, c2u = c("ip_class1_count"), c("ip_class2_unused_count")
     ip_unknown = c1.is_null() | c2u.is_null()
@@ -617,8 +544,8 @@ def _high_tech_stage4(rs: RuleSet, wide: bool = False) -> list[pl.Expr]:
         in_band(c(f"ex_rd_mgmt_{i}"), _lit(0), _lit(int(m)))
         for i, m in enumerate(rs.v("ht.rd_mgmt_maxima"), 1)
     ]
-    gna = _growth_band(rs, "net_assets", "ex_growth_net_assets", wide)
-    gsa = _growth_band(rs, "sales_revenue", "ex_growth_sales", wide)
+    gna = _growth_band(rs, "net_assets", "ex_growth_net_assets")
+    gsa = _growth_band(rs, "sales_revenue", "ex_growth_sales")
     lo = ip_lo + conv[0] + sum(m[0] for m in mg) + gna[0] + gsa[0]
     hi = ip_hi + conv[1] + sum(m[1] for m in mg) + gna[1] + gsa[1]
     det_unknown = (
@@ -738,7 +665,7 @@ def _provincial_exprs(rs: RuleSet) -> list[pl.Expr]:
     ]
 
 
-def _cultivation_exprs(rs: RuleSet, wide: bool = False) -> list[pl.Expr]:
+def _cultivation_exprs(rs: RuleSet) -> list[pl.Expr]:
     gap_ids = list(rs.v("cult.gap_conditions"))
     n_fail = pl.sum_horizontal(*[c(f"_{g}").eq_missing(False).cast(pl.Int64) for g in gap_ids])
     n_unk = pl.sum_horizontal(*[c(f"_{g}").is_null().cast(pl.Int64) for g in gap_ids])
@@ -754,17 +681,13 @@ def _cultivation_exprs(rs: RuleSet, wide: bool = False) -> list[pl.Expr]:
     )
     k4 = pl.when(c("_H5").eq_missing(False)).then(near).otherwise(c("_H5"))
     min_g = Fraction(rs.v("cult.min_sales_growth"))
-    kind = c("_gk_sales_revenue")
+    p, q, kind = c("_gp_sales_revenue"), c("_gq_sales_revenue"), c("_gk_sales_revenue")
     k5 = (
         pl.when(kind.is_null() | (c("_nyears") <= 1))
         .then(None)
         .when(kind == 1)
         .then(pl.lit(Fraction(0) >= min_g))
-        .otherwise(
-            _growth_at_least(
-                "sales_revenue", min_g.denominator, min_g.denominator + min_g.numerator, wide
-            )
-        )
+        .otherwise(p * min_g.denominator >= q * (min_g.denominator + min_g.numerator))
     )
     return [
         c("hnte_cert_valid").not_().alias("_K0"),
@@ -774,13 +697,6 @@ def _cultivation_exprs(rs: RuleSet, wide: bool = False) -> list[pl.Expr]:
         k4.alias("_K4"),
         k5.alias("_K5"),
     ]
-
-
-def _limb_thresholds_fit(rs: RuleSet) -> bool:
-    """The limbs stay within Int64 for growth thresholds with terms below 2^6."""
-    fractions = [Fraction(t) for t, _lo, _hi in rs.v("ht.growth_bands")]
-    fractions.append(Fraction(rs.v("cult.min_sales_growth")))
-    return all(f.denominator + abs(f.numerator) < 64 for f in fractions)
 
 
 TSN_CONDITIONS = ("C1", "C2a", "C2b", "C2c", "C3", "C4", "C5", "C5s")
@@ -802,13 +718,12 @@ def evaluate_batch(
     """
     rs = ruleset or get_ruleset(evaluation_date)
     lf = _conform(frame, evaluation_date)
-    wide = needs_wide_growth(lf) or not _limb_thresholds_fit(rs)
     lf = lf.with_columns(_tech_sme_exprs(rs) + _high_tech_stage1(rs))
     lf = lf.with_columns(_tech_sme_stage2(rs) + _high_tech_stage2(rs))
-    lf = lf.with_columns(_tech_sme_stage3(rs) + _high_tech_stage3(rs, wide))
+    lf = lf.with_columns(_tech_sme_stage3(rs) + _high_tech_stage3(rs))
     g1, g2, g3, g4 = _tech_sme_gap_stages(rs)
-    lf = lf.with_columns(g1 + _high_tech_stage4(rs, wide) + _provincial_exprs(rs))
-    lf = lf.with_columns(g2 + _high_tech_stage5(rs) + _cultivation_exprs(rs, wide))
+    lf = lf.with_columns(g1 + _high_tech_stage4(rs) + _provincial_exprs(rs))
+    lf = lf.with_columns(g2 + _high_tech_stage5(rs) + _cultivation_exprs(rs))
     lf = lf.with_columns(g3)
     lf = lf.with_columns(g4)
     out = [
