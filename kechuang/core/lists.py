@@ -9,16 +9,21 @@ The choices are stored by the accounts app, which registers its store in `LIST_S
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 import django_tables2 as tables
+from django.apps import apps
+from django.core.paginator import Paginator
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 from django_tables2 import RequestConfig
 from django_tables2.utils import Sequence
 
+from . import datacache
 from .access import can
 from .excel import table_workbook
 from .filters import db_int_or_none
@@ -31,6 +36,8 @@ __all__ = [
     "LIST_STATE",
     "BulkAction",
     "ListState",
+    "CountedPaginator",
+    "list_count",
     "list_page",
     "list_query",
     "selected_ids",
@@ -74,6 +81,39 @@ class BulkAction:
 
 # List key (the list page's URL name) → its bulk actions, registered by higher apps.
 BULK_ACTIONS: dict[str, list[BulkAction]] = {}
+
+
+_QUOTED = re.compile(r'"([A-Za-z0-9_]+)"')
+
+
+def list_count(queryset) -> int:
+    """The exact number of rows of a list's queryset, computed once per data version.
+
+    At province scale the COUNT(*) behind "1–25 of N" is the slowest query of a list page
+    (docs/performance.md#list-pages). When every table the query reads is a source table of the
+    shared memo (`datacache.SOURCE_MODELS`, whose data version changes with any saved row), the
+    count is reused by every server process until the data changes — still exact, so a card's
+    figure equals its list's count. Queries reading any other table count every time.
+    """
+    counted = queryset.order_by().select_related(None)
+    sql, params = counted.query.sql_with_params()
+    model_tables = {m._meta.db_table for m in apps.get_models()}
+    read = set(_QUOTED.findall(sql)) & model_tables
+    sources = {m._meta.db_table for m in datacache.SOURCE_MODELS}
+    if not read or not read <= sources:
+        return counted.count()
+    return datacache.memoised("list_count", lambda _sql, _params: counted.count(), sql, params)
+
+
+class CountedPaginator(Paginator):
+    """django-tables2's paginator with the list's count from `list_count`."""
+
+    @cached_property
+    def count(self) -> int:
+        data = getattr(getattr(self.object_list, "data", None), "data", None)
+        if hasattr(data, "query"):
+            return list_count(data)
+        return super().count
 
 
 def selected_ids(data) -> list[int]:
@@ -183,7 +223,9 @@ def list_page(
         return xlsx_response(
             table_workbook(table, title=str(title or _("List"))), f"{title or _('List')}.xlsx"
         )
-    RequestConfig(request, paginate={"per_page": per_page}).configure(table)
+    RequestConfig(
+        request, paginate={"per_page": per_page, "paginator_class": CountedPaginator}
+    ).configure(table)
     context = {
         "filter": filterset,
         "table": table,
