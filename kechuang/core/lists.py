@@ -17,6 +17,7 @@ from typing import Any
 
 import django_tables2 as tables
 from django.apps import apps
+from django.core.exceptions import EmptyResultSet
 from django.core.paginator import Paginator
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
@@ -96,7 +97,10 @@ def list_count(queryset) -> int:
     figure equals its list's count. Queries reading any other table count every time.
     """
     counted = queryset.order_by().select_related(None)
-    sql, params = counted.query.sql_with_params()
+    try:
+        sql, params = counted.query.sql_with_params()
+    except EmptyResultSet:  # e.g. `queryset.none()` for a form with errors: no query at all
+        return counted.count()
     model_tables = {m._meta.db_table for m in apps.get_models()}
     read = set(_QUOTED.findall(sql)) & model_tables
     sources = {m._meta.db_table for m in datacache.SOURCE_MODELS}

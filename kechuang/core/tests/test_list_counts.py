@@ -39,6 +39,7 @@ def test_count_reading_another_table_is_not_memoised(memo_calls):
     make_town("乙镇")
     assert lists.list_count(Town.objects.all()) == Town.objects.count()
     assert lists.list_count(Enterprise.objects.filter(town__name="乙镇")) == 0
+    assert lists.list_count(Enterprise.objects.none()) == 0  # a form with errors
     assert memo_calls == []
 
 
