@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Sequence
 from decimal import Decimal
 from fractions import Fraction
 from typing import Any
@@ -82,7 +83,9 @@ __all__ = [
     "due_reports",
     "measured_kpis",
     "measured_kpis_explained",
+    "measured_kpis_explained_many",
     "report_comparison",
+    "report_comparisons",
     "tranche_hold_reasons",
     "portfolio",
     "investments_for",
@@ -476,22 +479,21 @@ def _wan(value: Decimal) -> str:
     return f"{value / 10000:,.2f}"
 
 
-def measured_kpis_explained(
-    project: Project, until_year: int | None = None
+def _measures(
+    start: dt.date,
+    last_year: int,
+    ip_rows: list[tuple[dt.date | None, dt.date | None]],
+    contract_dates: list[dt.date],
+    figure_rows: dict[int, dict[str, Any]],
 ) -> dict[str, tuple[Decimal | None, str]]:
-    """What the registry measures for the project's enterprise, each with the formula it came
-    from in Chinese: {measure: (value or None, formula)}. Counts run from the project's start;
-    yearly figures are read for the final year; the new main-business revenue is the final
-    year's main_business_revenue minus the baseline year's."""
-    eid = project.application.enterprise_id
-    start = project.starts_on or project.created_at.date()
+    """The measures of one project from its enterprise's preloaded rows (pure): invention
+    patents as (application_date, grant_date), the signing dates of its registered technology
+    contracts, and its AnnualFigure rows by year. Counts run from the project's start; yearly
+    figures are read for the final year; the new main-business revenue is the final year's
+    main_business_revenue minus the baseline year's."""
     baseline_year = start.year - 1
-    last_year = until_year or timezone.localdate().year
-    if project.ends_on:
-        last_year = min(last_year, project.ends_on.year)
-    ip = IntellectualProperty.objects.filter(enterprise_id=eid, kind=IPKind.INVENTION_PATENT)
-    filed = ip.filter(application_date__gte=start).count()
-    granted = ip.filter(grant_date__gte=start).count()
+    filed = sum(1 for applied, _g in ip_rows if applied is not None and applied >= start)
+    granted = sum(1 for _a, grant in ip_rows if grant is not None and grant >= start)
     since = f"{start:%Y-%m-%d}"
     out: dict[str, tuple[Decimal | None, str]] = {
         "invention_patents_filed": (
@@ -503,21 +505,12 @@ def measured_kpis_explained(
             f"立项（{since}）以来授权的发明专利 {granted} 件",
         ),
     }
-    contracts = TechContract.objects.filter(
-        Q(seller_enterprise_id=eid) | Q(buyer_enterprise_id=eid),
-        status=RegistrationStatus.REGISTERED,
-        signed_on__gte=start,
-    ).count()
+    contracts = sum(1 for signed in contract_dates if signed >= start)
     out["tech_contracts"] = (
         Decimal(contracts),
         f"立项（{since}）以来签订并已登记的技术合同 {contracts} 份",
     )
-    figures = {
-        row["year"]: row
-        for row in AnnualFigure.objects.filter(
-            enterprise_id=eid, year__gte=baseline_year, year__lte=last_year
-        ).values("year", "main_business_revenue", "rd_expense_stat", "tech_staff_year_end")
-    }
+    figures = {y: row for y, row in figure_rows.items() if baseline_year <= y <= last_year}
     later = sorted((y for y in figures if y > baseline_year), reverse=True)
     final = figures[later[0]] if later else None
     base = figures.get(baseline_year)
@@ -557,6 +550,70 @@ def measured_kpis_explained(
     return out
 
 
+def _period(project: Project, until_year: int | None) -> tuple[dt.date, int]:
+    """The project's start and the last year its figures are read for."""
+    start = project.starts_on or project.created_at.date()
+    last_year = until_year or timezone.localdate().year
+    if project.ends_on:
+        last_year = min(last_year, project.ends_on.year)
+    return start, last_year
+
+
+def measured_kpis_explained_many(
+    projects_with_until_year: Sequence[tuple[Project, int | None]],
+) -> list[dict[str, tuple[Decimal | None, str]]]:
+    """measured_kpis_explained for many (project, until_year) pairs, in their order: the
+    patents, the registered contracts and the yearly figures of every enterprise concerned are
+    read in three queries, then each project's measures are computed by the same function.
+    The projects' applications must be loaded (select_related("application"))."""
+    pairs = [
+        (project.application.enterprise_id, *_period(project, until))
+        for project, until in projects_with_until_year
+    ]
+    if not pairs:
+        return []
+    eids = sorted({eid for eid, _s, _y in pairs})
+    first = min(start for _e, start, _y in pairs)
+    ip: dict[int, list[tuple[dt.date | None, dt.date | None]]] = defaultdict(list)
+    for patent in IntellectualProperty.objects.filter(
+        Q(application_date__gte=first) | Q(grant_date__gte=first),
+        enterprise_id__in=eids,
+        kind=IPKind.INVENTION_PATENT,
+    ).values_list("enterprise_id", "application_date", "grant_date"):
+        ip[patent[0]].append((patent[1], patent[2]))
+    contracts: dict[int, list[dt.date]] = defaultdict(list)
+    wanted = set(eids)
+    for seller, buyer, signed in TechContract.objects.filter(
+        Q(seller_enterprise_id__in=eids) | Q(buyer_enterprise_id__in=eids),
+        status=RegistrationStatus.REGISTERED,
+        signed_on__gte=first,
+    ).values_list("seller_enterprise_id", "buyer_enterprise_id", "signed_on"):
+        # A contract between two of the enterprises counts once for each of them.
+        for eid in {seller, buyer} & wanted:
+            contracts[eid].append(signed)
+    figures: dict[int, dict[int, dict[str, Any]]] = defaultdict(dict)
+    for row in AnnualFigure.objects.filter(
+        enterprise_id__in=eids,
+        year__gte=first.year - 1,
+        year__lte=max(year for _e, _s, year in pairs),
+    ).values(
+        "enterprise_id", "year", "main_business_revenue", "rd_expense_stat", "tech_staff_year_end"
+    ):
+        figures[row["enterprise_id"]][row["year"]] = dict(row)
+    return [
+        _measures(start, last_year, ip[eid], contracts[eid], figures[eid])
+        for eid, start, last_year in pairs
+    ]
+
+
+def measured_kpis_explained(
+    project: Project, until_year: int | None = None
+) -> dict[str, tuple[Decimal | None, str]]:
+    """What the registry measures for the project's enterprise, each with the formula it came
+    from in Chinese: {measure: (value or None, formula)} (see measured_kpis_explained_many)."""
+    return measured_kpis_explained_many([(project, until_year)])[0]
+
+
 def measured_kpis(project: Project, until_year: int | None = None) -> dict[str, Decimal]:
     """The registry's measures of the project (those it can compute), without formulas."""
     values = {
@@ -575,25 +632,36 @@ def report_until_year(report: ProgressReport) -> int:
     return report.due_on.year
 
 
+def report_comparisons(reports: Sequence[ProgressReport]) -> list[list[dict[str, Any]]]:
+    """report_comparison of many reports, in their order, with the measures read in a
+    constant number of queries (load the reports with select_related("project__application"))."""
+    explained_all = measured_kpis_explained_many(
+        [(report.project, report_until_year(report)) for report in reports]
+    )
+    out = []
+    for report, explained in zip(reports, explained_all, strict=True):
+        reported = {k.get("indicator"): k.get("reported") for k in report.kpis or []}
+        kpis = [
+            {
+                **k,
+                "measure": MEASURE_ALIASES.get(k.get("measure") or "", k.get("measure") or ""),
+                "reported": reported.get(k.get("indicator")),
+            }
+            for k in report.project.application.kpis
+        ]
+        measured = {key: value for key, (value, _f) in explained.items() if value is not None}
+        rows = kpi_attainment(kpis, measured)
+        for row in rows:
+            key = row.get("measure") or ""
+            row["measure_label"] = MEASURES.get(key, "")
+            row["formula"] = explained[key][1] if key in explained else ""
+        out.append(rows)
+    return out
+
+
 def report_comparison(report: ProgressReport) -> list[dict[str, Any]]:
     """Each contracted KPI: reported vs measured (with the formula), shortfall flagged."""
-    reported = {k.get("indicator"): k.get("reported") for k in report.kpis or []}
-    kpis = [
-        {
-            **k,
-            "measure": MEASURE_ALIASES.get(k.get("measure") or "", k.get("measure") or ""),
-            "reported": reported.get(k.get("indicator")),
-        }
-        for k in report.project.application.kpis
-    ]
-    explained = measured_kpis_explained(report.project, report_until_year(report))
-    measured = {key: value for key, (value, _f) in explained.items() if value is not None}
-    rows = kpi_attainment(kpis, measured)
-    for row in rows:
-        key = row.get("measure") or ""
-        row["measure_label"] = MEASURES.get(key, "")
-        row["formula"] = explained[key][1] if key in explained else ""
-    return rows
+    return report_comparisons([report])[0]
 
 
 def tranche_hold_reasons(project: Project, today: dt.date) -> list[str]:
@@ -601,9 +669,15 @@ def tranche_hold_reasons(project: Project, today: dt.date) -> list[str]:
         r.get_kind_display()
         for r in project.reports.filter(submitted_at__isnull=True, due_on__lt=today)
     ]
-    failed = []
-    for r in project.reports.filter(outcome=ReportOutcome.FAILED):
-        failed += [row["indicator"] for row in report_comparison(r) if row["met"] is False]
+    failed_reports = list(
+        project.reports.filter(outcome=ReportOutcome.FAILED).select_related("project__application")
+    )
+    failed = [
+        row["indicator"]
+        for rows in report_comparisons(failed_reports)
+        for row in rows
+        if row["met"] is False
+    ]
     return _hold_reasons(overdue_reports=overdue, failed_kpis=failed)
 
 
@@ -659,11 +733,14 @@ def portfolio(user: Any, *, by: str = "programme", year: int | None = None) -> l
             rows[r[f"project__{field}"]]["paid"] = r["s"] or Decimal(0)
     # KPI attainment of the group's concluded reports (met ÷ KPIs with a result).
     met: dict[Any, list[int]] = defaultdict(lambda: [0, 0])
-    for report in ProgressReport.objects.filter(
-        project__in=qs, decided_at__isnull=False
-    ).select_related("project__application"):
+    concluded = list(
+        ProgressReport.objects.filter(project__in=qs, decided_at__isnull=False).select_related(
+            *_select_for(field)
+        )
+    )
+    for report, comparison in zip(concluded, report_comparisons(concluded), strict=True):
         group = met[getattr_path(report.project, field)]
-        for kpi in report_comparison(report):
+        for kpi in comparison:
             if kpi["met"] is not None:
                 group[0] += bool(kpi["met"])
                 group[1] += 1
@@ -681,6 +758,12 @@ def portfolio(user: Any, *, by: str = "programme", year: int | None = None) -> l
         for row in rows.values():
             row["key"] = (row["key"] or "")[:2]
     return list(rows.values())
+
+
+def _select_for(field: str) -> list[str]:
+    """The relations a report needs loaded to read its project's group `field` and KPIs."""
+    relation = "project__" + "__".join(field.split("__")[:-1])
+    return ["project__application"] + ([relation] if relation.count("__") > 1 else [])
 
 
 def getattr_path(obj: Any, path: str) -> Any:
@@ -718,10 +801,11 @@ def programme_figures(year: int) -> dict[str, Any]:
         s=Sum("amount_yuan")
     )["s"] or Decimal(0)
     met = total = 0
-    for report in ProgressReport.objects.filter(decided_at__year=year).select_related(
-        "project__application"
-    ):
-        for row in report_comparison(report):
+    concluded = list(
+        ProgressReport.objects.filter(decided_at__year=year).select_related("project__application")
+    )
+    for comparison in report_comparisons(concluded):
+        for row in comparison:
             if row["met"] is not None:
                 total += 1
                 met += bool(row["met"])
