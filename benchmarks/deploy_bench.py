@@ -174,7 +174,7 @@ def serve(env: dict, port: int, workers: int) -> subprocess.Popen:
 
 def pages(cluster, var_dir, args, replica: bool) -> dict:
     ids = cluster.psql("SELECT id FROM enterprises_enterprise ORDER BY id LIMIT 8").split()
-    paths = [pages_bench.DASHBOARD_PATH, pages_bench.LIST_PATH]
+    paths = ["/dashboard/?year=2024", pages_bench.LIST_PATH]  # "/" redirects to the workbench
     paths += [f"/enterprises/{i}/" for i in ids]
     port = free_port()
     proc = serve(_env(cluster, var_dir, replica), port, args.workers)
