@@ -326,6 +326,11 @@ class InvestmentForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
         required=False,
     )
+    milestones = forms.CharField(
+        label=_("Milestone tranches (one per line: milestone, amount in yuan)"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+    )
     exit_kind = forms.ChoiceField(
         label=_("Exit"),
         choices=[
@@ -344,21 +349,48 @@ class InvestmentForm(forms.Form):
     )
 
     def clean_co_investors(self) -> list[dict[str, str]]:
-        rows = []
-        for n, line in enumerate(
-            (self.cleaned_data.get("co_investors") or "").splitlines(), start=1
-        ):
-            if not line.strip():
-                continue
-            name, _sep, amount = line.replace("，", ",").partition(",")
-            try:
-                value = Decimal(amount.strip() or "0")
-            except ArithmeticError:
-                raise forms.ValidationError(
-                    _("Line %(n)s: the amount is not a number.") % {"n": n}
-                ) from None
-            rows.append({"name": name.strip(), "amount_yuan": str(value)})
-        return rows
+        return [
+            {"name": name, "amount_yuan": amount}
+            for name, amount in _named_amounts(self.cleaned_data.get("co_investors"))
+        ]
+
+    def clean_milestones(self) -> list[dict[str, str]]:
+        return [
+            {"label": label, "amount_yuan": amount}
+            for label, amount in _named_amounts(self.cleaned_data.get("milestones"))
+        ]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        amount = data.get("amount_yuan")
+        milestones = data.get("milestones") or []
+        if amount is not None and sum(Decimal(m["amount_yuan"]) for m in milestones) > amount:
+            self.add_error(
+                "milestones", _("The milestone tranches add up to more than the amount invested.")
+            )
+        return data
+
+
+def _named_amounts(text: str | None) -> list[tuple[str, str]]:
+    """Lines of "name, amount in yuan" (a Chinese comma is accepted); a bad line is refused
+    with its number."""
+    rows = []
+    for n, line in enumerate((text or "").splitlines(), start=1):
+        if not line.strip():
+            continue
+        name, _sep, amount = line.replace("，", ",").partition(",")
+        try:
+            value = Decimal(amount.strip() or "0")
+        except ArithmeticError:
+            raise forms.ValidationError(
+                _("Line %(n)s: the amount is not a number.") % {"n": n}
+            ) from None
+        if not name.strip() or not value.is_finite() or value < 0:
+            raise forms.ValidationError(
+                _("Line %(n)s: give a name and an amount of zero or more.") % {"n": n}
+            )
+        rows.append((name.strip(), str(value)))
+    return rows
 
 
 class InvestmentExitForm(forms.Form):

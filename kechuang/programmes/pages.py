@@ -381,13 +381,17 @@ def project_list_context(request: Any) -> dict[str, Any]:
 
 def project_context(request: Any, project: Project) -> dict[str, Any]:
     manage = can(request.user, "programmes.manage")
-    reports = list(project.reports.all())
+    reports = list(project.reports.select_related("project__application"))
+    submitted = [r for r in reports if r.submitted_at]
+    compared = dict(
+        zip([r.pk for r in submitted], selectors.report_comparisons(submitted), strict=True)
+    )
     return {
         "project": project,
         "app": project.application,
         "tranches": project.tranches.all(),
         "investment": getattr(project, "investment", None),
-        "reports": [(r, selectors.report_comparison(r) if r.submitted_at else []) for r in reports],
+        "reports": [(r, compared.get(r.pk, [])) for r in reports],
         "manage": manage,
         "sign_form": forms.SignForm()
         if manage and project.status == ProjectStatus.CONFIRMED
@@ -443,6 +447,7 @@ def project_act(request: Any, project: Project) -> None:
             invested_on=d["invested_on"],
             lockup_months=d["lockup_months"],
             co_investors=d["co_investors"],
+            milestones=d["milestones"],
             exit_terms={
                 "kind": d["exit_kind"],
                 "buyback_rate_pct": str(d["buyback_rate_pct"] or ""),

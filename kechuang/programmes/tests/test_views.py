@@ -312,6 +312,29 @@ def test_staff_record_an_investment_exit_on_the_project_page(world):
     assert "120.00" in _get(staff, reverse("programmes:investments")).content.decode()
 
 
+def test_staff_record_an_investment_with_milestone_tranches(world):
+    from kechuang.programmes.models import Investment, Project
+
+    project = Project.objects.create(application=world["app"], number="PT889", status="running")
+    url = project.get_absolute_url()
+    staff = world["users"]["staff"]
+    post = {
+        "action": "invest",
+        "amount_yuan": "3000000",
+        "pre_money_yuan": "27000000",
+        "invested_on": "2025-03-01",
+        "exit_kind": "buyback",
+        "milestones": "完成中试,1000000\n量产,2000001",
+    }
+    _post(staff, url, post)  # the tranches exceed the amount: refused, nothing written
+    assert not Investment.objects.filter(project=project).exists()
+    _post(staff, url, {**post, "milestones": "完成中试,1000000\n量产,2000000"})
+    investment = Investment.objects.get(project=project)
+    assert [m["label"] for m in investment.milestones] == ["完成中试", "量产"]
+    page = _get(staff, url).content.decode()
+    assert "完成中试 100.00 万元" in page and "量产 200.00 万元" in page
+
+
 def test_acceptance_panel_seated_with_the_conflict_rules(world):
     from decimal import Decimal
 
