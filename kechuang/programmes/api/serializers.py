@@ -18,6 +18,7 @@ from ..models import (
     Topic,
     Tranche,
 )
+from ..services import TYPE_FIELDS
 
 __all__ = [
     "ProgrammeTypeSerializer",
@@ -41,23 +42,7 @@ class ProgrammeTypeSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = ProgrammeType
-        fields = [
-            "id",
-            "code",
-            "name",
-            "description",
-            "funding_mode",
-            "cap_yuan",
-            "own_share_min_pct",
-            "notice_days",
-            "notice_working_days",
-            "budget_categories",
-            "kpi_template",
-            "eligibility",
-            "review_scheme",
-            "tranche_plan",
-            "investment_terms",
-        ]
+        fields = ["id", *TYPE_FIELDS]
         read_only_fields = ["id"]
 
 
