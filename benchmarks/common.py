@@ -56,6 +56,20 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+def wait_for_http(proc, port: int, tries: int = 150) -> None:
+    """Wait until a server on `port` answers its login page; stop it and exit if it never does."""
+    import httpx
+
+    for _ in range(tries):
+        try:
+            httpx.get(f"http://127.0.0.1:{port}/accounts/login/", timeout=2)
+            return
+        except httpx.HTTPError:
+            time.sleep(0.2)
+    proc.terminate()
+    raise SystemExit("gunicorn did not start")
+
+
 def django_setup(
     database_url: str, var_dir: str | Path, settings: str = "config.settings.dev"
 ) -> None:

@@ -33,7 +33,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import pages_bench  # noqa: E402
-from common import PYTHON, ROOT, Timer, _pg_bin, emit, free_port, log  # noqa: E402
+from common import PYTHON, ROOT, Timer, _pg_bin, emit, free_port, log, wait_for_http  # noqa: E402
 
 TASKS_MODULE = "kechuang_deploy_bench_tasks"
 TASKS_SOURCE = '''"""Written by benchmarks/deploy_bench.py: the benchmark's tasks."""
@@ -160,16 +160,8 @@ def serve(env: dict, port: int, workers: int) -> subprocess.Popen:
          "--bind", f"127.0.0.1:{port}", "--log-level", "warning"],
         cwd=ROOT, env=env,
     )  # fmt: skip
-    import httpx
-
-    for _ in range(300):
-        try:
-            httpx.get(f"http://127.0.0.1:{port}/accounts/login/", timeout=2)
-            return proc
-        except httpx.HTTPError:
-            time.sleep(0.2)
-    proc.terminate()
-    raise SystemExit("gunicorn did not start")
+    wait_for_http(proc, port, tries=300)
+    return proc
 
 
 def pages(cluster, var_dir, args, replica: bool) -> dict:

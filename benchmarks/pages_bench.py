@@ -54,6 +54,7 @@ from common import (  # noqa: E402
     free_port,
     log,
     postgres_cluster,
+    wait_for_http,
 )
 
 YEAR = 2024
@@ -410,16 +411,8 @@ def serve(url: str, var_dir: Path, port: int):
         cwd=ROOT,
         env=env,
     )
-    import httpx
-
-    for _ in range(150):
-        try:
-            httpx.get(f"http://127.0.0.1:{port}/accounts/login/", timeout=2)
-            return proc
-        except httpx.HTTPError:
-            time.sleep(0.2)
-    proc.terminate()
-    raise SystemExit("gunicorn did not start")
+    wait_for_http(proc, port, tries=150)
+    return proc
 
 
 # ------------------------------------------------------------------ main
