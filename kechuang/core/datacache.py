@@ -118,19 +118,32 @@ def _database() -> tuple:
     return (connection.vendor, str(connection.settings_dict["NAME"]))
 
 
+# The marks query of each tuple of models, per database vendor: `model.history` builds a
+# history manager on every access, too slow to repeat on every request.
+_MARKS_SQL: dict[tuple, str] = {}
+
+
+def _marks_sql(models: tuple) -> str:
+    key = (connection.vendor, *models)
+    sql = _MARKS_SQL.get(key)
+    if sql is None:
+        q = connection.ops.quote_name
+        parts = []
+        for model in models:
+            history_table = model.history.model._meta.db_table
+            parts.append(f"(SELECT MAX({q('history_id')}) FROM {q(history_table)})")
+            parts.append(f"(SELECT MAX({q(model._meta.pk.column)}) FROM {q(model._meta.db_table)})")
+        sql = _MARKS_SQL[key] = "SELECT " + ", ".join(parts)
+    return sql
+
+
 def table_marks(models: Iterable) -> tuple:
     """(database, largest id, largest history id, …) of `models`, in one index-only query."""
-    q = connection.ops.quote_name
-    parts = []
-    for model in models:
-        parts.append(
-            f"(SELECT MAX({q('history_id')}) FROM {q(model.history.model._meta.db_table)})"
-        )
-        parts.append(f"(SELECT MAX({q(model._meta.pk.column)}) FROM {q(model._meta.db_table)})")
-    if not parts:
+    models = tuple(models)
+    if not models:
         return _database()
     with connection.cursor() as cursor:
-        cursor.execute("SELECT " + ", ".join(parts))
+        cursor.execute(_marks_sql(models))
         return (*_database(), *(v or 0 for v in cursor.fetchone()))
 
 

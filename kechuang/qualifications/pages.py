@@ -6,6 +6,7 @@ The views only choose the page and render; every query and chart of these pages 
 
 from __future__ import annotations
 
+from collections import Counter
 from decimal import Decimal
 
 from django.conf import settings
@@ -27,6 +28,7 @@ from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
 from kechuang.core.access import scope_for
+from kechuang.core.datacache import memoised
 from kechuang.core.excel import header_row, workbook_bytes
 from kechuang.core.permissions import get_object_for_user
 from kechuang.enterprises.choices import UNICORN_TIERS, QualificationKind
@@ -159,22 +161,36 @@ def _scope_ids(user) -> list[int] | None:
     return list(Enterprise.objects.for_user(user).values_list("pk", flat=True))
 
 
+def _tier_flows(year: int, scope_ids: list[int] | None = None) -> dict[tuple[str, str], int]:
+    """(highest kind held at the end of year - 1, at the end of year) -> number of
+    enterprises; "" for none."""
+    before = highest_tier_by_enterprise(year - 1, scope_ids)
+    after = highest_tier_by_enterprise(year, scope_ids)
+    return dict(
+        Counter((before.get(e, ""), after.get(e, "")) for e in before.keys() | after.keys())
+    )
+
+
 def tier_movement(user, year: int) -> dict:
     """Movement between tiers (highest rung held at each year end) as a Sankey chart, with the
     numbers of enterprises that moved up and down."""
     scope_ids = _scope_ids(user)
-    before = highest_tier_by_enterprise(year - 1, scope_ids)
-    after = highest_tier_by_enterprise(year, scope_ids)
+    # Region-wide, the flows are reused while the data version is unchanged (one ladder
+    # computation per change at province scale, not one per request).
+    kind_flows = (
+        memoised("tier_flows", _tier_flows, year)
+        if scope_ids is None
+        else _tier_flows(year, scope_ids)
+    )
     # The four unicorn-type titles are merged into one node (tiny flows would overlap).
-    growth_label = _("Unicorn-type tiers")
-    labels = {k.value: (growth_label if k in UNICORN_TIERS else k.label) for k in LADDER}
-    none_label = _("No tier")
+    growth_label = str(_("Unicorn-type tiers"))
+    labels = {k.value: (growth_label if k in UNICORN_TIERS else str(k.label)) for k in LADDER}
+    none_label = str(_("No tier"))
     flows: dict[tuple[str, str], int] = {}
-    for e in set(before) | set(after):
-        key = (labels.get(before.get(e), none_label), labels.get(after.get(e), none_label))
-        flows[key] = flows.get(key, 0) + 1
-    order = list(dict.fromkeys([none_label] + [str(labels[k.value]) for k in LADDER]))
-    flows = {(str(s), str(t)): v for (s, t), v in flows.items()}
+    for (b, a), n in kind_flows.items():
+        key = (labels.get(b, none_label), labels.get(a, none_label))
+        flows[key] = flows.get(key, 0) + n
+    order = list(dict.fromkeys([none_label] + [labels[k.value] for k in LADDER]))
 
     # Node names are unique across the two years ("2023·高企" / "2024·高企"); each side is
     # pinned to its column (depth) and labelled with the tier alone.
@@ -209,8 +225,10 @@ def valid_high_tech_trend(user, year: int) -> dict:
     scope (the town officer's town), as the qualification list behind each bar counts them."""
     trend_years = list(range(year - 4, year + 1))
     scope = scope_for(user, "ladder.view")
-    quals = None if scope.all else Qualification.objects.all().in_scope(scope)
-    valid_ht = valid_high_tech_series(trend_years, quals)
+    if scope.all:  # region-wide: reused while the data version is unchanged
+        valid_ht = memoised("valid_high_tech_series", valid_high_tech_series, tuple(trend_years))
+    else:
+        valid_ht = valid_high_tech_series(trend_years, Qualification.objects.all().in_scope(scope))
     return bar_line_chart(
         title=_("Valid high-tech enterprises at 31 December, %(a)s–%(b)s")
         % {"a": trend_years[0], "b": trend_years[-1]},

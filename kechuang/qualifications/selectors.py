@@ -32,6 +32,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Cast, Round
 
+from kechuang.core.datacache import memoised
 from kechuang.core.formatting import WAN
 from kechuang.enterprises.choices import (
     IP_CLASS_BY_KIND,
@@ -612,9 +613,14 @@ def run_is_current(run: AssessmentRun | None) -> bool:
     return run_state(run)["current"]
 
 
-def available_assessment_years() -> list[int]:
-    """Years with yearly figures (the years that can be assessed), ascending."""
+def _years_with_figures() -> list[int]:
     return sorted(set(AnnualFigure.objects.order_by().values_list("year", flat=True).distinct()))
+
+
+def available_assessment_years() -> list[int]:
+    """Years with yearly figures (the years that can be assessed), ascending; reused while the
+    data version is unchanged (the distinct scan reads every yearly row)."""
+    return list(memoised("assessment_years", _years_with_figures))
 
 
 def results_for(run: AssessmentRun, user: Any) -> Any:
