@@ -11,6 +11,9 @@ class CooperationConfig(AppConfig):
         from .enterprise_file import register as register_enterprise_file  # its file panels
 
         register_enterprise_file()
+        from .tasks import connect as connect_vector_tasks  # vectors encoded after a save
+
+        connect_vector_tasks()
         from django.urls import reverse
 
         from kechuang.core.access import NAVIGATION

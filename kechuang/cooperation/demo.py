@@ -29,7 +29,7 @@ from kechuang.campaigns.models import VisitRecord
 from kechuang.enterprises.models import Enterprise
 from kechuang.experts.models import Expert, Organisation, OrganisationMember
 
-from . import services
+from . import matching, services
 from .logic.competition import STAGE_CHAIN
 from .logic.contracts import technical_amount
 from .logic.workflow import demand_status_after_brokering
@@ -604,5 +604,7 @@ def cooperation_demo(*, generated: bool) -> None:
             )  # fmt: skip
     bulk_create_with_history(results, CompetitionResult, batch_size=1000, default_user=staff)
 
-    # Ranked suppliers of every demand (bulk writes; one engine for the whole run).
+    # Every record's dense vector (stored, docs/matching.md#stored-vectors), then the ranked
+    # suppliers of every demand (bulk writes; one engine for the whole run).
+    matching.vectors_refresh()
     services.matches_refresh(TechDemand.objects.all())

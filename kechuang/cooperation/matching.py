@@ -3,23 +3,44 @@ search page, all through one process-wide matching engine (`kechuang.matching`, 
 
 The engine's index follows the database incrementally: before each use the (pk, updated_at)
 pairs of offered achievements and live demands are compared with what is indexed, and only
-changed or new rows are (re)indexed, vanished ones removed. The dense encoder is on unless the
+changed or new rows are (re)indexed, vanished ones removed. Their dense vectors are kept beside
+the records (`MatchVector`, docs/matching.md#stored-vectors): computed in the background after a
+save (`tasks.match_vectors_refresh`) or by `kechuang match_index`, loaded with one query, and
+encoded here only for a record whose text changed since. The dense encoder is on unless the
 setting KECHUANG_MATCHING_DENSE is False; KECHUANG_MATCHING_MODEL_PATH names a local model file
-(never downloaded at run time). Every result explains itself (the engine's reasons).
+(never downloaded at run time), KECHUANG_MATCHING_THREADS the encoder's threads. Every result
+explains itself (the engine's reasons).
 """
 
 from __future__ import annotations
 
 import threading
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+import numpy as np
 from django.conf import settings
+from django.db.models import Q
 
 from kechuang.matching import Doc, Engine
+from kechuang.matching.dense import DIM, pack, unpack
 
-from .models import Achievement, TechDemand
+from .models import Achievement, MatchVector, TechDemand
 
-__all__ = ["Ranked", "engine", "match_demand", "match_achievement", "search"]
+__all__ = [
+    "Ranked",
+    "dense_enabled",
+    "engine",
+    "match_demand",
+    "match_achievement",
+    "search",
+    "vectors_refresh",
+]
+
+# Above this many changed records the index reads whole tables (one query each) instead of
+# naming the rows; batches of vectors are encoded and written this many at a time.
+_BULK = 2000
+CHUNK = 256
 
 
 @dataclass(frozen=True)
@@ -37,22 +58,29 @@ class Ranked:
 
 
 _lock = threading.RLock()
-_state: dict = {}
+_states: dict[tuple, dict] = {}  # one engine and its record stamps per (dense, model path)
+
+
+def dense_enabled() -> bool:
+    return bool(getattr(settings, "KECHUANG_MATCHING_DENSE", True))
+
+
+def _state() -> dict:
+    key = (dense_enabled(), getattr(settings, "KECHUANG_MATCHING_MODEL_PATH", None))
+    with _lock:
+        state = _states.get(key)
+        if state is None:
+            threads = int(getattr(settings, "KECHUANG_MATCHING_THREADS", 2) or 1)
+            state = _states[key] = {
+                "engine": Engine(key[1] or None, dense=key[0], threads=threads),
+                "seen": {},
+            }
+        return state
 
 
 def engine() -> Engine:
     """The process's engine (built once; the dense model loads in about a second)."""
-    with _lock:
-        key = (
-            bool(getattr(settings, "KECHUANG_MATCHING_DENSE", True)),
-            getattr(settings, "KECHUANG_MATCHING_MODEL_PATH", None),
-        )
-        if _state.get("key") != key:
-            _state.clear()
-            _state["key"] = key
-            _state["engine"] = Engine(key[1] or None, dense=key[0])
-            _state["seen"] = {}
-        return _state["engine"]
+    return _state()["engine"]
 
 
 def _achievement_doc(a) -> Doc:
@@ -73,10 +101,99 @@ def _demand_doc(d) -> Doc:
     )
 
 
+_ACHIEVEMENT_COLUMNS = ("pk", "title", "summary", "keywords", "field")
+_DEMAND_COLUMNS = ("pk", "title", "summary", "description", "field", "industry_code")
+
+
+def _split(keys: Iterable[str]) -> tuple[list[int], list[int]]:
+    keys = list(keys)
+    return [int(k[1:]) for k in keys if k[0] == "A"], [int(k[1:]) for k in keys if k[0] == "D"]
+
+
+def _docs(keys: Iterable[str] | None) -> list[Doc]:
+    """Docs of the indexed records among ``keys`` ("A12", "D7"), or of all of them (None)."""
+    achievements = Achievement.objects.filter(active=True)
+    demands = TechDemand.objects.live()
+    if keys is None or len(keys := set(keys)) > _BULK:
+        wanted = keys
+    else:
+        a_ids, d_ids = _split(keys)
+        achievements, demands, wanted = (
+            achievements.filter(pk__in=a_ids),
+            demands.filter(pk__in=d_ids),
+            None,
+        )
+    docs = [_achievement_doc(r) for r in achievements.values_list(*_ACHIEVEMENT_COLUMNS)]
+    docs += [_demand_doc(r) for r in demands.values_list(*_DEMAND_COLUMNS)]
+    return docs if wanted is None else [d for d in docs if d.id in wanted]
+
+
+def _stored(docs: list[Doc]) -> dict[str, tuple[str, bytes]]:
+    """{key: (fingerprint, bytes)} of the stored vectors of ``docs``, in one query."""
+    rows = MatchVector.objects.values_list("achievement_id", "demand_id", "fingerprint", "vector")
+    if len(docs) <= _BULK:
+        a_ids, d_ids = _split(d.id for d in docs)
+        rows = rows.filter(Q(achievement_id__in=a_ids) | Q(demand_id__in=d_ids))
+    return {(f"A{a}" if a else f"D{d}"): (fp, bytes(vec)) for a, d, fp, vec in rows}
+
+
+def _store(docs: list[Doc], fingerprints: list[str], vectors: np.ndarray) -> None:
+    """Write the vectors of ``docs`` (insert or replace, in bulk; concurrent writers of the
+    same record do not collide)."""
+    blobs = pack(vectors)
+    for prefix, column in (("A", "achievement_id"), ("D", "demand_id")):
+        rows = [
+            MatchVector(**{column: int(d.id[1:])}, fingerprint=fp, vector=blob)
+            for d, fp, blob in zip(docs, fingerprints, blobs, strict=True)
+            if d.id[0] == prefix
+        ]
+        if rows:
+            MatchVector.objects.bulk_create(
+                rows,
+                batch_size=500,
+                update_conflicts=True,
+                unique_fields=[column.removesuffix("_id")],
+                update_fields=["fingerprint", "vector", "computed_at"],
+            )
+
+
+def _vectors(eng: Engine, docs: list[Doc]) -> tuple[np.ndarray, int]:
+    """Dense vectors of ``docs``: stored ones whose fingerprint is current, the others encoded
+    (in one batch, sorted by length) and stored. Returns them and how many were encoded."""
+    stored = _stored(docs)
+    fingerprints = [eng.fingerprint(d) for d in docs]
+    fresh = [i for i, d in enumerate(docs) if stored.get(d.id, ("",))[0] == fingerprints[i]]
+    stale = sorted(set(range(len(docs))) - set(fresh))
+    out = np.zeros((len(docs), DIM), dtype=np.float32)
+    if fresh:
+        out[fresh] = unpack([stored[docs[i].id][1] for i in fresh])
+    encoded = eng.encode([docs[i] for i in stale]) if stale else None
+    if encoded is not None:
+        out[stale] = encoded
+        _store([docs[i] for i in stale], [fingerprints[i] for i in stale], encoded)
+    return out, len(stale)
+
+
+def vectors_refresh(keys: Iterable[str] | None = None, *, chunk: int = CHUNK) -> dict[str, int]:
+    """Compute the missing or stale dense vectors of the indexed records among ``keys`` (all
+    of them if None), ``chunk`` records at a time: one query for their texts, one per chunk for
+    the stored vectors, bulk writes (the background task after a save, `kechuang match_index`,
+    the demo). Nothing to do for a lexical-only engine."""
+    eng = engine()
+    if eng.encoder is None:
+        return {"records": 0, "encoded": 0}
+    docs = _docs(keys)
+    encoded = 0
+    for start in range(0, len(docs), chunk):
+        encoded += _vectors(eng, docs[start : start + chunk])[1]
+    return {"records": len(docs), "encoded": encoded}
+
+
 def _sync() -> Engine:
     """Bring the index up to date with the database (incremental)."""
-    eng = engine()
-    seen: dict[str, object] = _state["seen"]
+    state = _state()
+    eng: Engine = state["engine"]
+    seen: dict[str, object] = state["seen"]
     current: dict[str, object] = {}
     for pk, stamp in Achievement.objects.filter(active=True).values_list("pk", "updated_at"):
         current[f"A{pk}"] = stamp
@@ -86,21 +203,10 @@ def _sync() -> Engine:
     changed = [i for i, stamp in current.items() if seen.get(i) != stamp]
     if gone:
         eng.remove(gone)
-    a_ids = [int(i[1:]) for i in changed if i[0] == "A"]
-    d_ids = [int(i[1:]) for i in changed if i[0] == "D"]
-    docs = [
-        _achievement_doc(r)
-        for r in Achievement.objects.filter(pk__in=a_ids).values_list(
-            "pk", "title", "summary", "keywords", "field"
-        )
-    ] + [
-        _demand_doc(r)
-        for r in TechDemand.objects.filter(pk__in=d_ids).values_list(
-            "pk", "title", "summary", "description", "field", "industry_code"
-        )
-    ]
+    docs = _docs(changed) if changed else []
     if docs:
-        eng.add(docs)
+        vectors = _vectors(eng, docs)[0] if eng.encoder is not None else None
+        eng.add(docs, vectors=vectors)
     for i in gone:
         seen.pop(i, None)
     seen.update({i: current[i] for i in changed})

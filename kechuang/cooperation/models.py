@@ -44,6 +44,7 @@ __all__ = [
     "TechDemand",
     "Achievement",
     "DemandMatch",
+    "MatchVector",
     "CooperationEvent",
     "BrokeringRecord",
     "BrokeringStep",
@@ -374,6 +375,37 @@ class DemandMatch(models.Model):
 
     def __str__(self) -> str:
         return f"{self.demand_id} → {self.achievement_id}"
+
+
+class MatchVector(models.Model):
+    """The matching engine's dense vector of one achievement or demand (derived data, like the
+    ranked suppliers: computed in the background from the record's text, never edited;
+    docs/matching.md#stored-vectors). ``fingerprint`` identifies the model and the text it was
+    computed from; a record whose text changed gets a new vector."""
+
+    achievement = models.OneToOneField(
+        Achievement, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    demand = models.OneToOneField(
+        TechDemand, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    fingerprint = models.CharField(_("fingerprint"), max_length=40)
+    vector = models.BinaryField(_("vector"))
+    computed_at = models.DateTimeField(_("computed at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("matching vector")
+        verbose_name_plural = _("matching vectors")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(achievement__isnull=False, demand__isnull=True)
+                | Q(achievement__isnull=True, demand__isnull=False),
+                name="cooperation_vector_one_record",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"A{self.achievement_id}" if self.achievement_id else f"D{self.demand_id}"
 
 
 # ------------------------------------------------------------------ Brokering

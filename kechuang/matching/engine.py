@@ -4,6 +4,7 @@ normalised scores, with field/industry as soft signals, and an explanation per m
 
 from __future__ import annotations
 
+import hashlib
 import threading
 from collections import Counter
 from collections.abc import Iterable
@@ -12,7 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .bm25 import BM25Index
-from .dense import DenseIndex, Encoder
+from .dense import DIM, DenseIndex, Encoder
 from .lexicon import DOMAIN_TERMS, EXPANSIONS, INDUSTRY_FIELDS, industry_label
 from .text import tokenize
 from .types import KINDS, Doc, Match
@@ -119,15 +120,32 @@ class Engine:
     def passage_text(self, doc: Doc) -> str:
         return _join(doc.title, "、".join(doc.keywords), doc.text)[: self.weights.passage_chars]
 
-    def encode(self, items: Iterable[Doc]) -> np.ndarray | None:
+    def fingerprint(self, doc: Doc) -> str:
+        """Identifies the dense vector of ``doc``: the model and the exact text the encoder sees
+        (a stored vector with another fingerprint is stale); "" for a lexical-only engine."""
+        if self.encoder is None:
+            return ""
+        key = f"{self.encoder.tag}|{int(self.weights.symmetric)}|{self.passage_text(doc)}"
+        return hashlib.sha1(key.encode("utf-8")).hexdigest()
+
+    def encode(self, items: Iterable[Doc], batch: int = 64) -> np.ndarray | None:
         """The dense vectors :meth:`add` would compute (float32, one row per item), e.g. to keep
-        them with the records and pass them back to ``add`` after a restart; None if lexical."""
+        them with the records and pass them back to ``add`` after a restart; None if lexical.
+
+        Texts go to the encoder in batches of ``batch``, sorted by length (similar lengths
+        together), and come back in the order of ``items`` (docs/matching.md#speed)."""
         if self.encoder is None:
             return None
-        with self._encode_lock:
-            return self.encoder.encode(
-                [self.passage_text(d) for d in items], as_query=self.weights.symmetric
-            )
+        texts = [self.passage_text(d) for d in items]
+        order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
+        out = np.zeros((len(texts), DIM), dtype=np.float32)
+        for start in range(0, len(order), batch):
+            part = order[start : start + batch]
+            with self._encode_lock:
+                out[part] = self.encoder.encode(
+                    [texts[i] for i in part], as_query=self.weights.symmetric
+                )
+        return out
 
     def add(self, items: Iterable[Doc], vectors: np.ndarray | None = None) -> None:
         """Index new items; an item whose id is already indexed replaces the old version.

@@ -169,3 +169,18 @@ def test_achievement_to_demands():
     assert [m.id for m in hits] == ["D1", "D9"]
     assert hits[0].components["field"] == 1.0  # 紧固件 needs 材料科学
     assert "“紧固件”行业常需要“材料科学”领域的技术" in hits[0].why
+
+
+def test_batched_encoding_keeps_the_order_and_fingerprints_follow_the_text(hybrid, lexical):
+    from dataclasses import replace
+
+    from kechuang.matching.dense import pack, unpack
+
+    together = hybrid.encode(ITEMS, batch=2)  # sorted by length inside, returned in order
+    for doc, row in zip(ITEMS, together, strict=True):
+        assert abs(float(row @ hybrid.encode([doc])[0]) - 1.0) < 1e-3
+    assert abs(unpack(pack(together)) - together).max() < 2e-3  # float16 storage
+    edited = replace(ITEMS[0], text=ITEMS[0].text + "并做缺口拉伸试验。")
+    assert hybrid.fingerprint(ITEMS[0]) == hybrid.fingerprint(replace(ITEMS[0], kind="expert"))
+    assert hybrid.fingerprint(edited) != hybrid.fingerprint(ITEMS[0])
+    assert lexical.fingerprint(ITEMS[0]) == ""
