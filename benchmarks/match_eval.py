@@ -13,7 +13,11 @@ Configurations, all on the same index:
 
 The LAST line printed is one JSON object {config: {"tune", "heldout", "all"}, ...}.
 
-Usage: python benchmarks/match_eval.py [--lexical] [--grid] [--threads N]
+``--passage-chars 200,64,48`` instead re-indexes the achievements with each limit on the text the
+encoder sees (Weights.passage_chars) and reports the fusion's and e5's nDCG@10 and the indexing
+rate for each (docs/matching.md#speed).
+
+Usage: python benchmarks/match_eval.py [--lexical] [--grid] [--threads N] [--passage-chars N,…]
 """
 
 from __future__ import annotations
@@ -160,6 +164,41 @@ def evaluate(engine: Engine, demands: list, qrels: dict, grid: bool = False) -> 
     return results
 
 
+def compare_passage_limits(
+    engine: Engine, demands: list, achievements: list, qrels: dict, limits: list[int]
+) -> int:
+    """nDCG@10 (fusion, e5 alone) and indexing rate with each limit on the encoder's text."""
+    base = engine.weights
+    out: dict[str, dict] = {}
+    for limit in limits:
+        engine.weights = dataclasses.replace(base, passage_chars=limit)
+        engine.remove([a.id for a in achievements])
+        t0, c0 = time.perf_counter(), time.process_time()
+        engine.add(achievements)
+        wall, cpu = time.perf_counter() - t0, time.process_time() - c0
+        row: dict = {
+            "mean_chars": round(
+                sum(len(engine.passage_text(a)) for a in achievements) / len(achievements), 1
+            ),
+            "items_per_s": round(len(achievements) / wall, 1),
+            "cpu_s": round(cpu, 1),
+        }
+        for name in ("fusion", "dense"):
+            engine.weights = dataclasses.replace(base, passage_chars=limit, **CONFIGS[name])
+            row[name] = scores(run(engine, demands), qrels)
+        out[str(limit)] = row
+        print(
+            f"passage_chars {limit}: {row['mean_chars']} chars, {row['items_per_s']} items/s, "
+            f"fusion all {row['fusion']['all']:.4f} heldout {row['fusion']['heldout']:.4f}, "
+            f"e5 all {row['dense']['all']:.4f}",
+            flush=True,
+        )
+    engine.weights = base
+    out["_meta"] = {"load_average_1m": round(__import__("os").getloadavg()[0], 2)}
+    print(json.dumps(out, ensure_ascii=False))
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--lexical", action="store_true", help="no dense model")
@@ -169,9 +208,14 @@ def main(argv: list[str] | None = None) -> int:
         help="choose the fusion weights on the tune half by cross-validation",
     )
     parser.add_argument("--threads", type=int, default=1)
+    parser.add_argument("--passage-chars", help="comma-separated limits to compare")
     args = parser.parse_args(argv)
     demands, achievements, qrels = load()
     engine = Engine(dense=not args.lexical, threads=args.threads)
+    if args.passage_chars:
+        return compare_passage_limits(
+            engine, demands, achievements, qrels, [int(x) for x in args.passage_chars.split(",")]
+        )
     t0 = time.perf_counter()
     engine.add(achievements)
     index_s = time.perf_counter() - t0

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 from django.conf import settings
-from django.db.models import Q
+from django.db.models import Count, Max, Q, Sum
 
 from kechuang.matching import Doc, Engine
 from kechuang.matching.dense import DIM, pack, unpack
@@ -194,6 +194,14 @@ def _sync() -> Engine:
     state = _state()
     eng: Engine = state["engine"]
     seen: dict[str, object] = state["seen"]
+    # Nothing changed since the last sync (two aggregate queries instead of reading every
+    # row's stamp): same number of indexed rows, same sum of keys, same latest change.
+    signature = tuple(
+        tuple(qs.aggregate(n=Count("pk"), s=Sum("pk"), t=Max("updated_at")).values())
+        for qs in (Achievement.objects.filter(active=True), TechDemand.objects.live())
+    )
+    if state.get("signature") == signature:
+        return eng
     current: dict[str, object] = {}
     for pk, stamp in Achievement.objects.filter(active=True).values_list("pk", "updated_at"):
         current[f"A{pk}"] = stamp
@@ -210,6 +218,7 @@ def _sync() -> Engine:
     for i in gone:
         seen.pop(i, None)
     seen.update({i: current[i] for i in changed})
+    state["signature"] = signature
     return eng
 
 

@@ -53,6 +53,7 @@ def test_a_saved_record_gets_its_vector_and_the_index_uses_it(world, dense, monk
     assert np.allclose(unpack([stored.vector])[0], dense.encode([_doc(bolt)])[0], atol=2e-3)
     dense.remove([f"A{a.pk}" for a in world.achievements])
     matching._state()["seen"].clear()
+    matching._state().pop("signature", None)  # the index starts again from the database
 
     def no_encoding(*args, **kwargs):
         raise AssertionError("the index encoded a record whose vector is stored")
@@ -94,3 +95,13 @@ def test_backfill_encodes_only_what_changed_in_a_constant_number_of_queries(dens
     assert len(real) <= 2 + 2 * 3
     assert MatchVector.objects.count() == 12
     assert matching.vectors_refresh() == {"records": 12, "encoded": 0}
+
+
+def test_an_unchanged_index_costs_two_aggregate_queries(django_assert_num_queries):
+    staff = make_world().staff
+    achievements = make_achievements(staff, make_organisation())  # lexical engine here
+    matching.search("螺栓镀锌后断裂")
+    with django_assert_num_queries(2):
+        assert matching.search("螺栓镀锌后断裂")[0].pk == achievements[0].pk
+    Achievement.objects.filter(pk=achievements[0].pk).update(active=False)  # no save signal
+    assert achievements[0].pk not in {h.pk for h in matching.search("螺栓镀锌后断裂")}
