@@ -10,6 +10,7 @@ import polars as pl
 from django.conf import settings
 from django.db.models import Q
 
+from kechuang.core.datacache import memoised
 from kechuang.enterprises.choices import IPKind, IPStatus, QualificationKind
 from kechuang.enterprises.models import AnnualFigure, Enterprise
 from kechuang.enterprises.selectors import year_end
@@ -62,10 +63,25 @@ def _peers(enterprise: Enterprise, year: int, intensity: float | None) -> dict:
         .alias("intensity")
     )
     intensities = peers.get_column("intensity").to_list()
+    valid = [v for v in intensities if v is not None]
+    return {
+        "count": peers.height,
+        "percentile": percentile_rank(intensity, intensities),
+        "median_intensity_pct": statistics.median(valid) if valid else None,
+        # The same for every enterprise of the division: reused while the data is unchanged.
+        "median_structure": memoised(
+            "peer_structure", _peer_structure, enterprise.industry_division, year
+        ),
+    }
+
+
+def _peer_structure(division: str, year: int) -> dict[str, float]:
+    """Median share of each high-tech-scope category among the division's above-scale
+    enterprises in `year`."""
     rows = AnnualFigure.objects.filter(
         year=year,
         is_above_scale_industrial=True,
-        enterprise__industry_code__startswith=enterprise.industry_division,
+        enterprise__industry_code__startswith=division,
     ).values_list(*CATEGORY_FIELDS.values())
     shares: dict[str, list[float]] = {k: [] for k in logic.CATEGORIES}
     for row in rows:
@@ -74,13 +90,7 @@ def _peers(enterprise: Enterprise, year: int, intensity: float | None) -> dict:
         if total > 0:
             for key, value in zip(logic.CATEGORIES, values, strict=True):
                 shares[key].append(value / total)
-    valid = [v for v in intensities if v is not None]
-    return {
-        "count": peers.height,
-        "percentile": percentile_rank(intensity, intensities),
-        "median_intensity_pct": statistics.median(valid) if valid else None,
-        "median_structure": {k: statistics.median(v) for k, v in shares.items() if v},
-    }
+    return {k: statistics.median(v) for k, v in shares.items() if v}
 
 
 def enterprise_diagnosis(enterprise: Enterprise, year: int) -> dict:
