@@ -26,6 +26,7 @@ The LAST line printed is one JSON object. Usage: python benchmarks/match_bench.p
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import functools
 import os
 import random
@@ -80,6 +81,7 @@ def main(argv: list[str] | None = None) -> int:
     result: dict = {"quick": args.quick}
 
     engine = Engine(threads=args.threads)
+    default_chars = engine.weights.passage_chars
     result["mode"] = engine.mode
     sample = achievements[:n_encoded]
     engine.add(sample[:2])  # warm the tokenizer and the model
@@ -100,6 +102,28 @@ def main(argv: list[str] | None = None) -> int:
         f"{cpu:.1f} CPU-s = {n_encoded * args.threads / cpu:.1f} items/s on {args.threads} "
         "unshared cores"
     )
+    # long texts (several summaries joined, ~400 characters): what the limit on the encoder's
+    # text (Weights.passage_chars) saves against the earlier 200 characters
+    n_long = 16 if args.quick else 48
+    rng_long = random.Random(3)
+    long_docs = [
+        Doc(
+            id=f"L{i}",
+            title=a.title,
+            text="".join(x.text for x in rng_long.sample(achievements, 8))[:400],
+            keywords=a.keywords,
+        )
+        for i, a in enumerate(rng_long.sample(achievements, n_long))
+    ]
+    for limit in (engine.weights.passage_chars, 200):
+        engine.weights = dataclasses.replace(engine.weights, passage_chars=limit)
+        t0 = time.perf_counter()
+        engine.add(long_docs)
+        dt = time.perf_counter() - t0
+        engine.remove([d.id for d in long_docs])
+        result[f"index_long_items_per_s_at_{limit}_chars"] = round(n_long / dt, 1)
+        log(f"index, {n_long} texts of 400 characters cut at {limit}: {n_long / dt:.1f} items/s")
+    engine.weights = dataclasses.replace(engine.weights, passage_chars=default_chars)
     lexical = Engine(dense=False)
     lexical.add(achievements[:2])
     t0 = time.perf_counter()

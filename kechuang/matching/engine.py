@@ -31,7 +31,7 @@ class Weights:
     expansion: float = 0.6  # weight of a lexicon-related term in the lexical query
     title_boost: int = 2  # title and keyword tokens count this many times
     dense_floor: float = 0.5  # quantile of the candidates' cosines mapped to 0
-    passage_chars: int = 200
+    passage_chars: int = 128  # encoder cost grows with it; 64 lost 0.006 (docs/matching.md#speed)
     query_chars: int = 160
     dense_related: int = 12  # lexicon-related terms appended to the text the encoder sees
     symmetric: bool = True  # encode indexed items with e5's "query: " prefix too
