@@ -25,6 +25,7 @@ Any N works (`generate(n)` names and credit codes scale without limit), e.g. `--
 500000` for the province-scale figure.
 
 Usage: python benchmarks/pages_bench.py [--quick] [--enterprises N] [--requests R] [--clients C]
+       [--reuse DATABASE_URL]   (a database loaded by an earlier run: measured without loading)
 The LAST line printed is one JSON object.
 """
 
@@ -374,6 +375,8 @@ def _env(url: str, var_dir: Path) -> dict:
         "DATABASE_URL": url,
         "PYTHONPATH": os.pathsep.join([str(var_dir), str(ROOT)]),
         "KECHUANG_VAR_DIR": str(var_dir),
+        # Persistent connections, as docs/deployment.md#province runs them.
+        "DB_CONN_MAX_AGE": os.environ.get("DB_CONN_MAX_AGE", "60"),
         "SECRET_KEY": "benchmark-only-secret-key-not-for-production-use-0123456789",
     }
     env.pop("DEBUG", None)
@@ -426,6 +429,11 @@ def main() -> None:
     parser.add_argument("--enterprises", type=int, default=0)
     parser.add_argument("--requests", type=int, help="requests per page (default 200; quick 40)")
     parser.add_argument("--clients", type=int, default=4, help="concurrent HTTP clients")
+    parser.add_argument(
+        "--reuse",
+        metavar="DATABASE_URL",
+        help="measure a PostgreSQL database this benchmark loaded before (no load, one size)",
+    )
     parser.add_argument("--worker", choices=["load", "count"], help=argparse.SUPPRESS)
     parser.add_argument("--database-url", help=argparse.SUPPRESS)
     parser.add_argument("--var-dir", help=argparse.SUPPRESS)
@@ -441,7 +449,12 @@ def main() -> None:
         raise SystemExit("DATABASE_URL must be a PostgreSQL URL")
     tmp = Path(tempfile.mkdtemp(prefix="kechuang-pages-bench."))
     write_settings(tmp)
-    if given:
+    if args.reuse:
+        if not args.reuse.startswith("postgres"):
+            raise SystemExit("--reuse needs a PostgreSQL URL")
+        log("Reusing a loaded database: no load; query counts at the second size are skipped.")
+        run(args, n, None, requests, {"main": args.reuse}, tmp)
+    elif given:
         log(
             "Using the given DATABASE_URL (must be an empty database); query counts at the second size are skipped."
         )
@@ -470,13 +483,20 @@ def run(args, n, n_small, requests, urls, tmp) -> None:
         "gunicorn_workers": 2,
         "cpus": os.cpu_count(),
     }
-    log(f"loading {n:,} enterprises × 6 years …")
-    with Timer() as t:
-        loaded = run_worker("load", urls["main"], tmp, n)
-    result["load"] = {**loaded, "total_s": round(t.seconds, 1)}
-    log(f"  loaded in {t.seconds:.1f}s: {loaded}")
+    if args.reuse:
+        result["load"] = "reused"
+    else:
+        log(f"loading {n:,} enterprises × 6 years …")
+        with Timer() as t:
+            loaded = run_worker("load", urls["main"], tmp, n)
+        result["load"] = {**loaded, "total_s": round(t.seconds, 1)}
+        log(f"  loaded in {t.seconds:.1f}s: {loaded}")
     counts = {}
     counts[n] = run_worker("count", urls["main"], tmp, explain_=True)
+    if args.reuse:  # the size is the database's
+        measured = counts.pop(n)
+        n = result["enterprises"] = measured["enterprises"]
+        counts[n] = measured
     if n_small:
         log(f"loading {n_small:,} enterprises for the query-count comparison …")
         run_worker("load", urls["small"], tmp, n_small)
