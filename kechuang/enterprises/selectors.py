@@ -9,6 +9,7 @@ from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from kechuang.core.datacache import memoised
 from kechuang.core.permissions import Scope
 
 from . import figures as fig
@@ -134,8 +135,15 @@ def ladder_figures(year: int, scope: Scope | None = None) -> dict[str, int]:
 def valid_high_tech_series(years: list[int], queryset: Any = None) -> dict[int, int]:
     """Valid high-tech enterprises at each year's 31 December (one query).
 
-    queryset: Qualification rows to count (default: all; pass a scoped queryset for a slice).
+    queryset: Qualification rows to count (default: all, reused while the data version is
+    unchanged; pass a scoped queryset for a slice).
     """
+    if queryset is None:
+        return dict(memoised("valid_high_tech_series", _valid_high_tech_counts, tuple(years)))
+    return _valid_high_tech_counts(years, queryset)
+
+
+def _valid_high_tech_counts(years: Any, queryset: Any = None) -> dict[int, int]:
     qs = (queryset if queryset is not None else Qualification.objects.all()).filter(
         kind=QualificationKind.HIGH_TECH
     )

@@ -225,10 +225,8 @@ def valid_high_tech_trend(user, year: int) -> dict:
     scope (the town officer's town), as the qualification list behind each bar counts them."""
     trend_years = list(range(year - 4, year + 1))
     scope = scope_for(user, "ladder.view")
-    if scope.all:  # region-wide: reused while the data version is unchanged
-        valid_ht = memoised("valid_high_tech_series", valid_high_tech_series, tuple(trend_years))
-    else:
-        valid_ht = valid_high_tech_series(trend_years, Qualification.objects.all().in_scope(scope))
+    quals = None if scope.all else Qualification.objects.all().in_scope(scope)
+    valid_ht = valid_high_tech_series(trend_years, quals)
     return bar_line_chart(
         title=_("Valid high-tech enterprises at 31 December, %(a)s–%(b)s")
         % {"a": trend_years[0], "b": trend_years[-1]},
