@@ -10,6 +10,7 @@ Stable API (used by kechuang.cooperation and by ``kechuang match``)::
     engine.add([Doc(id="A1", title="…", text="…", field="材料科学", keywords=("氢脆",),
                     kind="achievement"), ...])   # incremental; an existing id is replaced
     vectors = engine.encode(docs)           # optional: keep the e5 vectors with the records …
+    engine.fingerprint(doc)                 # … with what identifies them (model + text) …
     engine.add(docs, vectors=vectors)       # … and skip the encoder when re-indexing later
     engine.remove(["A1"])                   # incremental
     engine.search(Doc(id="D1", title="…", text="…", industry="汽车零部件", kind="demand"),
@@ -25,7 +26,8 @@ for the UI (shared terms, symptom→mechanism related terms, field/industry, sco
 An Engine is thread-safe for concurrent ``search`` and updates. Building one costs a second or
 two (jieba's dictionary, the model); keep one per process. Encoding is the slow part (tens of
 milliseconds per item per core): encode in a background task and keep the vectors with the
-records (``encode`` → store → ``add(items, vectors=...)``). Rules and figures: docs/matching.md.
+records (``encode`` → store with ``fingerprint`` → ``add(items, vectors=...)``; ``dense.pack`` /
+``dense.unpack`` give the float16 bytes). Rules and figures: docs/matching.md.
 """
 
 from .engine import LEXICAL_ONLY_NOTE, Engine, Weights
