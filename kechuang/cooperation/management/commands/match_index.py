@@ -24,11 +24,12 @@ class Command(BaseCommand):
         if not matching.dense_enabled():
             raise CommandError("KECHUANG_MATCHING_DENSE is off: there are no vectors to compute")
         settings.KECHUANG_MATCHING_THREADS = threads or os.cpu_count() or 1
+        matching.engine()  # the model and the tokenizer load first: not part of the rate
         t0 = time.perf_counter()
         done = matching.vectors_refresh()
         took = time.perf_counter() - t0
         rate = done["encoded"] / took if done["encoded"] and took else 0.0
         self.stdout.write(
             f"{done['records']:,} records, {done['encoded']:,} encoded in {took:.1f} s "
-            f"({rate:.1f} per second)"
+            f"({rate:.1f} per second; load average {os.getloadavg()[0]:.1f})"
         )
