@@ -120,6 +120,7 @@ class Cluster:
         self._pg(
             str(self.bin / "pg_basebackup"), "-h", "127.0.0.1", "-p", str(self.primary_port),
             "-U", "kechuang", "-D", str(self.replica_dir), "-R", "-X", "stream",
+            "--checkpoint=fast",  # not a spread checkpoint: up to minutes of waiting otherwise
         )  # fmt: skip
         self._start(self.replica_dir, self.replica_port)
         return self
