@@ -1,7 +1,7 @@
 """The demo region, built once for the reports tests (the full 5,200-enterprise demo, so the
 report can be checked against the seed's figures), committed so the live server of the browser
 test sees it too, and flushed when the package is done (the pattern of
-kechuang/demo/tests/test_seed_figures.py)."""
+kechuang/reports/tests/test_seed_figures.py shares it)."""
 
 from __future__ import annotations
 

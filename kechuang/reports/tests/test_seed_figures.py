@@ -1,5 +1,7 @@
 """The demo region reproduces the seed document's 2024 figures, computed by the same functions
-the dashboard and `kechuang stats` use (docs/demo.md#seed-figures). Built once for the module."""
+the dashboard, the annual report and `kechuang stats` use (docs/demo.md#seed-figures). The full
+demo is the one the reports package builds once (its conftest's `demo`), so it is built once
+for both."""
 
 import json
 from decimal import Decimal
@@ -11,15 +13,6 @@ from django.core.management import call_command
 from kechuang.dashboard.selectors import headline_figures
 from kechuang.demo.services import DEMO_USERS, demo_build
 from kechuang.enterprises.models import Enterprise
-
-
-@pytest.fixture(scope="module")
-def demo(django_db_setup, django_db_blocker):
-    with django_db_blocker.unblock():
-        demo_build()
-        yield
-        # Leave an empty database for the next module (flush also re-creates content types).
-        call_command("flush", interactive=False, verbosity=0)
 
 
 @pytest.fixture
