@@ -300,7 +300,7 @@ def read_workbook(
         for i, r in enumerate(rows):
             if i >= limits.rows:
                 raise WorkbookRejected(too_large_message(name, limits))
-            if r.count(None) + r.count("") < len(r):  # not a blank row
+            if any(v is not None and v != "" for v in r):  # not a blank row
                 row_numbers.append(i + 2)
                 chunk.append(r)
                 if len(chunk) == READ_CHUNK:
@@ -689,7 +689,7 @@ def _plan_and_write(
             # None only in a dry run, for an enterprise created by the same workbook.
             values["enterprise_id"] = code_to_id.get(credit_codes[i])
         key = tuple(col[i] for col in key_columns)
-        old = existing.get(key)
+        old = existing[key]  # the rows left here all match a stored record
         provenance = (
             {
                 "source": source,
@@ -911,7 +911,7 @@ def _create_frame_with_history(model: Any, frame: pl.DataFrame, *, user: Any, re
     n = frame.height
     now = timezone.now()
     postgres = connection.vendor == "postgresql"
-    stamp = now.isoformat() if postgres else connection.ops.adapt_datetimefield_value(now)
+    stamp = now.isoformat() if postgres else str(connection.ops.adapt_datetimefield_value(now))
     params = frame.select(
         _frame_param(f, frame, stamp, connection).alias(f.attname) for f in insert_fields
     )
@@ -919,7 +919,7 @@ def _create_frame_with_history(model: Any, frame: pl.DataFrame, *, user: Any, re
 
     history_model = history.model  # type: ignore[union-attr]
     history_user = user or history_model.get_default_history_user(model()) if n else None
-    extra = []
+    extra: list[pl.Series | pl.Expr] = []
     for f in history_fields:
         if f.primary_key and f.attname != pk_field.attname:
             continue  # history_id
