@@ -507,12 +507,18 @@ def _remember_created(schema: EntitySchema, rows: pl.DataFrame, pks: list, cache
     for (model_label, lookup, scope, filters), mapping in cache.items():
         if model_label != schema.model_label or scope or lookup not in rows.columns:
             continue
-        named = rows.select(pl.col(lookup), pl.Series("_pk", pks)).filter(
-            pl.col(lookup).is_not_null(),
-            *(
-                pl.col(name).eq_missing(value) if name in rows.columns else pl.lit(value is None)
-                for name, value in filters
-            ),
+        named = (
+            rows.with_columns(pl.Series("_pk", pks))
+            .filter(
+                pl.col(lookup).is_not_null(),
+                *(
+                    pl.col(name).eq_missing(value)
+                    if name in rows.columns
+                    else pl.lit(value is None)
+                    for name, value in filters
+                ),
+            )
+            .select(lookup, "_pk")
         )
         for name, pk in named.iter_rows():
             mapping[str(name)] = pk
