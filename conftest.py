@@ -30,7 +30,10 @@ def pytest_collection_finish(session):
 
 
 # Packages whose tests share one package-scoped demo region: each runs on one worker as a whole.
-SHARED_PACKAGES = ("tests/e2e/", "kechuang/reports/tests/")
+# The page sweep is a unit of its own (it builds its own copy of the browser tests' region on
+# the worker it lands on), so the two longest units run side by side; the first prefix that
+# matches a test decides its unit.
+SHARED_PACKAGES = ("tests/e2e/sweep/", "tests/e2e/", "kechuang/reports/tests/")
 
 
 def _work_unit(nodeid: str) -> str:

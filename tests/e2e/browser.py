@@ -38,16 +38,22 @@ TIMEOUT_MS = 30_000  # generous: a loaded CI machine is slow, tests assert resul
 VIEWPORT = {"width": 1400, "height": 900}
 
 
+def pytest_sessionstart(session) -> None:
+    """The last run's screenshots are cleared once, by the main process (pytest-xdist's workers
+    start their sessions side by side and would delete each other's new screenshots)."""
+    if not hasattr(session.config, "workerinput"):
+        for old in SCREENS_DIR.glob("*.png"):
+            old.unlink(missing_ok=True)
+
+
 @pytest.fixture(scope="session")
 def browser() -> Iterator[Browser]:
-    """Debian's Chromium, once per session; the last run's screenshots are cleared first."""
+    """Debian's Chromium, once per session."""
     from playwright.sync_api import sync_playwright
 
     # Playwright's sync API runs an event loop in this thread; Django would otherwise refuse the
     # ORM calls the tests make between browser steps.
     os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    for old in SCREENS_DIR.glob("*.png"):
-        old.unlink()
     with sync_playwright() as p:
         launched = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield launched

@@ -18,7 +18,7 @@ from urllib.parse import urlsplit
 import pytest
 from django.conf import settings
 
-from .conftest import Session
+from ..conftest import Session
 
 AXE = Path(settings.BASE_DIR) / "tests" / "vendor" / "axe-4.14.1.min.js"
 # Screenshots for review when KECHUANG_SHOTS_DIR names a folder (not in the regular run: they
