@@ -866,25 +866,37 @@ def _create_with_history(
     return {}
 
 
+# Field types whose parsed cell values are database parameters as they are.
+PASSTHROUGH_FIELD_TYPES = frozenset(
+    {
+        "CharField",
+        "TextField",
+        "BooleanField",
+        "IntegerField",
+        "SmallIntegerField",
+        "BigIntegerField",
+        "PositiveIntegerField",
+        "PositiveSmallIntegerField",
+        "PositiveBigIntegerField",
+        "ForeignKey",
+        "AutoField",
+        "BigAutoField",
+    }
+)
 # Field types the column-wise writer turns into database parameters itself; a model with any
-# other column is written through `_create_rows_with_history`.
-FRAME_FIELD_TYPES = {
-    "CharField",
-    "TextField",
-    "BooleanField",
-    "IntegerField",
-    "SmallIntegerField",
-    "BigIntegerField",
-    "PositiveIntegerField",
-    "PositiveSmallIntegerField",
-    "PositiveBigIntegerField",
-    "ForeignKey",
-    "AutoField",
-    "BigAutoField",
-    "DecimalField",
-    "DateField",
-    "DateTimeField",
-}
+# other column (or a date-time column given in the workbook) is written through
+# `_create_rows_with_history`.
+FRAME_FIELD_TYPES = PASSTHROUGH_FIELD_TYPES | {"DecimalField", "DateField", "DateTimeField"}
+
+
+def _frame_writable(field_obj: Any, frame: pl.DataFrame) -> bool:
+    """Whether the column-wise writer computes this field's parameters: date-times only when
+    they are the write time (auto_now) or absent from the frame (their default)."""
+    kind = field_obj.get_internal_type()
+    if kind == "DateTimeField":
+        stamped = getattr(field_obj, "auto_now", False) or getattr(field_obj, "auto_now_add", False)
+        return stamped or field_obj.attname not in frame.columns
+    return kind in FRAME_FIELD_TYPES
 
 
 def _create_frame_with_history(model: Any, frame: pl.DataFrame, *, user: Any, reason: str) -> list:
@@ -910,7 +922,7 @@ def _create_frame_with_history(model: Any, frame: pl.DataFrame, *, user: Any, re
         and history is not None
         and getattr(settings, "SIMPLE_HISTORY_ENABLED", True)
         and not hasattr(history.model, "history_relation")
-        and all(f.get_internal_type() in FRAME_FIELD_TYPES for f in insert_fields)
+        and all(_frame_writable(f, frame) for f in insert_fields)
     )
     if not fast:
         return _create_rows_with_history(model, _frame_rows(model, frame), user=user, reason=reason)
@@ -992,9 +1004,7 @@ def _frame_param(field_obj: Any, frame: pl.DataFrame, stamp: str, connection: An
         return _decimal_text(value, field_obj.decimal_places)
     if kind == "DateField":
         return value.cast(pl.Utf8)  # ISO dates (text given as text)
-    if kind == "DateTimeField":
-        raise NotImplementedError("a date-time cell column")  # no import template has one
-    return value
+    return value  # date-time columns in the frame never get here (`_frame_writable`)
 
 
 def _decimal_text(value: pl.Expr, places: int) -> pl.Expr:
@@ -1161,20 +1171,7 @@ def _db_adapter(field_obj: Any, connection: Any) -> Any:
             field_obj.decimal_places,
         )
         return lambda v: adapt(v, digits, places)
-    if kind in {
-        "CharField",
-        "TextField",
-        "BooleanField",
-        "IntegerField",
-        "SmallIntegerField",
-        "BigIntegerField",
-        "PositiveIntegerField",
-        "PositiveSmallIntegerField",
-        "PositiveBigIntegerField",
-        "ForeignKey",
-        "AutoField",
-        "BigAutoField",
-    }:
+    if kind in PASSTHROUGH_FIELD_TYPES:
         return None
     return lambda v: field_obj.get_db_prep_save(v, connection)
 
