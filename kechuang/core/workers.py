@@ -79,8 +79,17 @@ class Liveness:
 
     def release(self) -> None:
         if self._raw is not None:
-            self._raw.close()  # the server drops the lock with the session
-            self._raw = None
+            # Unlocked explicitly: the server drops a closed session's locks only once its
+            # backend process has exited, a moment after the client has gone.
+            try:
+                with self._raw.cursor() as cursor:
+                    cursor.execute(
+                        "SELECT pg_advisory_unlock(%s, %s)",
+                        [LOCK_NAMESPACE, _lock_key(self.worker_id)],
+                    )
+            finally:
+                self._raw.close()
+                self._raw = None
 
 
 def is_alive(worker_id: str) -> bool:

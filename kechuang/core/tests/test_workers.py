@@ -122,6 +122,25 @@ class _Worker:
         if self.process is not None:
             self.process.kill()
             self.process.wait()
+            return
+        # The worker's session dies as in a crash: its backend is terminated, and the server
+        # drops the lock once the backend has exited, a moment later.
+        key = workers._lock_key(self.id) & 0xFFFFFFFF  # pg_locks shows the key as an oid
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT pg_terminate_backend(pid) FROM pg_locks WHERE locktype = 'advisory'"
+                " AND classid = %s AND objid = %s AND objsubid = 2",
+                [workers.LOCK_NAMESPACE, key],
+            )
+            assert cursor.fetchone() == (True,)
+        deadline = time.monotonic() + 30
+        while workers.is_alive(self.id) and time.monotonic() < deadline:
+            time.sleep(0.05)
+
+    def stop(self) -> None:
+        """A worker that shuts down in order."""
+        if self.process is not None:
+            self.kill()
         else:
             self.liveness.release()
 
@@ -147,7 +166,7 @@ def test_a_killed_workers_task_is_run_again(db_tasks):
         assert row.worker_ids[0] == lost.id and len(row.worker_ids) == 2
         assert DBTaskResult.objects.get(id=second.id).status == TaskResultStatus.RUNNING
     finally:
-        busy.kill()
+        busy.stop()
     assert workers.recover_lost_tasks() == {"requeued": 1, "failed": 0}
 
 
