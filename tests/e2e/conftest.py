@@ -50,7 +50,14 @@ class DemoRegion:
 
 
 @pytest.fixture(scope="package")
-def demo_region(django_db_setup, django_db_blocker, tmp_path_factory) -> DemoRegion:
+def region_dense() -> bool:
+    """Whether the region's matches use the dense encoder (the browser flows rank suppliers
+    with the whole engine; encoding the region's texts costs about 50 s of CPU)."""
+    return True
+
+
+@pytest.fixture(scope="package")
+def demo_region(django_db_setup, django_db_blocker, tmp_path_factory, region_dense) -> DemoRegion:
     """Build the demo region (N_ENTERPRISES enterprises, six years, demo users) in the test
     database, committed, so the live server's threads see it on SQLite and PostgreSQL alike.
 
@@ -60,9 +67,8 @@ def demo_region(django_db_setup, django_db_blocker, tmp_path_factory) -> DemoReg
     from kechuang.demo.services import DEMO_PASSWORD, demo_build
     from kechuang.enterprises.models import Enterprise
 
-    # The browser flows rank suppliers with the whole engine, dense encoder included.
     media = override_settings(
-        MEDIA_ROOT=str(tmp_path_factory.mktemp("media")), KECHUANG_MATCHING_DENSE=True
+        MEDIA_ROOT=str(tmp_path_factory.mktemp("media")), KECHUANG_MATCHING_DENSE=region_dense
     )
     media.enable()
     with django_db_blocker.unblock():

@@ -102,8 +102,10 @@ def _audit(session: Session, host: str, role: str, label: str, path: str) -> lis
             foreign.append(request.url)
 
     page.on("request", on_request)
+    # "load": the page and everything it links to; then any htmx request it started. (Waiting
+    # for the network to stay idle for half a second per page cost minutes over the sweep.)
     response = page.goto(path)
-    page.wait_for_load_state("networkidle")
+    page.wait_for_function("() => !document.querySelector('.htmx-request')")
     problems: list[str] = []
     status = response.status if response else 0
     if status >= 500 or status == 0:
