@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 # Test processes (pytest-xdist): one per core by default.
 TEST_WORKERS ?= auto
 
-.PHONY: demo test install system-deps lint format check vendor messages clean bench-quick
+.PHONY: demo test screens install system-deps lint format check vendor messages clean bench-quick
 
 $(BIN)/python:
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "Python 3.11 is required ($(PYTHON) not found)"; exit 1; }
@@ -33,6 +33,15 @@ test: system-deps install
 	DJANGO_SETTINGS_MODULE=config.settings.test $(BIN)/python manage.py makemigrations --check --dry-run
 	$(BIN)/mypy
 	$(BIN)/pytest -q -n $(TEST_WORKERS)
+
+# The browser tests again, keeping a full-page screenshot of every page they visit (the page
+# sweep's under sweep/), for reviewing the pages by eye; `make test` takes none.
+SCREENS := $(CURDIR)/test-artifacts/screens
+BROWSER_TESTS = $(shell grep -rl --include='test_*.py' -e browser_session -e open_session kechuang tests)
+screens: system-deps install
+	rm -rf $(SCREENS)
+	KECHUANG_SHOTS_DIR=$(SCREENS) $(BIN)/pytest -q -n $(TEST_WORKERS) $(sort $(BROWSER_TESTS))
+	@echo "Screenshots: $(SCREENS)"
 
 lint: install
 	$(BIN)/ruff check .

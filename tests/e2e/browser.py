@@ -1,11 +1,13 @@
 """The browser fixtures of every browser test (a pytest plugin, registered by the root conftest.py):
 Playwright's sync API in Debian's Chromium against pytest-django's live server.
 
-- `browser`: Chromium, launched once per session (the last run's screenshots are cleared first);
+- `browser`: Chromium, launched once per session;
 - `browser_session`: a factory of `Session`s (one browser context each, optionally logged in),
   closed after the test, which fails if any page answered 5xx or raised a JavaScript error;
-- `Session.shot` saves a full-page screenshot under test-artifacts/screens/ (git-ignored), named
-  after the session, for reviewing the pages by eye; `Session.login` fills the login form.
+- `Session.shot` saves a full-page screenshot, named after the session, for reviewing the pages
+  by eye, when KECHUANG_SHOTS_DIR names a folder (`make screens`: test-artifacts/screens/,
+  git-ignored); a regular run takes none (about a quarter of a second each, ~300 of them);
+  `Session.login` fills the login form.
 
 The demo region of tests/e2e/ (and its `open_session`, logged in with the demo password) is in
 tests/e2e/conftest.py; tests elsewhere build their own data and use `browser_session` directly.
@@ -33,17 +35,11 @@ CHROMIUM_ARGS = [
     "--disable-sync",
     "--no-first-run",
 ]
-SCREENS_DIR = Path(__file__).resolve().parents[2] / "test-artifacts" / "screens"  # BASE_DIR/…
+SCREENS_DIR = (
+    Path(os.environ["KECHUANG_SHOTS_DIR"]) if os.environ.get("KECHUANG_SHOTS_DIR") else None
+)
 TIMEOUT_MS = 30_000  # generous: a loaded CI machine is slow, tests assert results not time
 VIEWPORT = {"width": 1400, "height": 900}
-
-
-def pytest_sessionstart(session) -> None:
-    """The last run's screenshots are cleared once, by the main process (pytest-xdist's workers
-    start their sessions side by side and would delete each other's new screenshots)."""
-    if not hasattr(session.config, "workerinput"):
-        for old in SCREENS_DIR.glob("*.png"):
-            old.unlink(missing_ok=True)
 
 
 @pytest.fixture(scope="session")
@@ -99,8 +95,10 @@ class Session:
         return self.server_errors + self.js_errors
 
     def shot(self, label: str) -> None:
-        """Save a full-page screenshot of the current page."""
+        """Save a full-page screenshot of the current page (when screenshots are on)."""
         self.shots += 1
+        if SCREENS_DIR is None:
+            return
         SCREENS_DIR.mkdir(parents=True, exist_ok=True)
         safe = re.sub(r"[^A-Za-z0-9_.-]+", "-", label).strip("-") or "page"
         self.page.screenshot(

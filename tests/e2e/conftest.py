@@ -7,9 +7,9 @@ so delete the region, hence the override below: these tests keep the region, tes
 (imports) use their own credit codes and compare against the database at the time, and the
 tables are flushed once when the package is done.
 
-Every page a test visits is saved as a full-page screenshot under test-artifacts/screens/
-(git-ignored), named after the test, for reviewing the pages by eye (the browser fixtures are
-shared with the browser tests of the apps: tests/e2e/browser.py).
+With KECHUANG_SHOTS_DIR set (`make screens`), every page a test visits is saved as a full-page
+screenshot named after the test, for reviewing the pages by eye (the browser fixtures are shared
+with the browser tests of the apps: tests/e2e/browser.py).
 """
 
 from __future__ import annotations

@@ -1,6 +1,7 @@
 """Browser story (Playwright in Debian's Chromium against the live server): bureau staff turn
-the zero-R&D list into a visit campaign (after a confirm step), the town officer records a visit, and the
-coverage page moves. Screenshots go to test-artifacts/screens/ for reviewing the pages by eye."""
+the zero-R&D list into a visit campaign (after a confirm step), the town officer records a
+visit, and the coverage page moves. With KECHUANG_SHOTS_DIR set (`make screens`), each page is
+kept as a screenshot."""
 
 from __future__ import annotations
 

@@ -1,6 +1,7 @@
 """Playwright in Debian's Chromium: bureau staff open /reports/, generate the 2024 report as
 Word, download it and find the seed's figures and the GB/T 9704 page set-up in it; the leader
-downloads the latest report. Screenshots go to test-artifacts/screens/ for review by eye."""
+downloads the latest report. With KECHUANG_SHOTS_DIR set (`make screens`), each page is kept
+as a screenshot."""
 
 from __future__ import annotations
 

@@ -4,8 +4,8 @@ no request to another host, no developer text, and a screenshot of every page fo
 For each demo user the test opens the pages of the role's navigation and a set of detail pages
 (an enterprise, its assessment and R&D diagnosis, a campaign, a visit task, an indicator set,
 the report home and the account pages). Pages the role may not open answer 403 or 404; those
-error pages are checked the same way. Screenshots go to /work/shots/sweep/<role>_<page>.png
-(1440 pixels wide, whole page).
+error pages are checked the same way. With KECHUANG_SHOTS_DIR set (`make screens`), each page's
+screenshot goes to sweep/<role>_<page>.png there (1440 pixels wide, whole page).
 """
 
 from __future__ import annotations
@@ -23,7 +23,11 @@ from ..conftest import Session
 AXE = Path(settings.BASE_DIR) / "tests" / "vendor" / "axe-4.14.1.min.js"
 # Screenshots for review when KECHUANG_SHOTS_DIR names a folder (not in the regular run: they
 # cost about a second a page).
-SHOTS = Path(os.environ["KECHUANG_SHOTS_DIR"]) if os.environ.get("KECHUANG_SHOTS_DIR") else None
+SHOTS = (
+    Path(os.environ["KECHUANG_SHOTS_DIR"], "sweep")
+    if os.environ.get("KECHUANG_SHOTS_DIR")
+    else None
+)
 WIDTH = 1440
 AXE_URL = "/__test__/axe.min.js"
 AXE_RUN = """() => axe.run(document, {
