@@ -20,12 +20,15 @@
     if (option.tooltip && !option.tooltip.valueFormatter) option.tooltip.valueFormatter = formatNumber;
     return option;
   }
+  var REDUCED_MOTION = window.matchMedia && window.matchMedia("(prefers-reduced-motion: reduce)").matches;
   function initCharts(root) {
     root.querySelectorAll("[data-chart]").forEach(function (el) {
       if (el.dataset.chartReady) return;
       var source = document.getElementById(el.dataset.chart);
       if (!source) return;
       var option = JSON.parse(source.textContent);
+      // A reader who asked the system for less motion gets the chart drawn at once.
+      if (REDUCED_MOTION) option.animation = false;
       var chart = echarts.init(el, null, { renderer: "canvas" });
       chart.setOption(withNumberFormat(option));
       el.dataset.chartReady = "1";

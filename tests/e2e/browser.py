@@ -73,6 +73,8 @@ class Session:
             "base_url": base_url,
             "accept_downloads": True,
             "viewport": viewport or VIEWPORT,
+            # Charts drawn at once, not animated for a second (static/js/app.js).
+            "reduced_motion": "reduce",
         }
         if locale:
             options["locale"] = locale

@@ -245,13 +245,29 @@ def cast(django_db_setup, django_db_blocker):
             transaction.set_rollback(True)
 
 
+@pytest.fixture(scope="module")
+def logins(cast):
+    """One signed-in session per role for the module (signing in writes the user's row and its
+    history, so once per role, not once per test): user pk → session cookie value. Every
+    request runs in a savepoint that is rolled back, so a request that signs out or changes
+    the session leaves the stored session as it was."""
+    cookies = {}
+    for user in cast.users.values():
+        if user is not None:
+            client = Client()
+            client.force_login(user)
+            cookies[user.pk] = client.cookies[settings.SESSION_COOKIE_NAME].value
+    return cookies
+
+
 LOGIN_URL = resolve_url(settings.LOGIN_URL)
 
 
-def _client(user, api: bool = False):
+def _client(user, logins, api: bool = False):
+    """A fresh client carrying the role's session (or none, for the anonymous visitor)."""
     client = APIClient() if api else Client()
     if user is not None:
-        client.force_login(user)
+        client.cookies[settings.SESSION_COOKIE_NAME] = logins[user.pk]
     return client
 
 
@@ -292,7 +308,7 @@ def _html_cases():
 
 @pytest.mark.django_db
 @pytest.mark.parametrize(("route", "name"), _html_cases())
-def test_page_matches_the_policy(cast, route, name):
+def test_page_matches_the_policy(cast, logins, route, name):
     pattern = next(p for r, n, p in html_patterns() if n == name)
     capabilities = getattr(pattern.callback, "capabilities", None)
     assert capabilities, f"{route} ({name}) has no access policy entry: decorate it with @requires"
@@ -309,7 +325,7 @@ def test_page_matches_the_policy(cast, route, name):
     problems = []
     for role in ROLE_NAMES:
         user = cast.users[role]
-        client = _client(user)
+        client = _client(user, logins)
         for method in methods:
             with transaction.atomic():
                 response = client.get(url) if method == "GET" else client.post(url, {})
@@ -403,14 +419,14 @@ def test_every_api_operation_has_a_policy_entry(cast):
 
 @pytest.mark.django_db
 @pytest.mark.parametrize(("path", "method"), OPERATIONS, ids=[f"{m} {p}" for p, m in OPERATIONS])
-def test_api_operation_matches_the_policy(cast, path, method):
+def test_api_operation_matches_the_policy(cast, logins, path, method):
     capability, why = _api_capability(path, method, cast.objects)
     assert capability is not None, why
     url, absent = _api_url(path, cast.objects)
     problems = []
     for role in ROLE_NAMES:
         user = cast.users[role]
-        client = _client(user, api=True)
+        client = _client(user, logins, api=True)
         with transaction.atomic():
             response = getattr(client, method.lower())(url, {}, format="json")
             transaction.set_rollback(True)
@@ -433,12 +449,12 @@ def test_api_operation_matches_the_policy(cast, path, method):
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("role", ROLE_NAMES)
-def test_admin_site_only_for_the_bureau_admin(cast, role):
+def test_admin_site_only_for_the_bureau_admin(cast, logins, role):
     user = cast.users[role]
     if user is not None and role == "admin":
         user.is_staff = True
         user.save(update_fields=["is_staff"])
-    response = _client(user).get("/admin/")
+    response = _client(user, logins).get("/admin/")
     if user is None:
         assert response.status_code == 302
     elif role == "admin":

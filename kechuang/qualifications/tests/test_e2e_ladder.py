@@ -29,7 +29,8 @@ NODES_JS = """() => {
     nodes.push({name: data.getName(i), x: layout && layout.x, dy: layout && layout.dy,
                 label: label ? label.style.text : null, visible: !!(shape && !shape.invisible)});
   }
-  return {names: option.data.map(n => n.name), nodes: nodes, width: el.clientWidth};
+  return {names: option.data.map(n => n.name), nodes: nodes, width: el.clientWidth,
+          animation: chart.getOption().animation};
 }"""
 
 
@@ -88,6 +89,7 @@ def test_the_movement_chart_draws_both_years(session, live_server, movers, who):
     page.goto(f"{base}/qualifications/ladder/?year={YEAR}")
     page.wait_for_selector("[data-testid=sankey-chart][data-chart-ready]")
     info = page.evaluate(NODES_JS)
+    assert info["animation"] is False  # the browser asks for reduced motion: drawn at once
     names = info["names"]
     assert len(names) == len(set(names)), names
     left = [n for n in info["nodes"] if n["name"].startswith(f"{YEAR - 1}·")]
