@@ -84,7 +84,13 @@ def sqlite_waits_for_the_writer(monkeypatch):
 
         return run
 
+    from django.db.backends.sqlite3.base import DatabaseWrapper
+
     monkeypatch.setattr(SQLiteCursorWrapper, "execute", waiting(SQLiteCursorWrapper.execute))
+    # Opening a connection runs statements of its own ("database schema is locked" otherwise).
+    monkeypatch.setattr(
+        DatabaseWrapper, "get_new_connection", waiting(DatabaseWrapper.get_new_connection)
+    )
 
 
 def _run_two_workers() -> None:
