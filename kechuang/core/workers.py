@@ -81,12 +81,16 @@ class Liveness:
         if self._raw is not None:
             # Unlocked explicitly: the server drops a closed session's locks only once its
             # backend process has exited, a moment after the client has gone.
+            import psycopg
+
             try:
                 with self._raw.cursor() as cursor:
                     cursor.execute(
                         "SELECT pg_advisory_unlock(%s, %s)",
                         [LOCK_NAMESPACE, _lock_key(self.worker_id)],
                     )
+            except psycopg.Error:
+                pass  # the session is already gone, and its lock with it
             finally:
                 self._raw.close()
                 self._raw = None

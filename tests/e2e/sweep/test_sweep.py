@@ -10,7 +10,6 @@ screenshot goes to sweep/<role>_<page>.png there (1440 pixels wide, whole page).
 
 from __future__ import annotations
 
-import os
 import re
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -18,16 +17,13 @@ from urllib.parse import urlsplit
 import pytest
 from django.conf import settings
 
+from ..browser import SCREENS_DIR
 from ..conftest import Session
 
 AXE = Path(settings.BASE_DIR) / "tests" / "vendor" / "axe-4.14.1.min.js"
-# Screenshots for review when KECHUANG_SHOTS_DIR names a folder (not in the regular run: they
-# cost about a second a page).
-SHOTS = (
-    Path(os.environ["KECHUANG_SHOTS_DIR"], "sweep")
-    if os.environ.get("KECHUANG_SHOTS_DIR")
-    else None
-)
+# Screenshots for review when the browser fixtures take them (KECHUANG_SHOTS_DIR): not in the
+# regular run, they cost about a second a page.
+SHOTS = SCREENS_DIR / "sweep" if SCREENS_DIR is not None else None
 WIDTH = 1440
 AXE_URL = "/__test__/axe.min.js"
 AXE_RUN = """() => axe.run(document, {
