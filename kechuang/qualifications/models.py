@@ -158,14 +158,8 @@ class AssessmentResult(models.Model):
     The primary gap numbers are also columns so lists can rank by them in SQL.
     """
 
-    # No index of its own: the unique (run, enterprise, tier) and the (run, tier, status, held)
-    # indexes both start with the run, and every stored row would pay for a third one.
     run = models.ForeignKey(
-        AssessmentRun,
-        on_delete=models.CASCADE,
-        related_name="results",
-        verbose_name=_("run"),
-        db_index=False,
+        AssessmentRun, on_delete=models.CASCADE, related_name="results", verbose_name=_("run")
     )
     enterprise = models.ForeignKey(
         "enterprises.Enterprise",
