@@ -18,6 +18,7 @@ from __future__ import annotations
 import datetime as dt
 import random
 from decimal import Decimal
+from pathlib import Path
 
 from django.contrib.auth import get_user_model
 from django.core.files.base import ContentFile
@@ -279,6 +280,10 @@ SUFFIXES = [
 COLLOQUIAL = ["", "急！", "想找高校合作：", "请专家帮忙：", "求助："]
 MATURITIES = ["lab", "pilot", "industrialised"]
 STAGE_PLAN = ["candidate", "contacted", "meeting", "negotiation", "contracted", "closed"]
+
+# The dense vectors of the demo's achievements and demands, shipped so that building the demo
+# encodes nothing (`kechuang match_index --export`, docs/matching.md#vector-files).
+DEMO_VECTORS = Path(__file__).resolve().parent / "data" / "demo-vectors.npz"
 
 
 def _user(username):
@@ -604,7 +609,10 @@ def cooperation_demo(*, generated: bool) -> None:
             )  # fmt: skip
     bulk_create_with_history(results, CompetitionResult, batch_size=1000, default_user=staff)
 
-    # Every record's dense vector (stored, docs/matching.md#stored-vectors), then the ranked
-    # suppliers of every demand (bulk writes; one engine for the whole run).
+    # Every record's dense vector (stored, docs/matching.md#stored-vectors): the demo's texts
+    # come with theirs (docs/matching.md#vector-files), anything else is encoded; then the
+    # ranked suppliers of every demand (bulk writes; one engine for the whole run).
+    if DEMO_VECTORS.exists():
+        matching.vectors_import(DEMO_VECTORS)
     matching.vectors_refresh()
     services.matches_refresh(TechDemand.objects.all())

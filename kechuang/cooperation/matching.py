@@ -15,6 +15,7 @@ explains itself (the engine's reasons).
 from __future__ import annotations
 
 import threading
+import zipfile
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
@@ -34,6 +35,9 @@ __all__ = [
     "match_demand",
     "match_achievement",
     "search",
+    "VectorFileError",
+    "vectors_export",
+    "vectors_import",
     "vectors_refresh",
 ]
 
@@ -187,6 +191,85 @@ def vectors_refresh(keys: Iterable[str] | None = None, *, chunk: int = CHUNK) ->
     for start in range(0, len(docs), chunk):
         encoded += _vectors(eng, docs[start : start + chunk])[1]
     return {"records": len(docs), "encoded": encoded}
+
+
+# A vector file (docs/matching.md#vector-files): the SHA-1 fingerprints (one row of 20 bytes
+# each; not NumPy's fixed-width bytes, which drop trailing zero bytes) and the float16 vectors
+# of the same rows, as an uncompressed NumPy .npz archive.
+_FILE_KEYS, _FILE_VECTORS = "fingerprints", "vectors"
+
+
+class VectorFileError(ValueError):
+    """A vector file that cannot be read as one (the message says why)."""
+
+
+def vectors_export(path, *, all_records: bool = False) -> int:
+    """Write every stored vector with its fingerprint to ``path`` (.npz); returns the count.
+
+    ``all_records``: instead, the vectors of every achievement and demand, offered or not,
+    live or not, encoded where none is stored (how the demo's file is made: which demands are
+    live depends on the size of the generated region, their texts do not)."""
+    if not all_records:
+        rows = list(MatchVector.objects.order_by("pk").values_list("fingerprint", "vector"))
+        fingerprints = [fp for fp, _ in rows]
+        vectors = unpack([bytes(v) for _, v in rows])
+    else:
+        eng = engine()
+        if eng.encoder is None:
+            raise VectorFileError("the dense encoder is off: there are no vectors to write")
+        docs = [_achievement_doc(r) for r in Achievement.objects.values_list(*_ACHIEVEMENT_COLUMNS)]
+        docs += [_demand_doc(r) for r in TechDemand.objects.values_list(*_DEMAND_COLUMNS)]
+        by_fingerprint = {eng.fingerprint(d): d for d in docs}
+        fingerprints = sorted(by_fingerprint)
+        vectors = np.zeros((len(fingerprints), DIM), dtype=np.float32)
+        for start in range(0, len(fingerprints), CHUNK):
+            part = [by_fingerprint[fp] for fp in fingerprints[start : start + CHUNK]]
+            vectors[start : start + len(part)] = _vectors(eng, part)[0]
+    keys = np.frombuffer(b"".join(bytes.fromhex(fp) for fp in fingerprints), dtype=np.uint8)
+    with open(path, "wb") as out:
+        np.savez(
+            out,
+            **{_FILE_KEYS: keys.reshape(-1, 20), _FILE_VECTORS: vectors.astype(np.float16)},
+        )
+    return len(fingerprints)
+
+
+def _read_vector_file(path) -> dict[str, np.ndarray]:
+    try:
+        with np.load(path, allow_pickle=False) as data:
+            keys, vectors = data[_FILE_KEYS], data[_FILE_VECTORS]
+    except (OSError, ValueError, KeyError, EOFError, zipfile.BadZipFile) as exc:
+        raise VectorFileError(f"{path}: not a vector file ({exc})") from exc
+    if keys.dtype != np.uint8 or keys.ndim != 2 or keys.shape[1] != 20:
+        raise VectorFileError(f"{path}: fingerprints must be rows of 20 bytes (SHA-1 digests)")
+    if vectors.dtype != np.float16 or vectors.shape != (len(keys), DIM):
+        raise VectorFileError(f"{path}: vectors must be float16 rows of {DIM} values, one per key")
+    return {bytes(k).hex(): vectors[i] for i, k in enumerate(keys)}
+
+
+def vectors_import(path, *, chunk: int = CHUNK) -> dict[str, int]:
+    """Store the vectors of ``path`` whose fingerprint is the current one of an indexed record
+    that lacks it (a vector for another text or model is never used); nothing is encoded.
+    Returns {"records", "imported"}. Raises VectorFileError for a file that is not one."""
+    eng = engine()
+    if eng.encoder is None:
+        return {"records": 0, "imported": 0}
+    known = _read_vector_file(path)
+    docs = _docs(None)
+    imported = 0
+    for start in range(0, len(docs), chunk):
+        part = docs[start : start + chunk]
+        stored = _stored(part)
+        hits = []
+        for d in part:
+            fp = eng.fingerprint(d)
+            if fp in known and stored.get(d.id, ("",))[0] != fp:
+                hits.append((d, fp))
+        if hits:
+            vectors = np.stack([known[fp] for _, fp in hits]).astype(np.float32)
+            _store([d for d, _ in hits], [fp for _, fp in hits], vectors)
+            imported += len(hits)
+    return {"records": len(docs), "imported": imported}
 
 
 def _sync() -> Engine:

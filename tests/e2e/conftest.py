@@ -47,6 +47,8 @@ class DemoRegion:
     town_enterprise_id: int  # another enterprise of the officer's town
     other_town_enterprise_id: int  # an enterprise of another town
     other_town_id: int
+    # {record key: dense-vector fingerprint} of the demo's achievements and demands as built
+    match_fingerprints: dict
 
 
 @pytest.fixture(scope="package")
@@ -87,6 +89,8 @@ def demo_region(django_db_setup, django_db_blocker, tmp_path_factory, region_den
             Enterprise.objects.filter(town=town).exclude(pk=own).order_by("credit_code").first()
         )
         elsewhere = Enterprise.objects.exclude(town=town).order_by("credit_code").first()
+        from kechuang.cooperation import matching
+
         region = DemoRegion(
             password=DEMO_PASSWORD,
             town_id=town.pk,
@@ -95,6 +99,9 @@ def demo_region(django_db_setup, django_db_blocker, tmp_path_factory, region_den
             town_enterprise_id=in_town.pk,
             other_town_enterprise_id=elsewhere.pk,
             other_town_id=elsewhere.town_id,
+            match_fingerprints={
+                d.id: matching.engine().fingerprint(d) for d in matching._docs(None)
+            },
         )
     yield region
     with django_db_blocker.unblock():

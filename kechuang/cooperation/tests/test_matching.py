@@ -4,6 +4,8 @@ backfilled in bulk. These run the real bundled encoder (a few short texts)."""
 
 from __future__ import annotations
 
+import io
+
 import numpy as np
 import pytest
 from django.db import connection
@@ -105,3 +107,55 @@ def test_an_unchanged_index_costs_two_aggregate_queries(django_assert_num_querie
         assert matching.search("螺栓镀锌后断裂")[0].pk == achievements[0].pk
     Achievement.objects.filter(pk=achievements[0].pk).update(active=False)  # no save signal
     assert achievements[0].pk not in {h.pk for h in matching.search("螺栓镀锌后断裂")}
+
+
+def test_a_vector_file_carries_vectors_to_another_database_for_the_same_texts_only(
+    world, dense, tmp_path, monkeypatch
+):
+    path = tmp_path / "vectors.npz"
+    assert matching.vectors_export(path) == 3
+    before = {v.achievement_id: bytes(v.vector) for v in MatchVector.objects.all()}
+    MatchVector.objects.all().delete()
+    edited = world.achievements[2]
+    Achievement.objects.filter(pk=edited.pk).update(summary="换了一段文字")  # another text
+
+    def no_encoding(*args, **kwargs):
+        raise AssertionError("importing a vector file encodes nothing")
+
+    monkeypatch.setattr(dense, "encode", no_encoding)
+    assert matching.vectors_import(path) == {"records": 3, "imported": 2}
+    after = {v.achievement_id: bytes(v.vector) for v in MatchVector.objects.all()}
+    assert after == {pk: blob for pk, blob in before.items() if pk != edited.pk}
+    assert matching.vectors_import(path) == {"records": 3, "imported": 0}  # already there
+
+
+def test_match_index_imports_then_encodes_the_rest_and_rejects_a_file_that_is_not_one(
+    world, dense, tmp_path
+):
+    from django.core.management import CommandError, call_command
+
+    path = tmp_path / "vectors.npz"
+    call_command("match_index", "--export", str(path), stdout=io.StringIO())
+    MatchVector.objects.filter(achievement=world.achievements[0]).delete()
+    out = io.StringIO()
+    call_command("match_index", "--import", str(path), stdout=out)
+    assert "1 vectors taken" in out.getvalue() and "0 encoded" in out.getvalue()
+    bad = tmp_path / "bad.npz"
+    bad.write_bytes(b"not an archive")
+    with pytest.raises(CommandError, match="not a vector file"):
+        call_command("match_index", "--import", str(bad), stdout=io.StringIO())
+    wrong = tmp_path / "wrong.npz"
+    np.savez(wrong, fingerprints=np.zeros((1, 20), dtype=np.uint8), vectors=np.zeros((1, 3)))
+    with pytest.raises(CommandError, match="float16 rows of 384"):
+        call_command("match_index", "--import", str(wrong), stdout=io.StringIO())
+
+
+def test_a_vector_file_keeps_fingerprints_that_end_in_zero_bytes(world, tmp_path):
+    row = MatchVector.objects.order_by("pk").first()
+    row.fingerprint = "ab" * 18 + "0000"  # a digest like any other
+    row.save(update_fields=["fingerprint"])
+    path = tmp_path / "vectors.npz"
+    matching.vectors_export(path)
+    read = matching._read_vector_file(path)
+    assert set(read) == set(MatchVector.objects.values_list("fingerprint", flat=True))
+    assert bytes(read[row.fingerprint].astype(np.float16).tobytes()) == bytes(row.vector)
