@@ -21,6 +21,7 @@ from django.db.models import (
     Prefetch,
     Q,
     QuerySet,
+    Subquery,
     Value,
     When,
 )
@@ -41,6 +42,7 @@ from .models import (
     Delegation,
     EnterpriseContact,
     RDSubmission,
+    TrainingAttendance,
     VisitAttachment,
     VisitRecord,
     VisitTask,
@@ -175,25 +177,35 @@ def officers_by_town() -> dict[int, int]:
 # ------------------------------------------------------------------ campaigns and tasks
 
 
+def _count_per_campaign(rows: QuerySet, expression: Any = None) -> Coalesce:
+    """A correlated count of `rows` of each campaign: one index range per campaign, where
+    joining the tasks and the attendance multiplies the rows to count."""
+    counted = (
+        rows.filter(campaign=OuterRef("pk"))
+        .order_by()
+        .values("campaign")
+        .annotate(n=expression or Count("pk"))
+        .values("n")
+    )
+    return Coalesce(Subquery(counted), 0)
+
+
 def campaign_list(user: Any) -> QuerySet[Campaign]:
     """Campaigns with the progress of the tasks the user may see (one query).
 
     Staff see every campaign; others only campaigns where they see a task."""
     tasks = VisitTask.objects.for_user(user)
-    visible = Q(tasks__in=tasks.values("pk"))
     today = dt.date.today()
     qs = Campaign.objects.annotate(
-        n_tasks=Count("tasks", filter=visible, distinct=True),
-        n_visited=Count(
-            "tasks", filter=visible & Q(tasks__state__in=VISITED_STATES), distinct=True
+        n_tasks=_count_per_campaign(tasks),
+        n_visited=_count_per_campaign(tasks.filter(state__in=VISITED_STATES)),
+        n_closed=_count_per_campaign(tasks.filter(state=TaskState.CLOSED)),
+        n_overdue=_count_per_campaign(
+            tasks.exclude(state=TaskState.CLOSED).filter(due_date__lt=today)
         ),
-        n_closed=Count("tasks", filter=visible & Q(tasks__state=TaskState.CLOSED), distinct=True),
-        n_overdue=Count(
-            "tasks",
-            filter=visible & ~Q(tasks__state=TaskState.CLOSED) & Q(tasks__due_date__lt=today),
-            distinct=True,
+        n_attended=_count_per_campaign(
+            TrainingAttendance.objects.all(), Count("enterprise", distinct=True)
         ),
-        n_attended=Count("attendance__enterprise", distinct=True),
     )
     if user_role(user) not in STAFF_ROLES:
         qs = qs.filter(n_tasks__gt=0)
