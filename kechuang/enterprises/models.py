@@ -157,6 +157,8 @@ class Enterprise(models.Model):
                 name="enterprises_credit_code_like",
                 opclasses=["varchar_pattern_ops"],
             ),
+            # The newest change an assessment depends on (docs/performance.md#list-pages).
+            models.Index(fields=["updated_at"], name="enterprises_ent_updated"),
         ]
 
     def __str__(self) -> str:
@@ -314,6 +316,8 @@ class AnnualFigure(ProvenanceMixin, DeclaredFigures, models.Model):
                 fields=["year", "is_above_scale_industrial", "rd_expense_stat"],
                 name="enterprises_af_year_above_rd",
             ),
+            # The newest change an assessment depends on (docs/performance.md#list-pages).
+            models.Index(fields=["updated_at"], name="enterprises_af_updated"),
         ]
 
     def __str__(self) -> str:
@@ -371,6 +375,10 @@ class IntellectualProperty(ProvenanceMixin, models.Model):
         ordering = ["enterprise_id", "-grant_date", "number"]
         verbose_name = _("intellectual property")
         verbose_name_plural = _("intellectual property")
+        indexes = [
+            # The newest change an assessment depends on (docs/performance.md#list-pages).
+            models.Index(fields=["updated_at"], name="enterprises_ip_updated"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.number} {self.title}"
@@ -460,7 +468,11 @@ class Qualification(ProvenanceMixin, models.Model):
                 violation_error_message=_("The expiry date cannot be before the issue date."),
             ),
         ]
-        indexes = [models.Index(fields=["kind", "issue_date", "expiry_date"])]
+        indexes = [
+            models.Index(fields=["kind", "issue_date", "expiry_date"]),
+            # The newest change an assessment depends on (docs/performance.md#list-pages).
+            models.Index(fields=["updated_at"], name="enterprises_q_updated"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.number or self.year}"

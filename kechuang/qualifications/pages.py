@@ -56,6 +56,8 @@ __all__ = [
     "valid_high_tech_trend",
     "reserve_rules",
     "reserve_queryset",
+    "reserve_rows",
+    "reserve_shortlist_ids",
     "reserve_workbook",
     "cell_results",
     "at_risk_holders",
@@ -114,11 +116,22 @@ def newest_results(user) -> QuerySet:
 # ------------------------------------------------------------------ ladder
 
 
+def _run_cells(run_pk: int) -> dict[str, dict[str, int]]:
+    return cell_counts(AssessmentResult.objects.filter(run_id=run_pk))
+
+
 def ladder_rows(user, run, year: int, links: bool) -> list[dict]:
     """Per evaluated tier: held, meets, borderline, … with the links to the cells' results."""
     if run is None:
         return []
-    by_tier = cell_counts(scoped_results(user, run))
+    # A run's results never change once it is done: region-wide, its counts are reused while
+    # the data version is unchanged (one pass over the run's results per change, not one per
+    # request).
+    by_tier = (
+        memoised("ladder_cells", _run_cells, run.pk)
+        if scope_for(user, "ladder.view").all
+        else cell_counts(scoped_results(user, run))
+    )
     results_url = reverse("qualifications:assessment_results")
     risks = reverse("qualifications:risk_list")
     rows = []
@@ -280,7 +293,9 @@ def reserve_queryset(user, run, data: dict) -> tuple[QuerySet, str, int]:
         qs = qs.filter(
             Q(enterprise__name__icontains=q) | Q(enterprise__credit_code__icontains=q.upper())
         )
-    eligible = qs.count()
+    # The results of a done run never change, so the count (and the shortlist, below) is
+    # reused while the data version is unchanged (the filters also read the enterprises).
+    eligible = memoised("reserve_eligible", lambda _sql, _params: qs.count(), *_sql_key(qs))
     # Ties (no gap) go to the higher score already secured by the figures.
     qs = qs.order_by(
         "gap_size",
@@ -291,6 +306,27 @@ def reserve_queryset(user, run, data: dict) -> tuple[QuerySet, str, int]:
         "enterprise__name",
     )
     return qs[: rules["size"]], tier, eligible
+
+
+def _sql_key(qs: QuerySet) -> tuple[str, tuple]:
+    sql, params = qs.query.sql_with_params()
+    return sql, tuple(params)
+
+
+def reserve_shortlist_ids(qs: QuerySet) -> list[int]:
+    """The primary keys of the shortlist ``qs`` (from :func:`reserve_queryset`), in rank order;
+    reused while the data version is unchanged."""
+    ids = qs.values_list("pk", flat=True)
+    return memoised("reserve_shortlist", lambda _sql, _params: list(ids), *_sql_key(ids))
+
+
+def reserve_rows(ids: list[int]) -> list[AssessmentResult]:
+    """The results ``ids`` (a page of the shortlist) with what the page shows, in that order."""
+    rows = AssessmentResult.objects.filter(pk__in=ids).select_related(
+        "enterprise", "enterprise__town"
+    )
+    by_pk = {r.pk: r for r in rows.annotate(gap_size=Coalesce("gap_cost_wan", Decimal(0)))}
+    return [by_pk[pk] for pk in ids if pk in by_pk]
 
 
 def reserve_workbook(qs) -> bytes:

@@ -48,7 +48,9 @@ from .pages import (
     ladder_bar,
     ladder_rows,
     reserve_queryset,
+    reserve_rows,
     reserve_rules,
+    reserve_shortlist_ids,
     reserve_workbook,
     stored_results,
     tier_movement,
@@ -161,7 +163,8 @@ def reserve_pool(request):
         if request.GET.get("export") == "xlsx":
             name = f"{_('Reserve pool')}-{str(Tier(tier).label)}-{year}.xlsx"
             return xlsx_response(reserve_workbook(qs), name)
-        page = Paginator(qs, 25).get_page(request.GET.get("page"))
+        page = Paginator(reserve_shortlist_ids(qs), 25).get_page(request.GET.get("page"))
+        page.object_list = reserve_rows(list(page.object_list))
         offset = page.start_index()
         for i, r in enumerate(page.object_list):
             r.position = offset + i

@@ -151,3 +151,36 @@ def test_reserve_pool_ranks_by_gap_and_keeps_expert_conditions_apart(client, reg
     for r in results.filter(conditions__H7="fail"):
         assert r.enterprise.name not in table
     assert "缺少数据" not in table and "H7" not in table
+
+
+def test_reserve_pool_page_lists_the_shortlist_in_rank_order_after_every_change(client, region):
+    from kechuang.qualifications.pages import reserve_queryset
+    from kechuang.qualifications.selectors import latest_run
+
+    staff = region["users"]["staff"]
+    client.force_login(staff)
+    url = reverse("qualifications:reserve_pool") + f"?year={YEAR}&tier=tech_sme_provincial"
+
+    def shown():
+        page = client.get(url).context["page"]
+        return [r.pk for r in page.object_list], page.paginator.count
+
+    def expected():
+        qs, _tier, eligible = reserve_queryset(
+            staff, latest_run(YEAR), {"tier": "tech_sme_provincial"}
+        )
+        return [r.pk for r in qs], eligible
+
+    assessment_run_create(year=YEAR)
+    first = shown()
+    assert first[0] and first == (expected()[0], len(expected()[0]))
+    # Renaming an enterprise changes the tie order by name: the page follows at once.
+    rows = AssessmentResult.objects.filter(pk__in=first[0]).select_related("enterprise")
+    for r in rows:
+        r.enterprise.name = f"甲{r.enterprise.name}" if r.pk == first[0][-1] else r.enterprise.name
+        r.enterprise.save()
+    assert shown()[0] == expected()[0]
+    # A new run: the page lists that run's results.
+    assessment_run_create(year=YEAR)
+    again = shown()
+    assert set(again[0]).isdisjoint(first[0]) and again[0] == expected()[0]
