@@ -157,6 +157,17 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
     }
 
+
+def _postgres_options(database: dict) -> None:
+    """Web requests run short queries: PostgreSQL's JIT compiler (on by default since 12) spent
+    15–45 ms compiling some single page queries at province scale, more than they took to run
+    (docs/deployment.md#postgresql). DB_JIT=on turns it back on."""
+    if database["ENGINE"] == "django.db.backends.postgresql" and os.environ.get("DB_JIT") != "on":
+        database.setdefault("OPTIONS", {})["options"] = "-c jit=off"
+
+
+_postgres_options(DATABASES["default"])
+
 # A streaming replica for the reads of web requests (docs/deployment.md#read-replica): the
 # router and its middleware are installed only when one is configured.
 if os.environ.get("DATABASE_REPLICA_URL"):
@@ -164,6 +175,7 @@ if os.environ.get("DATABASE_REPLICA_URL"):
         os.environ["DATABASE_REPLICA_URL"], conn_max_age=env_int("DB_CONN_MAX_AGE", 0)
     )
     DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+    _postgres_options(DATABASES["replica"])
     DATABASE_ROUTERS = ["kechuang.core.dbrouter.ReplicaRouter"]
     MIDDLEWARE.insert(1, "kechuang.core.dbrouter.ReplicaReadsMiddleware")
 KECHUANG_REPLICA_PIN_SECONDS = env_int("KECHUANG_REPLICA_PIN_SECONDS", 5)

@@ -184,7 +184,7 @@ def _count_per_campaign(rows: QuerySet, expression: Any = None) -> Coalesce:
         rows.filter(campaign=OuterRef("pk"))
         .order_by()
         .values("campaign")
-        .annotate(n=expression or Count("pk"))
+        .annotate(n=expression or Count("*"))
         .values("n")
     )
     return Coalesce(Subquery(counted), 0)
