@@ -26,6 +26,7 @@ import polars as pl
 __all__ = ["read_frame", "read_queryset", "write_frame", "CHUNK_ROWS"]
 
 CHUNK_ROWS = 50_000  # rows per COPY buffer / executemany: bounds the memory of one write
+READ_ROWS = 100_000  # rows per fetch when reading without COPY: bounds the Python tuples held
 
 
 def _is_postgres(connection: Any) -> bool:
@@ -137,20 +138,25 @@ def read_frame(
             buffer, has_header=False, new_columns=names, schema=read_as, infer_schema=False
         )
         return _conform(frame, schema)
+    # The driver's converters decide the Python types (SQLite: dates and booleans by the
+    # declared column type, computed values as stored): infer per column, then conform. Rows
+    # come READ_ROWS at a time, so at most one slice of them is held as Python tuples.
+    frames = []
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
-        rows = cursor.fetchall()
-    if not rows:
+        while rows := cursor.fetchmany(READ_ROWS):
+            columns = zip(*rows, strict=True)
+            frame = pl.DataFrame(
+                [
+                    pl.Series(n, list(values), strict=False)
+                    for n, values in zip(names, columns, strict=True)
+                ]
+            )
+            frames.append(_conform(frame, schema))
+            del rows, columns
+    if not frames:
         return pl.DataFrame(schema=schema)
-    # The driver's converters decide the Python types (SQLite: dates and booleans by the
-    # declared column type, computed values as stored): infer per column, then conform.
-    frame = pl.DataFrame(
-        [
-            pl.Series(n, list(values), strict=False)
-            for n, values in zip(names, zip(*rows, strict=True), strict=True)
-        ]
-    )
-    return _conform(frame, schema)
+    return pl.concat(frames, rechunk=True)
 
 
 def read_queryset(queryset: Any, schema: dict[str, Any]) -> pl.DataFrame:

@@ -114,3 +114,16 @@ def test_held_tiers_at_year_end(region):
     held = held_tiers(YEAR)
     assert region["strong"].pk in held["high_tech"]
     assert region["weak"].pk not in held.get("high_tech", set())
+
+
+def test_frame_read_in_slices_equals_the_frame_read_at_once(region, monkeypatch):
+    """Without COPY the rows come a slice at a time; slices whose cells are all empty in a
+    column (null type) or whole in one slice and fractional in another still join up."""
+    from kechuang.imports import bulk
+
+    whole = assessment_frame(YEAR)
+    assert whole.height >= 3
+    monkeypatch.setattr(bulk, "READ_ROWS", 1)
+    sliced = assessment_frame(YEAR)
+    assert sliced.schema == whole.schema
+    assert sliced.sort("enterprise_id").to_dicts() == whole.sort("enterprise_id").to_dicts()
