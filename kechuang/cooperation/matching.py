@@ -127,9 +127,14 @@ def _docs(keys: Iterable[str] | None) -> list[Doc]:
             demands.filter(pk__in=d_ids),
             None,
         )
-    docs = [_achievement_doc(r) for r in achievements.values_list(*_ACHIEVEMENT_COLUMNS)]
-    docs += [_demand_doc(r) for r in demands.values_list(*_DEMAND_COLUMNS)]
+    docs = _docs_of(achievements, demands)
     return docs if wanted is None else [d for d in docs if d.id in wanted]
+
+
+def _docs_of(achievements, demands) -> list[Doc]:
+    """Docs of the records of two querysets (one query each)."""
+    docs = [_achievement_doc(r) for r in achievements.values_list(*_ACHIEVEMENT_COLUMNS)]
+    return docs + [_demand_doc(r) for r in demands.values_list(*_DEMAND_COLUMNS)]
 
 
 def _stored(docs: list[Doc]) -> dict[str, tuple[str, bytes]]:
@@ -217,8 +222,7 @@ def vectors_export(path, *, all_records: bool = False) -> int:
         eng = engine()
         if eng.encoder is None:
             raise VectorFileError("the dense encoder is off: there are no vectors to write")
-        docs = [_achievement_doc(r) for r in Achievement.objects.values_list(*_ACHIEVEMENT_COLUMNS)]
-        docs += [_demand_doc(r) for r in TechDemand.objects.values_list(*_DEMAND_COLUMNS)]
+        docs = _docs_of(Achievement.objects.all(), TechDemand.objects.all())
         by_fingerprint = {eng.fingerprint(d): d for d in docs}
         fingerprints = sorted(by_fingerprint)
         vectors = np.zeros((len(fingerprints), DIM), dtype=np.float32)

@@ -265,6 +265,10 @@ def reserve_rules() -> dict[str, int]:
     }
 
 
+# The reserve pool's rank key and column: the gap size, no gap counting as zero.
+GAP_SIZE = Coalesce("gap_cost_wan", Decimal(0))
+
+
 def reserve_queryset(user, run, data: dict) -> tuple[QuerySet, str, int]:
     """The shortlist: not held, failing only conditions the figures measure (at most
     ``max_gaps`` of them), smallest gap first, at most ``size`` enterprises.
@@ -277,7 +281,7 @@ def reserve_queryset(user, run, data: dict) -> tuple[QuerySet, str, int]:
         AssessmentResult.objects.for_user(user)
         .filter(run=run, tier=tier, held=False, failed_count__lte=rules["max_gaps"])
         .select_related("enterprise", "enterprise__town")
-        .annotate(rank=STATUS_RANK, gap_size=Coalesce("gap_cost_wan", Decimal(0)))
+        .annotate(rank=STATUS_RANK, gap_size=GAP_SIZE)
     )
     for cid in conds:
         if cid not in NUMERIC_CONDITIONS[tier]:
@@ -325,7 +329,7 @@ def reserve_rows(ids: list[int]) -> list[AssessmentResult]:
     rows = AssessmentResult.objects.filter(pk__in=ids).select_related(
         "enterprise", "enterprise__town"
     )
-    by_pk = {r.pk: r for r in rows.annotate(gap_size=Coalesce("gap_cost_wan", Decimal(0)))}
+    by_pk = {r.pk: r for r in rows.annotate(gap_size=GAP_SIZE)}
     return [by_pk[pk] for pk in ids if pk in by_pk]
 
 
