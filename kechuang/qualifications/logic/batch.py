@@ -705,6 +705,24 @@ ZJ_CONDITIONS = ("Z1", "Z2", "Z3", "Z4", "Z5")
 CULT_CONDITIONS = ("K0", "K1", "K2", "K3", "K4", "K5")
 
 
+TSN_GAP_COLUMNS = ("tsn_gap_tech_staff", "tsn_gap_rd_fen", "tsn_gap_ip_class2", "tsn_gap_ip_class1")
+
+
+def _with_tech_sme_gaps(lf: pl.LazyFrame, rs: RuleSet) -> pl.LazyFrame:
+    """Add the C5 gap columns, computed only on the rows that have a gap (``_tsn_gap_on``).
+
+    Every other row's gaps are null, so the cost-per-combination stages run on the subset
+    and are joined back by row position; the order of ``lf`` is kept.
+    """
+    stages = _tech_sme_gap_stages(rs)
+    lf = lf.with_row_index("_row").cache()
+    gaps = lf.filter(c("_tsn_gap_on"))
+    for stage in stages:
+        gaps = gaps.with_columns(stage)
+    gaps = gaps.select("_row", *TSN_GAP_COLUMNS)
+    return lf.join(gaps, on="_row", how="left", maintain_order="left")
+
+
 def evaluate_batch(
     frame: pl.DataFrame | pl.LazyFrame,
     *,
@@ -721,11 +739,9 @@ def evaluate_batch(
     lf = lf.with_columns(_tech_sme_exprs(rs) + _high_tech_stage1(rs))
     lf = lf.with_columns(_tech_sme_stage2(rs) + _high_tech_stage2(rs))
     lf = lf.with_columns(_tech_sme_stage3(rs) + _high_tech_stage3(rs))
-    g1, g2, g3, g4 = _tech_sme_gap_stages(rs)
-    lf = lf.with_columns(g1 + _high_tech_stage4(rs) + _provincial_exprs(rs))
-    lf = lf.with_columns(g2 + _high_tech_stage5(rs) + _cultivation_exprs(rs))
-    lf = lf.with_columns(g3)
-    lf = lf.with_columns(g4)
+    lf = lf.with_columns(_high_tech_stage4(rs) + _provincial_exprs(rs))
+    lf = lf.with_columns(_high_tech_stage5(rs) + _cultivation_exprs(rs))
+    lf = _with_tech_sme_gaps(lf, rs)
     out = [
         c("id"),
         status_of(c("_tsn_ok")).alias("tsn_status"),
