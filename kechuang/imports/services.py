@@ -9,6 +9,7 @@ goes through the same checks and writes as an uploaded file.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -319,11 +320,17 @@ READ_CHUNK = 20_000  # rows converted to text columns at a time
 def _chunk_frame(chunk: list, row_numbers: list[int], index: dict[str, int]) -> pl.DataFrame:
     """Rows of a sheet as a raw frame: "__row" and one Utf8 column per named column, each cell
     as `_cell_text` writes it (an empty cell or an empty text is null)."""
-    shortest = min(map(len, chunk), default=0)
+    lengths = set(map(len, chunk))
+    shortest = min(lengths, default=0)
+    # The reader gives rows of one width: then one zip transposes the slice in C.
+    transposed = list(zip(*chunk, strict=True)) if len(lengths) == 1 else None
     columns: dict[str, pl.Series] = {ROW: pl.Series(ROW, row_numbers, dtype=pl.Int64)}
     for header, j in index.items():
+        values: Sequence
         if j < 0:
-            values: list = [None] * len(chunk)
+            values = [None] * len(chunk)
+        elif transposed is not None and j < shortest:
+            values = transposed[j]
         elif j < shortest:
             values = [r[j] for r in chunk]
         else:
@@ -332,7 +339,7 @@ def _chunk_frame(chunk: list, row_numbers: list[int], index: dict[str, int]) -> 
     return pl.DataFrame(columns)
 
 
-def _column_text(name: str, values: list) -> pl.Series:
+def _column_text(name: str, values: Sequence) -> pl.Series:
     """`_cell_text` of every cell of a column, vectorised for columns of one cell type (text,
     numbers, whole numbers), cell by cell for mixed ones."""
     kinds = set(map(type, values))
@@ -916,7 +923,6 @@ def _create_frame_with_history(model: Any, frame: pl.DataFrame, *, user: Any, re
     meta = model._meta
     pk_field = meta.pk
     insert_fields = [f for f in meta.concrete_fields if f is not pk_field]
-    history_fields = [] if history is None else history.model._meta.concrete_fields
     fast = (
         connection.vendor in ("postgresql", "sqlite")
         and history is not None
@@ -937,33 +943,60 @@ def _create_frame_with_history(model: Any, frame: pl.DataFrame, *, user: Any, re
 
     history_model = history.model  # type: ignore[union-attr]
     history_user = user or history_model.get_default_history_user(model()) if n else None
-    extra: list[pl.Series | pl.Expr] = []
-    for f in history_fields:
-        if f.primary_key and f.attname != pk_field.attname:
-            continue  # history_id
-        if f.attname == pk_field.attname:
-            extra.append(pl.Series(f.attname, pks, dtype=pl.Int64))
-        elif f.attname in params.columns:
-            continue
-        elif f.name == "history_date":
-            extra.append(pl.lit(stamp, pl.Utf8).alias(f.attname))
-        elif f.name == "history_user":
-            extra.append(pl.lit(getattr(history_user, "pk", None), pl.Int64).alias(f.attname))
-        elif f.name == "history_change_reason":
-            extra.append(pl.lit(reason, pl.Utf8).alias(f.attname))
-        elif f.name == "history_type":
-            extra.append(pl.lit("+", pl.Utf8).alias(f.attname))
-        else:
-            extra.append(_constant_param(f, f.get_default(), connection).alias(f.attname))
-    history_params = params.with_columns(extra)
-    order = [
-        f.attname
-        for f in history_fields
-        if f.attname in history_params.columns
-        and not (f.primary_key and f.attname != pk_field.attname)
-    ]
-    _frame_insert(connection, history_model, history_params.select(order), returning=False)
+    _copy_history_rows(
+        connection,
+        model,
+        history_model,
+        pks,
+        copied=[pk_field.attname, *params.columns],
+        given={
+            "history_date": stamp,
+            "history_user": getattr(history_user, "pk", None),
+            "history_change_reason": reason,
+            "history_type": "+",
+        },
+    )
     return pks
+
+
+def _copy_history_rows(
+    connection: Any, model: Any, history_model: Any, pks: list, *, copied: list, given: dict
+) -> None:
+    """Write the history rows of the rows just inserted with keys ``pks`` by one
+    ``INSERT … SELECT`` from the model's table: the ``copied`` columns are the stored values
+    themselves (nothing goes through Python a second time), the ``given`` history fields one
+    value each, any other history field its default. Rows go in key order, as ``pks`` are."""
+    if not pks:
+        return
+    qn = connection.ops.quote_name
+    source = {f.attname: f.column for f in model._meta.concrete_fields}
+    targets, select, params = [], [], []
+    for f in history_model._meta.concrete_fields:
+        if f.primary_key and f.attname not in source:
+            continue  # history_id: the history table's own key
+        targets.append(qn(f.column))
+        if f.attname in copied:
+            select.append(qn(source[f.attname]))
+            continue
+        if f.name in given:  # already database parameters
+            params.append(given[f.name])
+        else:
+            value = f.get_default()
+            adapt = _db_adapter(f, connection) if value is not None else None
+            params.append(adapt(value) if adapt is not None else value)
+        select.append("%s")
+    pk_column = qn(model._meta.pk.column)
+    if connection.vendor == "postgresql":
+        where, params = f"{pk_column} = ANY(%s)", [*params, list(pks)]
+    else:  # SQLite: the keys are one consecutive block (`_frame_insert` checks it)
+        where, params = f"{pk_column} BETWEEN %s AND %s", [*params, pks[0], pks[-1]]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {qn(history_model._meta.db_table)} ({', '.join(targets)}) "
+            f"SELECT {', '.join(select)} FROM {qn(model._meta.db_table)} "
+            f"WHERE {where} ORDER BY {pk_column}",
+            params,
+        )
 
 
 def _frame_rows(model: Any, frame: pl.DataFrame) -> list[tuple[dict, dict]]:
