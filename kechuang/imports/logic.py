@@ -55,11 +55,32 @@ class ColumnSpec:
 SCOPE_SEPARATOR = "\x1f"
 
 
-def _errors_where(
-    frame: pl.DataFrame, mask: pl.Expr, spec: ColumnSpec, message_id: str, params=()
-) -> list[CellError]:
-    bad = frame.filter(mask).select(ROW, spec.field)
-    return [CellError(r, spec.header, v, message_id, params) for r, v in bad.iter_rows()]
+class _PendingChecks:
+    """Cell checks gathered as masks over the sheet (True = the cell is wrong), then answered
+    together: one pass asks every mask whether it holds anywhere, and only the masks that do
+    are filtered for their rows. Errors come out in the order the checks were added."""
+
+    def __init__(self) -> None:
+        self.checks: list[tuple[pl.Expr, ColumnSpec, str, tuple]] = []
+
+    def add(self, mask: pl.Expr, spec: ColumnSpec, message_id: str, params: tuple = ()) -> None:
+        self.checks.append((mask, spec, message_id, params))
+
+    def errors(self, frame: pl.DataFrame) -> list[CellError]:
+        checks, self.checks = self.checks, []
+        if not checks:
+            return []
+        hit = frame.select(
+            mask.fill_null(False).any().alias(f"_{i}") for i, (mask, *_rest) in enumerate(checks)
+        ).row(0)
+        errors: list[CellError] = []
+        for (mask, spec, message_id, params), found in zip(checks, hit, strict=True):
+            if found:
+                bad = frame.filter(mask).select(ROW, spec.field)
+                errors += [
+                    CellError(r, spec.header, v, message_id, params) for r, v in bad.iter_rows()
+                ]
+        return errors
 
 
 def parse_sheet(
@@ -90,35 +111,24 @@ def parse_sheet(
         for s in specs
     )
     typed: list[pl.Expr] = []
+    pending = _PendingChecks()
     for spec in specs:
         col = pl.col(spec.field)
         if spec.required:
-            errors += _errors_where(out, col.is_null(), spec, "required")
+            pending.add(col.is_null(), spec, "required")
         if spec.kind in ("int", "decimal", "money"):
             num = (
                 col.str.replace_all(",", "")
                 .str.replace_all("，", "")
                 .cast(pl.Float64, strict=False)
             )
-            tmp = out.select(ROW, spec.field, num.alias("_n"))
-            errors += _errors_where(
-                tmp, pl.col(spec.field).is_not_null() & pl.col("_n").is_null(), spec, "not_number"
-            )
+            pending.add(col.is_not_null() & num.is_null(), spec, "not_number")
             if spec.kind == "int":
-                errors += _errors_where(
-                    tmp,
-                    pl.col("_n").is_not_null() & (pl.col("_n") != pl.col("_n").round(0)),
-                    spec,
-                    "not_integer",
-                )
+                pending.add(num.is_not_null() & (num != num.round(0)), spec, "not_integer")
             if spec.min_value is not None:
-                errors += _errors_where(
-                    tmp, pl.col("_n") < spec.min_value, spec, "below_min", (spec.min_value,)
-                )
+                pending.add(num < spec.min_value, spec, "below_min", (spec.min_value,))
             if spec.max_value is not None:
-                errors += _errors_where(
-                    tmp, pl.col("_n") > spec.max_value, spec, "above_max", (spec.max_value,)
-                )
+                pending.add(num > spec.max_value, spec, "above_max", (spec.max_value,))
             if spec.kind == "money":
                 # Yuan with at most two decimals (fen): a third decimal is a unit slip or a
                 # formula result, never rounded away silently. Trailing zeros do not count.
@@ -128,8 +138,7 @@ def parse_sheet(
                     .str.extract(r"^[+-]?\d*\.(\d*?)0*$", 1)
                     .str.len_chars()
                 )
-                tmp2 = out.select(ROW, spec.field, decimals.alias("_p"))
-                errors += _errors_where(tmp2, pl.col("_p") > 2, spec, "too_many_decimals", (2,))
+                pending.add(decimals > 2, spec, "too_many_decimals", (2,))
             if spec.kind == "int":
                 typed.append(num.round(0).cast(pl.Int64, strict=False).alias(spec.field))
             else:
@@ -140,18 +149,11 @@ def parse_sheet(
                 text.str.to_date("%Y-%m-%d", strict=False),
                 col.str.to_date("%Y%m%d", strict=False),
             )
-            tmp = out.select(ROW, spec.field, parsed.alias("_d"))
-            errors += _errors_where(
-                tmp, pl.col(spec.field).is_not_null() & pl.col("_d").is_null(), spec, "not_date"
-            )
+            pending.add(col.is_not_null() & parsed.is_null(), spec, "not_date")
             if spec.min_date is not None:
-                errors += _errors_where(
-                    tmp, pl.col("_d") < spec.min_date, spec, "date_too_early", (spec.min_date,)
-                )
+                pending.add(parsed < spec.min_date, spec, "date_too_early", (spec.min_date,))
             if spec.max_date is not None:
-                errors += _errors_where(
-                    tmp, pl.col("_d") > spec.max_date, spec, "date_too_late", (spec.max_date,)
-                )
+                pending.add(parsed > spec.max_date, spec, "date_too_late", (spec.max_date,))
             typed.append(parsed.alias(spec.field))
         elif spec.kind == "bool":
             low = col.str.to_lowercase()
@@ -162,10 +164,7 @@ def parse_sheet(
                 .then(False)
                 .otherwise(None)
             )
-            tmp = out.select(ROW, spec.field, value.alias("_b"))
-            errors += _errors_where(
-                tmp, pl.col(spec.field).is_not_null() & pl.col("_b").is_null(), spec, "not_bool"
-            )
+            pending.add(col.is_not_null() & value.is_null(), spec, "not_bool")
             typed.append(value.alias(spec.field))
         elif spec.kind in ("choice", "town"):
             mapped = col.replace_strict(
@@ -173,10 +172,8 @@ def parse_sheet(
                 default=None,
                 return_dtype=pl.Utf8 if spec.kind == "choice" else pl.Int64,
             )
-            tmp = out.select(ROW, spec.field, mapped.alias("_c"))
-            errors += _errors_where(
-                tmp,
-                pl.col(spec.field).is_not_null() & pl.col("_c").is_null(),
+            pending.add(
+                col.is_not_null() & mapped.is_null(),
                 spec,
                 "unknown_town" if spec.kind == "town" else "unknown_choice",
                 (" / ".join(sorted({k for k in spec.lookup if not k.isascii()})),)
@@ -185,6 +182,7 @@ def parse_sheet(
             )
             typed.append(mapped.alias(spec.field))
         elif spec.kind in ("credit_code", "industry"):
+            errors += pending.errors(out)  # in column order, before this column's verdicts
             normalised = col.str.to_uppercase() if spec.kind == "credit_code" else col
             tmp = out.select(ROW, spec.field, normalised.alias("_v"))
             uniques = tmp.get_column("_v").drop_nulls().unique().to_list()
@@ -197,10 +195,11 @@ def parse_sheet(
             typed.append(normalised.alias(spec.field))
         else:
             if spec.max_length:
-                errors += _errors_where(
-                    out, col.str.len_chars() > spec.max_length, spec, "too_long", (spec.max_length,)
+                pending.add(
+                    col.str.len_chars() > spec.max_length, spec, "too_long", (spec.max_length,)
                 )
             typed.append(col)
+    errors += pending.errors(out)
     out = out.with_columns(typed)
 
     # Cross-column consistency (e.g. S&T staff <= staff).
