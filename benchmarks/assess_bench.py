@@ -19,9 +19,12 @@ Usage: python benchmarks/assess_bench.py [--quick] [--rows N] [--sample K] [--db
 from __future__ import annotations
 
 import argparse
+import gc
 import json
+import os
 import resource
 import sys
+import tempfile
 import time
 from datetime import date
 from pathlib import Path
@@ -127,8 +130,6 @@ def best_of(fn, repeat: int) -> float:
 
 def db_phase(db_rows: int) -> dict:
     """Insert ``db_rows`` enterprise-years into a throwaway database; time load, evaluate, store."""
-    import os
-
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.test")
     import django
 
@@ -154,6 +155,12 @@ def db_phase(db_rows: int) -> dict:
     vendor = connection.vendor
     label = "PostgreSQL" if vendor == "postgresql" else f"{vendor} (DATABASE_URL is not PostgreSQL)"
     old_name = connection.settings_dict["NAME"]
+    scratch = None
+    if vendor == "sqlite":
+        # A file, as in a deployment: an in-memory test database would count every stored row
+        # in this process's memory.
+        scratch = tempfile.TemporaryDirectory(prefix="assess-bench-")
+        connection.settings_dict["TEST"]["NAME"] = os.path.join(scratch.name, "bench.sqlite3")
     connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)
     out: dict = {"db_vendor": vendor, "db_label": label}
     try:
@@ -196,21 +203,23 @@ def db_phase(db_rows: int) -> dict:
                 "hightech_income": cents(sales * 6 // 10),
                 "total_cost_expense": cents(sales * 9 // 10),
             }
-            figs = []
-            for k, pk in enumerate(ids):
-                figs.append(
-                    AnnualFigure(
-                        enterprise_id=pk,
-                        year=y,
-                        employees_year_end=int(emp[k]),
-                        tech_staff_year_end=int(tech[k]),
-                        employees_avg=Decimal(int(emp[k])),
-                        tech_staff_avg=Decimal(int(tech[k])),
-                        **{f: v[k] for f, v in cols.items()},
-                    )
+            for part in range(0, n_ent, SETUP_CHUNK):  # bounded memory: one chunk of objects
+                AnnualFigure.objects.bulk_create(
+                    [
+                        AnnualFigure(
+                            enterprise_id=ids[k],
+                            year=y,
+                            employees_year_end=int(emp[k]),
+                            tech_staff_year_end=int(tech[k]),
+                            employees_avg=Decimal(int(emp[k])),
+                            tech_staff_avg=Decimal(int(tech[k])),
+                            **{f: v[k] for f, v in cols.items()},
+                        )
+                        for k in range(part, min(part + SETUP_CHUNK, n_ent))
+                    ],
+                    batch_size=5000,
                 )
-            AnnualFigure.objects.bulk_create(figs, batch_size=5000)
-            del figs, cols
+            del cols
         out["db_insert_s"] = round(time.perf_counter() - t0, 2)
         out["db_enterprise_years"] = AnnualFigure.objects.count()
         print(
@@ -221,6 +230,9 @@ def db_phase(db_rows: int) -> dict:
         t = date(year + 1, 1, 1)
         row = ruleset_in_force(t)
         rs = logic_ruleset(row)
+        del ents, ids
+        gc.collect()
+        reset_peak_rss()
         t0 = time.perf_counter()
         frame = assessment_frame(year, evaluation_date=t, ruleset=rs)
         out["db_load_s"] = round(time.perf_counter() - t0, 3)
@@ -245,14 +257,39 @@ def db_phase(db_rows: int) -> dict:
             stored = results_store(result, run=run, held=held_tiers(year), ruleset=rs)
         out["db_store_s"] = round(time.perf_counter() - t0, 3)
         out["db_results_stored"] = stored
+        out["db_assessment_peak_rss_mb"] = peak_rss_mb()
         assert AssessmentResult.objects.filter(run=run).count() == stored
         print(
             f"(f) [{label}] store {stored:,} results (column-wise, COPY / executemany): "
             f"{out['db_store_s']:8.3f} s"
         )
+        print(
+            f"peak RSS of the load, evaluation and store: {out['db_assessment_peak_rss_mb']:,.0f} MB"
+            " (target <= 2048 MB)"
+        )
     finally:
         connection.creation.destroy_test_db(old_name, verbosity=0)
+        if scratch is not None:
+            scratch.cleanup()
     return out
+
+
+SETUP_CHUNK = 50_000
+
+
+def reset_peak_rss() -> None:
+    """Start a new peak-RSS measurement (Linux: writing 5 to clear_refs resets VmHWM)."""
+    with open("/proc/self/clear_refs", "w") as f:
+        f.write("5")
+
+
+def peak_rss_mb() -> float:
+    """The process's peak resident set since the last :func:`reset_peak_rss` (VmHWM)."""
+    with open("/proc/self/status") as f:
+        for line in f:
+            if line.startswith("VmHWM:"):
+                return round(int(line.split()[1]) / 1024, 1)
+    raise RuntimeError("VmHWM is not in /proc/self/status")
 
 
 def main(argv: list[str] | None = None) -> dict:
@@ -295,7 +332,7 @@ def main(argv: list[str] | None = None) -> dict:
     speedup = single_extrap / batch_s
     over_floor = batch_s / floor_s
     print(f"speed-up batch vs per-enterprise (extrapolated): {speedup:,.0f}x (target >= 50x)")
-    print(f"batch / floor: {over_floor:.1f}x (target <= 5x)")
+    print(f"batch / floor: {over_floor:.1f}x (target <= 3x)")
     print(f"peak RSS: {peak_mb:,.0f} MB (target <= 4096 MB)")
     counts = result.group_by("tsn_status").len().sort("tsn_status").to_dicts()
     print("tech_sme_national status counts:", counts)
@@ -317,6 +354,7 @@ def main(argv: list[str] | None = None) -> dict:
             "batch_le_10s": batch_s <= 10,
             "speedup_ge_50x": speedup >= 50,
             "within_5x_floor": over_floor <= 5,
+            "within_3x_floor": over_floor <= 3,
             "peak_le_4gb": peak_mb <= 4096,
         },
     }
@@ -324,9 +362,13 @@ def main(argv: list[str] | None = None) -> dict:
         db_rows = args.db_rows or (30_000 if args.quick else 1_000_000)
         del frame, result
         figures.update(db_phase(db_rows))
-        # Includes the in-memory SQLite test database and the ORM objects of the DB phase.
+        # The whole process, the in-memory phase and the database set-up included; the
+        # assessment's own peak is db_assessment_peak_rss_mb.
         figures["db_peak_rss_mb"] = round(
             resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1
+        )
+        figures["targets_met"]["db_assessment_peak_le_2gb"] = (
+            figures["db_assessment_peak_rss_mb"] <= 2048
         )
     print(json.dumps(figures))
     return figures

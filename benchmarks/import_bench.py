@@ -14,7 +14,7 @@ openpyxl (write_only, template headers) and times, in one run:
                          starts from the same empty state as (c). On a sample when N is large,
                          extrapolated linearly and labelled so.
 
-Ratios: kechuang_commit / calamine_read (target ≤ 5) and import_export / kechuang_commit
+Ratios: kechuang_commit / calamine_read (target ≤ 3; each the best of REPEAT runs) and import_export / kechuang_commit
 (target ≥ 10). The LAST line printed is one JSON object.
 
 The commit writes with COPY on PostgreSQL (``--database-url``, an empty database) and one
@@ -55,6 +55,9 @@ def write_workbook(path: Path, frame, schema) -> None:
     for row in frame.iter_rows():
         ws.append(row)
     wb.save(path)
+
+
+REPEAT = 2  # runs of the read, the dry run and the commit; the best of each is reported
 
 
 def delete_figures() -> None:
@@ -178,30 +181,38 @@ def run(tmp: Path, rows: int, ie_rows: int, quick: bool, database_url: str | Non
         write_workbook(path, figures, schema)
     log(f"workbook written: {path.stat().st_size / 1e6:.1f} MB in {t.seconds:.1f}s")
 
-    # ---- (a) the floor: calamine alone
-    with Timer() as t:
-        sheet = CalamineWorkbook.from_path(str(path)).get_sheet_by_name(schema.sheet).to_python()
-    calamine_read = t.seconds
-    assert len(sheet) == rows + 1, len(sheet)
-    del sheet
-    log(f"(a) calamine read:        {calamine_read:8.2f}s")
+    # ---- (a) the floor, (b) the dry run and (c) the commit, each REPEAT times in turn (the
+    # figures deleted after each commit but the last); each figure is its best time.
+    reads, dries, commits = [], [], []
+    for attempt in range(REPEAT):
+        with Timer() as t:
+            sheet = (
+                CalamineWorkbook.from_path(str(path)).get_sheet_by_name(schema.sheet).to_python()
+            )
+        reads.append(t.seconds)
+        assert len(sheet) == rows + 1, len(sheet)
+        del sheet
+        log(f"(a) calamine read:        {reads[-1]:8.2f}s")
 
-    # ---- (b) Kechuang dry run, (c) commit
-    with Timer() as t:
-        dry = import_file(path, dry_run=True, language="en")
-    kechuang_dry = t.seconds
-    assert not dry.errors and dry.summary()["created"] == rows, (dry.errors[:3], dry.summary())
-    assert figure_counts() == (0, 0)
-    log(f"(b) kechuang dry run:     {kechuang_dry:8.2f}s")
+        with Timer() as t:
+            dry = import_file(path, dry_run=True, language="en")
+        dries.append(t.seconds)
+        assert not dry.errors and dry.summary()["created"] == rows, (dry.errors[:3], dry.summary())
+        assert figure_counts() == (0, 0)
+        log(f"(b) kechuang dry run:     {dries[-1]:8.2f}s")
 
-    with Timer() as t:
-        done = import_file(path, dry_run=False, language="en")
-    kechuang_commit = t.seconds
-    assert done.committed and done.summary()["created"] == rows, (done.errors[:3], done.summary())
-    assert figure_counts() == (rows, rows), figure_counts()
-    log(
-        f"(c) kechuang commit:      {kechuang_commit:8.2f}s  ({rows / kechuang_commit:,.0f} rows/s)"
-    )
+        with Timer() as t:
+            done = import_file(path, dry_run=False, language="en")
+        commits.append(t.seconds)
+        assert done.committed and done.summary()["created"] == rows, (
+            done.errors[:3],
+            done.summary(),
+        )
+        assert figure_counts() == (rows, rows), figure_counts()
+        log(f"(c) kechuang commit:      {commits[-1]:8.2f}s  ({rows / commits[-1]:,.0f} rows/s)")
+        if attempt < REPEAT - 1:
+            delete_figures()
+    calamine_read, kechuang_dry, kechuang_commit = min(reads), min(dries), min(commits)
 
     # ---- (d) django-import-export from the same empty state
     delete_figures()
@@ -233,7 +244,7 @@ def run(tmp: Path, rows: int, ie_rows: int, quick: bool, database_url: str | Non
 
     commit_vs_floor = kechuang_commit / calamine_read
     ie_vs_commit = import_export / kechuang_commit
-    log(f"kechuang_commit / calamine_read = {commit_vs_floor:.2f} (target ≤ 5)")
+    log(f"kechuang_commit / calamine_read = {commit_vs_floor:.2f} (target ≤ 3)")
     log(f"import_export / kechuang_commit = {ie_vs_commit:.1f} (target ≥ 10)")
     emit(
         {
@@ -255,7 +266,7 @@ def run(tmp: Path, rows: int, ie_rows: int, quick: bool, database_url: str | Non
             "import_export_extrapolated": extrapolated,
             "import_export_sample_s": round(ie_import_sample, 3),
             "ratio_kechuang_commit_over_calamine_read": round(commit_vs_floor, 2),
-            "ratio_kechuang_commit_over_calamine_read_target_max": 5,
+            "ratio_kechuang_commit_over_calamine_read_target_max": 3,
             "ratio_import_export_over_kechuang_commit": round(ie_vs_commit, 1),
             "ratio_import_export_over_kechuang_commit_target_min": 10,
             "peak_rss_mb": rss_peak_mb(),
