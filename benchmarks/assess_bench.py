@@ -149,7 +149,11 @@ def db_phase(db_rows: int) -> dict:
         logic_ruleset,
         ruleset_in_force,
     )
-    from kechuang.qualifications.services import results_store
+    from kechuang.qualifications.services import (
+        results_store,
+        results_store_parallel,
+        store_writers,
+    )
     from kechuang.regions.models import Region, RegionKind, Town
 
     vendor = connection.vendor
@@ -253,14 +257,21 @@ def db_phase(db_rows: int) -> dict:
             rule_set_revision=row.revision,
         )
         t0 = time.perf_counter()
-        with transaction.atomic():
-            stored = results_store(result, run=run, held=held_tiers(year), ruleset=rs)
+        writers = store_writers()  # as assessment_run_create chooses
+        held = held_tiers(year)
+        if writers > 1:
+            stored = results_store_parallel(result, run=run, held=held, ruleset=rs, writers=writers)
+        else:
+            with transaction.atomic():
+                stored = results_store(result, run=run, held=held, ruleset=rs)
         out["db_store_s"] = round(time.perf_counter() - t0, 3)
+        out["db_store_writers"] = writers
         out["db_results_stored"] = stored
         out["db_assessment_peak_rss_mb"] = peak_rss_mb()
         assert AssessmentResult.objects.filter(run=run).count() == stored
         print(
-            f"(f) [{label}] store {stored:,} results (column-wise, COPY / executemany): "
+            f"(f) [{label}] store {stored:,} results (column-wise, COPY / executemany, "
+            f"{writers} writer(s)): "
             f"{out['db_store_s']:8.3f} s"
         )
         print(

@@ -179,6 +179,9 @@ if os.environ.get("DATABASE_REPLICA_URL"):
     DATABASE_ROUTERS = ["kechuang.core.dbrouter.ReplicaRouter"]
     MIDDLEWARE.insert(1, "kechuang.core.dbrouter.ReplicaReadsMiddleware")
 KECHUANG_REPLICA_PIN_SECONDS = env_int("KECHUANG_REPLICA_PIN_SECONDS", 5)
+# PostgreSQL connections that write one assessment run's results side by side
+# (docs/performance.md#batch); 1 writes them in the run's own transaction.
+KECHUANG_ASSESSMENT_WRITERS = env_int("KECHUANG_ASSESSMENT_WRITERS", 2)
 
 
 def cache_settings(url: str) -> dict:

@@ -444,6 +444,97 @@ def results_store(
     return written
 
 
+def store_writers(alias: str | None = None) -> int:
+    """How many database connections write one run's results side by side.
+
+    ``KECHUANG_ASSESSMENT_WRITERS`` (default 2) on PostgreSQL when no transaction is open;
+    otherwise 1, the caller's own transaction (SQLite has one writer at a time, and results
+    written inside an open transaction must stay in it).
+    """
+    from django.conf import settings
+    from django.db import router
+
+    connection = connections[alias or router.db_for_write(AssessmentResult)]
+    if connection.vendor != "postgresql" or connection.in_atomic_block:
+        return 1
+    return max(1, settings.KECHUANG_ASSESSMENT_WRITERS)
+
+
+def results_store_parallel(
+    out: pl.DataFrame,
+    *,
+    run: AssessmentRun,
+    held: dict[str, set[int]],
+    ruleset: Any,
+    writers: int,
+    chunk: int = STORE_CHUNK_ENTERPRISES,
+) -> int:
+    """Write the result rows of a *running* run through ``writers`` connections at once.
+
+    The rows are built here slice by slice, as :func:`results_store` builds them; each writer
+    thread COPYs the slices it takes in its own transaction. The rows are committed before the
+    run is marked done, which is safe because every reader reads the results of a finished run
+    only (``status = done``); if anything fails the caller deletes the run's rows
+    (:func:`results_discard`). Returns the number of rows written.
+    """
+    import queue
+    import threading
+
+    from django.db import router
+
+    from kechuang.imports.bulk import write_frame
+
+    alias = router.db_for_write(AssessmentResult)
+    table = AssessmentResult._meta.db_table
+    held_by_tier = {tier: held.get(TIER_KIND[tier], set()) for tier, _p, _c in STORED_TIERS}
+    weights = cost_weights_fen(ruleset)
+    slices: queue.Queue = queue.Queue(maxsize=writers)  # bounds the memory to a few slices
+    written: list[int] = []
+    failures: list[BaseException] = []
+
+    def writer() -> None:
+        connection = connections[alias]  # this thread's own connection
+        try:
+            with transaction.atomic(using=alias):
+                while (rows := slices.get()) is not None:
+                    if not failures:
+                        written.append(
+                            write_frame(connection, table, rows, not_null_text=["route"])
+                        )
+        except BaseException as exc:  # noqa: BLE001 - handed to the caller below
+            failures.append(exc)
+            while slices.get() is not None:  # let the builder finish; the run is discarded
+                pass
+        finally:
+            connection.close()
+
+    threads = [
+        threading.Thread(target=writer, name=f"kechuang-results-{i}", daemon=True)
+        for i in range(writers)
+    ]
+    for thread in threads:
+        thread.start()
+    try:
+        for start in range(0, out.height, chunk):
+            if failures:
+                break
+            rows = result_frame(out.slice(start, chunk), held=held_by_tier, weights_fen=weights)
+            slices.put(rows.with_columns(pl.lit(run.pk, dtype=pl.Int64).alias("run_id")))
+    finally:
+        for _ in threads:
+            slices.put(None)
+        for thread in threads:
+            thread.join()
+    if failures:
+        raise failures[0]
+    return sum(written)
+
+
+def results_discard(run: AssessmentRun) -> None:
+    """Delete the stored rows of a run that did not finish (written outside its transaction)."""
+    AssessmentResult.objects.filter(run_id=run.pk).delete()
+
+
 def _summary(out: pl.DataFrame) -> dict[str, dict[str, int]]:
     summary = {}
     for tier, prefix, _conds in STORED_TIERS:
@@ -485,14 +576,19 @@ def assessment_run_create(
         frame = assessment_frame(year, evaluation_date=t, ruleset=rs)
         out = evaluate_batch(frame.drop("enterprise_id"), ruleset=rs, evaluation_date=t)
         held = held_tiers(year)
+        writers = store_writers()
+        if writers > 1:
+            results_store_parallel(out, run=run, held=held, ruleset=rs, writers=writers)
         with transaction.atomic():
-            results_store(out, run=run, held=held, ruleset=rs)
+            if writers == 1:
+                results_store(out, run=run, held=held, ruleset=rs)
             run.status = RunStatus.DONE
             run.enterprise_count = out.height
             run.summary = _summary(out)
             run.duration_s = round(time.perf_counter() - t0, 3)
             run.save(update_fields=["status", "enterprise_count", "summary", "duration_s"])
     except Exception as exc:
+        results_discard(run)  # rows a parallel store committed; nothing otherwise
         run.status = RunStatus.FAILED
         run.error = f"{type(exc).__name__}: {exc}"
         run.duration_s = round(time.perf_counter() - t0, 3)
@@ -519,6 +615,8 @@ def sweep_stale_runs(cutoff: dt.datetime, message: str) -> dict[str, int]:
     runs = stale_rows(AssessmentRun.objects.filter(status=RunStatus.RUNNING), cutoff)
     if not runs.exists():
         return {"runs": 0}
+    # A parallel store commits rows before its run is done: an interrupted run's rows go.
+    AssessmentResult.objects.filter(run__in=runs).delete()
     return {"runs": runs.update(status=RunStatus.INTERRUPTED, error=message)}
 
 

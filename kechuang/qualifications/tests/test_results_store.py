@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import random
 from datetime import date
 from decimal import Decimal
 
 import pytest
+from django.db import connection
 
 from kechuang.enterprises.models import Enterprise
 from kechuang.enterprises.tests.factories import make_credit_code, make_town
@@ -129,16 +131,95 @@ def test_a_failed_store_leaves_no_results(monkeypatch):
     region = small_region()
     assert region["strong"].pk
     calls = []
-    real = services.results_store
+    # One writer in the run's transaction (SQLite), or parallel writers that commit (PostgreSQL).
+    name = "results_store" if services.store_writers() == 1 else "results_store_parallel"
+    real = getattr(services, name)
 
     def failing(out, **kwargs):
         real(out.head(2), **kwargs)  # some rows written, then the writer breaks
+        assert AssessmentResult.objects.exists()  # rows were written before the break
         calls.append(1)
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(services, "results_store", failing)
+    monkeypatch.setattr(services, name, failing)
     with pytest.raises(RuntimeError):
         services.assessment_run_create(year=YEAR)
     run = AssessmentRun.objects.get()
     assert calls and run.status == RunStatus.FAILED
     assert not AssessmentResult.objects.exists()
+
+
+on_postgresql = pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="parallel writers are a PostgreSQL feature"
+)
+
+
+@pytest.mark.django_db
+def test_inside_a_transaction_or_on_sqlite_one_writer_stores_the_results(settings):
+    settings.KECHUANG_ASSESSMENT_WRITERS = 4
+    assert services.store_writers() == 1  # the test's own transaction is open
+
+
+@on_postgresql
+@pytest.mark.django_db(transaction=True)
+def test_parallel_writers_store_the_reference_rows(settings):
+    settings.KECHUANG_ASSESSMENT_WRITERS = 3
+    assert services.store_writers() == 3
+    ids = _enterprises(400)
+    out, rs = _batch(ids, seed=5)
+    held = _held(ids)
+    run = _run()
+    written = services.results_store_parallel(
+        out, run=run, held=held, ruleset=rs, writers=3, chunk=70
+    )  # 6 slices over 3 connections
+    assert written == 4 * len(ids)
+    stored = [
+        _canonical({k: getattr(o, k) for k in RESULT_COLUMNS})
+        for o in AssessmentResult.objects.filter(run=run).order_by("enterprise_id", "pk")
+    ]
+    assert stored == _reference(results_from_batch(out, run=run, held=held, ruleset=rs))
+
+
+@on_postgresql
+@pytest.mark.django_db(transaction=True)
+def test_a_writer_that_breaks_fails_the_run_and_its_rows_are_deleted(monkeypatch, settings):
+    from kechuang.imports import bulk
+
+    settings.KECHUANG_ASSESSMENT_WRITERS = 2
+    small_region()
+    real, calls = bulk.write_frame, []
+
+    def second_breaks(*args, **kwargs):
+        calls.append(1)
+        if len(calls) == 2:
+            raise RuntimeError("connection lost")
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(bulk, "write_frame", second_breaks)
+    one_per_slice = functools.partial(services.results_store_parallel, chunk=1)
+    monkeypatch.setattr(services, "results_store_parallel", one_per_slice)
+    with pytest.raises(RuntimeError, match="connection lost"):
+        services.assessment_run_create(year=YEAR)
+    assert len(calls) >= 2  # one slice was written before the other writer broke
+    run = AssessmentRun.objects.get()
+    assert run.status == RunStatus.FAILED and "connection lost" in run.error
+    assert not AssessmentResult.objects.exists()
+
+
+@pytest.mark.django_db
+def test_an_interrupted_run_loses_the_rows_it_had_written():
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    ids = _enterprises(30)
+    out, rs = _batch(ids, seed=9)
+    run = _run()
+    results_store(out, run=run, held=_held(ids), ruleset=rs)
+    AssessmentRun.objects.filter(pk=run.pk).update(
+        status=RunStatus.RUNNING, heartbeat_at=timezone.now() - timedelta(hours=2)
+    )
+    swept = services.sweep_stale_runs(timezone.now() - timedelta(hours=1), "interrupted")
+    assert swept == {"runs": 1}
+    assert AssessmentRun.objects.get(pk=run.pk).status == RunStatus.INTERRUPTED
+    assert not AssessmentResult.objects.filter(run=run).exists()
