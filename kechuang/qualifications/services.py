@@ -495,9 +495,9 @@ def results_store_parallel(
     def writer() -> None:
         connection = connections[alias]  # this thread's own connection
         try:
-            with transaction.atomic(using=alias):
-                while (rows := slices.get()) is not None:
-                    if not failures:
+            while (rows := slices.get()) is not None:
+                if not failures:
+                    with transaction.atomic(using=alias):  # one slice per transaction
                         written.append(
                             write_frame(connection, table, rows, not_null_text=["route"])
                         )
