@@ -939,7 +939,7 @@ def _create_frame_with_history(model: Any, frame: pl.DataFrame, *, user: Any, re
     params = frame.select(
         _frame_param(f, frame, stamp, connection).alias(f.attname) for f in insert_fields
     )
-    pks = _frame_insert(connection, model, params, returning=True)
+    pks = _frame_insert(connection, model, params)
 
     history_model = history.model  # type: ignore[union-attr]
     history_user = user or history_model.get_default_history_user(model()) if n else None
@@ -1055,9 +1055,9 @@ def _decimal_text(value: pl.Expr, places: int) -> pl.Expr:
     return pl.when(value.is_null()).then(None).otherwise(pl.concat_str(parts))
 
 
-def _frame_insert(connection: Any, model: Any, params: pl.DataFrame, *, returning: bool) -> list:
+def _frame_insert(connection: Any, model: Any, params: pl.DataFrame) -> list:
     """Insert the rows of a parameter frame (columns by attname, in the model's field order);
-    the new keys in row order with ``returning``. PostgreSQL: keys from the sequence, then one
+    return the new keys in row order. PostgreSQL: keys from the sequence, then one
     CSV COPY of the frame; SQLite: one executemany, the keys being the consecutive rowids the
     AUTOINCREMENT key gives inside the write transaction (checked)."""
     qn = connection.ops.quote_name
@@ -1070,16 +1070,14 @@ def _frame_insert(connection: Any, model: Any, params: pl.DataFrame, *, returnin
         return []
     if connection.vendor == "postgresql":
         connection.ensure_connection()
-        pks: list = []
         with connection.connection.cursor() as cursor:
-            if returning:
-                cursor.execute(
-                    "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
-                    (meta.db_table, meta.pk.column, n),
-                )
-                pks = [r[0] for r in cursor.fetchall()]
-                params = params.select(pl.Series("_pk", pks, dtype=pl.Int64), pl.all())
-                names = f"{pk_column}, {names}"
+            cursor.execute(
+                "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
+                (meta.db_table, meta.pk.column, n),
+            )
+            pks = [r[0] for r in cursor.fetchall()]
+            params = params.select(pl.Series("_pk", pks, dtype=pl.Int64), pl.all())
+            names = f"{pk_column}, {names}"
             # CSV: an unquoted empty field is NULL, a quoted one ("") an empty text.
             data = params.write_csv(include_header=False, null_value="")
             with cursor.copy(f"COPY {table} ({names}) FROM STDIN (FORMAT csv)") as copy:
@@ -1099,7 +1097,7 @@ def _frame_insert(connection: Any, model: Any, params: pl.DataFrame, *, returnin
         block = cursor.fetchone()[0]
     if last - n < before or block != n:  # one new consecutive block, as the lock ensures
         raise RuntimeError("rows were not given consecutive keys")
-    return list(range(last - n + 1, last + 1)) if returning else []
+    return list(range(last - n + 1, last + 1))
 
 
 def _create_rows_with_history(
@@ -1262,7 +1260,7 @@ def _insert_returning_pks(
             block = cursor.fetchone()[0]
         if last - n < before or block != n:  # one new consecutive block, as the lock ensures
             raise RuntimeError("rows were not given consecutive keys")
-        return list(range(last - n + 1, last + 1)) if returning else []
+        return list(range(last - n + 1, last + 1))
     rows = list(zip(*params_by_column, strict=True))
     size = max(
         1, min(BATCH_SIZE, connection.ops.bulk_batch_size(insert_fields, rows) or BATCH_SIZE)

@@ -13,6 +13,7 @@ import datetime as dt
 import json
 import logging
 import time
+from collections.abc import Iterator
 from decimal import ROUND_CEILING, Decimal
 from fractions import Fraction
 from typing import Any
@@ -432,16 +433,23 @@ def results_store(
 
     from kechuang.imports.bulk import write_frame
 
-    held_by_tier = {tier: held.get(TIER_KIND[tier], set()) for tier, _p, _c in STORED_TIERS}
-    weights = cost_weights_fen(ruleset)
     connection = connections[router.db_for_write(AssessmentResult)]
     table = AssessmentResult._meta.db_table
-    written = 0
+    return sum(
+        write_frame(connection, table, rows, not_null_text=["route"])
+        for rows in _result_slices(out, run=run, held=held, ruleset=ruleset, chunk=chunk)
+    )
+
+
+def _result_slices(
+    out: pl.DataFrame, *, run: AssessmentRun, held: dict[str, set[int]], ruleset: Any, chunk: int
+) -> Iterator[pl.DataFrame]:
+    """The result rows of ``out`` for ``run``, ``chunk`` enterprises at a time."""
+    held_by_tier = {tier: held.get(TIER_KIND[tier], set()) for tier, _p, _c in STORED_TIERS}
+    weights = cost_weights_fen(ruleset)
     for start in range(0, out.height, chunk):
         rows = result_frame(out.slice(start, chunk), held=held_by_tier, weights_fen=weights)
-        rows = rows.with_columns(pl.lit(run.pk, dtype=pl.Int64).alias("run_id"))
-        written += write_frame(connection, table, rows, not_null_text=["route"])
-    return written
+        yield rows.with_columns(pl.lit(run.pk, dtype=pl.Int64).alias("run_id"))
 
 
 def store_writers(alias: str | None = None) -> int:
@@ -486,8 +494,6 @@ def results_store_parallel(
 
     alias = router.db_for_write(AssessmentResult)
     table = AssessmentResult._meta.db_table
-    held_by_tier = {tier: held.get(TIER_KIND[tier], set()) for tier, _p, _c in STORED_TIERS}
-    weights = cost_weights_fen(ruleset)
     slices: queue.Queue = queue.Queue(maxsize=writers)  # bounds the memory to a few slices
     written: list[int] = []
     failures: list[BaseException] = []
@@ -515,11 +521,10 @@ def results_store_parallel(
     for thread in threads:
         thread.start()
     try:
-        for start in range(0, out.height, chunk):
+        for rows in _result_slices(out, run=run, held=held, ruleset=ruleset, chunk=chunk):
             if failures:
                 break
-            rows = result_frame(out.slice(start, chunk), held=held_by_tier, weights_fen=weights)
-            slices.put(rows.with_columns(pl.lit(run.pk, dtype=pl.Int64).alias("run_id")))
+            slices.put(rows)
     finally:
         for _ in threads:
             slices.put(None)
