@@ -136,6 +136,12 @@ REF = re.compile(r"\$?([A-Za-z]{1,3})\$?([0-9]{1,7})$")
 # A cell or row element without an ``r`` attribute: its position is only implied by counting.
 UNPLACED = re.compile(rb"<(?:\w+:)?(?:c|row)(?:\s(?:(?!\br=)[^>])*)?/?>")
 SHEET = re.compile(rb"<(?:\w+:)?sheet\s[^>]*>")
+# The first cell element of a sheet's data, and whether it holds a value (a number, a shared or
+# inline string, an error): ECMA-376 Part 1 §18.3.1.4 (c), §18.3.1.96 (v), §18.3.1.53 (is).
+FIRST_CELL = re.compile(rb"<(?:[\w.-]+:)?sheetData\b[^>]*>.*?<(?:[\w.-]+:)?c\b([^>]*)>", re.S)
+CELL_A1 = re.compile(rb"""\sr\s*=\s*["']A1["']""")
+CELL_END = re.compile(rb"</(?:[\w.-]+:)?c>")
+CELL_VALUE = re.compile(rb"<(?:[\w.-]+:)?v>[^<]|<(?:[\w.-]+:)?t(?:\s[^>]*)?>[^<]")
 ATTR = re.compile(rb'\b([\w:]+)="([^"]*)"')
 RELATIONSHIP = re.compile(rb"<(?:\w+:)?Relationship\s[^>]*>")
 
@@ -198,8 +204,11 @@ def _count_sheets(package: zipfile.ZipFile, infos) -> int:
     return max(declared, parts)
 
 
-def check_workbook(path: str | Path, limits: Limits | None = None) -> None:
-    """Raise :class:`WorkbookRejected` unless the workbook is safe to open with a reader."""
+def check_workbook(path: str | Path, limits: Limits | None = None) -> frozenset[str]:
+    """Raise :class:`WorkbookRejected` unless the workbook is safe to open with a reader.
+
+    Returns the names of the sheets whose cell A1 holds a value (`starts_at_a1`): for those,
+    every reader sees the same rectangle, starting at A1."""
     limits = limits or Limits.from_settings()
     try:
         with open(path, "rb") as f:
@@ -210,14 +219,14 @@ def check_workbook(path: str | Path, limits: Limits | None = None) -> None:
         raise _not_xlsx() from exc
     with package:
         try:
-            _check_package(package, limits)
+            return _check_package(package, limits)
         except (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, EOFError) as exc:
             raise _not_xlsx() from exc
         except RuntimeError as exc:  # encrypted member
             raise _not_xlsx() from exc
 
 
-def _check_package(package: zipfile.ZipFile, limits: Limits) -> None:
+def _check_package(package: zipfile.ZipFile, limits: Limits) -> frozenset[str]:
     infos = {i.filename: i for i in package.infolist()}
     if "[Content_Types].xml" not in infos or "xl/workbook.xml" not in infos:
         raise _not_xlsx()
@@ -250,12 +259,15 @@ def _check_package(package: zipfile.ZipFile, limits: Limits) -> None:
     worksheets = {n for n in infos if n.startswith("xl/worksheets/") and n.endswith(".xml")}
     worksheets |= set(names) & set(infos)  # sheets stored elsewhere, found by relationship
     # Declared dimensions first: they are at the top of each sheet, so a bomb is refused at once.
+    at_a1 = set()
     for name in worksheets:
         with package.open(infos[name]) as f:
             head = f.read(64 * 1024)
         match = DIMENSION.search(head)
         if match:
             _check_dimension(match.group(1).decode(), names.get(name, name), limits)
+        if starts_at_a1(head):
+            at_a1.add(names.get(name, name))
     beyond = _out_of_range(limits)
     unpacked = 0
     for info in infos.values():
@@ -270,6 +282,18 @@ def _check_package(package: zipfile.ZipFile, limits: Limits) -> None:
                     scan.feed(chunk)
         if scan is not None:
             scan.finish()
+    return frozenset(at_a1)
+
+
+def starts_at_a1(head: bytes) -> bool:
+    """Whether the first cell in this start of a sheet's XML is A1 and holds a value. Only
+    then is the sheet's used range known without reading it all: it starts at A1. Any doubt
+    (the first cell elsewhere, empty, or beyond the text given) answers False."""
+    first = FIRST_CELL.search(head)
+    if first is None or not CELL_A1.search(first.group(1)) or first.group(1).endswith(b"/"):
+        return False
+    end = CELL_END.search(head, first.end())
+    return end is not None and CELL_VALUE.search(head, first.end(), end.start()) is not None
 
 
 class _SheetScan:

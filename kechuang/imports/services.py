@@ -9,12 +9,14 @@ goes through the same checks and writes as an uploaded file.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+import fastexcel
 import polars as pl
 from django.apps import apps
 from django.db import transaction
@@ -257,61 +259,162 @@ def _cell_text(value: Any) -> str | None:
 def read_workbook(
     path: str | Path, limits: Limits | None = None
 ) -> list[tuple[str, list[str], pl.DataFrame]]:
-    """Read every data sheet of a workbook with python-calamine.
+    """Read every data sheet of a workbook.
 
     Returns [(sheet name, headers, raw frame)] where the raw frame has one Utf8 column per header
     (named by the header) and "__row" with the spreadsheet row number (the header is row 1).
     The package is checked first (`guard.check_workbook`: sheets, unpacked size, compression,
-    dimensions), then rows are streamed one by one up to the row limit. Raises
-    `WorkbookRejected` (a ValueError with a message) for a workbook over a limit and
-    ValueError("unreadable") if the file is not a workbook.
+    dimensions). A sheet whose cell A1 holds a value is read column by column straight into
+    Polars by fastexcel (`_read_sheet_columns`); any other sheet, or one that fastexcel cannot
+    read exactly as the row reader would, is read row by row with python-calamine. Both give
+    the same frame (a test compares them). Raises `WorkbookRejected` (a ValueError with a
+    message) for a workbook over a limit and ValueError("unreadable") if the file is not a
+    workbook.
     """
     limits = limits or Limits.from_settings()
-    check_workbook(path, limits)
+    at_a1 = check_workbook(path, limits)
     try:
         workbook = CalamineWorkbook.from_path(str(path))
     except Exception as exc:  # calamine raises several error types for non-workbooks
         raise ValueError("unreadable") from exc
+    columns_reader: Any = None
     sheets = []
     for name in workbook.sheet_names:
         if name == INSTRUCTIONS_SHEET:
             continue
-        try:
-            sheet = workbook.get_sheet_by_name(name)
-        except Exception as exc:
-            raise ValueError("unreadable") from exc
-        rows = sheet.iter_rows()  # rows from row 1, columns from the first used one
-        pad = [None] * (sheet.start[1] if sheet.start else 0)
-        first = next(rows, None)
-        if first is None:
-            continue
-        headers = [str(h).strip() if h is not None else "" for h in [*pad, *first]]
-        while headers and not headers[-1]:
-            headers.pop()
-        width = len(headers)
-        if width > limits.columns:
-            raise WorkbookRejected(too_large_message(name, limits))
-        # One text column per named column (a repeated header: the last one wins), converted
-        # a slice of READ_CHUNK rows at a time, so at most one slice of the sheet is held as
-        # Python values.
-        index = {header: j - len(pad) for j, header in enumerate(headers) if header}
-        chunks: list[pl.DataFrame] = []
-        row_numbers: list[int] = []
-        chunk: list = []
-        for i, r in enumerate(rows):
-            if i >= limits.rows:
-                raise WorkbookRejected(too_large_message(name, limits))
-            if any(v is not None and v != "" for v in r):  # not a blank row
-                row_numbers.append(i + 2)
-                chunk.append(r)
-                if len(chunk) == READ_CHUNK:
-                    chunks.append(_chunk_frame(chunk, row_numbers, index))
-                    chunk, row_numbers = [], []
-        if chunk or not chunks:
-            chunks.append(_chunk_frame(chunk, row_numbers, index))
-        del rows, sheet, chunk  # free the reader's copy of the sheet before joining the slices
-        sheets.append((name, headers, pl.concat(chunks, rechunk=True)))
+        if name in at_a1:
+            if columns_reader is None:
+                columns_reader = _columns_reader(path)
+            read = _read_sheet_columns(columns_reader, name, limits)
+            if read is not None:
+                sheets.append((name, *read))
+                continue
+        read = _read_sheet_rows(workbook, name, limits)
+        if read is not None:
+            sheets.append((name, *read))
     return sheets
+
+
+def _read_sheet_rows(
+    workbook: CalamineWorkbook, name: str, limits: Limits
+) -> tuple[list[str], pl.DataFrame] | None:
+    """One sheet row by row (python-calamine); None for a sheet with no rows at all."""
+    try:
+        sheet = workbook.get_sheet_by_name(name)
+    except Exception as exc:
+        raise ValueError("unreadable") from exc
+    rows = sheet.iter_rows()  # rows from row 1, columns from the first used one
+    pad = [None] * (sheet.start[1] if sheet.start else 0)
+    first = next(rows, None)
+    if first is None:
+        return None
+    headers = [str(h).strip() if h is not None else "" for h in [*pad, *first]]
+    while headers and not headers[-1]:
+        headers.pop()
+    width = len(headers)
+    if width > limits.columns:
+        raise WorkbookRejected(too_large_message(name, limits))
+    # One text column per named column (a repeated header: the last one wins), converted
+    # a slice of READ_CHUNK rows at a time, so at most one slice of the sheet is held as
+    # Python values.
+    index = {header: j - len(pad) for j, header in enumerate(headers) if header}
+    chunks: list[pl.DataFrame] = []
+    row_numbers: list[int] = []
+    chunk: list = []
+    for i, r in enumerate(rows):
+        if i >= limits.rows:
+            raise WorkbookRejected(too_large_message(name, limits))
+        if any(v is not None and v != "" for v in r):  # not a blank row
+            row_numbers.append(i + 2)
+            chunk.append(r)
+            if len(chunk) == READ_CHUNK:
+                chunks.append(_chunk_frame(chunk, row_numbers, index))
+                chunk, row_numbers = [], []
+    if chunk or not chunks:
+        chunks.append(_chunk_frame(chunk, row_numbers, index))
+    del rows, sheet, chunk  # free the reader's copy of the sheet before joining the slices
+    return headers, pl.concat(chunks, rechunk=True)
+
+
+def _columns_reader(path: str | Path) -> Any:
+    try:
+        return fastexcel.read_excel(str(path))
+    except Exception as exc:  # python-calamine opened it, so this is unexpected
+        raise ValueError("unreadable") from exc
+
+
+# Header texts that the row reader writes differently (a number as "2019.0", a date, a yes/no
+# cell): the column reader leaves such a sheet to the row reader.
+_TYPED_HEADER = re.compile(
+    r"^\s*(?:[-+]?[0-9.]+(?:[eE][-+]?[0-9]+)?|true|false|\d{4}-\d{2}-\d{2}.*)\s*$"
+)
+# A date before 1 March 1900 is how a time of day (or a tiny number formatted as a date) comes
+# out of a datetime column; the row reader gives those as times, so such columns go to it.
+_FIRST_REAL_DATE = dt.datetime(1900, 3, 1)
+
+
+def _read_sheet_columns(
+    reader: Any, name: str, limits: Limits
+) -> tuple[list[str], pl.DataFrame] | None:
+    """One sheet whose A1 holds a value, read by fastexcel column by column into Polars, as
+    `_read_sheet_rows` would read it; None when it cannot be exact (a column of mixed cell
+    types, a header that is not plain text or may have been renamed, time-of-day cells)."""
+    try:
+        sheet = reader.load_sheet(name, schema_sample_rows=None, dtype_coercion="strict")
+        frame = sheet.to_polars()
+    except Exception:  # fastexcel's errors for mixed columns and cell types it cannot type
+        return None
+    headers = [c.name for c in sheet.available_columns()]
+    if any(c.column_name_from == "generated" for c in sheet.available_columns()):
+        return None  # a blank header, or one that is not text (a yes/no, say): unknown which
+    for header in headers:
+        renamed = re.fullmatch(r"(.*)_\d+", header, re.S)
+        if _TYPED_HEADER.match(header) or (renamed and renamed.group(1) in headers):
+            return None
+    headers = [h.strip() for h in headers]
+    while headers and not headers[-1]:
+        headers.pop()
+    if len(headers) > limits.columns or frame.height > limits.rows:
+        raise WorkbookRejected(too_large_message(name, limits))
+    index = {header: j for j, header in enumerate(headers) if header}
+    # Row numbers before blank rows go: the header is row 1. A blank row has no cell with a
+    # value in any column, named or not.
+    rows = frame.with_row_index(ROW, offset=2)
+    rows = rows.filter(pl.any_horizontal(pl.exclude(ROW).is_not_null()))
+    columns = {ROW: rows.get_column(ROW).cast(pl.Int64)}
+    for header, j in index.items():
+        text = _series_text(header, rows.to_series(j + 1))
+        if text is None:
+            return None
+        columns[header] = text
+    return headers, pl.DataFrame(columns)
+
+
+def _series_text(name: str, series: pl.Series) -> pl.Series | None:
+    """A typed column from fastexcel as `_cell_text` writes each cell; None if it cannot be."""
+    dtype = series.dtype
+    if dtype == pl.String:
+        text = series.alias(name)
+        return text.set(text == "", None)  # type: ignore[arg-type]
+    if dtype == pl.Null:
+        return pl.Series(name, [None] * len(series), dtype=pl.Utf8)
+    if dtype == pl.Float64:
+        return _float_text(name, series, lambda i: repr(series[i]))
+    if dtype in (pl.Int64, pl.Int32):
+        return series.cast(pl.Utf8).alias(name)
+    if dtype == pl.Boolean:
+        return (
+            pl.select(pl.when(series).then(pl.lit("是")).otherwise(pl.lit("否")).alias(name))
+            .to_series()
+            .set(series.is_null(), None)
+        )  # type: ignore[arg-type]
+    if dtype == pl.Date or isinstance(dtype, pl.Datetime):
+        if isinstance(dtype, pl.Datetime) and (series < _FIRST_REAL_DATE).any():
+            return None
+        if dtype == pl.Date and (series < _FIRST_REAL_DATE.date()).any():
+            return None
+        return series.cast(pl.Date).cast(pl.Utf8).alias(name)
+    return None
 
 
 READ_CHUNK = 20_000  # rows converted to text columns at a time
@@ -350,23 +453,30 @@ def _column_text(name: str, values: Sequence) -> pl.Series:
     if kinds == {int}:
         return pl.Series(name, values, dtype=pl.Int64).cast(pl.Utf8)
     if kinds == {float}:
-        number = pl.Series(name, values, dtype=pl.Float64)
-        size = number.abs()
-        whole = (number == number.floor()) & (size < 1e15)
-        # Polars writes a float as its shortest round-trip form, as repr does, between 1e-4
-        # and 1e15 (repr switches to exponents outside); whole numbers drop the ".0".
-        plain = number.is_null() | whole | ((size >= 1e-4) & (size < 1e15))
-        text = pl.select(
-            pl.when(whole)
-            .then(number.cast(pl.Int64, strict=False).cast(pl.Utf8))
-            .otherwise(number.cast(pl.Utf8))
-            .alias(name)
-        ).to_series()
-        if plain.all():
-            return text
-        odd = (~plain).arg_true().to_list()
-        return text.scatter(odd, [repr(values[i]) for i in odd])
+        return _float_text(
+            name, pl.Series(name, values, dtype=pl.Float64), lambda i: repr(values[i])
+        )
     return pl.Series(name, [_cell_text(v) for v in values], dtype=pl.Utf8)
+
+
+def _float_text(name: str, number: pl.Series, odd_text: Any) -> pl.Series:
+    """Numbers as `_cell_text` writes them; `odd_text(i)` writes the i-th one outside Polars'
+    plain range."""
+    size = number.abs()
+    whole = (number == number.floor()) & (size < 1e15)
+    # Polars writes a float as its shortest round-trip form, as repr does, between 1e-4
+    # and 1e15 (repr switches to exponents outside); whole numbers drop the ".0".
+    plain = number.is_null() | whole | ((size >= 1e-4) & (size < 1e15))
+    text = pl.select(
+        pl.when(whole)
+        .then(number.cast(pl.Int64, strict=False).cast(pl.Utf8))
+        .otherwise(number.cast(pl.Utf8))
+        .alias(name)
+    ).to_series()
+    if plain.all():
+        return text
+    odd = (~plain).arg_true().to_list()
+    return text.scatter(odd, [odd_text(i) for i in odd])
 
 
 # ------------------------------------------------------------------ validation
@@ -1410,7 +1520,10 @@ def _refresh_statistics(parsed: Any) -> None:
     (ANALYZE may run inside a transaction and then counts its own new rows.) Autovacuum
     analyses new tables only after a delay; until then the planner believes they are
     empty and picks nested loops over sequential scans, turning second-long queries into
-    minutes right after a bulk load. SQLite needs nothing here.
+    minutes right after a bulk load. Only the imported tables are analysed: their history
+    tables are read one record's history at a time through the record's index, which needs
+    no fresh statistics, and autovacuum analyses them once enough rows have changed.
+    SQLite needs nothing here.
     """
     from django.db import connection
 
@@ -1421,9 +1534,8 @@ def _refresh_statistics(parsed: Any) -> None:
         return
     with connection.cursor() as cursor:
         for schema in big:
-            model = _model(schema)
-            for table in (model._meta.db_table, model.history.model._meta.db_table):
-                cursor.execute(f"ANALYZE {connection.ops.quote_name(table)}")
+            table = _model(schema)._meta.db_table
+            cursor.execute(f"ANALYZE {connection.ops.quote_name(table)}")
 
 
 def _notify_changes(parsed: Any) -> None:
