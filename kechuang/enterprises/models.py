@@ -310,8 +310,8 @@ class AnnualFigure(ProvenanceMixin, DeclaredFigures, models.Model):
             ),
         ]
         indexes = [
-            models.Index(fields=["year", "is_above_scale_industrial"]),
-            # The enterprise list sorts one year's above-scale rows by R&D expense.
+            # The enterprise list sorts one year's above-scale rows by R&D expense; the index
+            # also answers every lookup by year and above-scale alone (its first two columns).
             models.Index(
                 fields=["year", "is_above_scale_industrial", "rd_expense_stat"],
                 name="enterprises_af_year_above_rd",
