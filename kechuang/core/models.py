@@ -48,6 +48,11 @@ class ScopedQuerySet(models.QuerySet):
         return self.filter(condition)
 
 
+# Provenance keys that no history query looks up: their history tables need no index on them
+# (HistoricalRecords(no_db_index=...)), which keeps bulk imports' history writes lighter.
+UNINDEXED_HISTORY_PROVENANCE = ["import_batch", "updated_by"]
+
+
 class ProvenanceMixin(models.Model):
     """Where a row came from: an import batch (file and row), a form/API user, or the generator."""
 

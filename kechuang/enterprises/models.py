@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from kechuang.core.models import ProvenanceMixin, ScopedQuerySet
+from kechuang.core.models import UNINDEXED_HISTORY_PROVENANCE, ProvenanceMixin, ScopedQuerySet
 from kechuang.core.validators import (
     validate_plain_text,
     validate_plausible_date,
@@ -288,7 +288,9 @@ class AnnualFigure(ProvenanceMixin, DeclaredFigures, models.Model):
         _("on the abnormal-operation or serious-dishonesty list"), null=True, blank=True
     )
 
-    history = HistoricalRecords(excluded_fields=["updated_at"])
+    history = HistoricalRecords(
+        excluded_fields=["updated_at"], no_db_index=UNINDEXED_HISTORY_PROVENANCE
+    )
     objects = EnterpriseOwnedQuerySet.as_manager()
 
     class Meta:
@@ -368,7 +370,9 @@ class IntellectualProperty(ProvenanceMixin, models.Model):
         help_text=_("Class II IP may be used only once for a high-tech application"),
         validators=[validate_year],
     )
-    history = HistoricalRecords(excluded_fields=["updated_at"])
+    history = HistoricalRecords(
+        excluded_fields=["updated_at"], no_db_index=UNINDEXED_HISTORY_PROVENANCE
+    )
     objects = EnterpriseOwnedQuerySet.as_manager()
 
     class Meta:
@@ -574,7 +578,9 @@ class FigureSubmission(DeclaredFigures, models.Model):
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
     submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
     reviewed_at = models.DateTimeField(_("reviewed at"), null=True, blank=True)
-    history = HistoricalRecords(excluded_fields=["updated_at"])
+    history = HistoricalRecords(
+        excluded_fields=["updated_at"], no_db_index=UNINDEXED_HISTORY_PROVENANCE
+    )
     objects = EnterpriseOwnedQuerySet.as_manager()
 
     class Meta:

@@ -8,6 +8,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from django.db import connection
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from openpyxl import Workbook, load_workbook
@@ -325,3 +326,34 @@ def test_dry_run_lists_each_changed_cell_before_and_after(tmp_path, town, client
     html = client.get(f"/imports/{batch.pk}/").content.decode()
     table = html.split('data-testid="change-table"', 1)[1].split("</table>", 1)[0]
     assert "1500000.55" in table and "研发费用-统计口径（元）" in table
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql",
+    reason="planner statistics after a bulk load are a PostgreSQL matter",
+)
+def test_large_import_refreshes_the_figures_statistics_not_their_history(tmp_path, town):
+
+    from kechuang.imports.services import ANALYZE_MIN_ROWS
+
+    codes = [make_credit_code() for _ in range(ANALYZE_MIN_ROWS)]
+    path = workbook(
+        tmp_path / "big.xlsx",
+        {
+            ENT.sheet: enterprise_rows(town.name, codes),
+            AF.sheet: [AF.headers] + [figure_row(c) for c in codes],
+        },
+    )
+    assert import_file(path, dry_run=False).errors == []
+
+    def estimated_rows(model) -> float:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT reltuples FROM pg_class WHERE oid = %s::regclass", [model._meta.db_table]
+            )
+            return cursor.fetchone()[0]
+
+    # ANALYZE ran inside the test's transaction and counted its rows; the history table was
+    # left to autovacuum, which cannot see uncommitted rows
+    assert estimated_rows(AnnualFigure) == ANALYZE_MIN_ROWS
+    assert estimated_rows(AnnualFigure.history.model) < ANALYZE_MIN_ROWS
