@@ -5,8 +5,9 @@ two faces agree on thousands of generated enterprises), but column-wise: no per-
 
 Exactness (docs/qualification-rules.md#exact-numbers): money is carried as **Int64 fen** (1 万元 = 1,000,000 fen) and average
 headcounts as **Int64 units of 1/5,544,000 person** (exact for 2-dp decimals and for any monthly
-average over 1–12 months); every ratio test is a cross-multiplication of integers (Int128 for
-the growth products), so "exactly 5,000 万元" or "exactly 10 %" behave as in the single face.
+average over 1–12 months); every ratio test is a cross-multiplication of integers (the growth
+products decided in Float64 where that is certain and by wrapped Int64 arithmetic otherwise, see
+`_growth_ge`; Int128 only for inputs too large for that), so "exactly 5,000 万元" or "exactly 10 %" behave as in the single face.
 
 Input schema (:data:`INPUT_SCHEMA`; a missing column is added as all-null = unknown):
 
@@ -433,15 +434,40 @@ def _sum_operated(field: str) -> pl.Expr:
     return pl.when(c("_nyears") > 0).then(total)
 
 
-def _growth_pq(field: str) -> list[pl.Expr]:
-    """P/Q with g + 1 = P/Q (Q > 0) and a kind flag (0 rate, 1 zero-rule, null unknown)."""
-    x1, x2, x3 = (c(f"y{i}_{field}_fen").cast(pl.Int128) for i in (1, 2, 3))
+def _growth_pq(field: str, wide: bool) -> list[pl.Expr]:
+    """P/Q with g + 1 = P/Q (Q > 0) and a kind flag (0 rate, 1 zero-rule, null unknown).
+
+    ``wide``: P and Q as exact Int128. Otherwise (`_growth_ge`) twice: as Float64
+    (``_gpf_``/``_gqf_``) and as Int64 with wrapping arithmetic (``_gp_``/``_gq_``), which is
+    exact modulo 2**64."""
+    cols = [c(f"y{i}_{field}_fen") for i in (1, 2, 3)]
+    out = []
+    for suffix, dtype in [("", pl.Int128)] if wide else [("", None), ("f", pl.Float64)]:
+        x1, x2, x3 = (x.cast(dtype) if dtype is not None else x for x in cols)
+        p, q = _growth_terms(x1, x2, x3)
+        out += [p.alias(f"_gp{suffix}_{field}"), q.alias(f"_gq{suffix}_{field}")]
+    x1, x2, x3 = cols
+    xa = pl.when(c("_op1")).then(x1).otherwise(x2)
+    xb = pl.when(c("_op1") & c("_op2")).then(x2).otherwise(x3)
+    n = c("_nyears")
+    unknown3 = x1.is_null() | x2.is_null() | x3.is_null()
+    unknown2 = xa.is_null() | xb.is_null()
+    kind = (
+        pl.when(n == 3)
+        .then(pl.when(unknown3).then(None).when(x2 <= 0).then(_lit(1)).otherwise(_lit(0)))
+        .when(n == 2)
+        .then(pl.when(unknown2).then(None).when(xa <= 0).then(_lit(1)).otherwise(_lit(0)))
+        .otherwise(_lit(1))
+    )
+    return [*out, kind.alias(f"_gk_{field}")]
+
+
+def _growth_terms(x1: pl.Expr, x2: pl.Expr, x3: pl.Expr) -> tuple[pl.Expr, pl.Expr]:
+    """P and Q of `_growth_pq` in whatever number type the three years come in."""
     op1, op2 = c("_op1"), c("_op2")
     n = c("_nyears")
     xa = pl.when(op1).then(x1).otherwise(x2)
     xb = pl.when(op1 & op2).then(x2).otherwise(x3)
-    unknown3 = x1.is_null() | x2.is_null() | x3.is_null()
-    unknown2 = xa.is_null() | xb.is_null()
     p = (
         pl.when(n == 3)
         .then(pl.when(x2 <= 0).then(None).when(x1 <= 0).then(x3).otherwise(x2 * x2 + x1 * x3))
@@ -454,26 +480,63 @@ def _growth_pq(field: str) -> list[pl.Expr]:
         .when(n == 2)
         .then(pl.when(xa <= 0).then(None).otherwise(xa))
     )
-    kind = (
-        pl.when(n == 3)
-        .then(pl.when(unknown3).then(None).when(x2 <= 0).then(_lit(1)).otherwise(_lit(0)))
-        .when(n == 2)
-        .then(pl.when(unknown2).then(None).when(xa <= 0).then(_lit(1)).otherwise(_lit(0)))
-        .otherwise(_lit(1))
+    return p, q
+
+
+# `_growth_ge` without Int128 (docs/qualification-rules.md#exact-numbers). With every growth
+# input |x| <= M, P·a − Q·b computed in Float64 is off by at most 14 · 2**-53 · M² · (a + b)
+# (a few roundings of terms no larger than 2·M²·(a + b)). While that bound is at most 2**60:
+# a float difference beyond 2**61 has the true difference's sign, and a smaller one means the
+# true difference is below 2**63 in size, so the wrapped Int64 difference is the true one.
+_DECIDED = float(2**61)
+_FLOAT_ERROR_LIMIT = 2**60
+
+
+def growth_needs_wide(frame: pl.DataFrame | pl.LazyFrame, rs: RuleSet) -> bool:
+    """Whether some growth input is so large that `_growth_ge` must use Int128."""
+    columns = [f"y{i}_{k}_fen" for i in (1, 2, 3) for k in ("net_assets", "sales_revenue")]
+    names = frame.collect_schema().names()
+    present = [pl.col(x).abs().max() for x in columns if x in names]
+    if not present:
+        return False
+    row = frame.lazy().select(pl.max_horizontal(*present)).collect().row(0)
+    biggest = int(row[0] or 0)
+    coefficients = [(1, 1)]  # P > Q
+    for thr in [t for t, _lo, _hi in rs.v("ht.growth_bands")] + [rs.v("cult.min_sales_growth")]:
+        f = Fraction(thr)
+        coefficients.append((f.denominator, f.denominator + f.numerator))
+    worst = max(abs(a) + abs(b) for a, b in coefficients)
+    return 14 * biggest * biggest * worst > _FLOAT_ERROR_LIMIT * 2**53
+
+
+def _growth_ge(field: str, a: int, b: int, wide: bool, strict: bool = False) -> pl.Expr:
+    """Exactly ``P·a ≥ Q·b`` (``>`` if ``strict``) for the field's growth P/Q; null if unknown."""
+    p, q = c(f"_gp_{field}"), c(f"_gq_{field}")
+    if wide:
+        return p * a > q * b if strict else p * a >= q * b
+    diff = c(f"_gpf_{field}") * float(a) - c(f"_gqf_{field}") * float(b)
+    exact = p * a - q * b
+    return (
+        pl.when(diff.abs() > _DECIDED).then(diff > 0).otherwise(exact > 0 if strict else exact >= 0)
     )
-    return [p.alias(f"_gp_{field}"), q.alias(f"_gq_{field}"), kind.alias(f"_gk_{field}")]
+
+
+def _growth_conditions(rs: RuleSet, field: str, wide: bool) -> list[pl.Expr]:
+    """The growth band tests of `_growth_band` as columns ``_gc{i}_{field}``, computed once
+    for the lower and the upper end of the band."""
+    tests = [
+        _growth_ge(field, f.denominator, f.denominator + f.numerator, wide)
+        for f in (Fraction(thr) for thr, _lo, _hi in rs.v("ht.growth_bands"))
+    ]
+    tests.append(_growth_ge(field, 1, 1, wide, strict=True))  # 0 < growth
+    return [t.alias(f"_gc{i}_{field}") for i, t in enumerate(tests)]
 
 
 def _growth_band(rs: RuleSet, field: str, ex: str) -> tuple[pl.Expr, pl.Expr]:
-    p, q, k = c(f"_gp_{field}"), c(f"_gq_{field}"), c(f"_gk_{field}")
-    conds = []
-    for thr, lo, hi in rs.v("ht.growth_bands"):
-        thr = Fraction(thr)
-        conds.append(
-            (p * thr.denominator >= q * (thr.denominator + thr.numerator), int(lo), int(hi))
-        )
-    pos_lo, pos_hi = rs.v("ht.growth_positive_below_bands")
-    conds.append((p > q, int(pos_lo), int(pos_hi)))
+    k = c(f"_gk_{field}")
+    bands = [(int(lo), int(hi)) for _thr, lo, hi in rs.v("ht.growth_bands")]
+    bands.append(tuple(map(int, rs.v("ht.growth_positive_below_bands"))))
+    conds = [(c(f"_gc{i}_{field}"), lo, hi) for i, (lo, hi) in enumerate(bands)]
     lo, hi = _band_chain(conds, (0, 0))
     lo = pl.when(k.is_null()).then(_lit(0)).when(k == 1).then(_lit(0)).otherwise(lo)
     hi = pl.when(k.is_null()).then(_lit(10)).when(k == 1).then(_lit(0)).otherwise(hi)
@@ -487,13 +550,13 @@ def _high_tech_stage2(rs: RuleSet) -> list[pl.Expr]:
     return [n]
 
 
-def _high_tech_stage3(rs: RuleSet) -> list[pl.Expr]:
+def _high_tech_stage3(rs: RuleSet, wide: bool) -> list[pl.Expr]:
     return [
         _sum_operated("sales_revenue").alias("_sum_s"),
         _sum_operated("rd_expense_hnte").alias("_sum_rd"),
         _sum_operated("rd_expense_hnte_domestic").alias("_sum_dom"),
-        *_growth_pq("net_assets"),
-        *_growth_pq("sales_revenue"),
+        *_growth_pq("net_assets", wide),
+        *_growth_pq("sales_revenue", wide),
     ]
 
 
@@ -554,16 +617,6 @@ def _high_tech_stage4(rs: RuleSet) -> list[pl.Expr]:
         | c("_gk_net_assets").is_null()
         | c("_gk_sales_revenue").is_null()
     )
-    pass_above = int(rs.v("ht.innovation_pass_score"))
-    h7 = (
-        pl.when(lo > pass_above)
-        .then(_PASS)
-        .when(hi <= pass_above)
-        .then(_FAIL)
-        .when(det_unknown)
-        .then(_UNKNOWN)
-        .otherwise(_BORDERLINE)
-    )
     # basic conditions
     min_staff = rs.v("ht.min_tech_staff_ratio")
     emp, tech = c("y3_employees_avg_u"), c("y3_tech_staff_avg_u")
@@ -579,7 +632,7 @@ def _high_tech_stage4(rs: RuleSet) -> list[pl.Expr]:
     return [
         lo.alias("ht_score_min"),
         hi.alias("ht_score_max"),
-        h7.alias("ht_H7"),
+        det_unknown.alias("_ht_det_unknown"),
         (c("_days") >= int(rs.v("ht.min_registration_days"))).alias("_H1"),
         (c1 + c2u >= 1).alias("_H2"),
         c("core_tech_in_supported_fields").alias("_H3"),
@@ -589,6 +642,22 @@ def _high_tech_stage4(rs: RuleSet) -> list[pl.Expr]:
         pl.when(income > 0).then(frac_ge(c("y3_hightech_income_fen"), income, min_ht)).alias("_H6"),
         c("incident_h8").not_().alias("_H8"),
     ]
+
+
+def _high_tech_h7(rs: RuleSet) -> list[pl.Expr]:
+    """H7 from the innovation score's range (computed in the stage before, once)."""
+    pass_above = int(rs.v("ht.innovation_pass_score"))
+    lo, hi = c("ht_score_min"), c("ht_score_max")
+    h7 = (
+        pl.when(lo > pass_above)
+        .then(_PASS)
+        .when(hi <= pass_above)
+        .then(_FAIL)
+        .when(c("_ht_det_unknown"))
+        .then(_UNKNOWN)
+        .otherwise(_BORDERLINE)
+    )
+    return [h7.alias("ht_H7")]
 
 
 def _high_tech_stage5(rs: RuleSet) -> list[pl.Expr]:
@@ -665,7 +734,7 @@ def _provincial_exprs(rs: RuleSet) -> list[pl.Expr]:
     ]
 
 
-def _cultivation_exprs(rs: RuleSet) -> list[pl.Expr]:
+def _cultivation_exprs(rs: RuleSet, wide: bool) -> list[pl.Expr]:
     gap_ids = list(rs.v("cult.gap_conditions"))
     n_fail = pl.sum_horizontal(*[c(f"_{g}").eq_missing(False).cast(pl.Int64) for g in gap_ids])
     n_unk = pl.sum_horizontal(*[c(f"_{g}").is_null().cast(pl.Int64) for g in gap_ids])
@@ -681,13 +750,16 @@ def _cultivation_exprs(rs: RuleSet) -> list[pl.Expr]:
     )
     k4 = pl.when(c("_H5").eq_missing(False)).then(near).otherwise(c("_H5"))
     min_g = Fraction(rs.v("cult.min_sales_growth"))
-    p, q, kind = c("_gp_sales_revenue"), c("_gq_sales_revenue"), c("_gk_sales_revenue")
+    kind = c("_gk_sales_revenue")
+    grown = _growth_ge(
+        "sales_revenue", min_g.denominator, min_g.denominator + min_g.numerator, wide
+    )
     k5 = (
         pl.when(kind.is_null() | (c("_nyears") <= 1))
         .then(None)
         .when(kind == 1)
         .then(pl.lit(Fraction(0) >= min_g))
-        .otherwise(p * min_g.denominator >= q * (min_g.denominator + min_g.numerator))
+        .otherwise(grown)
     )
     return [
         c("hnte_cert_valid").not_().alias("_K0"),
@@ -712,7 +784,9 @@ def _with_tech_sme_gaps(lf: pl.LazyFrame, rs: RuleSet) -> pl.LazyFrame:
     """Add the C5 gap columns, computed only on the rows that have a gap (``_tsn_gap_on``).
 
     Every other row's gaps are null, so the cost-per-combination stages run on the subset
-    and are joined back by row position; the order of ``lf`` is kept.
+    and are joined back by row position; the order of ``lf`` is kept. Only the row numbers
+    go through the join, and its result is set beside ``lf``: a join would copy every
+    column of the wide frame.
     """
     stages = _tech_sme_gap_stages(rs)
     lf = lf.with_row_index("_row").cache()
@@ -720,7 +794,8 @@ def _with_tech_sme_gaps(lf: pl.LazyFrame, rs: RuleSet) -> pl.LazyFrame:
     for stage in stages:
         gaps = gaps.with_columns(stage)
     gaps = gaps.select("_row", *TSN_GAP_COLUMNS)
-    return lf.join(gaps, on="_row", how="left", maintain_order="left")
+    aligned = lf.select("_row").join(gaps, on="_row", how="left", maintain_order="left")
+    return pl.concat([lf, aligned.drop("_row")], how="horizontal")
 
 
 def evaluate_batch(
@@ -735,12 +810,17 @@ def evaluate_batch(
     one in force on ``evaluation_date``.  Returns one row per input row (same order).
     """
     rs = ruleset or get_ruleset(evaluation_date)
+    wide = growth_needs_wide(frame, rs)
     lf = _conform(frame, evaluation_date)
     lf = lf.with_columns(_tech_sme_exprs(rs) + _high_tech_stage1(rs))
     lf = lf.with_columns(_tech_sme_stage2(rs) + _high_tech_stage2(rs))
-    lf = lf.with_columns(_tech_sme_stage3(rs) + _high_tech_stage3(rs))
+    lf = lf.with_columns(_tech_sme_stage3(rs) + _high_tech_stage3(rs, wide))
+    lf = lf.with_columns(
+        _growth_conditions(rs, "net_assets", wide) + _growth_conditions(rs, "sales_revenue", wide)
+    )
     lf = lf.with_columns(_high_tech_stage4(rs) + _provincial_exprs(rs))
-    lf = lf.with_columns(_high_tech_stage5(rs) + _cultivation_exprs(rs))
+    lf = lf.with_columns(_high_tech_h7(rs))
+    lf = lf.with_columns(_high_tech_stage5(rs) + _cultivation_exprs(rs, wide))
     lf = _with_tech_sme_gaps(lf, rs)
     out = [
         c("id"),

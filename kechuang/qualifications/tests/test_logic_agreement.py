@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 import random
 from datetime import date
+from fractions import Fraction
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -148,3 +149,119 @@ def test_case_to_row_rejects_sub_fen_values():
     case["fiscal_years"] = {"2025": {"sales_revenue": "0.0000001"}}
     with pytest.raises(ValueError):
         case_to_row(case)
+
+
+def _growth_case(idx: int, years: tuple[Fraction, Fraction, Fraction]) -> dict:
+    """case-17 with three years of sales revenue and net assets (万元) as given."""
+    import copy
+
+    case = copy.deepcopy(CASE_17)
+    case["id"] = f"growth-{idx}"
+    case["expert_inputs"] = {}  # the growth points come from the figures alone
+
+    def text(wan: Fraction) -> str:  # whole fen as a decimal text
+        fen = wan * 1_000_000
+        assert fen.denominator == 1 and fen > 0
+        return f"{fen.numerator // 1_000_000}.{fen.numerator % 1_000_000:06d}"
+
+    for year, value in zip(("2023", "2024", "2025"), years, strict=True):
+        figures = case["fiscal_years"][year]
+        figures["sales_revenue"] = text(value)
+        figures["total_assets"] = text(value * 2)
+        figures["total_liabilities"] = text(value)
+    return case
+
+
+def _tie_cases(scale: int) -> list[dict]:
+    """Growth of exactly 5 %, 15 %, 25 % and 35 % (each year over the last by the same rate, so
+    the growth measure equals it) and one fen either side of each, at sizes where the growth
+    products are far beyond 64 bits."""
+    cases = []
+    one_fen = Fraction(1, 1_000_000)
+    for rate in (Fraction(5, 100), Fraction(15, 100), Fraction(25, 100), Fraction(35, 100)):
+        base = Fraction(scale)
+        years = (base, base * (1 + rate), base * (1 + rate) ** 2)
+        if any(y.denominator != 1 and (y * 1_000_000).denominator != 1 for y in years):
+            continue  # not a whole number of fen
+        for nudge in (-one_fen, Fraction(0), one_fen):
+            cases.append(_growth_case(len(cases), (years[0], years[1], years[2] + nudge)))
+    return cases
+
+
+def _near_tie_cases() -> list[dict]:
+    """Three years of fen at which a Float64 evaluation of a growth band's test P·a ≥ Q·b
+    (a = den, b = den + num) gives the wrong answer: P·a is near 10**32, where a float's
+    resolution is about 10**16, and the exact difference is smaller. Also exact ties."""
+    cases = []
+    x1 = 1_400_000_000_000_000  # 1.4 × 10**15 fen = 1.4 × 10**9 万元
+    for rate in (Fraction(5, 100), Fraction(15, 100), Fraction(25, 100), Fraction(35, 100)):
+        a, b = rate.denominator, rate.denominator + rate.numerator
+        picked: dict[str, int] = {}
+        for offset in range(3000):
+            x2 = int(x1 * (1 + rate)) + offset
+            t = 2 * b * x1 * x2 - a * x2 * x2  # a·(x2² + x1·x3) − 2b·x1·x2 = a·x1·x3 − t
+            for x3 in (-(-t // (a * x1)), t // (a * x1)):
+                exact = a * x1 * x3 - t
+                f1, f2, f3 = float(x1), float(x2), float(x3)
+                floating = (f2 * f2 + f1 * f3) * a - (2 * f1 * f2) * b
+                kind = "tie" if exact == 0 else f"{exact > 0}-{(floating >= 0) != (exact >= 0)}"
+                if kind not in picked:
+                    years = tuple(Fraction(v, 1_000_000) for v in (x1, x2, x3))
+                    cases.append(_growth_case(len(cases), years))
+                    picked[kind] = offset
+        assert {"True-True", "False-True"} <= set(picked), picked  # floats err both ways
+    return cases
+
+
+def growth_disagreements(cases: list[dict]) -> list[str]:
+    """Where the two faces differ on what growth decides: the innovation score's range, H7
+    and the cultivation tier's sales-growth condition K5. (The faces' other figures at these
+    sizes run beyond the float precision of `compare`'s gap conversion.)"""
+    frame = rows_to_frame([case_to_row(c) for c in cases])
+    rows = evaluate_batch(frame, evaluation_date=date(2026, 1, 1)).to_dicts()
+    diffs = []
+    for case, row in zip(cases, rows, strict=True):
+        ht = evaluate_case(case)["tiers"]["high_tech"]
+        cult = evaluate_case(case)["tiers"]["cultivation"]
+        got = ([row["ht_score_min"], row["ht_score_max"]], row["ht_H7"], row["cult_K5"])
+        h7 = next(c["status"] for c in ht["conditions"] if c["id"] == "H7")
+        k5 = next(c["status"] for c in cult["conditions"] if c["id"] == "K5")
+        if got != (ht["score_range"], h7, k5):
+            diffs.append(f"{case['id']}: single={(ht['score_range'], h7, k5)} batch={got}")
+    return diffs
+
+
+@pytest.mark.parametrize("scale", [4_000_000, 400_000_000, 1_500_000_000])
+def test_growth_ties_agree_beyond_64_bits_without_int128(scale):
+    from kechuang.qualifications.logic.batch import growth_needs_wide
+    from kechuang.qualifications.logic.rulesets import get_ruleset
+
+    cases = _tie_cases(scale)
+    assert len(cases) >= 9
+    frame = rows_to_frame([case_to_row(c) for c in cases])
+    # from 400 million 万元 on, the squares of the yearly fen exceed 2**63
+    assert not growth_needs_wide(frame, get_ruleset(date(2026, 1, 1)))
+    if scale <= 400_000_000:
+        diffs = check_agreement(cases)
+        assert diffs == [], "\n".join(diffs[:30])
+    diffs = growth_disagreements(cases)
+    assert diffs == [], "\n".join(diffs[:30])
+    bands = {evaluate_case(c)["tiers"]["high_tech"]["score_range"][0] for c in cases}
+    assert len(bands) > 2  # the ties and their neighbours fall in different bands
+
+
+def test_growth_near_ties_below_float_resolution_agree():
+    cases = _near_tie_cases()
+    diffs = growth_disagreements(cases)
+    assert diffs == [], "\n".join(diffs[:30])
+
+
+def test_growth_inputs_too_large_for_floats_use_int128():
+    from kechuang.qualifications.logic.batch import growth_needs_wide
+    from kechuang.qualifications.logic.rulesets import get_ruleset
+
+    cases = _tie_cases(400_000_000_000)  # 4 × 10**17 fen
+    frame = rows_to_frame([case_to_row(c) for c in cases])
+    assert growth_needs_wide(frame, get_ruleset(date(2026, 1, 1)))
+    diffs = growth_disagreements(cases)
+    assert diffs == [], "\n".join(diffs[:30])
