@@ -58,6 +58,7 @@ borderline/unknown) and one ``<tier>_<condition>`` status column per condition, 
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 from fractions import Fraction
 from typing import Any
@@ -780,7 +781,7 @@ CULT_CONDITIONS = ("K0", "K1", "K2", "K3", "K4", "K5")
 TSN_GAP_COLUMNS = ("tsn_gap_tech_staff", "tsn_gap_rd_fen", "tsn_gap_ip_class2", "tsn_gap_ip_class1")
 
 
-def _with_tech_sme_gaps(lf: pl.LazyFrame, rs: RuleSet) -> pl.LazyFrame:
+def _with_tech_sme_gaps(lf: pl.LazyFrame, stages: list[list[pl.Expr]]) -> pl.LazyFrame:
     """Add the C5 gap columns, computed only on the rows that have a gap (``_tsn_gap_on``).
 
     Every other row's gaps are null, so the cost-per-combination stages run on the subset
@@ -788,7 +789,6 @@ def _with_tech_sme_gaps(lf: pl.LazyFrame, rs: RuleSet) -> pl.LazyFrame:
     go through the join, and its result is set beside ``lf``: a join would copy every
     column of the wide frame.
     """
-    stages = _tech_sme_gap_stages(rs)
     lf = lf.with_row_index("_row").cache()
     gaps = lf.filter(c("_tsn_gap_on"))
     for stage in stages:
@@ -798,31 +798,45 @@ def _with_tech_sme_gaps(lf: pl.LazyFrame, rs: RuleSet) -> pl.LazyFrame:
     return pl.concat([lf, aligned.drop("_row")], how="horizontal")
 
 
-def evaluate_batch(
-    frame: pl.DataFrame | pl.LazyFrame,
-    *,
-    ruleset: RuleSet | None = None,
-    evaluation_date: date,
-) -> pl.DataFrame:
-    """Evaluate every tier for every row of ``frame`` (schema: :data:`INPUT_SCHEMA`).
+@dataclass(frozen=True)
+class _Plan:
+    """The batch's expressions for one rule set: built once, reused by every call."""
 
-    ``evaluation_date`` fills a missing/null ``application_date``; the rule set defaults to the
-    one in force on ``evaluation_date``.  Returns one row per input row (same order).
-    """
-    rs = ruleset or get_ruleset(evaluation_date)
-    wide = growth_needs_wide(frame, rs)
-    lf = _conform(frame, evaluation_date)
-    lf = lf.with_columns(_tech_sme_exprs(rs) + _high_tech_stage1(rs))
-    lf = lf.with_columns(_tech_sme_stage2(rs) + _high_tech_stage2(rs))
-    lf = lf.with_columns(_tech_sme_stage3(rs) + _high_tech_stage3(rs, wide))
-    lf = lf.with_columns(
-        _growth_conditions(rs, "net_assets", wide) + _growth_conditions(rs, "sales_revenue", wide)
+    stages: tuple[list[pl.Expr], ...]
+    gap_stages: list[list[pl.Expr]]
+    output: list[pl.Expr]
+
+
+_PLANS: dict[tuple[int, bool], tuple[RuleSet, _Plan]] = {}
+
+
+def _plan(rs: RuleSet, wide: bool) -> _Plan:
+    """The cached `_Plan` for ``rs`` (held with it, so its ``id`` is not reused meanwhile)."""
+    hit = _PLANS.get((id(rs), wide))
+    if hit is not None and hit[0] is rs:
+        return hit[1]
+    plan = _Plan(
+        stages=(
+            _tech_sme_exprs(rs) + _high_tech_stage1(rs),
+            _tech_sme_stage2(rs) + _high_tech_stage2(rs),
+            _tech_sme_stage3(rs) + _high_tech_stage3(rs, wide),
+            _growth_conditions(rs, "net_assets", wide)
+            + _growth_conditions(rs, "sales_revenue", wide),
+            _high_tech_stage4(rs) + _provincial_exprs(rs),
+            _high_tech_h7(rs),
+            _high_tech_stage5(rs) + _cultivation_exprs(rs, wide),
+        ),
+        gap_stages=_tech_sme_gap_stages(rs),
+        output=_output_exprs(),
     )
-    lf = lf.with_columns(_high_tech_stage4(rs) + _provincial_exprs(rs))
-    lf = lf.with_columns(_high_tech_h7(rs))
-    lf = lf.with_columns(_high_tech_stage5(rs) + _cultivation_exprs(rs, wide))
-    lf = _with_tech_sme_gaps(lf, rs)
-    out = [
+    if len(_PLANS) >= 8:
+        _PLANS.clear()
+    _PLANS[(id(rs), wide)] = (rs, plan)
+    return plan
+
+
+def _output_exprs() -> list[pl.Expr]:
+    return [
         c("id"),
         status_of(c("_tsn_ok")).alias("tsn_status"),
         c("tsn_route"),
@@ -855,7 +869,26 @@ def evaluate_batch(
         _UNKNOWN.alias("rdi_status"),
         _UNKNOWN.alias("uni_status"),
     ]
-    return lf.select(out).collect()
+
+
+def evaluate_batch(
+    frame: pl.DataFrame | pl.LazyFrame,
+    *,
+    ruleset: RuleSet | None = None,
+    evaluation_date: date,
+) -> pl.DataFrame:
+    """Evaluate every tier for every row of ``frame`` (schema: :data:`INPUT_SCHEMA`).
+
+    ``evaluation_date`` fills a missing/null ``application_date``; the rule set defaults to the
+    one in force on ``evaluation_date``.  Returns one row per input row (same order).
+    """
+    rs = ruleset or get_ruleset(evaluation_date)
+    plan = _plan(rs, growth_needs_wide(frame, rs))
+    lf = _conform(frame, evaluation_date)
+    for stage in plan.stages:
+        lf = lf.with_columns(stage)
+    lf = _with_tech_sme_gaps(lf, plan.gap_stages)
+    return lf.select(plan.output).collect()
 
 
 def run_batch(frame: pl.DataFrame, evaluation_date: date | None = None) -> pl.DataFrame:

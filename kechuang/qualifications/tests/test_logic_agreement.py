@@ -265,3 +265,31 @@ def test_growth_inputs_too_large_for_floats_use_int128():
     assert growth_needs_wide(frame, get_ruleset(date(2026, 1, 1)))
     diffs = growth_disagreements(cases)
     assert diffs == [], "\n".join(diffs[:30])
+
+
+def test_each_rule_set_is_evaluated_with_its_own_rules():
+    """The batch reuses its built expressions per rule set; a rule set with another pass
+    score (same version string) must get its own, and the first one its own again."""
+    import dataclasses
+
+    from kechuang.qualifications.logic import get_ruleset
+
+    rs = get_ruleset(date(2026, 1, 1))
+    item = rs["tsn.pass_score"]
+    stricter = dataclasses.replace(
+        rs, items={**rs.items, "tsn.pass_score": dataclasses.replace(item, value=item.value + 20)}
+    )
+    r = random.Random(11)
+    cases = [mixed_case(r, i) for i in range(400)]
+    frame = rows_to_frame([case_to_row(c) for c in cases])
+
+    def c5_passes(ruleset):
+        out = evaluate_batch(frame, ruleset=ruleset, evaluation_date=date(2026, 1, 1))
+        singles = [evaluate_case(c, ruleset=ruleset) for c in cases]
+        diffs = [d for s, row in zip(singles, out.to_dicts(), strict=True) for d in compare(s, row)]
+        assert diffs == [], "\n".join(diffs[:10])
+        return int((out["tsn_C5"] == "pass").sum())
+
+    before = c5_passes(rs)
+    assert before > c5_passes(stricter)
+    assert c5_passes(rs) == before
