@@ -448,8 +448,7 @@ def _growth_pq(field: str, wide: bool) -> list[pl.Expr]:
         p, q = _growth_terms(x1, x2, x3)
         out += [p.alias(f"_gp{suffix}_{field}"), q.alias(f"_gq{suffix}_{field}")]
     x1, x2, x3 = cols
-    xa = pl.when(c("_op1")).then(x1).otherwise(x2)
-    xb = pl.when(c("_op1") & c("_op2")).then(x2).otherwise(x3)
+    xa, xb = _two_years(x1, x2, x3)
     n = c("_nyears")
     unknown3 = x1.is_null() | x2.is_null() | x3.is_null()
     unknown2 = xa.is_null() | xb.is_null()
@@ -463,12 +462,17 @@ def _growth_pq(field: str, wide: bool) -> list[pl.Expr]:
     return [*out, kind.alias(f"_gk_{field}")]
 
 
+def _two_years(x1: pl.Expr, x2: pl.Expr, x3: pl.Expr) -> tuple[pl.Expr, pl.Expr]:
+    """The earlier and the later of the two years a two-year enterprise operated."""
+    xa = pl.when(c("_op1")).then(x1).otherwise(x2)
+    xb = pl.when(c("_op1") & c("_op2")).then(x2).otherwise(x3)
+    return xa, xb
+
+
 def _growth_terms(x1: pl.Expr, x2: pl.Expr, x3: pl.Expr) -> tuple[pl.Expr, pl.Expr]:
     """P and Q of `_growth_pq` in whatever number type the three years come in."""
-    op1, op2 = c("_op1"), c("_op2")
     n = c("_nyears")
-    xa = pl.when(op1).then(x1).otherwise(x2)
-    xb = pl.when(op1 & op2).then(x2).otherwise(x3)
+    xa, xb = _two_years(x1, x2, x3)
     p = (
         pl.when(n == 3)
         .then(pl.when(x2 <= 0).then(None).when(x1 <= 0).then(x3).otherwise(x2 * x2 + x1 * x3))
