@@ -189,8 +189,9 @@ def status_of(b: pl.Expr) -> pl.Expr:
 
 def in_band(ex: pl.Expr, lo: pl.Expr, hi: pl.Expr) -> tuple[pl.Expr, pl.Expr]:
     """Expert point inside [lo, hi] narrows the band, otherwise the band stays."""
-    inside = ex.is_not_null() & (ex >= lo) & (ex <= hi)
-    return pl.when(inside).then(ex).otherwise(lo), pl.when(inside).then(ex).otherwise(hi)
+    # A null point makes both comparisons null, which ``when`` treats as false.
+    point = pl.when((ex >= lo) & (ex <= hi)).then(ex)
+    return point.fill_null(lo), point.fill_null(hi)
 
 
 def _lit(v: int) -> pl.Expr:
@@ -311,11 +312,12 @@ def _tech_sme_stage3(rs: RuleSet) -> list[pl.Expr]:
 
 
 def _tech_sme_gap_stages(rs: RuleSet) -> list[list[pl.Expr]]:
-    """Cheapest C5 band moves, as three materialised stages (keeps expression trees small).
+    """Cheapest C5 band moves, as four materialised stages (keeps expression trees small).
 
-    Stage 1: per-dimension move costs for every distinct target; stage 2: the cost of each
-    minimal target combination (fixed order = tie-break order of :func:`gaps.tech_sme_gaps`);
-    stage 3: the minimum and the first combination achieving it.
+    They run only on the rows that have a gap (`_with_tech_sme_gaps`). Stage 1: per-dimension
+    move costs for every distinct target; stage 2: the cost of each minimal target combination
+    (fixed order = tie-break order of :func:`gaps.tech_sme_gaps`); stage 3: the first
+    combination of least cost; stage 4: its moves, chosen per dimension.
     """
     w = cost_weights_fen(rs)
     e, t = c("base_employees_total"), c("base_tech_staff")
@@ -326,18 +328,13 @@ def _tech_sme_gap_stages(rs: RuleSet) -> list[list[pl.Expr]]:
     )
     staff_pts, rd_pts, ip_pts = c("_tsn_staff"), c("_tsn_rd_lo"), c("_tsn_ip")
     c2 = c("ip_class2_count")
-    on = c("_tsn_gap_on")
     targets = tech_sme_targets(rs)
     stage1: list[pl.Expr] = []
     for s_t in sorted({s for s, _, _ in targets}):
         thr = staff_threshold(rs, s_t)
         a = e * thr.numerator - t * thr.denominator
         x = pl.max_horizontal(ceil_div(a, thr.denominator - thr.numerator), _lit(1))
-        stage1.append(
-            pl.when(on)
-            .then(pl.when(staff_pts >= s_t).then(_lit(0)).otherwise(x))
-            .alias(f"_gs{s_t}")
-        )
+        stage1.append(pl.when(staff_pts >= s_t).then(_lit(0)).otherwise(x).alias(f"_gs{s_t}"))
     for r_t in sorted({r for _, r, _ in targets}):
         if r_t == 0:
             stage1.append(_lit(0).alias(f"_gr{r_t}"))
@@ -356,14 +353,15 @@ def _tech_sme_gap_stages(rs: RuleSet) -> list[list[pl.Expr]]:
             )
         )
         stage1.append(
-            pl.when(on)
-            .then(pl.when(rd_pts < r_t).then(pl.min_horizontal(y1, y2)).otherwise(_lit(0)))
+            pl.when(rd_pts < r_t)
+            .then(pl.min_horizontal(y1, y2))
+            .otherwise(_lit(0))
             .alias(f"_gr{r_t}")
         )
     ip_bands = rs.v("tsn.ip_bands")
     for i_t in sorted({i for _, _, i in targets}):
         need2 = min((int(n) for k, n, p in ip_bands if k == "class2" and p >= i_t), default=None)
-        moving = on & (ip_pts < i_t)
+        moving = ip_pts < i_t
         if need2 is None:
             a1, a2 = _lit(1), _lit(0)
         else:
@@ -381,16 +379,22 @@ def _tech_sme_gap_stages(rs: RuleSet) -> list[list[pl.Expr]]:
         ).alias(f"_gc{k}")
         for k, (s_t, r_t, i_t) in enumerate(targets)
     ]
+    # The first cheapest combination, as its three targets in one number (points < 1000).
     best = pl.min_horizontal(*[c(f"_gc{k}") for k in range(len(targets))])
-    first = pl.when(c("_gc0") == best).then(_lit(0))
+    if any(not 0 <= points < 1_000 for tg in targets for points in tg):
+        raise ValueError("tech-SME band points must lie in 0..999")
+    codes = [s_t * 1_000_000 + r_t * 1_000 + i_t for s_t, r_t, i_t in targets]
+    first = pl.when(c("_gc0") == best).then(_lit(codes[0]))
     for k in range(1, len(targets)):
-        first = first.when(c(f"_gc{k}") == best).then(_lit(k))
+        first = first.when(c(f"_gc{k}") == best).then(_lit(codes[k]))
     stage3 = [first.alias("_gbest")]
+    chosen = [c("_gbest") // 1_000_000, c("_gbest") // 1_000 % 1_000, c("_gbest") % 1_000]
 
-    def pick(fmt: str, index: int) -> pl.Expr:
-        expr = pl.when(c("_gbest") == 0).then(c(fmt.format(targets[0][index])))
-        for k, tg in enumerate(targets[1:], start=1):
-            expr = expr.when(c("_gbest") == k).then(c(fmt.format(tg[index])))
+    def pick(fmt: str, d: int) -> pl.Expr:
+        head, *rest = sorted({tg[d] for tg in targets})
+        expr = pl.when(chosen[d] == head).then(c(fmt.format(head)))
+        for value in rest:
+            expr = expr.when(chosen[d] == value).then(c(fmt.format(value)))
         return expr
 
     stage4 = [
