@@ -158,8 +158,16 @@ class AssessmentResult(models.Model):
     The primary gap numbers are also columns so lists can rank by them in SQL.
     """
 
+    # No database check on the run: its rows are written by the call that created the run
+    # moments before, and leave with it through the ORM's cascade, while checking one parent
+    # row for each of a million results was a fifth of the store's time on PostgreSQL
+    # (docs/performance.md, "The run's rows without a database check").
     run = models.ForeignKey(
-        AssessmentRun, on_delete=models.CASCADE, related_name="results", verbose_name=_("run")
+        AssessmentRun,
+        on_delete=models.CASCADE,
+        related_name="results",
+        verbose_name=_("run"),
+        db_constraint=False,
     )
     enterprise = models.ForeignKey(
         "enterprises.Enterprise",

@@ -9,7 +9,7 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
-from django.db import connection
+from django.db import connection, transaction
 
 from kechuang.enterprises.models import Enterprise
 from kechuang.enterprises.tests.factories import make_credit_code, make_town
@@ -223,3 +223,30 @@ def test_an_interrupted_run_loses_the_rows_it_had_written():
     assert swept == {"runs": 1}
     assert AssessmentRun.objects.get(pk=run.pk).status == RunStatus.INTERRUPTED
     assert not AssessmentResult.objects.filter(run=run).exists()
+
+
+@pytest.mark.django_db
+def test_results_are_checked_against_their_enterprise_and_go_with_their_run():
+    from django.db import IntegrityError
+
+    table = AssessmentResult._meta.db_table
+    with connection.cursor() as cursor:
+        constraints = connection.introspection.get_constraints(cursor, table).values()
+    # The database checks the enterprise of each result, not its run (the ORM cascades it).
+    assert {c["foreign_key"][0] for c in constraints if c["foreign_key"]} == {
+        Enterprise._meta.db_table
+    }
+    ids = _enterprises(12)
+    out, rs = _batch(ids, seed=4)
+    gone, kept = _run(), _run()
+    for run in (gone, kept):
+        results_store(out, run=run, held=_held(ids), ruleset=rs)
+    gone.delete()
+    assert not AssessmentResult.objects.filter(run_id=gone.pk).exists()
+    assert AssessmentResult.objects.filter(run=kept).count() == 4 * len(ids)
+    connection.check_constraints(table_names=[table])
+    with pytest.raises(IntegrityError), transaction.atomic():  # rolled back to here
+        AssessmentResult.objects.filter(run=kept, enterprise_id=ids[0]).update(
+            enterprise_id=ids[-1] + 1000
+        )
+        connection.check_constraints(table_names=[table])
