@@ -187,24 +187,37 @@ def status_of(b: pl.Expr) -> pl.Expr:
     return pl.when(b).then(_PASS).when(b.not_()).then(_FAIL).otherwise(_UNKNOWN)
 
 
-def in_band(ex: pl.Expr, lo: pl.Expr, hi: pl.Expr) -> tuple[pl.Expr, pl.Expr]:
-    """Expert point inside [lo, hi] narrows the band, otherwise the band stays."""
-    # A null point makes both comparisons null, which ``when`` treats as false.
-    point = pl.when((ex >= lo) & (ex <= hi)).then(ex)
-    return point.fill_null(lo), point.fill_null(hi)
+# A range of innovation-score points [lo, hi] travels as one number, lo * _K + hi, so each band
+# is one chain and the parts of the score add up in one sum (both ends stay below _K).
+_K = 1_000
+
+
+def _packed(lo: int, hi: int) -> pl.Expr:
+    return _lit(lo * _K + hi)
+
+
+def _unpacked(band: pl.Expr) -> tuple[pl.Expr, pl.Expr]:
+    return band // _K, band % _K
+
+
+def in_band(ex: pl.Expr, band: pl.Expr) -> pl.Expr:
+    """An expert point inside the packed ``band`` narrows it to the point; otherwise it stays."""
+    # With hi < _K, lo <= ex exactly when band < (ex + 1) * _K. A null point makes both
+    # comparisons null, which ``when`` treats as false.
+    inside = (band < (ex + 1) * _K) & (ex <= band % _K)
+    return pl.when(inside).then(ex * (_K + 1)).otherwise(band)
 
 
 def _lit(v: int) -> pl.Expr:
     return pl.lit(v, dtype=pl.Int64)
 
 
-def _band_chain(conds: list[tuple[pl.Expr, int, int]], default: tuple[int, int]):
-    lo = pl.when(conds[0][0]).then(_lit(conds[0][1]))
-    hi = pl.when(conds[0][0]).then(_lit(conds[0][2]))
+def _band_chain(conds: list[tuple[pl.Expr, int, int]], default: tuple[int, int]) -> pl.Expr:
+    """The packed band of the first true condition, or ``default``."""
+    band = pl.when(conds[0][0]).then(_packed(conds[0][1], conds[0][2]))
     for cnd, a, b in conds[1:]:
-        lo = lo.when(cnd).then(_lit(a))
-        hi = hi.when(cnd).then(_lit(b))
-    return lo.otherwise(_lit(default[0])), hi.otherwise(_lit(default[1]))
+        band = band.when(cnd).then(_packed(a, b))
+    return band.otherwise(_packed(*default))
 
 
 # --- stages -------------------------------------------------------------------------------------
@@ -541,15 +554,19 @@ def _growth_conditions(rs: RuleSet, field: str, wide: bool) -> list[pl.Expr]:
     return [t.alias(f"_gc{i}_{field}") for i, t in enumerate(tests)]
 
 
-def _growth_band(rs: RuleSet, field: str, ex: str) -> tuple[pl.Expr, pl.Expr]:
+def _growth_band(rs: RuleSet, field: str, ex: str) -> pl.Expr:
     k = c(f"_gk_{field}")
     bands = [(int(lo), int(hi)) for _thr, lo, hi in rs.v("ht.growth_bands")]
     bands.append(tuple(map(int, rs.v("ht.growth_positive_below_bands"))))
     conds = [(c(f"_gc{i}_{field}"), lo, hi) for i, (lo, hi) in enumerate(bands)]
-    lo, hi = _band_chain(conds, (0, 0))
-    lo = pl.when(k.is_null()).then(_lit(0)).when(k == 1).then(_lit(0)).otherwise(lo)
-    hi = pl.when(k.is_null()).then(_lit(10)).when(k == 1).then(_lit(0)).otherwise(hi)
-    return in_band(c(ex), lo, hi)
+    band = (
+        pl.when(k.is_null())
+        .then(_packed(0, 10))
+        .when(k == 1)
+        .then(_packed(0, 0))
+        .otherwise(_band_chain(conds, (0, 0)))
+    )
+    return in_band(c(ex), band)
 
 
 def _high_tech_stage2(rs: RuleSet) -> list[pl.Expr]:
@@ -569,7 +586,36 @@ def _high_tech_stage3(rs: RuleSet, wide: bool) -> list[pl.Expr]:
     ]
 
 
+def _check_packable(rs: RuleSet) -> None:
+    """Refuse a rule set whose innovation-score points could not be packed (`_packed`)."""
+    mx = rs.v("ht.ip_maxima")
+    acq = rs.v("ht.ip_acquisition_ranges").values()
+    growth = [*rs.v("ht.growth_bands"), ["", *rs.v("ht.growth_positive_below_bands")]]
+    conv = [*rs.v("ht.conversion_bands"), ["", *rs.v("ht.conversion_below_one")]]
+    points = [
+        *(p for _k, _n, lo, hi in rs.v("ht.ip_quantity_bands") for p in (lo, hi)),
+        *(p for r in acq for p in r),
+        *(p for _t, lo, hi in growth + conv for p in (lo, hi)),
+        *mx.values(),
+        *rs.v("ht.rd_mgmt_maxima"),
+    ]
+    ip_most = (
+        max(int(mx["quantity"]), *(int(hi) for *_q, hi in rs.v("ht.ip_quantity_bands")))
+        + max(int(mx["acquisition"]), *(int(hi) for _lo, hi in acq))
+        + sum(int(mx[k]) for k in ("advancement", "core_support", "standards_bonus"))
+    )
+    most = (
+        ip_most
+        + max(30, *(int(hi) for _t, _lo, hi in conv))
+        + sum(int(m) for m in rs.v("ht.rd_mgmt_maxima"))
+        + 2 * max(10, *(int(hi) for _t, _lo, hi in growth))
+    )
+    if any(int(p) < 0 for p in points) or most >= _K:
+        raise ValueError(f"innovation score points must lie in 0..{_K - 1}, sums included")
+
+
 def _high_tech_stage4(rs: RuleSet) -> list[pl.Expr]:
+    _check_packable(rs)
     mx = rs.v("ht.ip_maxima")
     c1, c2u = c("ip_class1_count"), c("ip_class2_unused_count")
     ip_unknown = c1.is_null() | c2u.is_null()
@@ -577,12 +623,14 @@ def _high_tech_stage4(rs: RuleSet) -> list[pl.Expr]:
         ((c1 if k == "class1" else c2u) >= int(nn), int(lo), int(hi))
         for k, nn, lo, hi in rs.v("ht.ip_quantity_bands")
     ]
-    qlo, qhi = _band_chain(qconds, (0, 0))
-    qlo = pl.when(ip_unknown).then(_lit(0)).otherwise(qlo)
-    qhi = pl.when(ip_unknown).then(_lit(int(mx["quantity"]))).otherwise(qhi)
-    q = in_band(c("ex_ip_quantity"), qlo, qhi)
+    q = (
+        pl.when(ip_unknown)
+        .then(_packed(0, int(mx["quantity"])))
+        .otherwise(_band_chain(qconds, (0, 0)))
+    )
+    q = in_band(c("ex_ip_quantity"), q)
     acq_r = rs.v("ht.ip_acquisition_ranges")
-    acq_lo, acq_hi = _band_chain(
+    acq = _band_chain(
         [
             (ip_unknown, 0, int(mx["acquisition"])),
             (c1 + c2u == 0, *map(int, acq_r["none"])),
@@ -590,14 +638,13 @@ def _high_tech_stage4(rs: RuleSet) -> list[pl.Expr]:
         ],
         tuple(map(int, acq_r["self_developed"])),
     )
-    acq = in_band(c("ex_ip_acquisition"), acq_lo, acq_hi)
-    adv = in_band(c("ex_ip_advancement"), _lit(0), _lit(int(mx["advancement"])))
-    core = in_band(c("ex_ip_core_support"), _lit(0), _lit(int(mx["core_support"])))
-    bonus = in_band(c("ex_ip_standards_bonus"), _lit(0), _lit(int(mx["standards_bonus"])))
+    acq = in_band(c("ex_ip_acquisition"), acq)
+    adv = in_band(c("ex_ip_advancement"), _packed(0, int(mx["advancement"])))
+    core = in_band(c("ex_ip_core_support"), _packed(0, int(mx["core_support"])))
+    bonus = in_band(c("ex_ip_standards_bonus"), _packed(0, int(mx["standards_bonus"])))
     cap = int(mx["cap"])
-    parts = (adv, core, q, acq, bonus)
-    ip_lo = pl.min_horizontal(sum(p[0] for p in parts), _lit(cap))
-    ip_hi = pl.min_horizontal(sum(p[1] for p in parts), _lit(cap))
+    ip_lo, ip_hi = _unpacked(adv + core + q + acq + bonus)
+    ip = pl.min_horizontal(ip_lo, _lit(cap)) * _K + pl.min_horizontal(ip_hi, _lit(cap))
     # conversion
     nconv = c("conversions_3y")
     ny = c("_nyears")
@@ -608,18 +655,15 @@ def _high_tech_stage4(rs: RuleSet) -> list[pl.Expr]:
         cconds.append((nconv * thr.denominator >= d * thr.numerator, int(lo), int(hi)))
     b1lo, b1hi = rs.v("ht.conversion_below_one")
     cconds.append((nconv > 0, int(b1lo), int(b1hi)))
-    cvlo, cvhi = _band_chain(cconds, (0, 0))
-    cvlo = pl.when(nconv.is_null()).then(_lit(0)).otherwise(cvlo)
-    cvhi = pl.when(nconv.is_null()).then(_lit(30)).otherwise(cvhi)
-    conv = in_band(c("ex_conversion"), cvlo, cvhi)
+    conv = pl.when(nconv.is_null()).then(_packed(0, 30)).otherwise(_band_chain(cconds, (0, 0)))
+    conv = in_band(c("ex_conversion"), conv)
     mg = [
-        in_band(c(f"ex_rd_mgmt_{i}"), _lit(0), _lit(int(m)))
+        in_band(c(f"ex_rd_mgmt_{i}"), _packed(0, int(m)))
         for i, m in enumerate(rs.v("ht.rd_mgmt_maxima"), 1)
     ]
     gna = _growth_band(rs, "net_assets", "ex_growth_net_assets")
     gsa = _growth_band(rs, "sales_revenue", "ex_growth_sales")
-    lo = ip_lo + conv[0] + sum(m[0] for m in mg) + gna[0] + gsa[0]
-    hi = ip_hi + conv[1] + sum(m[1] for m in mg) + gna[1] + gsa[1]
+    lo, hi = _unpacked(ip + conv + sum(mg) + gna + gsa)
     det_unknown = (
         ip_unknown
         | nconv.is_null()

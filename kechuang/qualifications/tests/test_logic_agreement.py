@@ -293,3 +293,20 @@ def test_each_rule_set_is_evaluated_with_its_own_rules():
     before = c5_passes(rs)
     assert before > c5_passes(stricter)
     assert c5_passes(rs) == before
+
+
+@pytest.mark.parametrize("maxima", [[990, 6, 4, 4], [6, -1, 4, 4]])
+def test_batch_refuses_innovation_points_it_cannot_pack(maxima):
+    import dataclasses
+
+    import polars as pl
+
+    from kechuang.qualifications.logic import get_ruleset
+
+    rs = get_ruleset(date(2026, 5, 1))
+    item = dataclasses.replace(rs["ht.rd_mgmt_maxima"], value=maxima)
+    odd = dataclasses.replace(rs, items={**rs.items, "ht.rd_mgmt_maxima": item})
+    frame = pl.DataFrame({"id": ["x"]})
+    evaluate_batch(frame, evaluation_date=date(2026, 5, 1), ruleset=rs)  # the real rules pack
+    with pytest.raises(ValueError, match="innovation score points"):
+        evaluate_batch(frame, evaluation_date=date(2026, 5, 1), ruleset=odd)
