@@ -160,7 +160,7 @@ class AssessmentResult(models.Model):
 
     # No database check on the run: its rows are written by the call that created the run
     # moments before, and leave with it through the ORM's cascade, while checking one parent
-    # row for each of a million results was a fifth of the store's time on PostgreSQL
+    # row for each of a million results was about a quarter of the store's time on PostgreSQL
     # (docs/performance.md, "The run's rows without a database check").
     run = models.ForeignKey(
         AssessmentRun,
