@@ -67,6 +67,7 @@ import polars as pl
 
 from .facts import EXPERT_FIELDS, FLAG_FIELDS, normalise
 from .gaps import FEN_PER_WAN, cost_weights_fen, ratio_threshold, staff_threshold, tech_sme_targets
+from .high_tech import CONVERSION_MAX_POINTS, GROWTH_MAX_POINTS
 from .rulesets import RuleSet, get_ruleset
 
 PERSON_AVG_SCALE = 5_544_000  # 100 * 2 * lcm(1..12): exact for 2-dp and monthly averages
@@ -561,7 +562,7 @@ def _growth_band(rs: RuleSet, field: str, ex: str) -> pl.Expr:
     conds = [(c(f"_gc{i}_{field}"), lo, hi) for i, (lo, hi) in enumerate(bands)]
     band = (
         pl.when(k.is_null())
-        .then(_packed(0, 10))
+        .then(_packed(0, GROWTH_MAX_POINTS))
         .when(k == 1)
         .then(_packed(0, 0))
         .otherwise(_band_chain(conds, (0, 0)))
@@ -606,9 +607,9 @@ def _check_packable(rs: RuleSet) -> None:
     )
     most = (
         ip_most
-        + max(30, *(int(hi) for _t, _lo, hi in conv))
+        + max(CONVERSION_MAX_POINTS, *(int(hi) for _t, _lo, hi in conv))
         + sum(int(m) for m in rs.v("ht.rd_mgmt_maxima"))
-        + 2 * max(10, *(int(hi) for _t, _lo, hi in growth))
+        + 2 * max(GROWTH_MAX_POINTS, *(int(hi) for _t, _lo, hi in growth))
     )
     if any(int(p) < 0 for p in points) or most >= _K:
         raise ValueError(f"innovation score points must lie in 0..{_K - 1}, sums included")
@@ -655,7 +656,11 @@ def _high_tech_stage4(rs: RuleSet) -> list[pl.Expr]:
         cconds.append((nconv * thr.denominator >= d * thr.numerator, int(lo), int(hi)))
     b1lo, b1hi = rs.v("ht.conversion_below_one")
     cconds.append((nconv > 0, int(b1lo), int(b1hi)))
-    conv = pl.when(nconv.is_null()).then(_packed(0, 30)).otherwise(_band_chain(cconds, (0, 0)))
+    conv = (
+        pl.when(nconv.is_null())
+        .then(_packed(0, CONVERSION_MAX_POINTS))
+        .otherwise(_band_chain(cconds, (0, 0)))
+    )
     conv = in_band(c("ex_conversion"), conv)
     mg = [
         in_band(c(f"ex_rd_mgmt_{i}"), _packed(0, int(m)))

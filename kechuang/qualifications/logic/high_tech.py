@@ -19,6 +19,10 @@ from .gaps import FEN_PER_WAN, ceil_fen, new_items_gap
 from .rulesets import RuleSet
 
 ZERO_DEN = "zero denominator: manual review"
+# The most points of the achievement-conversion part and of each growth index: the range an
+# unknown input leaves open (docs/qualification-rules.md, "Achievement conversion", "Growth").
+CONVERSION_MAX_POINTS = 30
+GROWTH_MAX_POINTS = 10
 
 
 def operated_years(f: dict[str, Any]) -> list[int]:
@@ -141,7 +145,7 @@ def innovation(f: dict[str, Any], rs: RuleSet) -> dict[str, Any]:
     # 2. conversion
     n = f["conversions_3y"]
     if n is None:
-        conv = (0, 30)
+        conv = (0, CONVERSION_MAX_POINTS)
         deterministic_unknown = True
     else:
         d = len(years) if 1 <= len(years) < 3 else 3
@@ -170,7 +174,7 @@ def innovation(f: dict[str, Any], rs: RuleSet) -> dict[str, Any]:
         band = growth_band(kind, g, rs)
         if band is None:
             deterministic_unknown = True
-            band = (0, 10)
+            band = (0, GROWTH_MAX_POINTS)
         if g is not None and g == rs.v("ht.growth_d_boundary_warning"):
             warnings.append(f"growth_{key} exactly 5%: 195号 main table ≥5% vs 附件4 >5%")
         if kind == "zero" or len(years) < 3:
