@@ -6,7 +6,9 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
+from django.db import connection
 
+from kechuang.enterprises.models import AnnualFigure
 from kechuang.qualifications.logic import evaluate_case
 from kechuang.qualifications.logic.batch import INPUT_SCHEMA
 from kechuang.qualifications.models import AssessmentResult
@@ -58,6 +60,36 @@ def test_frame_has_the_engine_schema_and_exact_units(region):
     assert row["hnte_cert_valid"] is True  # issued 2022-12-14, valid on 2025-01-01
     assert row["registered_in_zhejiang"] is True and row["is_resident_enterprise"] is True
     assert row["incident_c4"] is None and row["core_tech_in_supported_fields"] is None  # unknown
+
+
+@pytest.mark.parametrize(
+    "yuan, persons",
+    [
+        ("-1234.56", "0.01"),
+        ("1234567890123.45", "12345.67"),
+        pytest.param(
+            "9999999999999999.99",
+            "99999999.99",
+            marks=pytest.mark.skipif(
+                connection.vendor != "postgresql",
+                reason="SQLite keeps an 18-digit decimal as a floating-point number",
+            ),
+        ),
+    ],
+)
+def test_frame_units_are_exact_at_the_edges(region, yuan, persons):
+    """Yuan → fen and average headcounts → 1/5,544,000 person, exactly, for negative,
+    large and (on PostgreSQL) the largest decimals the registry stores."""
+    enterprise = region["young"]
+    AnnualFigure.objects.filter(enterprise=enterprise, year=YEAR).update(
+        total_liabilities=Decimal(yuan),
+        total_assets=Decimal("0.00"),
+        employees_avg=Decimal(persons),
+    )
+    row = _row(assessment_frame(YEAR), enterprise)
+    assert row["y3_net_assets_fen"] == -int(Decimal(yuan) * 100)
+    assert row["y3_employees_avg_u"] == int(Decimal(persons) * 5_544_000)
+    assert row["y3_sales_revenue_fen"] == 123_456_789  # the other columns untouched
 
 
 def test_used_and_expired_ip_and_short_histories(region):
