@@ -8,8 +8,9 @@ columns (the floor).  Prints ratios and peak RSS; the LAST line is one JSON obje
 Then (d)–(f) go through the database (a throwaway test database created and destroyed by the
 benchmark: PostgreSQL when DATABASE_URL points at it, otherwise SQLite, labelled as such):
 DB_ROWS enterprise-years (DB_ROWS/3 enterprises x 3 fiscal years) are inserted, then timed:
-(d) loading them into the batch frame (``selectors.assessment_frame``: the database computes
-the integer units, rows read by COPY … TO STDOUT on PostgreSQL, one fetchall on SQLite),
+(d) loading them into the batch frame (``selectors.assessment_frame``: on PostgreSQL the rows
+are read by COPY … TO STDOUT and the decimals scaled to integer units in the frame; on SQLite the
+query computes the units and the rows are fetched a slice at a time),
 (e) evaluating that frame, (f) storing the results (``services.results_store``: rows built
 column-wise, written in slices by COPY / executemany, in one transaction).
 
