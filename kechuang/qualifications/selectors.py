@@ -207,6 +207,7 @@ def _figures_frame(fig_qs: Any) -> pl.DataFrame:
             schema[key] = pl.Int64
             continue
         field = AnnualFigure._meta.get_field(name)
+        assert isinstance(field, DecimalField)
         schema[key] = pl.Decimal(field.max_digits, field.decimal_places)
         # Widened first so that the product cannot overflow; integral after the scaling,
         # since every stored value has at most two decimals.
