@@ -25,6 +25,13 @@ PARTLY_INSTALLED = [
 ]
 
 
+@pytest.fixture(autouse=True)
+def real_migrations(settings):
+    """The apps' own migration modules: the suite's databases are built from the models, so
+    its settings otherwise hide them from the loader."""
+    settings.MIGRATION_MODULES = {}
+
+
 def _squashes(loader: MigrationLoader) -> dict[tuple[str, str], list[tuple[str, str]]]:
     return {
         key: list(migration.replaces)
