@@ -3,11 +3,12 @@
 
 import django.core.validators
 import django.db.models.deletion
-import kechuang.campaigns.models
-import kechuang.core.validators
 import simple_history.models
 from django.conf import settings
 from django.db import migrations, models
+
+import kechuang.campaigns.models
+import kechuang.core.validators
 
 
 class Migration(migrations.Migration):

@@ -2,14 +2,16 @@
 # Written afresh from the models, as the squash of the migrations it replaces.
 
 import datetime
+
 import django.core.validators
 import django.db.models.deletion
-import kechuang.cooperation.models
-import kechuang.core.validators
-import kechuang.enterprises.models
 import simple_history.models
 from django.conf import settings
 from django.db import migrations, models
+
+import kechuang.cooperation.models
+import kechuang.core.validators
+import kechuang.enterprises.models
 
 
 class Migration(migrations.Migration):

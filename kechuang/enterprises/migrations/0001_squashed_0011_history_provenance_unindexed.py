@@ -3,12 +3,13 @@
 
 import django.core.validators
 import django.db.models.deletion
-import kechuang.core.validators
-import kechuang.core.years
-import kechuang.enterprises.models
 import simple_history.models
 from django.conf import settings
 from django.db import migrations, models
+
+import kechuang.core.validators
+import kechuang.core.years
+import kechuang.enterprises.models
 
 
 class Migration(migrations.Migration):

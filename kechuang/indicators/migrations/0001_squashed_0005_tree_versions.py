@@ -2,11 +2,12 @@
 # Written afresh from the models, as the squash of the migrations it replaces.
 
 import django.db.models.deletion
-import kechuang.core.validators
-import kechuang.core.years
 import simple_history.models
 from django.conf import settings
 from django.db import migrations, models
+
+import kechuang.core.validators
+import kechuang.core.years
 
 
 class Migration(migrations.Migration):

@@ -3,11 +3,12 @@
 
 import django.db.models.deletion
 import django.utils.timezone
-import kechuang.core.validators
-import kechuang.notices.models
 import simple_history.models
 from django.conf import settings
 from django.db import migrations, models
+
+import kechuang.core.validators
+import kechuang.notices.models
 
 
 class Migration(migrations.Migration):

@@ -3,11 +3,12 @@
 
 import django.core.validators
 import django.db.models.deletion
-import kechuang.core.validators
-import kechuang.platforms.models
 import simple_history.models
 from django.conf import settings
 from django.db import migrations, models
+
+import kechuang.core.validators
+import kechuang.platforms.models
 
 
 class Migration(migrations.Migration):

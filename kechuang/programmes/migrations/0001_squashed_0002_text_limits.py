@@ -3,10 +3,11 @@
 
 import django.db.models.deletion
 import django.utils.timezone
-import kechuang.core.validators
 import simple_history.models
 from django.conf import settings
 from django.db import migrations, models
+
+import kechuang.core.validators
 
 
 class Migration(migrations.Migration):
